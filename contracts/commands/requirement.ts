@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { Id, LongText, Name, Phase, Rating, Reason, RequirementCategory, text, uniqueList } from '../values.js';
+import { command } from './command.js';
+
+/** Traceability: the finding a requirement was captured from. */
+export const RequirementSource = z.strictObject({ interviewId: Id, findingId: Id });
+export type RequirementSource = z.infer<typeof RequirementSource>;
+
+const Title = text(300);
+const Departments = uniqueList(Name, 'departments').min(1).max(50);
+
+export const CaptureRequirementBody = z.strictObject({
+  title: Title,
+  description: LongText,
+  category: RequirementCategory,
+  departments: Departments,
+  sources: uniqueList(RequirementSource, 'sources').min(1).max(200),
+});
+export const CaptureRequirement = command(
+  'CaptureRequirement',
+  CaptureRequirementBody.extend({ requirementId: Id, engagementId: Id }),
+);
+
+const RevisableFields = z.strictObject({
+  title: Title.optional(),
+  description: LongText.optional(),
+  category: RequirementCategory.optional(),
+  departments: Departments.optional(),
+  reason: Reason,
+});
+const revisesSomething = {
+  message: 'name at least one of title, description, category, departments to revise',
+};
+const hasRevision = (body: z.infer<typeof RevisableFields>) =>
+  body.title !== undefined ||
+  body.description !== undefined ||
+  body.category !== undefined ||
+  body.departments !== undefined;
+export const ReviseRequirementBody = RevisableFields.refine(hasRevision, revisesSomething);
+export const ReviseRequirement = command(
+  'ReviseRequirement',
+  RevisableFields.extend({ requirementId: Id }).refine(hasRevision, revisesSomething),
+);
+
+/** The inputs of the 20/80 score, each set by a person (see `priorityScore`). */
+export const PriorityInputs = z.strictObject({
+  frequency: Rating,
+  lossIfMismanaged: Rating,
+  urgency: Rating,
+  fundSafety: z.boolean(),
+  stakeholderConcern: z.boolean(),
+});
+export type PriorityInputs = z.infer<typeof PriorityInputs>;
+
+export const PrioritizeRequirementBody = PriorityInputs.extend({ rationale: Reason });
+export const PrioritizeRequirement = command(
+  'PrioritizeRequirement',
+  PrioritizeRequirementBody.extend({ requirementId: Id }),
+);
+
+export const AcceptRequirementBody = z.strictObject({ targetPhase: Phase, reason: Reason.optional() });
+export const AcceptRequirement = command('AcceptRequirement', AcceptRequirementBody.extend({ requirementId: Id }));
+
+export const DeferRequirementBody = z.strictObject({ reason: Reason });
+export const DeferRequirement = command('DeferRequirement', DeferRequirementBody.extend({ requirementId: Id }));
+
+export const RejectRequirementBody = z.strictObject({ reason: Reason });
+export const RejectRequirement = command('RejectRequirement', RejectRequirementBody.extend({ requirementId: Id }));
+
+export const RequirementCommand = z.discriminatedUnion('type', [
+  CaptureRequirement,
+  ReviseRequirement,
+  PrioritizeRequirement,
+  AcceptRequirement,
+  DeferRequirement,
+  RejectRequirement,
+]);
+export type RequirementCommand = z.infer<typeof RequirementCommand>;

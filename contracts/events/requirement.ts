@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { Id, LongText, Name, Phase, Reason, RequirementCategory, text } from '../values.js';
+import { PriorityInputs, RequirementSource } from '../commands/requirement.js';
+import { event } from './event.js';
+
+const RequirementRef = { requirementId: Id };
+
+export const RequirementCaptured = event(
+  'RequirementCaptured',
+  z.strictObject({
+    ...RequirementRef,
+    engagementId: Id,
+    title: text(300),
+    description: LongText,
+    category: RequirementCategory,
+    departments: z.array(Name),
+    sources: z.array(RequirementSource),
+  }),
+);
+
+export const RevisableRequirementFields = z.strictObject({
+  title: text(300).optional(),
+  description: LongText.optional(),
+  category: RequirementCategory.optional(),
+  departments: z.array(Name).optional(),
+});
+
+export const RequirementRevised = event(
+  'RequirementRevised',
+  z.strictObject({
+    ...RequirementRef,
+    /** Only the fields that changed, with their new values … */
+    changes: RevisableRequirementFields,
+    /** … and the values they replaced. */
+    previous: RevisableRequirementFields,
+    reason: Reason,
+  }),
+);
+
+/** The version of `priorityScore` a score was computed with, so that any score can be recomputed. */
+export const PRIORITY_FORMULA_VERSION = 1 as const;
+
+export const RequirementPrioritized = event(
+  'RequirementPrioritized',
+  PriorityInputs.extend({
+    ...RequirementRef,
+    rationale: Reason,
+    score: z.number().int().min(0).max(15),
+    formulaVersion: z.literal(PRIORITY_FORMULA_VERSION),
+  }),
+);
+
+export const RequirementAccepted = event(
+  'RequirementAccepted',
+  z.strictObject({ ...RequirementRef, targetPhase: Phase, reason: Reason.optional() }),
+);
+export const RequirementDeferred = event('RequirementDeferred', z.strictObject({ ...RequirementRef, reason: Reason }));
+export const RequirementRejected = event('RequirementRejected', z.strictObject({ ...RequirementRef, reason: Reason }));
+
+export const RequirementEvent = z.discriminatedUnion('type', [
+  RequirementCaptured,
+  RequirementRevised,
+  RequirementPrioritized,
+  RequirementAccepted,
+  RequirementDeferred,
+  RequirementRejected,
+]);
+export type RequirementEvent = z.infer<typeof RequirementEvent>;

@@ -1,0 +1,44 @@
+/**
+ * How events written under an older schema are read under the current one.
+ *
+ * Every event is written with `schemaVersion` = `CURRENT_SCHEMA_VERSION[type]`. When an event's
+ * shape changes, its current version goes up by one and an upcaster from the previous version is
+ * registered here: `UPCASTERS[type][n]` turns data of version n into data of version n + 1. Reading
+ * applies the chain n → n+1 → … → current and then validates against the current zod schema, so
+ * stored events are never rewritten and every consumer sees only current shapes. A type that is
+ * renamed keeps its old name in the log and gets an upcaster that changes `type` as well.
+ */
+import type { DomainEventType } from './envelope.js';
+
+export type RawEvent = { type: string; schemaVersion: number; data: unknown };
+export type Upcaster = (event: RawEvent) => RawEvent;
+
+/** All event types are at version 1 today. */
+export const CURRENT_SCHEMA_VERSION = 1;
+export const currentSchemaVersion = (_type: DomainEventType | string): number => CURRENT_SCHEMA_VERSION;
+
+export type UpcasterRegistry = Partial<Record<string, Record<number, Upcaster>>>;
+export const UPCASTERS: UpcasterRegistry = {};
+
+export class UnknownSchemaVersionError extends Error {
+  constructor(readonly type: string, readonly schemaVersion: number) {
+    super(`no upcaster from ${type} v${schemaVersion}`);
+  }
+}
+
+export const upcast = (
+  event: RawEvent,
+  registry: UpcasterRegistry = UPCASTERS,
+  target: (type: string) => number = currentSchemaVersion,
+): RawEvent => {
+  let current = event;
+  while (current.schemaVersion < target(current.type)) {
+    const step = registry[current.type]?.[current.schemaVersion];
+    if (!step) throw new UnknownSchemaVersionError(current.type, current.schemaVersion);
+    current = step(current);
+  }
+  if (current.schemaVersion > target(current.type)) {
+    throw new UnknownSchemaVersionError(current.type, current.schemaVersion);
+  }
+  return current;
+};

@@ -1,0 +1,14 @@
+import type { InterviewEvent } from '../../contracts/index.js';
+import type { Decider } from '../decider.js';
+import { decideInterview, type InterviewCommandWithContext } from './decide.js';
+import { evolveInterview, initialInterviewState, type InterviewState } from './state.js';
+
+export const interviewDecider: Decider<InterviewCommandWithContext, InterviewEvent, InterviewState> = {
+  initialState: initialInterviewState,
+  decide: decideInterview,
+  evolve: evolveInterview,
+};
+
+export * from './state.js';
+export * from './summary-hash.js';
+export { CONDUCTED_AT_TOLERANCE_MS, type InterviewCommandWithContext } from './decide.js';

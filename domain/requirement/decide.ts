@@ -1,0 +1,128 @@
+import {
+  phaseIndex,
+  PRIORITY_FORMULA_VERSION,
+  type RequirementCommand,
+  type RequirementEvent,
+} from '../../contracts/index.js';
+import { reject, unreachable, type WithMetadata } from '../decider.js';
+import { openEngagement } from '../engagement/decide.js';
+import type { EngagementState } from '../engagement/state.js';
+import type { InterviewState } from '../interview/state.js';
+import { priorityScore } from './priority.js';
+import type { ExistingRequirement, RequirementState } from './state.js';
+
+type Of<T extends RequirementCommand['type']> = WithMetadata<Extract<RequirementCommand, { type: T }>>;
+
+/**
+ * Every requirement command is judged with its engagement's stream as it stands at decision time
+ * (nothing is captured or decided after go-live); capturing also sees the source interviews.
+ */
+export type RequirementCommandWithContext =
+  | (Of<'CaptureRequirement'> & {
+      facts: { engagement: EngagementState; interviews: Readonly<Record<string, InterviewState>> };
+    })
+  | (Of<Exclude<RequirementCommand['type'], 'CaptureRequirement'>> & { facts: { engagement: EngagementState } });
+
+const existing = (state: RequirementState, requirementId: string): ExistingRequirement =>
+  state.status === 'none' ? reject('not-found', `requirement ${requirementId} does not exist`) : state;
+
+/** The requirement exists, is not rejected, and its engagement takes changes. */
+const changeable = (command: { data: { requirementId: string }; facts: { engagement: EngagementState } }, state: RequirementState) => {
+  const requirement = existing(state, command.data.requirementId);
+  const engagement = openEngagement(command.facts.engagement, requirement.engagementId);
+  if (requirement.status === 'rejected') {
+    return reject('requirement-rejected', `requirement ${requirement.requirementId} was rejected`);
+  }
+  return { requirement, engagement };
+};
+
+const requirePrioritized = (requirement: ExistingRequirement): void => {
+  if (requirement.status === 'captured') {
+    reject('requirement-not-prioritized', `requirement ${requirement.requirementId} must be prioritized first`);
+  }
+};
+
+const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+export const decideRequirement = (command: RequirementCommandWithContext, state: RequirementState): RequirementEvent[] => {
+  switch (command.type) {
+    case 'CaptureRequirement': {
+      const { data, facts } = command;
+      if (state.status !== 'none') return reject('already-exists', `requirement ${data.requirementId} already exists`);
+      openEngagement(facts.engagement, data.engagementId);
+      for (const { interviewId, findingId } of data.sources) {
+        const interview = facts.interviews[interviewId];
+        if (!interview || interview.status === 'none' || !interview.findingIds.includes(findingId)) {
+          return reject('source-not-found', `finding ${findingId} of interview ${interviewId} does not exist`, {
+            source: { interviewId, findingId },
+          });
+        }
+        if (interview.engagementId !== data.engagementId) {
+          return reject('source-in-other-engagement', `interview ${interviewId} belongs to another engagement`, {
+            source: { interviewId, findingId },
+          });
+        }
+      }
+      return [{ type: 'RequirementCaptured', data }];
+    }
+    case 'ReviseRequirement': {
+      const { requirement } = changeable(command, state);
+      if (requirement.status === 'accepted') {
+        return reject('requirement-already-accepted', `requirement ${requirement.requirementId} is accepted; it can no longer be revised`);
+      }
+      const { requirementId, reason, title, description, category, departments } = command.data;
+      const changes: Record<string, unknown> = {};
+      const previous: Record<string, unknown> = {};
+      const note = (field: 'title' | 'description' | 'category' | 'departments', value: unknown, differs: boolean) => {
+        if (value === undefined || !differs) return;
+        changes[field] = value;
+        previous[field] = requirement[field];
+      };
+      note('title', title, title !== requirement.title);
+      note('description', description, description !== requirement.description);
+      note('category', category, category !== requirement.category);
+      note('departments', departments, !!departments && !sameList(departments, requirement.departments));
+      if (Object.keys(changes).length === 0) {
+        return reject('revision-changes-nothing', `the revision leaves requirement ${requirementId} as it is`);
+      }
+      return [{ type: 'RequirementRevised', data: { requirementId, changes, previous, reason } }];
+    }
+    case 'PrioritizeRequirement': {
+      changeable(command, state);
+      return [
+        {
+          type: 'RequirementPrioritized',
+          data: { ...command.data, score: priorityScore(command.data), formulaVersion: PRIORITY_FORMULA_VERSION },
+        },
+      ];
+    }
+    case 'AcceptRequirement': {
+      const { requirement, engagement } = changeable(command, state);
+      requirePrioritized(requirement);
+      if (requirement.status === 'accepted') {
+        return reject('requirement-already-accepted', `requirement ${requirement.requirementId} is already accepted`);
+      }
+      if (phaseIndex(command.data.targetPhase) < phaseIndex(engagement.phase)) {
+        return reject(
+          'target-phase-passed',
+          `the engagement is in ${engagement.phase}; ${command.data.targetPhase} is behind it`,
+          { currentPhase: engagement.phase },
+        );
+      }
+      return [{ type: 'RequirementAccepted', data: command.data }];
+    }
+    case 'DeferRequirement': {
+      const { requirement } = changeable(command, state);
+      requirePrioritized(requirement);
+      if (requirement.status === 'deferred') {
+        return reject('requirement-already-deferred', `requirement ${requirement.requirementId} is already deferred`);
+      }
+      return [{ type: 'RequirementDeferred', data: command.data }];
+    }
+    case 'RejectRequirement':
+      changeable(command, state);
+      return [{ type: 'RequirementRejected', data: command.data }];
+    default:
+      return unreachable(command);
+  }
+};
