@@ -5,6 +5,10 @@ import { event } from './event.js';
 
 const RequirementRef = { requirementId: Id };
 
+export const REQUIREMENT_STATUSES = ['captured', 'prioritized', 'accepted', 'deferred', 'rejected'] as const;
+export const RequirementStatus = z.enum(REQUIREMENT_STATUSES);
+export type RequirementStatus = z.infer<typeof RequirementStatus>;
+
 export const RequirementCaptured = event(
   'RequirementCaptured',
   z.strictObject({
@@ -47,15 +51,19 @@ export const RequirementPrioritized = event(
     rationale: Reason,
     score: z.number().int().min(0).max(15),
     formulaVersion: z.literal(PRIORITY_FORMULA_VERSION),
+    /** The priority this one replaces, absent at the first prioritization. */
+    previous: PriorityInputs.extend({ score: z.number().int().min(0).max(15) }).optional(),
   }),
 );
 
+/** Decisions name the status they leave, so that every decision reads as before → after. */
+const Decision = { ...RequirementRef, previousStatus: RequirementStatus };
 export const RequirementAccepted = event(
   'RequirementAccepted',
-  z.strictObject({ ...RequirementRef, targetPhase: Phase, reason: Reason.optional() }),
+  z.strictObject({ ...Decision, targetPhase: Phase, reason: Reason.optional() }),
 );
-export const RequirementDeferred = event('RequirementDeferred', z.strictObject({ ...RequirementRef, reason: Reason }));
-export const RequirementRejected = event('RequirementRejected', z.strictObject({ ...RequirementRef, reason: Reason }));
+export const RequirementDeferred = event('RequirementDeferred', z.strictObject({ ...Decision, reason: Reason }));
+export const RequirementRejected = event('RequirementRejected', z.strictObject({ ...Decision, reason: Reason }));
 
 export const RequirementEvent = z.discriminatedUnion('type', [
   RequirementCaptured,

@@ -23,6 +23,7 @@ export const UPCASTERS: UpcasterRegistry = {};
 export class UnknownSchemaVersionError extends Error {
   constructor(readonly type: string, readonly schemaVersion: number) {
     super(`no upcaster from ${type} v${schemaVersion}`);
+    this.name = 'UnknownSchemaVersionError';
   }
 }
 

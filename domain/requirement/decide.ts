@@ -88,11 +88,17 @@ export const decideRequirement = (command: RequirementCommandWithContext, state:
       return [{ type: 'RequirementRevised', data: { requirementId, changes, previous, reason } }];
     }
     case 'PrioritizeRequirement': {
-      changeable(command, state);
+      const { requirement } = changeable(command, state);
+      const previous = requirement.priority;
       return [
         {
           type: 'RequirementPrioritized',
-          data: { ...command.data, score: priorityScore(command.data), formulaVersion: PRIORITY_FORMULA_VERSION },
+          data: {
+            ...command.data,
+            score: priorityScore(command.data),
+            formulaVersion: PRIORITY_FORMULA_VERSION,
+            ...(previous ? { previous } : {}),
+          },
         },
       ];
     }
@@ -109,7 +115,7 @@ export const decideRequirement = (command: RequirementCommandWithContext, state:
           { currentPhase: engagement.phase },
         );
       }
-      return [{ type: 'RequirementAccepted', data: command.data }];
+      return [{ type: 'RequirementAccepted', data: { ...command.data, previousStatus: requirement.status } }];
     }
     case 'DeferRequirement': {
       const { requirement } = changeable(command, state);
@@ -117,11 +123,12 @@ export const decideRequirement = (command: RequirementCommandWithContext, state:
       if (requirement.status === 'deferred') {
         return reject('requirement-already-deferred', `requirement ${requirement.requirementId} is already deferred`);
       }
-      return [{ type: 'RequirementDeferred', data: command.data }];
+      return [{ type: 'RequirementDeferred', data: { ...command.data, previousStatus: requirement.status } }];
     }
-    case 'RejectRequirement':
-      changeable(command, state);
-      return [{ type: 'RequirementRejected', data: command.data }];
+    case 'RejectRequirement': {
+      const { requirement } = changeable(command, state);
+      return [{ type: 'RequirementRejected', data: { ...command.data, previousStatus: requirement.status } }];
+    }
     default:
       return unreachable(command);
   }

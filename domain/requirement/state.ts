@@ -1,6 +1,12 @@
-import type { PriorityInputs, RequirementCategory, RequirementEvent, RequirementSource } from '../../contracts/index.js';
+import type {
+  PriorityInputs,
+  RequirementCategory,
+  RequirementEvent,
+  RequirementSource,
+  RequirementStatus,
+} from '../../contracts/index.js';
 
-export type RequirementStatus = 'captured' | 'prioritized' | 'accepted' | 'deferred' | 'rejected';
+export type { RequirementStatus };
 
 export type RequirementState =
   | { status: 'none' }

@@ -55,7 +55,7 @@ t.test('a revision names something to revise and a reason', async (t) => {
 t.test('every domain event type is in the union once', async (t) => {
   t.equal(new Set(EVENT_TYPES).size, EVENT_TYPES.length);
   t.equal(EVENT_TYPES.length, 18);
-  t.ok(DomainEvent.safeParse({ type: 'RequirementRejected', data: { requirementId: 'r', reason: 'dup' } }).success);
+  t.ok(DomainEvent.safeParse({ type: 'RequirementRejected', data: { requirementId: 'r', reason: 'dup', previousStatus: 'captured' } }).success);
   t.notOk(DomainEvent.safeParse({ type: 'RequirementDeleted', data: { requirementId: 'r' } }).success);
 });
 
@@ -74,7 +74,7 @@ t.test('upcasting walks old versions forward and refuses gaps', async (t) => {
   });
   const current = { type: 'RequirementRejected', schemaVersion: 1, data: {} };
   t.equal(upcast(current, registry, target), current, 'current events pass untouched');
-  t.throws(() => upcast({ type: 'RequirementRejected', schemaVersion: 2, data: {} }, registry, target), { type: 'RequirementRejected', schemaVersion: 2 }, 'a version from the future');
-  t.throws(() => upcast({ type: 'FindingRecorded', schemaVersion: 1, data: {} }, registry, () => 2), { type: 'FindingRecorded', schemaVersion: 1 }, 'a missing step');
+  t.throws(() => upcast({ type: 'RequirementRejected', schemaVersion: 2, data: {} }, registry, target), { name: 'UnknownSchemaVersionError', message: 'no upcaster from RequirementRejected v2' }, 'a version from the future');
+  t.throws(() => upcast({ type: 'FindingRecorded', schemaVersion: 1, data: {} }, registry, () => 2), { name: 'UnknownSchemaVersionError', message: 'no upcaster from FindingRecorded v1' }, 'a missing step');
   t.type(new UnknownSchemaVersionError('X', 1), Error);
 });

@@ -22,11 +22,14 @@ const spec = deciderSpec(requirementDecider);
 const engagement = (events: EngagementEvent[]) => stateAfter(engagementDecider, events);
 const cmd = (type: string, data: object, engagementEvents: EngagementEvent[] = inSurvey): RequirementCommandWithContext =>
   ({ type, data: { requirementId: R1, ...data }, facts: { engagement: engagement(engagementEvents) }, ...meta(pm) }) as RequirementCommandWithContext;
-const decided = (type: 'RequirementAccepted' | 'RequirementDeferred' | 'RequirementRejected', extra: object = {}): RequirementEvent =>
-  ({ type, data: { requirementId: R1, reason: 'steering committee', ...extra } }) as RequirementEvent;
-const accepted = decided('RequirementAccepted', { targetPhase: 'system-deployment' });
-const deferred = decided('RequirementDeferred');
-const rejected = decided('RequirementRejected');
+const decided = (
+  type: 'RequirementAccepted' | 'RequirementDeferred' | 'RequirementRejected',
+  previousStatus: string,
+  extra: object = {},
+): RequirementEvent => ({ type, data: { requirementId: R1, reason: 'steering committee', previousStatus, ...extra } }) as RequirementEvent;
+const accepted = decided('RequirementAccepted', 'prioritized', { targetPhase: 'system-deployment' });
+const deferred = decided('RequirementDeferred', 'prioritized');
+const rejected = decided('RequirementRejected', 'captured');
 
 t.test('CaptureRequirement', async (t) => {
   const { requirementId: _r, ...captureData } = requirementCaptured.data as Extract<RequirementEvent, { type: 'RequirementCaptured' }>['data'];
@@ -112,10 +115,14 @@ t.test('PrioritizeRequirement', async (t) => {
   t.test('records the inputs, the score and the formula version', async (t) => {
     spec(t).given([requirementCaptured]).when(prioritize()).then([requirementPrioritized]);
   });
-  t.test('re-prioritizing keeps a decided requirement decided', async (t) => {
+  t.test('re-prioritizing names the priority it replaces and keeps a decided requirement decided', async (t) => {
     const state = stateAfter(requirementDecider, [requirementCaptured, requirementPrioritized, accepted, requirementPrioritized]);
     t.equal(state.status, 'accepted');
-    spec(t).given([requirementCaptured, requirementPrioritized, accepted]).when(prioritize()).then([requirementPrioritized]);
+    const reprioritized = {
+      ...requirementPrioritized,
+      data: { ...requirementPrioritized.data, previous: { ...priorityInputs, score: 9 } },
+    } as RequirementEvent;
+    spec(t).given([requirementCaptured, requirementPrioritized, accepted]).when(prioritize()).then([reprioritized]);
   });
   t.test('rejects a rejected requirement', async (t) => {
     spec(t).given([requirementCaptured, rejected]).when(prioritize()).thenRejects('requirement-rejected');
@@ -135,7 +142,10 @@ t.test('AcceptRequirement', async (t) => {
     spec(t).given([requirementCaptured, requirementPrioritized]).when(accept()).then([accepted]);
   });
   t.test('a deferred requirement can be accepted later', async (t) => {
-    spec(t).given([requirementCaptured, requirementPrioritized, deferred]).when(accept()).then([accepted]);
+    spec(t)
+      .given([requirementCaptured, requirementPrioritized, deferred])
+      .when(accept())
+      .then([decided('RequirementAccepted', 'deferred', { targetPhase: 'system-deployment' })]);
   });
   t.test('rejects a requirement that was never prioritized', async (t) => {
     spec(t).given([requirementCaptured]).when(accept()).thenRejects('requirement-not-prioritized');
@@ -167,7 +177,7 @@ t.test('DeferRequirement', async (t) => {
     spec(t).given([requirementCaptured, requirementPrioritized]).when(defer()).then([deferred]);
   });
   t.test('an accepted requirement can still be deferred, with a reason', async (t) => {
-    spec(t).given([requirementCaptured, requirementPrioritized, accepted]).when(defer()).then([deferred]);
+    spec(t).given([requirementCaptured, requirementPrioritized, accepted]).when(defer()).then([decided('RequirementDeferred', 'accepted')]);
   });
   t.test('rejects a requirement that was never prioritized', async (t) => {
     spec(t).given([requirementCaptured]).when(defer()).thenRejects('requirement-not-prioritized');
@@ -192,7 +202,7 @@ t.test('RejectRequirement', async (t) => {
     spec(t).given([requirementCaptured]).when(rejectIt()).then([rejected]);
   });
   t.test('rejects a prioritized requirement', async (t) => {
-    spec(t).given([requirementCaptured, requirementPrioritized]).when(rejectIt()).then([rejected]);
+    spec(t).given([requirementCaptured, requirementPrioritized]).when(rejectIt()).then([decided('RequirementRejected', 'prioritized')]);
   });
   t.test('refuses to reject twice', async (t) => {
     spec(t).given([requirementCaptured, rejected]).when(rejectIt()).thenRejects('requirement-rejected');

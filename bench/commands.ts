@@ -1,0 +1,156 @@
+/**
+ * Load run of a realistic command mix against the service as `npm start` runs it (embedded store),
+ * beside a bare Fastify route doing the same JSON validation in the same run; then the latency of
+ * a command on a stream with 10,000 events against one on a fresh stream.
+ *
+ *   npm run bench:commands            (DURATION=20 CONNECTIONS=32 ROUNDS=3 to change)
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createSigner } from 'fast-jwt';
+import { load, median, percentile, startProcess, stop, type LoadResult } from './support.js';
+
+const DURATION = Number(process.env['DURATION'] ?? 15);
+const CONNECTIONS = Number(process.env['CONNECTIONS'] ?? 32);
+const ROUNDS = Number(process.env['ROUNDS'] ?? 3);
+const SECRET = 'bench-secret-bench-secret-bench-secret-42';
+const token = createSigner({ key: SECRET, algorithm: 'HS256' })({ sub: 'bench', name: 'Bench', roles: ['pm', 'consultant'] });
+const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+
+const post = async (base: string, path: string, body: object) => {
+  const response = await fetch(`${base}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
+  if (response.status >= 300) throw new Error(`${path} → ${response.status} ${await response.text()}`);
+  return (await response.json()) as { id: string; version: number };
+};
+
+const interviewBody = {
+  interviewee: { name: 'Li Na', department: 'Sales', position: 'Manager', userId: 'u-li' },
+  interviewers: ['Chen Wei'],
+  scheduledAt: '2026-03-05T10:00:00+08:00',
+  durationMinutes: 60,
+  location: 'Room 3',
+  method: 'in-person',
+  topics: ['business-process'],
+};
+const findingBody = JSON.stringify({ section: 'workflow', text: 'Quotes above the credit limit are approved by phone.', pain: 2, frequency: 'daily' });
+
+const setUp = async (base: string, interviews: number) => {
+  const engagement = await post(base, '/engagements', { name: 'Bench', client: 'Acme', sponsor: { name: 'Z', title: 'CEO' } });
+  const ids: string[] = [];
+  for (let i = 0; i < interviews; i++) {
+    const interview = await post(base, `/engagements/${engagement.id}/interviews`, interviewBody);
+    await post(base, `/interviews/${interview.id}/conduct`, { conductedAt: '2026-03-05T02:00:00Z' });
+    ids.push(interview.id);
+  }
+  return { engagementId: engagement.id, interviewIds: ids };
+};
+
+/** 90 % RecordFinding on existing interviews, 5 % ScheduleInterview, 5 % RecordReadiness. */
+const mixedLoad = (base: string, engagementId: string, interviewIds: string[]) =>
+  load({
+    url: base,
+    connections: CONNECTIONS,
+    duration: DURATION,
+    requests: [
+      {
+        method: 'POST',
+        headers,
+        setupRequest: (request) => {
+          const dice = Math.random();
+          if (dice < 0.9) {
+            const id = interviewIds[Math.floor(Math.random() * interviewIds.length)];
+            return { ...request, path: `/interviews/${id}/findings`, body: findingBody };
+          }
+          if (dice < 0.95) return { ...request, path: `/engagements/${engagementId}/interviews`, body: JSON.stringify(interviewBody) };
+          return { ...request, path: `/engagements/${engagementId}/readiness`, body: JSON.stringify({ item: 'funding-secured', status: 'met' }) };
+        },
+      },
+    ],
+  });
+
+const bareLoad = (base: string, interviewIds: string[]) =>
+  load({
+    url: base,
+    connections: CONNECTIONS,
+    duration: DURATION,
+    requests: [
+      {
+        method: 'POST',
+        headers,
+        setupRequest: (request) => ({
+          ...request,
+          path: `/interviews/${interviewIds[Math.floor(Math.random() * interviewIds.length)]}/findings`,
+          body: findingBody,
+        }),
+      },
+    ],
+  });
+
+const sequentialLatencies = async (base: string, interviewId: string, count: number) => {
+  const latencies: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const started = process.hrtime.bigint();
+    const response = await fetch(`${base}/interviews/${interviewId}/findings`, { method: 'POST', headers, body: findingBody });
+    await response.arrayBuffer();
+    if (response.status !== 201) throw new Error(`finding → ${response.status}`);
+    latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
+  }
+  return latencies.sort((a, b) => a - b);
+};
+
+const fmt = (r: LoadResult) =>
+  `${r.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${String(r.p50).padStart(3)} ms  p99 ${String(r.p99).padStart(4)} ms  (${r.total} requests, ${r.non2xx} non-2xx, ${r.errors} errors)`;
+
+const main = async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'crm-bench-'));
+  const env = { DATA_DIR: dataDir, PORT: '0', AUTH_JWT_SECRET: SECRET, LOG_LEVEL: 'warn' };
+  const service = await startProcess(['dist/services/main.js'], env);
+  const bare = await startProcess(['--import', 'tsx', 'bench/bare-server.ts'], { PORT: '0' });
+  try {
+    const { engagementId, interviewIds } = await setUp(service.address, 200);
+    console.log(`service ${service.address}, bare ${bare.address}; ${CONNECTIONS} connections, ${DURATION} s per run, ${ROUNDS} rounds`);
+    const serviceRuns: LoadResult[] = [];
+    const bareRuns: LoadResult[] = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      const s = await mixedLoad(service.address, engagementId, interviewIds);
+      const b = await bareLoad(bare.address, interviewIds);
+      serviceRuns.push(s);
+      bareRuns.push(b);
+      console.log(`round ${round}  service ${fmt(s)}\n         bare    ${fmt(b)}`);
+    }
+    const serviceRps = median(serviceRuns.map((r) => r.requestsPerSecond));
+    const bareRps = median(bareRuns.map((r) => r.requestsPerSecond));
+    console.log(
+      `median: service ${serviceRps.toFixed(0)} commands/s (p50 ${median(serviceRuns.map((r) => r.p50))} ms, p99 ${median(serviceRuns.map((r) => r.p99))} ms); ` +
+        `bare ${bareRps.toFixed(0)} req/s; ratio service/bare ${(serviceRps / bareRps).toFixed(2)}`,
+    );
+
+    // A long stream: 10,000 events on one interview, then sequential commands on it and on a fresh one.
+    const long = (await setUp(service.address, 1)).interviewIds[0]!;
+    await load({ url: `${service.address}/interviews/${long}/findings`, method: 'POST', headers, body: findingBody, connections: 16, amount: 10_000 });
+    const fresh = (await setUp(service.address, 1)).interviewIds[0]!;
+    await stop(service.child);
+    const restarted = await startProcess(['dist/services/main.js'], env);
+    try {
+      const [coldLong] = await sequentialLatencies(restarted.address, long, 1);
+      const [coldFresh] = await sequentialLatencies(restarted.address, fresh, 1);
+      const longLatencies = await sequentialLatencies(restarted.address, long, 1_000);
+      const freshLatencies = await sequentialLatencies(restarted.address, fresh, 1_000);
+      console.log(
+        `first command after restart: 10,000-event stream ${coldLong!.toFixed(1)} ms, fresh stream ${coldFresh!.toFixed(1)} ms\n` +
+          `steady state (1,000 sequential each): 10,000-event stream p50 ${percentile(longLatencies, 50).toFixed(2)} ms p99 ${percentile(longLatencies, 99).toFixed(2)} ms; ` +
+          `fresh p50 ${percentile(freshLatencies, 50).toFixed(2)} ms p99 ${percentile(freshLatencies, 99).toFixed(2)} ms; ` +
+          `ratio of medians ${(percentile(longLatencies, 50) / percentile(freshLatencies, 50)).toFixed(2)}`,
+      );
+    } finally {
+      await stop(restarted.child);
+    }
+  } finally {
+    await stop(service.child);
+    await stop(bare.child);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+};
+
+await main();

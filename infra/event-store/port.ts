@@ -1,0 +1,86 @@
+/**
+ * The event store port. Streams are named `engagement-<id>`, `interview-<id>`, `requirement-<id>`;
+ * the log (`$all`) orders every event of every stream by an opaque `position`.
+ *
+ * Adapters translate their driver's failures at the edge: a concurrency conflict is a result
+ * (`{ ok: false, reason: 'wrong-expected-revision' }`), an unreachable store is an
+ * `EventStoreUnavailableError`; nothing above `infra/` knows a driver's error classes.
+ */
+import type { EventEnvelope, RecordedEvent } from '../../contracts/index.js';
+
+/**
+ * What the writer believes about the stream: it does not exist yet, it exists, anything goes, or
+ * its last event has exactly this 0-based revision.
+ */
+export type ExpectedRevision = 'no-stream' | 'stream-exists' | 'any' | number;
+
+export type AppendResult =
+  | { ok: true; /** revision of the last event appended */ revision: number; /** position of the last event appended */ position: string }
+  | { ok: false; reason: 'wrong-expected-revision'; actualRevision: number | 'no-stream' };
+
+/** Where a read of the log starts: from the beginning, after a position, or at the end (live only). */
+export type LogStart = 'start' | 'end' | { after: string };
+
+/** Server-side filter on the log. Prefixes are OR-ed; types are OR-ed; both given = both must hold. */
+export type LogFilter = { streamPrefixes?: readonly string[]; eventTypes?: readonly string[] };
+
+export type LogSubscription = AsyncIterable<LogMessage> & { close(): Promise<void> };
+
+/**
+ * What a catch-up subscription yields: events in log order, and now and then a checkpoint – a
+ * position up to which everything matching the filter has been delivered – so that a consumer with
+ * a narrow filter can still advance its stored checkpoint.
+ */
+export type LogMessage =
+  | { kind: 'event'; event: RecordedEvent }
+  | { kind: 'checkpoint'; position: string }
+  | { kind: 'caught-up'; position: string | undefined };
+
+export interface EventStore {
+  /**
+   * Appends `events` to `stream` when `expected` holds. Appending events whose ids were already
+   * appended by the same earlier call is recognised and answered with the earlier result, so a
+   * retried append never duplicates events.
+   */
+  appendToStream(stream: string, events: readonly EventEnvelope[], expected: ExpectedRevision): Promise<AppendResult>;
+
+  /** Events of one stream in revision order, from `fromRevision` (default 0); empty when the stream does not exist. */
+  readStream(stream: string, options?: { fromRevision?: number }): AsyncIterable<RecordedEvent>;
+
+  /** Events of the log in position order. */
+  readAll(options?: { start?: LogStart; filter?: LogFilter; limit?: number }): AsyncIterable<RecordedEvent>;
+
+  /** Events of one engagement's streams, in log order, optionally only streams with these prefixes. */
+  readEngagement(engagementId: string, options?: { streamPrefixes?: readonly string[] }): AsyncIterable<RecordedEvent>;
+
+  /** Catch-up subscription to the log: history from `start`, then live events as they are appended. */
+  subscribeToAll(options: { start: LogStart; filter?: LogFilter }): LogSubscription;
+
+  /** Position of the last event in the log, undefined for an empty log. */
+  headPosition(): Promise<string | undefined>;
+
+  /** Resolves when the store answers; rejects with `EventStoreUnavailableError` otherwise. */
+  ping(): Promise<void>;
+
+  close(): Promise<void>;
+}
+
+export class EventStoreUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'EventStoreUnavailableError';
+  }
+}
+
+/** Positions are decimal strings of unsigned integers; they compare numerically. */
+export const comparePositions = (a: string, b: string): number => {
+  const x = BigInt(a);
+  const y = BigInt(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+};
+
+export const streamName = {
+  engagement: (id: string) => `engagement-${id}`,
+  interview: (id: string) => `interview-${id}`,
+  requirement: (id: string) => `requirement-${id}`,
+} as const;

@@ -1,0 +1,133 @@
+/**
+ * The SQL of the SQLite event log: prepared statements for the lookups of an append and for
+ * page-sized reads, and the decoding of rows into recorded events. Transactions, error translation
+ * and the port's semantics live in `sqlite.ts`.
+ */
+import type Database from 'better-sqlite3';
+import type { RecordedEvent } from '../../contracts/index.js';
+import type { AppendLookups, StreamRevision } from './append-rules.js';
+import { formatPosition } from './log-position.js';
+import type { LogFilter } from './port.js';
+import { deserializeEvent, type SerializedEvent, type Upcasting } from './serialization.js';
+
+type EventRow = {
+  position: number;
+  event_id: string;
+  stream_id: string;
+  revision: number;
+  type: string;
+  data: string;
+  metadata: string;
+};
+
+const COLUMNS = 'position, event_id, stream_id, revision, type, data, metadata';
+
+export class SqliteLog implements AppendLookups {
+  readonly #db: Database.Database;
+  readonly #upcasting: Upcasting;
+  readonly #filtered = new Map<string, Database.Statement>();
+  readonly #head;
+  readonly #revisionOf;
+  readonly #locate;
+  readonly #eventIdsFrom;
+  readonly #insert;
+  readonly #streamPage;
+
+  constructor(db: Database.Database, upcasting: Upcasting) {
+    this.#db = db;
+    this.#upcasting = upcasting;
+    this.#head = db.prepare<[], { head: number | null }>('SELECT max(position) AS head FROM events');
+    this.#revisionOf = db.prepare<[string], { revision: number | null }>(
+      'SELECT max(revision) AS revision FROM events WHERE stream_id = ?',
+    );
+    this.#locate = db.prepare<[string], { streamId: string; revision: number }>(
+      'SELECT stream_id AS streamId, revision FROM events WHERE event_id = ?',
+    );
+    this.#eventIdsFrom = db.prepare<[string, number, number], { eventId: string; position: number }>(
+      'SELECT event_id AS eventId, position FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?',
+    );
+    this.#insert = db.prepare<[string, string, number, string, string, string, string]>(
+      'INSERT INTO events (event_id, stream_id, revision, type, engagement_id, data, metadata) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.#streamPage = db.prepare<[string, number, number], EventRow>(
+      `SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?`,
+    );
+  }
+
+  head(): bigint | undefined {
+    const head = this.#head.get()?.head;
+    return head == null ? undefined : BigInt(head);
+  }
+
+  revisionOf(stream: string): StreamRevision {
+    return this.#revisionOf.get(stream)?.revision ?? 'no-stream';
+  }
+
+  locate(eventId: string): { streamId: string; revision: number } | undefined {
+    return this.#locate.get(eventId);
+  }
+
+  eventIdsFrom(stream: string, revision: number, count: number): { eventId: string; position: string }[] {
+    return this.#eventIdsFrom
+      .all(stream, revision, count)
+      .map((row) => ({ eventId: row.eventId, position: formatPosition(row.position) }));
+  }
+
+  /** Inserts one event and answers its position. */
+  insert(stream: string, revision: number, event: SerializedEvent, engagementId: string): string {
+    const { lastInsertRowid } = this.#insert.run(event.eventId, stream, revision, event.type, engagementId, event.data, event.metadata);
+    return formatPosition(lastInsertRowid);
+  }
+
+  streamPage(stream: string, fromRevision: number, limit: number): RecordedEvent[] {
+    return this.#streamPage.all(stream, fromRevision, limit).map(this.#decode);
+  }
+
+  eventsBetween(after: bigint, upTo: bigint, filter: LogFilter | undefined, limit: number): RecordedEvent[] {
+    const prefixes = filter?.streamPrefixes ?? [];
+    const types = filter?.eventTypes ?? [];
+    const where = ['position > ?', 'position <= ?', ...filterClauses(prefixes.length, types.length)];
+    const rows = this.#statement(`SELECT ${COLUMNS} FROM events WHERE ${where.join(' AND ')} ORDER BY position LIMIT ?`).all(
+      after,
+      upTo,
+      ...prefixes,
+      ...types,
+      limit,
+    ) as EventRow[];
+    return rows.map(this.#decode);
+  }
+
+  engagementPage(engagementId: string, after: bigint, streamPrefixes: readonly string[], limit: number): RecordedEvent[] {
+    const where = ['engagement_id = ?', 'position > ?', ...filterClauses(streamPrefixes.length, 0)];
+    const rows = this.#statement(`SELECT ${COLUMNS} FROM events WHERE ${where.join(' AND ')} ORDER BY position LIMIT ?`).all(
+      engagementId,
+      after,
+      ...streamPrefixes,
+      limit,
+    ) as EventRow[];
+    return rows.map(this.#decode);
+  }
+
+  /** Filtered queries differ only in how many prefixes and types they bind, so a few statements serve all. */
+  #statement(sql: string): Database.Statement {
+    let statement = this.#filtered.get(sql);
+    if (!statement) {
+      statement = this.#db.prepare(sql);
+      this.#filtered.set(sql, statement);
+    }
+    return statement;
+  }
+
+  readonly #decode = (row: EventRow): RecordedEvent =>
+    deserializeEvent(
+      { eventId: row.event_id, type: row.type, data: row.data, metadata: row.metadata },
+      { streamId: row.stream_id, revision: row.revision, position: formatPosition(row.position) },
+      this.#upcasting,
+    );
+}
+
+/** `instr(..) = 1` is a case-sensitive prefix test with no wildcards to escape, unlike LIKE and GLOB. */
+const filterClauses = (prefixCount: number, typeCount: number): string[] => [
+  ...(prefixCount > 0 ? [`(${Array.from({ length: prefixCount }, () => 'instr(stream_id, ?) = 1').join(' OR ')})`] : []),
+  ...(typeCount > 0 ? [`type IN (${Array.from({ length: typeCount }, () => '?').join(', ')})`] : []),
+];

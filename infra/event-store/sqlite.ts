@@ -1,0 +1,184 @@
+/**
+ * The embedded, durable event store: one SQLite file in WAL mode. Appends are transactions that
+ * take the write lock first (BEGIN IMMEDIATE), so that the expected-revision check and the inserts
+ * see the same log even when another process writes to the file. Reads go page by page; a read
+ * never holds a cursor open across an `await`, which better-sqlite3 would turn into a lock-out of
+ * appends on the same connection.
+ *
+ * better-sqlite3 is synchronous: a call blocks the event loop for its duration, including an fsync
+ * per commit and up to the busy timeout while another process holds the write lock.
+ */
+import Database from 'better-sqlite3';
+import type { EventEnvelope, RecordedEvent } from '../../contracts/index.js';
+import { decideAppend, wrongExpectedRevision } from './append-rules.js';
+import { CatchUpSubscription, type FollowableLog, type FollowTuning } from './catch-up-subscription.js';
+import { BEFORE_FIRST, formatPosition, startingAfter } from './log-position.js';
+import { readLog } from './log-scan.js';
+import {
+  EventStoreUnavailableError,
+  type AppendResult,
+  type EventStore,
+  type ExpectedRevision,
+  type LogFilter,
+  type LogStart,
+  type LogSubscription,
+} from './port.js';
+import { CURRENT_UPCASTING, serializeEvent, type SerializedEvent, type Upcasting } from './serialization.js';
+import { isUniqueViolation, translateSqliteError } from './sqlite-errors.js';
+import { SqliteLog } from './sqlite-log.js';
+import { configureConnection, migrateSchema } from './sqlite-schema.js';
+
+export type SqliteEventStoreOptions = {
+  /** How long an append waits for another process's write lock before the store counts as unavailable. */
+  busyTimeoutMs?: number;
+  /** How often a live subscription looks for events appended by other processes. */
+  pollIntervalMs?: number;
+  /** Positions a filtered subscription passes over before it sends a checkpoint. */
+  checkpointEvery?: number;
+  upcasting?: Upcasting;
+};
+
+type Appended = { result: AppendResult; appended: boolean };
+
+export class SqliteEventStore implements EventStore {
+  readonly #db: Database.Database;
+  readonly #log: SqliteLog;
+  readonly #tuning: FollowTuning;
+  readonly #appendListeners = new Set<() => void>();
+  readonly #subscriptions = new Set<CatchUpSubscription>();
+  readonly #append: (stream: string, events: readonly EventEnvelope[], serialized: SerializedEvent[], expected: ExpectedRevision) => Appended;
+  #closed = false;
+
+  /** Opens (and creates or migrates) the event log in `file`; fails with `EventStoreUnavailableError`. */
+  static open(file: string, options: SqliteEventStoreOptions = {}): SqliteEventStore {
+    let db: Database.Database | undefined;
+    try {
+      db = new Database(file, { timeout: options.busyTimeoutMs ?? 5_000 });
+      configureConnection(db);
+      migrateSchema(db);
+      return new SqliteEventStore(db, options);
+    } catch (error) {
+      db?.close();
+      if (error instanceof EventStoreUnavailableError) throw error;
+      throw new EventStoreUnavailableError(`cannot open the event store at ${file}: ${String(error)}`, { cause: error });
+    }
+  }
+
+  private constructor(db: Database.Database, options: SqliteEventStoreOptions) {
+    this.#db = db;
+    this.#log = new SqliteLog(db, options.upcasting ?? CURRENT_UPCASTING);
+    this.#tuning = {
+      pageSize: 500,
+      searchWindow: 4_096,
+      checkpointEvery: options.checkpointEvery ?? 1_000,
+      pollIntervalMs: options.pollIntervalMs ?? 250,
+    };
+    const append = db.transaction(
+      (stream: string, events: readonly EventEnvelope[], serialized: SerializedEvent[], expected: ExpectedRevision): Appended => {
+        const ids = serialized.map((event) => event.eventId);
+        const decision = decideAppend(this.#log, stream, ids, expected);
+        if (decision.kind === 'answer') return { result: decision.result, appended: false };
+        const positions = serialized.map((event, i) => this.#log.insert(stream, decision.firstRevision + i, event, events[i]!.engagementId));
+        return { result: { ok: true, revision: decision.firstRevision + ids.length - 1, position: positions.at(-1)! }, appended: true };
+      },
+    );
+    this.#append = (...args) => append.immediate(...args);
+  }
+
+  async appendToStream(stream: string, events: readonly EventEnvelope[], expected: ExpectedRevision): Promise<AppendResult> {
+    this.#ensureOpen();
+    const serialized = events.map(serializeEvent);
+    let outcome: Appended;
+    try {
+      outcome = this.#append(stream, events, serialized, expected);
+    } catch (error) {
+      // The rules look every id up first, so this is only a safety net behind them.
+      if (isUniqueViolation(error)) return wrongExpectedRevision(this.#guard('reading a stream revision', () => this.#log.revisionOf(stream)));
+      throw translateSqliteError(error, `appending to ${stream}`);
+    }
+    if (outcome.appended) for (const listener of [...this.#appendListeners]) listener();
+    return outcome.result;
+  }
+
+  async *readStream(stream: string, options: { fromRevision?: number } = {}): AsyncIterable<RecordedEvent> {
+    const pageSize = this.#tuning.pageSize;
+    let fromRevision = Math.max(0, options.fromRevision ?? 0);
+    for (;;) {
+      const page = this.#guard(`reading ${stream}`, () => this.#log.streamPage(stream, fromRevision, pageSize));
+      yield* page;
+      const last = page.at(-1);
+      if (page.length < pageSize || !last) return;
+      fromRevision = last.revision + 1;
+    }
+  }
+
+  readAll(options: { start?: LogStart; filter?: LogFilter; limit?: number } = {}): AsyncIterable<RecordedEvent> {
+    return readLog(this.#followable, options, this.#tuning);
+  }
+
+  async *readEngagement(engagementId: string, options: { streamPrefixes?: readonly string[] } = {}): AsyncIterable<RecordedEvent> {
+    const pageSize = this.#tuning.pageSize;
+    const prefixes = options.streamPrefixes ?? [];
+    let after = BEFORE_FIRST;
+    for (;;) {
+      const page = this.#guard(`reading engagement ${engagementId}`, () => this.#log.engagementPage(engagementId, after, prefixes, pageSize));
+      yield* page;
+      const last = page.at(-1);
+      if (page.length < pageSize || !last) return;
+      after = BigInt(last.position);
+    }
+  }
+
+  subscribeToAll(options: { start: LogStart; filter?: LogFilter }): LogSubscription {
+    this.#ensureOpen();
+    // The start is fixed now, not at the first `next()`: 'end' means the end as of subscribing.
+    const subscription = new CatchUpSubscription(
+      this.#followable,
+      startingAfter(options.start, () => this.#followable.head()),
+      options.filter,
+      this.#tuning,
+      (closed) => this.#subscriptions.delete(closed),
+    );
+    this.#subscriptions.add(subscription);
+    return subscription;
+  }
+
+  async headPosition(): Promise<string | undefined> {
+    const head = this.#followable.head();
+    return head === undefined ? undefined : formatPosition(head);
+  }
+
+  async ping(): Promise<void> {
+    this.#followable.head();
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await Promise.all([...this.#subscriptions].map((subscription) => subscription.close()));
+    this.#db.close();
+  }
+
+  readonly #followable: FollowableLog = {
+    head: () => this.#guard('reading the head of the log', () => this.#log.head()),
+    eventsBetween: (after, upTo, filter, limit) =>
+      this.#guard('reading the log', () => this.#log.eventsBetween(after, upTo, filter, limit)),
+    onAppend: (listener) => {
+      this.#appendListeners.add(listener);
+      return () => this.#appendListeners.delete(listener);
+    },
+  };
+
+  #guard<T>(doing: string, read: () => T): T {
+    this.#ensureOpen();
+    try {
+      return read();
+    } catch (error) {
+      throw translateSqliteError(error, doing);
+    }
+  }
+
+  #ensureOpen(): void {
+    if (this.#closed) throw new EventStoreUnavailableError('the SQLite event store is closed');
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * Every command the service handles: which aggregate decides it, which facts from other streams
+ * it is judged on, and what its answer carries besides id, version and position.
+ */
+import type {
+  DomainEvent,
+  DomainEventType,
+  EngagementCommand,
+  EventOfType,
+  InterviewCommand,
+  RequirementCommand,
+} from '../../contracts/index.js';
+import {
+  engagementDecider,
+  gateNeedsSurveyFacts,
+  interviewDecider,
+  requirementDecider,
+  type EngagementState,
+  type InterviewState,
+  type RequirementState,
+  type SurveyFacts,
+} from '../../domain/index.js';
+import { streamName } from '../../infra/event-store/port.js';
+
+export type AnyCommand = EngagementCommand | InterviewCommand | RequirementCommand;
+export type CommandType = AnyCommand['type'];
+export type CommandData<T extends CommandType> = Extract<AnyCommand, { type: T }>['data'];
+
+export type FactLoader = {
+  engagement(engagementId: string): Promise<EngagementState>;
+  interview(interviewId: string): Promise<InterviewState>;
+  /** The engagement's interviews and requirements, read from the log as it stands now. */
+  survey(engagementId: string): Promise<SurveyFacts>;
+};
+
+type AggregateOf = {
+  engagement: EngagementState;
+  interview: InterviewState;
+  requirement: RequirementState;
+};
+export type Aggregate = keyof AggregateOf;
+
+export const deciders = {
+  engagement: engagementDecider,
+  interview: interviewDecider,
+  requirement: requirementDecider,
+} as const;
+
+export const streamOf = (aggregate: Aggregate, id: string) => streamName[aggregate](id);
+
+type Spec<T extends CommandType, A extends Aggregate> = {
+  aggregate: A;
+  /** The id of the aggregate the command addresses. */
+  subject: (data: CommandData<T>) => string;
+  facts?: (load: FactLoader, data: CommandData<T>, state: AggregateOf[A]) => Promise<object>;
+  /** Set for commands that create a resource: answered with 201 and this Location. */
+  location?: (data: CommandData<T>) => string;
+  /** Fields the answer carries besides id, version and position. */
+  answer?: (events: readonly DomainEvent[]) => Record<string, unknown>;
+};
+
+const engagementOf = (state: { status: string; engagementId?: string }) =>
+  state.status === 'none' ? undefined : state.engagementId;
+
+/** Requirement commands after capture are judged on the engagement the requirement belongs to. */
+const ownEngagement = async (load: FactLoader, _data: unknown, state: AggregateOf[Aggregate]) => {
+  const requirement = state as RequirementState;
+  return {
+    facts: {
+      engagement: requirement.status === 'none' ? ({ status: 'none' } as const) : await load.engagement(requirement.engagementId),
+    },
+  };
+};
+
+const dataOf = <T extends DomainEventType>(events: readonly DomainEvent[], type: T): EventOfType<T>['data'] | undefined =>
+  events.find((e): e is EventOfType<T> => e.type === type)?.data as EventOfType<T>['data'] | undefined;
+
+export const CATALOGUE: { [T in CommandType]: Spec<T, Aggregate> } = {
+  StartEngagement: {
+    aggregate: 'engagement',
+    subject: (d) => d.engagementId,
+    location: (d) => `/engagements/${d.engagementId}`,
+  },
+  RecordReadiness: { aggregate: 'engagement', subject: (d) => d.engagementId },
+  AdvancePhase: {
+    aggregate: 'engagement',
+    subject: (d) => d.engagementId,
+    facts: async (load, d, state) => {
+      const s = state as EngagementState;
+      return s.status === 'active' && gateNeedsSurveyFacts(s.phase) ? { facts: await load.survey(d.engagementId) } : {};
+    },
+  },
+  ScheduleInterview: {
+    aggregate: 'interview',
+    subject: (d) => d.interviewId,
+    facts: async (load, d) => ({ facts: { engagement: await load.engagement(d.engagementId) } }),
+    location: (d) => `/interviews/${d.interviewId}`,
+  },
+  RescheduleInterview: { aggregate: 'interview', subject: (d) => d.interviewId },
+  CancelInterview: { aggregate: 'interview', subject: (d) => d.interviewId },
+  RecordInterviewConducted: { aggregate: 'interview', subject: (d) => d.interviewId },
+  RecordFinding: {
+    aggregate: 'interview',
+    subject: (d) => d.interviewId,
+    location: (d) => `/interviews/${d.interviewId}/findings/${d.findingId}`,
+    answer: (events) => ({ findingId: dataOf(events, 'FindingRecorded')?.findingId }),
+  },
+  DraftSummary: {
+    aggregate: 'interview',
+    subject: (d) => d.interviewId,
+    answer: (events) => {
+      const drafted = dataOf(events, 'SummaryDrafted');
+      return { summaryVersion: drafted?.summaryVersion, summaryHash: drafted?.summaryHash };
+    },
+  },
+  SendSummaryForConfirmation: {
+    aggregate: 'interview',
+    subject: (d) => d.interviewId,
+    answer: (events) => {
+      const sent = dataOf(events, 'SummarySentForConfirmation');
+      return { summaryVersion: sent?.summaryVersion, summaryHash: sent?.summaryHash };
+    },
+  },
+  ConfirmSummary: {
+    aggregate: 'interview',
+    subject: (d) => d.interviewId,
+    answer: (events) => {
+      const confirmed = dataOf(events, 'SummaryConfirmed');
+      return { summaryVersion: confirmed?.summaryVersion, summaryHash: confirmed?.summaryHash };
+    },
+  },
+  RequestSummaryRevision: { aggregate: 'interview', subject: (d) => d.interviewId },
+  CaptureRequirement: {
+    aggregate: 'requirement',
+    subject: (d) => d.requirementId,
+    facts: async (load, d) => {
+      const interviewIds = [...new Set(d.sources.map((s) => s.interviewId))];
+      const interviews = await Promise.all(interviewIds.map(async (id) => [id, await load.interview(id)] as const));
+      return { facts: { engagement: await load.engagement(d.engagementId), interviews: Object.fromEntries(interviews) } };
+    },
+    location: (d) => `/requirements/${d.requirementId}`,
+  },
+  ReviseRequirement: { aggregate: 'requirement', subject: (d) => d.requirementId, facts: ownEngagement },
+  PrioritizeRequirement: {
+    aggregate: 'requirement',
+    subject: (d) => d.requirementId,
+    facts: ownEngagement,
+    answer: (events) => ({ score: dataOf(events, 'RequirementPrioritized')?.score }),
+  },
+  AcceptRequirement: { aggregate: 'requirement', subject: (d) => d.requirementId, facts: ownEngagement },
+  DeferRequirement: { aggregate: 'requirement', subject: (d) => d.requirementId, facts: ownEngagement },
+  RejectRequirement: { aggregate: 'requirement', subject: (d) => d.requirementId, facts: ownEngagement },
+};
+
+/** The engagement an event of this aggregate belongs to: its own id, or the one it was created in. */
+export const engagementIdOf = (aggregate: Aggregate, data: Record<string, unknown>, state: { status: string }): string => {
+  if (aggregate === 'engagement') return data['engagementId'] as string;
+  return engagementOf(state as { status: string; engagementId?: string }) ?? (data['engagementId'] as string);
+};

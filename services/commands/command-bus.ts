@@ -1,0 +1,197 @@
+/**
+ * Handles a command: load the addressed stream's state (cached), load the facts from other streams
+ * the rule needs, decide, and append with the expected revision. Commands on one stream queue in
+ * this process; a conflict with another process is retried on fresh state a bounded number of
+ * times unless the client pinned a version with If-Match.
+ */
+import {
+  CURRENT_SCHEMA_VERSION,
+  type Actor,
+  type DomainEvent,
+  type EventEnvelope,
+  type RecordedEvent,
+} from '../../contracts/index.js';
+import type { EngagementState, InterviewState, SurveyFacts } from '../../domain/index.js';
+import type { EventStore } from '../../infra/event-store/port.js';
+import { AggregateStates } from './aggregate-states.js';
+import {
+  CATALOGUE,
+  deciders,
+  engagementIdOf,
+  streamOf,
+  type AnyCommand,
+  type CommandData,
+  type CommandType,
+  type FactLoader,
+} from './catalogue.js';
+import type { IdSource } from './ids.js';
+import { KeyedQueue } from './keyed-queue.js';
+
+export type CommandContext = {
+  actor: Actor;
+  now: string;
+  correlationId: string;
+  causationId: string;
+  ids: IdSource;
+  /** The stream revision the client based its command on (If-Match). */
+  expectedVersion?: number;
+};
+
+export type CommandOutcome = {
+  id: string;
+  /** Stream revision after the append. */
+  version: number;
+  position: string;
+  created: boolean;
+  location?: string;
+  answer: Record<string, unknown>;
+  /** True when the command had already been carried out and this is its original outcome. */
+  replayed: boolean;
+};
+
+/** The client's If-Match names a version the stream has moved past. */
+export class VersionMismatchError extends Error {
+  constructor(readonly expected: number, readonly actual: number) {
+    super(`the resource is at version ${actual}, not ${expected}`);
+    this.name = 'VersionMismatchError';
+  }
+}
+
+/** Other writers kept winning the race for the stream. */
+export class ContentionError extends Error {
+  constructor(readonly stream: string, readonly attempts: number) {
+    super(`stream ${stream} changed under ${attempts} attempts in a row`);
+    this.name = 'ContentionError';
+  }
+}
+
+export const MAX_ATTEMPTS = 8;
+
+export class CommandBus {
+  private readonly queue = new KeyedQueue();
+  readonly states: AggregateStates;
+  private readonly facts: FactLoader;
+
+  constructor(private readonly store: EventStore, options: { maxCachedStreams?: number } = {}) {
+    this.states = new AggregateStates(store, { maxStreams: options.maxCachedStreams ?? 20_000 });
+    this.facts = {
+      engagement: async (id) => (await this.states.load(streamOf('engagement', id), deciders.engagement)).state as EngagementState,
+      interview: async (id) => (await this.states.load(streamOf('interview', id), deciders.interview)).state as InterviewState,
+      survey: (engagementId) => this.surveyFacts(engagementId),
+    };
+  }
+
+  execute<T extends CommandType>(type: T, data: CommandData<T>, context: CommandContext): Promise<CommandOutcome> {
+    const spec = CATALOGUE[type];
+    const id = spec.subject(data as never);
+    const stream = streamOf(spec.aggregate, id);
+    return this.queue.run(stream, () => this.attempt(type, data, context, stream, id, 1));
+  }
+
+  private async attempt<T extends CommandType>(
+    type: T,
+    data: CommandData<T>,
+    context: CommandContext,
+    stream: string,
+    id: string,
+    attempt: number,
+  ): Promise<CommandOutcome> {
+    const spec = CATALOGUE[type];
+    const decider = deciders[spec.aggregate] as unknown as {
+      decide: (command: unknown, state: unknown) => DomainEvent[];
+      evolve: (state: unknown, event: never) => unknown;
+      initialState: () => unknown;
+    };
+    const loaded = await this.states.load(stream, decider);
+    const outcomeOf = (events: readonly RecordedEvent[], replayed: boolean): CommandOutcome => {
+      const last = events.at(-1)!;
+      return {
+        id,
+        version: last.revision,
+        position: last.position,
+        created: spec.location !== undefined,
+        ...(spec.location ? { location: spec.location(data as never) } : {}),
+        answer: spec.answer?.(events) ?? {},
+        replayed,
+      };
+    };
+
+    const earlier = context.ids.deterministic ? recordedRun(loaded.recent, context.ids) : [];
+    if (earlier.length > 0) return outcomeOf(earlier, true);
+
+    if (context.expectedVersion !== undefined && loaded.revision >= 0 && loaded.revision !== context.expectedVersion) {
+      throw new VersionMismatchError(context.expectedVersion, loaded.revision);
+    }
+    const facts = (await spec.facts?.(this.facts, data as never, loaded.state as never)) ?? {};
+    const command = { type, data, metadata: { actor: context.actor, now: context.now }, ...facts } as AnyCommand;
+    const events = decider.decide(command, loaded.state);
+    const engagementId = engagementIdOf(spec.aggregate, data as Record<string, unknown>, loaded.state as { status: string });
+    const envelopes: EventEnvelope[] = events.map((event, index) => ({
+      ...event,
+      eventId: context.ids.event(index),
+      schemaVersion: CURRENT_SCHEMA_VERSION,
+      occurredAt: context.now,
+      actor: context.actor,
+      correlationId: context.correlationId,
+      causationId: context.causationId,
+      engagementId,
+    }));
+
+    const result = await this.store.appendToStream(stream, envelopes, loaded.revision < 0 ? 'no-stream' : loaded.revision);
+    if (!result.ok) {
+      this.states.forget(stream);
+      if (context.expectedVersion !== undefined) {
+        throw new VersionMismatchError(context.expectedVersion, result.actualRevision === 'no-stream' ? -1 : result.actualRevision);
+      }
+      if (attempt >= MAX_ATTEMPTS) throw new ContentionError(stream, attempt);
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+      return this.attempt(type, data, context, stream, id, attempt + 1);
+    }
+    const firstRevision = result.revision - envelopes.length + 1;
+    const recorded = envelopes.map((envelope, index) => ({
+      ...envelope,
+      streamId: stream,
+      revision: firstRevision + index,
+      // Only the last position is reported by the store; earlier events of a batch precede it.
+      position: result.position,
+    })) as RecordedEvent[];
+    if (result.revision === loaded.revision + envelopes.length) {
+      this.states.appended(stream, decider, loaded, recorded);
+    } else {
+      // The store recognised a retried append and answered with the original result.
+      this.states.forget(stream);
+    }
+    return outcomeOf(recorded, result.revision !== loaded.revision + envelopes.length);
+  }
+
+  /** The gate facts of one engagement, folded from its interview and requirement streams as they stand. */
+  private async surveyFacts(engagementId: string): Promise<SurveyFacts> {
+    const interviews = new Map<string, InterviewState>();
+    const requirements = new Map<string, ReturnType<typeof deciders.requirement.initialState>>();
+    for await (const event of this.store.readEngagement(engagementId, { streamPrefixes: ['interview-', 'requirement-'] })) {
+      if (event.streamId.startsWith('interview-')) {
+        const state = interviews.get(event.streamId) ?? deciders.interview.initialState();
+        interviews.set(event.streamId, deciders.interview.evolve(state, event as never));
+      } else {
+        const state = requirements.get(event.streamId) ?? deciders.requirement.initialState();
+        requirements.set(event.streamId, deciders.requirement.evolve(state, event as never));
+      }
+    }
+    return {
+      interviews: [...interviews.values()].flatMap((s) => (s.status === 'none' ? [] : [{ interviewId: s.interviewId, status: s.status }])),
+      requirements: [...requirements.values()].flatMap((s) =>
+        s.status === 'none' ? [] : [{ requirementId: s.requirementId, status: s.status }],
+      ),
+    };
+  }
+}
+
+/** The events an earlier run of this very command appended, found by their deterministic ids. */
+const recordedRun = (recent: Map<string, RecordedEvent>, ids: IdSource): RecordedEvent[] => {
+  const run: RecordedEvent[] = [];
+  for (let index = 0; ; index++) {
+    const event = recent.get(ids.event(index));
+    if (!event) return run;
+    run.push(event);
+  }
+};

@@ -1,0 +1,97 @@
+/**
+ * `buildApp(deps)` assembles the HTTP service from its ports; tests build it with in-memory
+ * adapters and drive it with `app.inject`, production with the configured adapters.
+ */
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { v7 as uuidv7 } from 'uuid';
+import type { EventStore } from '../../infra/event-store/port.js';
+import { CommandBus } from '../commands/command-bus.js';
+import type { IdempotencyStore } from '../idempotency/store.js';
+import { authPlugin } from './auth.js';
+import { registerCommandRoutes } from './command-routes.js';
+import { registerErrorHandling } from './errors.js';
+import { registerOperations, type ReadinessCheck } from './operations.js';
+import { createMetrics } from './metrics.js';
+
+export type AppDeps = {
+  store: EventStore;
+  idempotency: IdempotencyStore;
+  jwtSecret: string;
+  /** A pino logger; none logs nothing (tests). */
+  logger?: FastifyBaseLogger;
+  clock?: () => Date;
+  /** Further readiness checks (projector, publisher) beside the event store's. */
+  readinessChecks?: ReadinessCheck[];
+  bodyLimit?: number;
+  version?: string;
+};
+
+const CORRELATION_ID = /^[\w.:-]{1,200}$/;
+
+export const buildApp = async (deps: AppDeps) => {
+  const app = Fastify({
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
+    bodyLimit: deps.bodyLimit ?? 1024 * 1024,
+    logController: new LogController({ requestIdLogLabel: 'correlationId' }),
+    genReqId: (request) => {
+      const given = request.headers['x-correlation-id'];
+      return typeof given === 'string' && CORRELATION_ID.test(given) ? given : uuidv7();
+    },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  // Commands are JSON only: anything else is answered 415, not parsed as text.
+  app.removeContentTypeParser('text/plain');
+
+  const metrics = createMetrics();
+  const clock = deps.clock ?? (() => new Date());
+  const bus = new CommandBus(deps.store);
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-correlation-id', request.id);
+  });
+  // A command without a body (e.g. /summary/send) is an empty object, so schemas stay strict.
+  app.addHook('preValidation', async (request) => {
+    if (request.method === 'POST' && request.body === undefined) request.body = {};
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.httpDuration.observe(
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  registerErrorHandling(app);
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'CRM requirements discovery',
+        version: deps.version ?? '0.1.0',
+        description:
+          'Interviews, findings, confirmed summaries, 20/80-prioritized requirements and phase gates, kept as an auditable event history. ' +
+          'Errors are RFC 9457 problems whose `code` is stable.',
+      },
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      tags: [
+        { name: 'engagements', description: 'Engagements, readiness and phases' },
+        { name: 'interviews', description: 'Interviews, findings and summaries' },
+        { name: 'requirements', description: 'Requirements and their 20/80 priority' },
+        { name: 'operations', description: 'Health, metrics and documents' },
+      ],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  await app.register(authPlugin, { secret: deps.jwtSecret });
+
+  registerOperations(app, {
+    metrics,
+    checks: [{ name: 'eventStore', check: () => deps.store.ping() }, ...(deps.readinessChecks ?? [])],
+  });
+  registerCommandRoutes(app, { bus, idempotency: deps.idempotency, metrics, clock });
+  return app;
+};

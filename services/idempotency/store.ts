@@ -1,0 +1,84 @@
+/**
+ * Remembered outcomes of commands sent with an `Idempotency-Key`, per user and key, so that the
+ * same request again gets the original answer and appends nothing. Kept in a database file beside
+ * the events so that keys survive restarts; records expire after `ttlMs` (24 hours by default).
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+export type StoredOutcome = {
+  userId: string;
+  key: string;
+  /** SHA-256 of method, path and canonical body: the same key with another request is refused. */
+  fingerprint: string;
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+  storedAt: number;
+};
+
+export interface IdempotencyStore {
+  get(userId: string, key: string, now: number): StoredOutcome | undefined;
+  put(outcome: StoredOutcome): void;
+  close(): void;
+}
+
+export const DEFAULT_TTL_MS = 24 * 60 * 60 * 1000;
+
+export class InMemoryIdempotencyStore implements IdempotencyStore {
+  private readonly outcomes = new Map<string, StoredOutcome>();
+  constructor(private readonly ttlMs = DEFAULT_TTL_MS) {}
+  get(userId: string, key: string, now: number) {
+    const found = this.outcomes.get(`${userId}\n${key}`);
+    return found && now - found.storedAt < this.ttlMs ? found : undefined;
+  }
+  put(outcome: StoredOutcome) {
+    this.outcomes.set(`${outcome.userId}\n${outcome.key}`, outcome);
+  }
+  close() {}
+}
+
+export class SqliteIdempotencyStore implements IdempotencyStore {
+  private readonly db: Database.Database;
+  private readonly select: Database.Statement<[string, string, number]>;
+  private readonly insert: Database.Statement<[string, string, string, number, string, string, number]>;
+  private readonly purge: Database.Statement<[number]>;
+  private writes = 0;
+
+  constructor(dataDir: string, private readonly ttlMs = DEFAULT_TTL_MS) {
+    mkdirSync(dataDir, { recursive: true });
+    this.db = new Database(join(dataDir, 'idempotency.sqlite3'));
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(`CREATE TABLE IF NOT EXISTS outcomes (
+      user_id TEXT NOT NULL, key TEXT NOT NULL, fingerprint TEXT NOT NULL, status INTEGER NOT NULL,
+      headers TEXT NOT NULL, body TEXT NOT NULL, stored_at INTEGER NOT NULL,
+      PRIMARY KEY (user_id, key)) WITHOUT ROWID`);
+    this.db.exec('CREATE INDEX IF NOT EXISTS outcomes_stored_at ON outcomes (stored_at)');
+    this.select = this.db.prepare(
+      'SELECT fingerprint, status, headers, body, stored_at AS storedAt FROM outcomes WHERE user_id = ? AND key = ? AND stored_at > ?',
+    );
+    this.insert = this.db.prepare('INSERT OR REPLACE INTO outcomes VALUES (?, ?, ?, ?, ?, ?, ?)');
+    this.purge = this.db.prepare('DELETE FROM outcomes WHERE stored_at <= ?');
+  }
+
+  get(userId: string, key: string, now: number): StoredOutcome | undefined {
+    const row = this.select.get(userId, key, now - this.ttlMs) as
+      | { fingerprint: string; status: number; headers: string; body: string; storedAt: number }
+      | undefined;
+    if (!row) return undefined;
+    return { userId, key, fingerprint: row.fingerprint, status: row.status, headers: JSON.parse(row.headers), body: JSON.parse(row.body), storedAt: row.storedAt };
+  }
+
+  put(outcome: StoredOutcome): void {
+    const { userId, key, fingerprint, status, headers, body, storedAt } = outcome;
+    this.insert.run(userId, key, fingerprint, status, JSON.stringify(headers), JSON.stringify(body), storedAt);
+    if (++this.writes % 1_000 === 0) this.purge.run(storedAt - this.ttlMs);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

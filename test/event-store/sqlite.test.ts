@@ -1,0 +1,255 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import Database from 'better-sqlite3';
+import t, { type Test } from 'tap';
+import {
+  EventStoreUnavailableError,
+  openSqliteEventStore,
+  SQLITE_EVENT_STORE_FILE,
+  SqliteEventStore,
+  streamName,
+  type SqliteEventStoreOptions,
+} from '../../infra/event-store/index.js';
+import type { Acknowledged } from './appender-process.js';
+import { collect, findings, testRun } from './builders.js';
+import { eventStoreContract } from './contract.js';
+import { eventsOf, SubscriptionReader } from './subscription-reader.js';
+
+const repoRoot = resolve(import.meta.dirname, '../..');
+
+/** A data directory of its own; the stores opened in it are closed and the directory removed when `t` ends. */
+const workspace = (t: Test) => {
+  const dir = mkdtempSync(join(tmpdir(), 'event-store-'));
+  const stores: SqliteEventStore[] = [];
+  t.teardown(async () => {
+    for (const store of stores) await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return {
+    dir,
+    open: async (options?: SqliteEventStoreOptions) => {
+      const store = await openSqliteEventStore(dir, options);
+      stores.push(store);
+      return store;
+    },
+  };
+};
+
+eventStoreContract(
+  t,
+  'SqliteEventStore',
+  async (options) => {
+    const dir = mkdtempSync(join(tmpdir(), 'event-store-'));
+    const store = await openSqliteEventStore(dir, options);
+    return {
+      store,
+      close: async () => {
+        await store.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  },
+  { exclusiveLog: true, uniqueEventIds: true },
+);
+
+t.test('events survive closing and reopening the store', async (t) => {
+  const { open } = workspace(t);
+  const run = testRun();
+  const first = await open();
+  await first.appendToStream(run.streams.interview(), findings(run, 1, 3), 'no-stream');
+  await first.appendToStream(run.streams.requirement(), [run.requirementCaptured()], 'no-stream');
+  const before = await collect(first.readAll());
+  await first.close();
+
+  const reopened = await open();
+  t.strictSame(await collect(reopened.readAll()), before, 'the same events at the same positions');
+  const next = await reopened.appendToStream(run.streams.interview(), findings(run, 1, 1, 4), 2);
+  t.match(next, { ok: true, revision: 3, position: String(before.length + 1) }, 'appending goes on where it stopped');
+});
+
+t.test('the file is events.sqlite3, in WAL mode, at schema version 1', async (t) => {
+  const { dir, open } = workspace(t);
+  await (await open()).close();
+  const db = new Database(join(dir, SQLITE_EVENT_STORE_FILE), { readonly: true });
+  t.teardown(() => db.close());
+  t.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+  t.equal(db.pragma('user_version', { simple: true }), 1);
+});
+
+t.test('what cannot be opened is unavailable', async (t) => {
+  const { dir } = workspace(t);
+  const notADirectory = join(dir, 'plain-file');
+  writeFileSync(notADirectory, 'not a directory');
+  await t.rejects(openSqliteEventStore(join(notADirectory, 'data')), EventStoreUnavailableError, 'a data dir that cannot be created');
+
+  const garbage = join(dir, 'garbage');
+  mkdirSync(garbage);
+  writeFileSync(join(garbage, SQLITE_EVENT_STORE_FILE), 'this is not a SQLite database but some text. '.repeat(100));
+  await t.rejects(openSqliteEventStore(garbage), EventStoreUnavailableError, 'a file that is not a database');
+
+  const future = join(dir, 'future');
+  await openSqliteEventStore(future).then((store) => store.close());
+  const db = new Database(join(future, SQLITE_EVENT_STORE_FILE));
+  db.pragma('user_version = 2');
+  db.close();
+  await t.rejects(openSqliteEventStore(future), { name: 'EventStoreUnavailableError', message: /schema version 2/ }, 'a schema from a later build');
+});
+
+t.test('a write lock held past the busy timeout makes an append unavailable, and nothing is written', async (t) => {
+  const { dir, open } = workspace(t);
+  const run = testRun();
+  const store = await open({ busyTimeoutMs: 100 });
+  const other = new Database(join(dir, SQLITE_EVENT_STORE_FILE));
+  t.teardown(() => other.close());
+
+  other.exec('BEGIN IMMEDIATE');
+  await t.rejects(store.appendToStream(run.streams.interview(), findings(run, 1, 1), 'no-stream'), EventStoreUnavailableError);
+  other.exec('ROLLBACK');
+
+  t.strictSame(await collect(store.readStream(run.streams.interview())), [], 'nothing was written');
+  t.match(await store.appendToStream(run.streams.interview(), findings(run, 1, 1), 'no-stream'), { ok: true, revision: 0 }, 'the next append goes through');
+});
+
+t.test('a closed store is unavailable', async (t) => {
+  const store = await workspace(t).open();
+  const run = testRun();
+  await store.close();
+  await t.rejects(store.appendToStream(run.streams.interview(), findings(run, 1, 1), 'no-stream'), EventStoreUnavailableError);
+  await t.rejects(collect(store.readAll()), EventStoreUnavailableError);
+  await t.rejects(store.headPosition(), EventStoreUnavailableError);
+  await t.rejects(store.ping(), EventStoreUnavailableError);
+});
+
+t.test('closing the store ends its subscriptions', async (t) => {
+  const store = await workspace(t).open();
+  const reader = new SubscriptionReader(store.subscribeToAll({ start: 'start' }));
+  await reader.untilCaughtUp();
+  const next = reader.next(1_000);
+  await store.close();
+  t.equal(await next, 'done');
+});
+
+t.test('reads page through a log longer than a page', async (t) => {
+  const store = await workspace(t).open({ checkpointEvery: 1_000 });
+  const run = testRun();
+  const other = run.engagementId(2);
+  for (let interview = 1; interview <= 10; interview++) {
+    for (let batch = 0; batch < 2; batch++) {
+      const context = { engagementId: interview % 2 === 0 ? other : run.engagementId(1) };
+      await store.appendToStream(run.streams.interview(interview), findings(run, interview, 600, 600 * batch + 1, context), batch === 0 ? 'no-stream' : 599);
+    }
+  }
+  await store.appendToStream(run.streams.requirement(), [run.requirementCaptured()], 'no-stream');
+
+  const log = await collect(store.readAll());
+  t.equal(log.length, 12_001, 'the whole log');
+  t.ok(log.every((event, i) => event.position === String(i + 1)), 'in position order, without gaps or repeats');
+  const stream = await collect(store.readStream(run.streams.interview(3), { fromRevision: 100 }));
+  t.strictSame(stream.map((event) => event.revision), Array.from({ length: 1_100 }, (_, i) => 100 + i), 'one stream, across pages');
+  t.equal((await collect(store.readEngagement(other))).length, 6_000, 'one engagement, across pages');
+  t.equal((await collect(store.readAll({ start: { after: '11000' }, limit: 700 }))).length, 700, 'a limit across pages');
+
+  const narrow = new SubscriptionReader(store.subscribeToAll({ start: 'start', filter: { eventTypes: ['RequirementCaptured'] } }));
+  t.teardown(() => narrow.subscription.close());
+  const messages = await narrow.untilCaughtUp();
+  t.strictSame(eventsOf(messages).map((event) => event.type), ['RequirementCaptured']);
+  t.ok(messages.filter((message) => message.kind === 'checkpoint').length >= 2, 'checkpoints while catching up through 12,000 skipped events');
+  t.match(messages.at(-1), { kind: 'caught-up', position: '12001' });
+});
+
+t.test('a second store on the same file sees the first one’s events', async (t) => {
+  const { open } = workspace(t);
+  const run = testRun();
+  const writer = await open();
+  const reader = await open();
+  const subscription = new SubscriptionReader(reader.subscribeToAll({ start: 'start', filter: run.filter() }));
+  t.teardown(() => subscription.subscription.close());
+  await subscription.untilCaughtUp();
+
+  const appended = findings(run, 1, 2);
+  await writer.appendToStream(run.streams.interview(), appended, 'no-stream');
+  const { events } = await subscription.events(2, 2_000);
+  t.strictSame(events.map((event) => event.eventId), appended.map((event) => event.eventId), 'by polling, within two seconds');
+  t.match(
+    await reader.appendToStream(run.streams.interview(), findings(run, 1, 1, 3), 'no-stream'),
+    { ok: false, actualRevision: 1 },
+    'and checks expectations against them',
+  );
+});
+
+/** Starts the appender process; its acknowledged appends arrive through `onAck`. */
+const appender = (dir: string, run: string, args: string[], onAck: (ack: Acknowledged) => void) => {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'appender-process.ts'), dir, run, ...args], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  createInterface({ input: child.stdout }).on('line', (line) => onAck(JSON.parse(line) as Acknowledged));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((done) =>
+    child.on('close', (code, signal) => done({ code, signal, stderr })),
+  );
+  return { child, exited };
+};
+
+t.test('a process killed while appending loses no acknowledged event', async (t) => {
+  const { dir, open } = workspace(t);
+  const run = testRun();
+  const acknowledged: Acknowledged[] = [];
+  const { child, exited } = appender(dir, run.id, ['solo'], (ack) => {
+    acknowledged.push(ack);
+    if (acknowledged.length === 150) child.kill('SIGKILL');
+  });
+  t.teardown(() => child.kill('SIGKILL'));
+  const exit = await exited;
+  t.equal(exit.signal, 'SIGKILL', `killed mid-way (stderr: ${exit.stderr.trim() || 'none'})`);
+  t.ok(acknowledged.length >= 150, `${acknowledged.length} appends acknowledged`);
+
+  const store = await open();
+  const stream = await collect(store.readStream(streamName.interview(run.interviewId())));
+  t.strictSame(stream.map((event) => event.revision), stream.map((_, i) => i), 'revisions are contiguous from 0');
+  const byId = new Map(stream.map((event) => [event.eventId, event]));
+  const lost = acknowledged.flatMap((ack) => ack.events).filter((event) => !byId.has(event.eventId));
+  t.strictSame(lost, [], 'every acknowledged event is there');
+  let intact = true;
+  for (const ack of acknowledged) {
+    const firstRevision = ack.revision - ack.events.length + 1;
+    ack.events.forEach((event, i) => {
+      const { streamId: _streamId, revision, position, ...stored } = byId.get(event.eventId)!;
+      const last = i === ack.events.length - 1;
+      if (revision !== firstRevision + i || (last && position !== ack.position) || JSON.stringify(stored) !== JSON.stringify(event)) intact = false;
+    });
+  }
+  t.ok(intact, 'intact, at the acknowledged revisions and positions');
+  t.ok(stream.length - acknowledged.flatMap((ack) => ack.events).length <= 3, 'at most the one unacknowledged batch on top');
+});
+
+t.test('two processes appending to one stream keep its revisions contiguous', async (t) => {
+  const { dir, open } = workspace(t);
+  const run = testRun();
+  await (await open()).close();
+  const acknowledged: Acknowledged[] = [];
+  const processes = [1, 2].map(() => appender(dir, run.id, ['contend', '100'], (ack) => acknowledged.push(ack)));
+  t.teardown(() => processes.forEach(({ child }) => child.kill('SIGKILL')));
+  const exits = await Promise.all(processes.map(({ exited }) => exited));
+  t.strictSame(exits.map(({ code }) => code), [0, 0], `both finish (stderr: ${exits.map((exit) => exit.stderr.trim()).join(' | ') || 'none'})`);
+
+  const store = await open();
+  const stream = await collect(store.readStream(streamName.interview(run.interviewId())));
+  t.equal(stream.length, 200, 'every event once');
+  t.strictSame(stream.map((event) => event.revision), stream.map((_, i) => i), 'revisions are contiguous from 0');
+  const revisionOf = new Map(stream.map((event) => [event.eventId, event.revision]));
+  t.ok(
+    acknowledged.every((ack) => revisionOf.get(ack.events[0]!.eventId) === ack.revision),
+    'each append landed at the revision it was acknowledged with',
+  );
+});
+
+t.test('SqliteEventStore.open needs no factory', async (t) => {
+  const store = SqliteEventStore.open(join(workspace(t).dir, 'custom.sqlite3'));
+  t.teardown(() => store.close());
+  await t.resolves(store.ping());
+});

@@ -1,0 +1,117 @@
+import t from 'tap';
+import { createSigner } from 'fast-jwt';
+import { COMMAND_ROUTES } from '../../services/http/command-routes.js';
+import { bearer, discovery, SECRET, testApp, users } from '../support/http.js';
+
+t.test('a missing, forged or expired token is 401', async (t) => {
+  const { app } = await testApp();
+  t.teardown(() => app.close());
+  const payload = { name: 'CRM', client: 'Acme', sponsor: { name: 'Z', title: 'CEO' } };
+  const none = await app.inject({ method: 'POST', url: '/engagements', payload });
+  t.equal(none.statusCode, 401);
+  t.match(none.headers['content-type'], /^application\/problem\+json/);
+  t.match(none.json(), { code: 'unauthenticated', status: 401, type: String, title: String, detail: /Bearer/ });
+  t.match(none.headers['www-authenticate'], /^Bearer/);
+
+  const forged = createSigner({ key: 'another-secret-another-secret-another-secret', algorithm: 'HS256' })({ sub: 'u-pat', roles: ['pm'] });
+  const wrongKey = await app.inject({ method: 'POST', url: '/engagements', payload, headers: { authorization: `Bearer ${forged}` } });
+  t.equal(wrongKey.statusCode, 401);
+
+  const expired = createSigner({ key: SECRET, algorithm: 'HS256' })({ sub: 'u-pat', roles: ['pm'], exp: Math.floor(Date.now() / 1000) - 60 });
+  const late = await app.inject({ method: 'POST', url: '/engagements', payload, headers: { authorization: `Bearer ${expired}` } });
+  t.equal(late.statusCode, 401);
+  t.match(late.json().detail, /expired/);
+
+  const noneAlg = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from('{"sub":"u-pat","roles":["pm"]}').toString('base64url')}.`;
+  const unsigned = await app.inject({ method: 'POST', url: '/engagements', payload, headers: { authorization: `Bearer ${noneAlg}` } });
+  t.equal(unsigned.statusCode, 401, 'alg none is refused');
+
+  const noSub = createSigner({ key: SECRET, algorithm: 'HS256' })({ roles: ['pm'] });
+  const anonymous = await app.inject({ method: 'POST', url: '/engagements', payload, headers: { authorization: `Bearer ${noSub}` } });
+  t.equal(anonymous.statusCode, 401, 'a token must name its user');
+});
+
+t.test('pmo writes nothing: every command route is 403', async (t) => {
+  const { app } = await testApp();
+  t.teardown(() => app.close());
+  t.equal(COMMAND_ROUTES.length, 18);
+  for (const route of COMMAND_ROUTES) {
+    const response = await app.inject({ method: 'POST', url: route.url.replace(':id', 'x-1'), headers: users.pmo, payload: {} });
+    t.equal(response.statusCode, 403, `${route.type} as pmo`);
+    t.equal(response.json().code, 'forbidden');
+  }
+});
+
+t.test('the role table', async (t) => {
+  const { app } = await testApp();
+  t.teardown(() => app.close());
+  const d = discovery(app);
+  const payload = { name: 'CRM', client: 'Acme', sponsor: { name: 'Z', title: 'CEO' } };
+  const byConsultant = await app.inject({ method: 'POST', url: '/engagements', headers: users.consultant, payload });
+  t.equal(byConsultant.statusCode, 403, 'consultants do not start engagements');
+  const byAdmin = await app.inject({ method: 'POST', url: '/engagements', headers: users.admin, payload });
+  t.equal(byAdmin.statusCode, 201, 'admins may');
+
+  const engagement = await d.startEngagement();
+  const interview = await d.schedule(engagement.id);
+  const byStakeholder = await app.inject({
+    method: 'POST',
+    url: `/interviews/${interview.id}/conduct`,
+    headers: users.interviewee,
+    payload: { conductedAt: '2026-03-05T02:00:00Z' },
+  });
+  t.equal(byStakeholder.statusCode, 403, 'stakeholders do not run interviews');
+  await d.conduct(interview.id);
+  const finding = await d.finding(interview.id);
+  const requirement = await d.capture(engagement.id, [{ interviewId: interview.id, findingId: finding['findingId'] as string }]);
+  const prioritizeAs = (headers: Record<string, string>) =>
+    app.inject({
+      method: 'POST',
+      url: `/requirements/${requirement.id}/prioritize`,
+      headers,
+      payload: { frequency: 1, lossIfMismanaged: 1, urgency: 1, fundSafety: false, stakeholderConcern: false, rationale: 'r' },
+    });
+  t.equal((await prioritizeAs(users.consultant)).statusCode, 403, 'consultants do not prioritize');
+  t.equal((await prioritizeAs(users.pm)).statusCode, 200, 'project managers do');
+});
+
+t.test('only the interviewee confirms or asks for a revision', async (t) => {
+  const { app } = await testApp();
+  t.teardown(() => app.close());
+  const d = discovery(app);
+  const engagement = await d.startEngagement();
+  const interview = await d.schedule(engagement.id, 'u-li');
+  await d.conduct(interview.id);
+  const finding = await d.finding(interview.id);
+  await d.draft(interview.id, [finding['findingId'] as string]);
+  await d.send(interview.id);
+  const confirmAs = (headers: Record<string, string>) =>
+    app.inject({ method: 'POST', url: `/interviews/${interview.id}/summary/confirm`, headers, payload: { summaryVersion: 1 } });
+
+  const otherStakeholder = await confirmAs(users.otherStakeholder);
+  t.equal(otherStakeholder.statusCode, 403, 'a stakeholder confirms only their own interview');
+  t.equal(otherStakeholder.json().code, 'forbidden');
+  t.equal((await confirmAs(users.admin)).statusCode, 403, 'an admin cannot confirm for them');
+  t.equal((await confirmAs(users.consultant)).statusCode, 403, 'nor can the consultant');
+  const revisionByAdmin = await app.inject({
+    method: 'POST',
+    url: `/interviews/${interview.id}/summary/request-revision`,
+    headers: users.admin,
+    payload: { summaryVersion: 1, comments: 'x' },
+  });
+  t.equal(revisionByAdmin.statusCode, 403);
+  t.equal((await confirmAs(users.interviewee)).statusCode, 200, 'the interviewee can');
+
+  const adminInterviewee = await d.schedule(engagement.id, 'u-root');
+  await d.conduct(adminInterviewee.id);
+  const f2 = await d.finding(adminInterviewee.id);
+  await d.draft(adminInterviewee.id, [f2['findingId'] as string]);
+  await d.send(adminInterviewee.id);
+  const own = await app.inject({
+    method: 'POST',
+    url: `/interviews/${adminInterviewee.id}/summary/confirm`,
+    headers: bearer('u-root', ['admin']),
+    payload: { summaryVersion: 1 },
+  });
+  t.equal(own.statusCode, 200, 'an admin who was interviewed confirms their own summary');
+});

@@ -1,0 +1,89 @@
+/** Builds the HTTP app on in-memory adapters and mints tokens, for `app.inject` tests. */
+import { createSigner } from 'fast-jwt';
+import type { Role } from '../../contracts/index.js';
+import { InMemoryEventStore } from '../../infra/event-store/index.js';
+import type { EventStore } from '../../infra/event-store/port.js';
+import { buildApp, type AppDeps } from '../../services/http/app.js';
+import { InMemoryIdempotencyStore, type IdempotencyStore } from '../../services/idempotency/store.js';
+
+export const SECRET = 'test-secret-test-secret-test-secret-0123456789';
+const sign = createSigner({ key: SECRET, algorithm: 'HS256', expiresIn: 3_600_000 });
+
+export const tokenFor = (sub: string, roles: Role[], name = sub) => sign({ sub, name, roles });
+export const bearer = (sub: string, roles: Role[], name = sub) => ({ authorization: `Bearer ${tokenFor(sub, roles, name)}` });
+
+export const users = {
+  pm: bearer('u-pat', ['pm'], 'Pat Lee'),
+  consultant: bearer('u-chen', ['consultant'], 'Chen Wei'),
+  interviewee: bearer('u-li', ['stakeholder'], 'Li Na'),
+  otherStakeholder: bearer('u-wang', ['stakeholder'], 'Wang Fang'),
+  admin: bearer('u-root', ['admin'], 'Admin'),
+  pmo: bearer('u-audit', ['pmo'], 'Auditor'),
+};
+
+export const testApp = async (deps: Partial<AppDeps> & { store?: EventStore; idempotency?: IdempotencyStore } = {}) => {
+  const store = deps.store ?? new InMemoryEventStore();
+  const idempotency = deps.idempotency ?? new InMemoryIdempotencyStore();
+  const app = await buildApp({ jwtSecret: SECRET, ...deps, store, idempotency });
+  return { app, store, idempotency };
+};
+
+type App = Awaited<ReturnType<typeof testApp>>['app'];
+
+/** Drives the write side through a whole discovery, returning the ids it created. */
+export const discovery = (app: App) => {
+  const post = async (url: string, headers: Record<string, string>, payload: object = {}) => {
+    const response = await app.inject({ method: 'POST', url, headers, payload });
+    if (response.statusCode >= 300) throw new Error(`${url} → ${response.statusCode} ${response.body}`);
+    return response.json() as { id: string; version: number; position: string; [k: string]: unknown };
+  };
+  return {
+    post,
+    startEngagement: () =>
+      post('/engagements', users.pm, { name: 'CRM for Acme', client: 'Acme Trading', sponsor: { name: 'Zhang San', title: 'CEO' } }),
+    advance: (engagementId: string, to: string, waiverReason?: string) =>
+      post(`/engagements/${engagementId}/phase/advance`, users.pm, { to, ...(waiverReason ? { waiverReason } : {}) }),
+    schedule: (engagementId: string, userId = 'u-li') =>
+      post(`/engagements/${engagementId}/interviews`, users.consultant, {
+        interviewee: { name: 'Li Na', department: 'Sales', position: 'Sales manager', userId },
+        interviewers: ['Chen Wei'],
+        scheduledAt: '2026-03-05T10:00:00+08:00',
+        durationMinutes: 90,
+        location: 'Room 3',
+        method: 'in-person',
+        topics: ['business-process'],
+      }),
+    conduct: (interviewId: string) =>
+      post(`/interviews/${interviewId}/conduct`, users.consultant, { conductedAt: '2026-03-05T02:00:00Z', attendees: ['Li Na'] }),
+    finding: (interviewId: string, text = 'quotes are approved by phone') =>
+      post(`/interviews/${interviewId}/findings`, users.consultant, { section: 'workflow', text, pain: 2, frequency: 'daily' }),
+    draft: (interviewId: string, findingIds: string[], text = 'Sales approves quotes by phone.') =>
+      post(`/interviews/${interviewId}/summary`, users.consultant, { text, findingIds }),
+    send: (interviewId: string) => post(`/interviews/${interviewId}/summary/send`, users.consultant),
+    confirm: (interviewId: string, summaryVersion: number) =>
+      post(`/interviews/${interviewId}/summary/confirm`, users.interviewee, { summaryVersion }),
+    capture: (engagementId: string, sources: Array<{ interviewId: string; findingId: string }>) =>
+      post(`/engagements/${engagementId}/requirements`, users.consultant, {
+        title: 'Credit limit check on quotes',
+        description: 'A quote above the credit limit needs finance approval.',
+        category: 'sales',
+        departments: ['Sales', 'Finance'],
+        sources,
+      }),
+    prioritize: (requirementId: string) =>
+      post(`/requirements/${requirementId}/prioritize`, users.pm, {
+        frequency: 3,
+        lossIfMismanaged: 2,
+        urgency: 1,
+        fundSafety: true,
+        stakeholderConcern: false,
+        rationale: 'touches credit',
+      }),
+  };
+};
+
+export const eventsOf = async (store: EventStore, stream: string) => {
+  const events = [];
+  for await (const event of store.readStream(stream)) events.push(event);
+  return events;
+};
