@@ -6,7 +6,10 @@
  * appends on the same connection.
  *
  * better-sqlite3 is synchronous: a call blocks the event loop for its duration, including an fsync
- * per commit and up to the busy timeout while another process holds the write lock.
+ * per commit and up to the busy timeout while another process holds the write lock. To keep one
+ * fsync from costing one command, appends are group-committed: those that arrive within one turn of
+ * the event loop are written in one transaction, each in a savepoint of its own, so one append's
+ * outcome (a conflict, say) never touches another's, and none is acknowledged before the commit.
  */
 import Database from 'better-sqlite3';
 import type { EventEnvelope, RecordedEvent } from '../../contracts/index.js';
@@ -40,13 +43,25 @@ export type SqliteEventStoreOptions = {
 
 type Appended = { result: AppendResult; appended: boolean };
 
+type PendingAppend = {
+  stream: string;
+  events: readonly EventEnvelope[];
+  serialized: SerializedEvent[];
+  expected: ExpectedRevision;
+  settle: (outcome: { appended: Appended } | { error: unknown }) => void;
+};
+
+/** An upper bound on the appends one group commit takes, so one transaction stays short. */
+const MAX_GROUP = 256;
+
 export class SqliteEventStore implements EventStore {
   readonly #db: Database.Database;
   readonly #log: SqliteLog;
   readonly #tuning: FollowTuning;
   readonly #appendListeners = new Set<() => void>();
   readonly #subscriptions = new Set<CatchUpSubscription>();
-  readonly #append: (stream: string, events: readonly EventEnvelope[], serialized: SerializedEvent[], expected: ExpectedRevision) => Appended;
+  readonly #appendGroup: (group: readonly PendingAppend[]) => Array<{ appended: Appended } | { error: unknown }>;
+  #pending: PendingAppend[] = [];
   #closed = false;
 
   /** Opens (and creates or migrates) the event log in `file`; fails with `EventStoreUnavailableError`. */
@@ -82,22 +97,52 @@ export class SqliteEventStore implements EventStore {
         return { result: { ok: true, revision: decision.firstRevision + ids.length - 1, position: positions.at(-1)! }, appended: true };
       },
     );
-    this.#append = (...args) => append.immediate(...args);
+    // Nested in the group's transaction, each `append` runs in a savepoint: an append that throws
+    // is rolled back alone and reported to its caller alone.
+    const appendGroup = db.transaction((group: readonly PendingAppend[]) =>
+      group.map((item) => {
+        try {
+          return { appended: append(item.stream, item.events, item.serialized, item.expected) };
+        } catch (error) {
+          return { error };
+        }
+      }),
+    );
+    this.#appendGroup = (group) => appendGroup.immediate(group);
   }
 
   async appendToStream(stream: string, events: readonly EventEnvelope[], expected: ExpectedRevision): Promise<AppendResult> {
     this.#ensureOpen();
+    if (events.length === 0) throw new RangeError('an append needs at least one event');
     const serialized = events.map(serializeEvent);
-    let outcome: Appended;
+    const outcome = await new Promise<{ appended: Appended } | { error: unknown }>((settle) => {
+      if (this.#pending.push({ stream, events, serialized, expected, settle }) === 1) setImmediate(() => this.#commitPending());
+    });
+    if ('appended' in outcome) return outcome.appended.result;
+    const error = outcome.error;
+    // The rules look every id up first, so this is only a safety net behind them.
+    if (isUniqueViolation(error)) return wrongExpectedRevision(this.#guard('reading a stream revision', () => this.#log.revisionOf(stream)));
+    throw translateSqliteError(error, `appending to ${stream}`);
+  }
+
+  /** Commits the appends that queued up since the last group commit, in arrival order. */
+  #commitPending(): void {
+    const group = this.#pending.splice(0, MAX_GROUP);
+    if (this.#pending.length > 0) setImmediate(() => this.#commitPending());
+    if (group.length === 0) return;
+    let outcomes: Array<{ appended: Appended } | { error: unknown }>;
     try {
-      outcome = this.#append(stream, events, serialized, expected);
+      if (this.#closed) throw new EventStoreUnavailableError('the SQLite event store is closed');
+      outcomes = this.#appendGroup(group);
     } catch (error) {
-      // The rules look every id up first, so this is only a safety net behind them.
-      if (isUniqueViolation(error)) return wrongExpectedRevision(this.#guard('reading a stream revision', () => this.#log.revisionOf(stream)));
-      throw translateSqliteError(error, `appending to ${stream}`);
+      // The commit itself failed: nothing of the group was written.
+      for (const item of group) item.settle({ error });
+      return;
     }
-    if (outcome.appended) for (const listener of [...this.#appendListeners]) listener();
-    return outcome.result;
+    group.forEach((item, i) => item.settle(outcomes[i]!));
+    if (outcomes.some((outcome) => 'appended' in outcome && outcome.appended.appended)) {
+      for (const listener of [...this.#appendListeners]) listener();
+    }
   }
 
   async *readStream(stream: string, options: { fromRevision?: number } = {}): AsyncIterable<RecordedEvent> {
