@@ -1,4 +1,5 @@
 export * from './values.js';
+export * from './position.js';
 export * from './errors.js';
 export * from './commands/command.js';
 export * from './commands/engagement.js';

@@ -73,11 +73,7 @@ export class EventStoreUnavailableError extends Error {
 }
 
 /** Positions are decimal strings of unsigned integers; they compare numerically. */
-export const comparePositions = (a: string, b: string): number => {
-  const x = BigInt(a);
-  const y = BigInt(b);
-  return x < y ? -1 : x > y ? 1 : 0;
-};
+export { comparePositions } from '../../contracts/index.js';
 
 export const streamName = {
   engagement: (id: string) => `engagement-${id}`,

@@ -1,0 +1,279 @@
+/**
+ * The audit trail (DOMAIN.md, "What the history must answer"): one entry per event, of every
+ * type (id = eventId) – audit data is never skipped. An entry is a function of its event alone,
+ * so applying an event again yields the same entry.
+ *
+ * - `action`: the event type in kebab-case (`SummaryConfirmed` → `summary-confirmed`), one rule
+ *   for all 18 types; `AUDIT_ACTIONS` lists them for the `action` filter.
+ * - `subject`: the engagement, interview, finding (for `finding-recorded`) or requirement acted
+ *   on. `relatedIds` adds the ids the event ties it to – the interview of a finding, the findings a
+ *   summary cites, the interviews and findings a requirement was captured from – for "everything
+ *   that touched X".
+ * - `reason`: the person's justification where the event has one: `reason`, the waiver's reason,
+ *   the priority `rationale`, the revision request's `comments`, the readiness `evidence`.
+ * - `changes`: `{ field: { from, to } }`. `from` is what the event says was there before
+ *   (`previousStatus`, `previous`, `previousScheduledAt`, the phase left) or what the lifecycle
+ *   fixes (only a scheduled interview is conducted or cancelled; only a sent summary is confirmed);
+ *   `null` means nothing was there. An event that creates something lists its initial values from
+ *   `null`. A readiness assessment is keyed by its item: `{ 'funding-secured': { from, to } }`.
+ *   Re-prioritizing and rescheduling list only the values that differ. A field whose earlier value
+ *   neither the event nor the lifecycle tells is left out rather than guessed.
+ * - `summaryVersion` / `summaryHash` on every summary event: which version, with which content
+ *   hash, was drafted, sent, confirmed or sent back. `waiver` on a phase advance that passed its gate
+ *   anyway: the reason and the unmet conditions it waived.
+ */
+import {
+  EVENT_TYPES,
+  type Actor,
+  type DomainEvent,
+  type DomainEventType,
+  type GateCondition,
+  type RecordedEvent,
+} from '../contracts/index.js';
+import { actorOf, defineProjection, type Update, type Updates } from './define.js';
+import type { ReadDocument } from './projection.js';
+
+export const actionOf = (type: DomainEventType): string => type.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+export const AUDIT_ACTIONS: readonly string[] = EVENT_TYPES.map(actionOf);
+
+export const SUBJECT_TYPES = ['engagement', 'interview', 'finding', 'requirement'] as const;
+export type SubjectType = (typeof SUBJECT_TYPES)[number];
+
+export type Change = { from: unknown; to: unknown };
+
+export type AuditEntry = ReadDocument & {
+  eventId: string;
+  eventType: DomainEventType;
+  action: string;
+  at: string;
+  actor: Actor;
+  subject: { type: SubjectType; id: string };
+  relatedIds: string[];
+  reason: string | null;
+  changes: Record<string, Change>;
+  summaryVersion?: number;
+  summaryHash?: string;
+  waiver?: { reason: string; unmetConditions: GateCondition[] };
+  correlationId: string;
+  causationId: string;
+};
+
+/** What the entry says about its event beyond the envelope. */
+type Account = Pick<AuditEntry, 'subject' | 'reason' | 'changes'> &
+  Partial<Pick<AuditEntry, 'summaryVersion' | 'summaryHash' | 'waiver'>> & { related?: readonly string[] };
+
+const copy = <T>(value: T): T => (typeof value === 'object' && value !== null ? structuredClone(value) : value);
+
+const change = (from: unknown, to: unknown): Change => ({ from: copy(from ?? null), to: copy(to ?? null) });
+
+/** Initial values of something new, each from `null`; values the event leaves out are not listed. */
+const created = (fields: Record<string, unknown>): Record<string, Change> =>
+  Object.fromEntries(Object.entries(fields).filter(([, to]) => to !== undefined).map(([field, to]) => [field, change(null, to)]));
+
+/** The pairs whose value differs. */
+const differing = (pairs: Record<string, [from: unknown, to: unknown]>): Record<string, Change> =>
+  Object.fromEntries(
+    Object.entries(pairs)
+      .filter(([, [from, to]]) => JSON.stringify(from ?? null) !== JSON.stringify(to ?? null))
+      .map(([field, [from, to]]) => [field, change(from, to)]),
+  );
+
+const instant = (value: string): number => Date.parse(value);
+
+export const accountOf = (event: DomainEvent): Account => {
+  switch (event.type) {
+    case 'EngagementStarted': {
+      const { engagementId, name, client, sponsor, goals, successCriteria } = event.data;
+      return {
+        subject: { type: 'engagement', id: engagementId },
+        reason: null,
+        changes: created({ name, client, sponsor, goals, successCriteria, phase: 'concept-introduction' }),
+      };
+    }
+    case 'ReadinessRecorded': {
+      const { engagementId, item, status, evidence, previousStatus } = event.data;
+      return {
+        subject: { type: 'engagement', id: engagementId },
+        reason: evidence ?? null,
+        changes: { [item]: change(previousStatus, status) },
+      };
+    }
+    case 'PhaseAdvanced': {
+      const { engagementId, from, to, waiver } = event.data;
+      return {
+        subject: { type: 'engagement', id: engagementId },
+        reason: waiver?.reason ?? null,
+        changes: { phase: change(from, to) },
+        ...(waiver === undefined ? {} : { waiver: copy(waiver) }),
+      };
+    }
+    case 'InterviewScheduled': {
+      const { interviewId, engagementId: _, ...fields } = event.data;
+      return {
+        subject: { type: 'interview', id: interviewId },
+        reason: null,
+        changes: created({ status: 'scheduled', ...fields }),
+      };
+    }
+    case 'InterviewRescheduled': {
+      const { interviewId, scheduledAt, location, previousScheduledAt, previousLocation, reason } = event.data;
+      const moved = instant(scheduledAt) !== instant(previousScheduledAt);
+      return {
+        subject: { type: 'interview', id: interviewId },
+        reason,
+        changes: {
+          ...(moved ? { scheduledAt: change(previousScheduledAt, scheduledAt) } : {}),
+          ...differing({ location: [previousLocation, location] }),
+        },
+      };
+    }
+    case 'InterviewCancelled':
+      return {
+        subject: { type: 'interview', id: event.data.interviewId },
+        reason: event.data.reason,
+        changes: { status: change('scheduled', 'cancelled') },
+      };
+    case 'InterviewConducted': {
+      const { interviewId, conductedAt, attendees, notes } = event.data;
+      return {
+        subject: { type: 'interview', id: interviewId },
+        reason: null,
+        changes: { status: change('scheduled', 'conducted'), ...created({ conductedAt, attendees, notes }) },
+      };
+    }
+    case 'FindingRecorded': {
+      const { interviewId, findingId, section, text, pain, frequency } = event.data;
+      return {
+        subject: { type: 'finding', id: findingId },
+        related: [interviewId],
+        reason: null,
+        changes: created({ section, text, pain, frequency }),
+      };
+    }
+    case 'SummaryDrafted': {
+      const { interviewId, summaryVersion, summaryHash, findingIds } = event.data;
+      return {
+        subject: { type: 'interview', id: interviewId },
+        related: findingIds,
+        reason: null,
+        // Versions are consecutive: a draft's predecessor is the version before it.
+        changes: { summaryVersion: change(summaryVersion > 1 ? summaryVersion - 1 : null, summaryVersion) },
+        summaryVersion,
+        summaryHash,
+      };
+    }
+    case 'SummarySentForConfirmation': {
+      const { interviewId, summaryVersion, summaryHash } = event.data;
+      return {
+        subject: { type: 'interview', id: interviewId },
+        reason: null,
+        changes: { status: change('summary-drafted', 'summary-sent') },
+        summaryVersion,
+        summaryHash,
+      };
+    }
+    case 'SummaryConfirmed': {
+      const { interviewId, summaryVersion, summaryHash } = event.data;
+      return {
+        subject: { type: 'interview', id: interviewId },
+        reason: null,
+        changes: { status: change('summary-sent', 'confirmed') },
+        summaryVersion,
+        summaryHash,
+      };
+    }
+    case 'SummaryRevisionRequested': {
+      const { interviewId, summaryVersion, summaryHash, comments } = event.data;
+      return {
+        subject: { type: 'interview', id: interviewId },
+        reason: comments,
+        changes: { status: change('summary-sent', 'revision-requested') },
+        summaryVersion,
+        summaryHash,
+      };
+    }
+    case 'RequirementCaptured': {
+      const { requirementId, engagementId: _, ...fields } = event.data;
+      return {
+        subject: { type: 'requirement', id: requirementId },
+        related: fields.sources.flatMap(({ interviewId, findingId }) => [interviewId, findingId]),
+        reason: null,
+        changes: created({ status: 'captured', ...fields }),
+      };
+    }
+    case 'RequirementRevised': {
+      const { requirementId, changes, previous, reason } = event.data;
+      return {
+        subject: { type: 'requirement', id: requirementId },
+        reason,
+        changes: Object.fromEntries(
+          Object.entries(changes).map(([field, to]) => [field, change(previous[field as keyof typeof previous], to)]),
+        ),
+      };
+    }
+    case 'RequirementPrioritized': {
+      const { requirementId, rationale, previous, frequency, lossIfMismanaged, urgency, fundSafety, stakeholderConcern, score } =
+        event.data;
+      return {
+        subject: { type: 'requirement', id: requirementId },
+        reason: rationale,
+        changes: {
+          // Only a first prioritization changes the status, and only a captured requirement has none.
+          ...(previous === undefined ? { status: change('captured', 'prioritized') } : {}),
+          ...differing({
+            frequency: [previous?.frequency, frequency],
+            lossIfMismanaged: [previous?.lossIfMismanaged, lossIfMismanaged],
+            urgency: [previous?.urgency, urgency],
+            fundSafety: [previous?.fundSafety, fundSafety],
+            stakeholderConcern: [previous?.stakeholderConcern, stakeholderConcern],
+            score: [previous?.score, score],
+          }),
+        },
+      };
+    }
+    case 'RequirementAccepted': {
+      const { requirementId, previousStatus, targetPhase, reason } = event.data;
+      return {
+        subject: { type: 'requirement', id: requirementId },
+        reason: reason ?? null,
+        // A requirement holds a target phase only while accepted, so there is none before.
+        changes: { status: change(previousStatus, 'accepted'), targetPhase: change(null, targetPhase) },
+      };
+    }
+    case 'RequirementDeferred':
+    case 'RequirementRejected': {
+      const { requirementId, previousStatus, reason } = event.data;
+      return {
+        subject: { type: 'requirement', id: requirementId },
+        reason,
+        changes: { status: change(previousStatus, event.type === 'RequirementDeferred' ? 'deferred' : 'rejected') },
+      };
+    }
+  }
+};
+
+export const auditEntryOf = (event: RecordedEvent): AuditEntry => {
+  const { related = [], ...account } = accountOf(event);
+  return {
+    id: event.eventId,
+    engagementId: event.engagementId,
+    position: event.position,
+    eventId: event.eventId,
+    eventType: event.type,
+    action: actionOf(event.type),
+    at: event.occurredAt,
+    actor: actorOf(event),
+    ...account,
+    relatedIds: [...new Set([account.subject.id, ...related])],
+    correlationId: event.correlationId,
+    causationId: event.causationId,
+  };
+};
+
+const record: Update<AuditEntry, DomainEvent> = (_, event) => auditEntryOf(event);
+
+export const auditTrail = defineProjection<AuditEntry>({
+  name: 'audit-trail',
+  route: (event) => [event.eventId],
+  on: Object.fromEntries(EVENT_TYPES.map((type) => [type, record])) as Updates<AuditEntry>,
+});

@@ -1,0 +1,78 @@
+/**
+ * The 20/80 tier (DOMAIN.md, seed 001) – a backlog concern, because a requirement's rank depends
+ * on every other requirement of its engagement, so no single document can hold it. Computed when
+ * the backlog is read (now or as of a past instant), from the documents of one engagement.
+ *
+ * Ranked: prioritized, non-rejected requirements (status prioritized, accepted or deferred, with a
+ * priority). Rank 1, 2, … by score descending, ties broken by the earlier (latest) prioritization,
+ * i.e. the lower log position. Tier `vital-few` when the requirement touches the safety of money or
+ * the client said it cares (those come first whatever their rank), or when its rank is within the
+ * top ceil(20 %) of the ranked requirements; otherwise `trivial-many`. Everything else – captured,
+ * or rejected – has neither rank nor tier.
+ */
+import type { RequirementStatus } from '../contracts/index.js';
+import { comparePositions } from './apply.js';
+
+export const TIERS = ['vital-few', 'trivial-many'] as const;
+export type Tier = (typeof TIERS)[number];
+
+export type Ranking = { rank: number | null; tier: Tier | null; score: number | null };
+
+/** What ranking needs of a backlog item. */
+export type Rankable = {
+  id: string;
+  engagementId: string;
+  status: RequirementStatus;
+  priority?: { score: number; inputs: { fundSafety: boolean; stakeholderConcern: boolean } };
+  prioritizedPosition?: string;
+};
+
+const RANKED_STATUSES: ReadonlySet<RequirementStatus> = new Set(['prioritized', 'accepted', 'deferred']);
+
+export const isRanked = (item: Rankable): boolean => item.priority !== undefined && RANKED_STATUSES.has(item.status);
+
+/** How many of `ranked` requirements make the top 20 %: ceil(ranked / 5), in integers (0.2 · 15 is not 3 in floating point). */
+export const vitalFewCount = (ranked: number): number => Math.ceil(ranked / 5);
+
+const byScoreThenEarlierPrioritization = (a: Rankable, b: Rankable): number =>
+  b.priority!.score - a.priority!.score ||
+  comparePositions(a.prioritizedPosition ?? '0', b.prioritizedPosition ?? '0') ||
+  (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/**
+ * Each item with its rank, tier and score, in the order given. Items of several engagements are
+ * ranked each within their own engagement.
+ */
+export const rankBacklog = <T extends Rankable>(items: readonly T[]): (T & Ranking)[] => {
+  const rankings = new Map<T, Ranking>();
+  const engagements = new Map<string, T[]>();
+  for (const item of items) {
+    if (!isRanked(item)) continue;
+    engagements.set(item.engagementId, [...(engagements.get(item.engagementId) ?? []), item]);
+  }
+  for (const ranked of engagements.values()) {
+    const top = vitalFewCount(ranked.length);
+    [...ranked].sort(byScoreThenEarlierPrioritization).forEach((item, index) => {
+      const rank = index + 1;
+      const { score, inputs } = item.priority!;
+      const vital = inputs.fundSafety || inputs.stakeholderConcern || rank <= top;
+      rankings.set(item, { rank, tier: vital ? 'vital-few' : 'trivial-many', score });
+    });
+  }
+  return items.map((item) => ({ ...item, ...(rankings.get(item) ?? { rank: null, tier: null, score: item.priority?.score ?? null }) }));
+};
+
+const tierOrder = (tier: Tier | null): number => (tier === null ? TIERS.length : TIERS.indexOf(tier));
+
+/**
+ * The order the backlog is answered in: vital few, then trivial many, then unranked; within each,
+ * score descending, then rank ascending; unscored last; the id settles what is left. A new array.
+ */
+export const sortBacklog = <T extends { id: string } & Ranking>(items: readonly T[]): T[] =>
+  [...items].sort(
+    (a, b) =>
+      tierOrder(a.tier) - tierOrder(b.tier) ||
+      (b.score ?? -1) - (a.score ?? -1) ||
+      (a.rank ?? Number.MAX_SAFE_INTEGER) - (b.rank ?? Number.MAX_SAFE_INTEGER) ||
+      (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  );

@@ -1,0 +1,48 @@
+/**
+ * The read models (DOMAIN.md, "What the history must answer"), each a `Projection`: a map from
+ * event type to a pure update. The projector runtime (`infra/`) runs every one in `PROJECTIONS`.
+ *
+ * - `engagement-document.ts`  GET /engagements/:id
+ * - `phase-progress.ts`       GET /engagements/:id/progress (phases, waivers, readiness, survey counters)
+ * - `interview-schedule.ts`   GET /engagements/:id/interviews and GET /interviews/:id
+ * - `requirement-backlog.ts`  GET /engagements/:id/backlog, ranked and sorted by `backlog-ranking.ts`
+ * - `requirement-document.ts` GET /requirements/:id (the backlog item plus its history)
+ * - `audit-trail.ts`          GET /engagements/:id/audit
+ * - `apply.ts`                the position-guarded fold the runtime, rebuilds and `asOf` share
+ * - `define.ts`, `readiness.ts` what the projections have in common
+ */
+import { auditTrail } from './audit-trail.js';
+import { engagementDocument } from './engagement-document.js';
+import { interviewSchedule } from './interview-schedule.js';
+import { phaseProgress } from './phase-progress.js';
+import type { Projection, ReadDocument } from './projection.js';
+import { requirementBacklog } from './requirement-backlog.js';
+import { requirementDocument } from './requirement-document.js';
+
+/**
+ * A projection seen by code that runs any of them: it only ever hands a projection documents of
+ * that projection's own collection, which is what makes widening the document type safe here.
+ */
+const anyOf = <D extends ReadDocument>(projection: Projection<D>): Projection<ReadDocument> =>
+  projection as unknown as Projection<ReadDocument>;
+
+export const PROJECTIONS: readonly Projection<ReadDocument>[] = [
+  anyOf(engagementDocument),
+  anyOf(phaseProgress),
+  anyOf(interviewSchedule),
+  anyOf(requirementBacklog),
+  anyOf(requirementDocument),
+  anyOf(auditTrail),
+];
+
+export * from './projection.js';
+export * from './apply.js';
+export * from './define.js';
+export * from './readiness.js';
+export * from './engagement-document.js';
+export * from './phase-progress.js';
+export * from './interview-schedule.js';
+export * from './requirement-backlog.js';
+export * from './backlog-ranking.js';
+export * from './requirement-document.js';
+export * from './audit-trail.js';

@@ -1,0 +1,177 @@
+/**
+ * Phase progress (`GET /engagements/:id/progress`): one document per engagement (id =
+ * engagementId) with each phase's status and dates, the waivers that passed a gate, the readiness
+ * assessment and the survey counters. Interview and requirement events reach it through the
+ * envelope's `engagementId`.
+ *
+ * Phases: all `pending` at the start except `concept-introduction`, `active` from EngagementStarted.
+ * An advance completes the phase it leaves (a waiver is shown on that phase: it waived that
+ * phase's exit gate) and activates the next. `go-live` is terminal and stays `active`.
+ *
+ * Survey counters, precisely:
+ * - `interviews.scheduled` / `.conducted` / `.cancelled`: interviews that reached that point of
+ *   their lifecycle, which only moves forward. `scheduled` counts every interview once (rescheduling
+ *   does not count again) and so includes those later conducted or cancelled.
+ * - `summaries.sent`: sendings for confirmation, one per summary version sent (a version redrafted
+ *   after a revision request and sent again counts again). `summaries.confirmed`: interviews whose
+ *   summary is confirmed (at most one per interview). `summaries.revisionRequested`: revision
+ *   requests. Each sending is answered at most once, so `summaries.awaitingConfirmation`
+ *   (= sent − confirmed − revisionRequested) is the number of interviews whose summary waits on the
+ *   interviewee now.
+ * - `findings`: findings recorded.
+ * - `requirements.captured` … `.rejected`: requirements *currently* in that status (decisions name
+ *   the status they leave, and a first prioritization – one without `previous` – leaves `captured`;
+ *   re-prioritizing changes no status). `requirements.total` is their sum: requirements captured.
+ */
+import {
+  PHASES,
+  REQUIREMENT_STATUSES,
+  type Actor,
+  type GateCondition,
+  type Phase,
+  type RequirementStatus,
+} from '../contracts/index.js';
+import { actorOf, defineProjection, documentBase, existing } from './define.js';
+import type { ReadDocument } from './projection.js';
+import { assessReadiness, unassessedReadiness, type ReadinessAssessment } from './readiness.js';
+
+export const PHASE_STATUSES = ['pending', 'active', 'completed'] as const;
+export type PhaseStatus = (typeof PHASE_STATUSES)[number];
+
+export type Waiver = { reason: string; unmetConditions: GateCondition[]; at: string; by: Actor };
+
+export type PhaseEntry = {
+  phase: Phase;
+  status: PhaseStatus;
+  startedAt: string | null;
+  completedAt: string | null;
+  /** The written reason a project manager passed this phase's exit gate with, and what it waived. */
+  waiver?: Waiver;
+};
+
+export type SurveyCounters = {
+  interviews: { scheduled: number; conducted: number; cancelled: number };
+  summaries: { sent: number; confirmed: number; revisionRequested: number; awaitingConfirmation: number };
+  findings: number;
+  requirements: Record<RequirementStatus, number> & { total: number };
+};
+
+export type PhaseProgress = ReadDocument & {
+  currentPhase: Phase;
+  phases: PhaseEntry[];
+  readiness: ReadinessAssessment[];
+  survey: SurveyCounters;
+  updatedAt: string;
+};
+
+const noSurvey = (): SurveyCounters => ({
+  interviews: { scheduled: 0, conducted: 0, cancelled: 0 },
+  summaries: { sent: 0, confirmed: 0, revisionRequested: 0, awaitingConfirmation: 0 },
+  findings: 0,
+  requirements: { ...(Object.fromEntries(REQUIREMENT_STATUSES.map((status) => [status, 0])) as Record<RequirementStatus, number>), total: 0 },
+});
+
+type Survey = SurveyCounters;
+
+/** The progress with its survey counters changed by `change` (a pure function of the counters). */
+const surveyUpdate = (progress: PhaseProgress, occurredAt: string, change: (survey: Survey) => Survey): PhaseProgress => ({
+  ...progress,
+  survey: change(progress.survey),
+  updatedAt: occurredAt,
+});
+
+const interviews = (key: keyof Survey['interviews']) => (survey: Survey): Survey => ({
+  ...survey,
+  interviews: { ...survey.interviews, [key]: survey.interviews[key] + 1 },
+});
+
+const summaries = (key: 'sent' | 'confirmed' | 'revisionRequested') => (survey: Survey): Survey => {
+  const next = { ...survey.summaries, [key]: survey.summaries[key] + 1 };
+  return { ...survey, summaries: { ...next, awaitingConfirmation: next.sent - next.confirmed - next.revisionRequested } };
+};
+
+/** A requirement moved from `from` (none: newly captured) to `to`. */
+const requirements = (from: RequirementStatus | undefined, to: RequirementStatus) => (survey: Survey): Survey => {
+  const counts = { ...survey.requirements };
+  if (from === undefined) counts.total += 1;
+  else counts[from] -= 1;
+  counts[to] += 1;
+  return { ...survey, requirements: counts };
+};
+
+export const phaseProgress = defineProjection<PhaseProgress>({
+  name: 'phase-progress',
+  route: (event) => [event.engagementId],
+  on: {
+    EngagementStarted: (_, event, id) => ({
+      ...documentBase(event, id),
+      currentPhase: PHASES[0],
+      phases: PHASES.map((phase, index) =>
+        index === 0
+          ? { phase, status: 'active', startedAt: event.occurredAt, completedAt: null }
+          : { phase, status: 'pending', startedAt: null, completedAt: null },
+      ),
+      readiness: unassessedReadiness(),
+      survey: noSurvey(),
+      updatedAt: event.occurredAt,
+    }),
+    ReadinessRecorded: existing((progress, event) => ({
+      ...progress,
+      readiness: assessReadiness(progress.readiness, event),
+      updatedAt: event.occurredAt,
+    })),
+    PhaseAdvanced: existing((progress, event) => {
+      const { from, to, waiver } = event.data;
+      const at = event.occurredAt;
+      const phases = progress.phases.map((entry): PhaseEntry => {
+        if (entry.phase === from) {
+          return {
+            ...entry,
+            status: 'completed',
+            completedAt: at,
+            ...(waiver === undefined
+              ? {}
+              : {
+                  waiver: {
+                    reason: waiver.reason,
+                    unmetConditions: waiver.unmetConditions.map((condition) => ({ ...condition })),
+                    at,
+                    by: actorOf(event),
+                  },
+                }),
+          };
+        }
+        return entry.phase === to ? { ...entry, status: 'active', startedAt: at } : entry;
+      });
+      return { ...progress, currentPhase: to, phases, updatedAt: at };
+    }),
+    InterviewScheduled: existing((progress, event) => surveyUpdate(progress, event.occurredAt, interviews('scheduled'))),
+    InterviewConducted: existing((progress, event) => surveyUpdate(progress, event.occurredAt, interviews('conducted'))),
+    InterviewCancelled: existing((progress, event) => surveyUpdate(progress, event.occurredAt, interviews('cancelled'))),
+    FindingRecorded: existing((progress, event) =>
+      surveyUpdate(progress, event.occurredAt, (survey) => ({ ...survey, findings: survey.findings + 1 })),
+    ),
+    SummarySentForConfirmation: existing((progress, event) => surveyUpdate(progress, event.occurredAt, summaries('sent'))),
+    SummaryConfirmed: existing((progress, event) => surveyUpdate(progress, event.occurredAt, summaries('confirmed'))),
+    SummaryRevisionRequested: existing((progress, event) =>
+      surveyUpdate(progress, event.occurredAt, summaries('revisionRequested')),
+    ),
+    RequirementCaptured: existing((progress, event) =>
+      surveyUpdate(progress, event.occurredAt, requirements(undefined, 'captured')),
+    ),
+    RequirementPrioritized: existing((progress, event) =>
+      event.data.previous === undefined
+        ? surveyUpdate(progress, event.occurredAt, requirements('captured', 'prioritized'))
+        : { ...progress, updatedAt: event.occurredAt },
+    ),
+    RequirementAccepted: existing((progress, event) =>
+      surveyUpdate(progress, event.occurredAt, requirements(event.data.previousStatus, 'accepted')),
+    ),
+    RequirementDeferred: existing((progress, event) =>
+      surveyUpdate(progress, event.occurredAt, requirements(event.data.previousStatus, 'deferred')),
+    ),
+    RequirementRejected: existing((progress, event) =>
+      surveyUpdate(progress, event.occurredAt, requirements(event.data.previousStatus, 'rejected')),
+    ),
+  },
+});

@@ -1,0 +1,189 @@
+import t from 'tap';
+import { EVENT_TYPES } from '../../contracts/index.js';
+import { actionOf, AUDIT_ACTIONS, auditTrail, type AuditEntry } from '../../projections/index.js';
+import { consultant, E1, pm } from '../support/fixtures.js';
+import { eventIdAt, fold, minute, projectionSpec } from '../support/projection-spec.js';
+import { hashOf, li, summaries, waiver, wholeDiscovery } from './discovery.js';
+
+const spec = projectionSpec(auditTrail);
+const log = wholeDiscovery();
+const entries = fold(auditTrail, log);
+/** The entry of the event at log position n. */
+const entry = (n: number) => entries.get(eventIdAt(n))!;
+
+t.test('every event of every type gets an entry – audit data is never skipped', async (t) => {
+  t.same(new Set(log.map((e) => e.type)), new Set(EVENT_TYPES), 'the discovery holds all 18 event types');
+  t.same([...auditTrail.eventTypes].sort(), [...EVENT_TYPES].sort(), 'the audit trail reads all of them');
+  t.equal(entries.size, log.length, 'one entry per event');
+  for (const event of log) {
+    t.match(
+      entries.get(event.eventId),
+      { id: event.eventId, eventId: event.eventId, position: event.position, at: event.occurredAt, actor: event.actor, eventType: event.type, action: actionOf(event.type) },
+      `${event.type} at ${event.position}`,
+    );
+  }
+});
+
+t.test('actions are the event types in kebab-case', async (t) => {
+  t.same(AUDIT_ACTIONS, [
+    'engagement-started',
+    'readiness-recorded',
+    'phase-advanced',
+    'interview-scheduled',
+    'interview-rescheduled',
+    'interview-cancelled',
+    'interview-conducted',
+    'finding-recorded',
+    'summary-drafted',
+    'summary-sent-for-confirmation',
+    'summary-confirmed',
+    'summary-revision-requested',
+    'requirement-captured',
+    'requirement-revised',
+    'requirement-prioritized',
+    'requirement-accepted',
+    'requirement-deferred',
+    'requirement-rejected',
+  ]);
+});
+
+t.test('a confirmation: who confirmed which version, with which hash, when', async (t) => {
+  spec(t)
+    .given([log[17]!])
+    .then({
+      [eventIdAt(18)]: {
+        id: eventIdAt(18),
+        engagementId: E1,
+        position: '18',
+        eventId: eventIdAt(18),
+        eventType: 'SummaryConfirmed',
+        action: 'summary-confirmed',
+        at: minute(18),
+        actor: li,
+        subject: { type: 'interview', id: 'int-1' },
+        relatedIds: ['int-1'],
+        reason: null,
+        changes: { status: { from: 'summary-sent', to: 'confirmed' } },
+        summaryVersion: 2,
+        summaryHash: hashOf(summaries.liV2),
+        correlationId: 'corr-18',
+        causationId: 'cmd-18',
+      } satisfies AuditEntry,
+    });
+});
+
+t.test('a waiver: the phase change, the written reason and the conditions it waived', async (t) => {
+  t.match(entry(38), {
+    action: 'phase-advanced',
+    actor: pm,
+    subject: { type: 'engagement', id: E1 },
+    reason: waiver.reason,
+    changes: { phase: { from: 'business-survey', to: 'process-solidification' } },
+    waiver,
+  });
+  t.notOk('waiver' in entry(4), 'an advance through a satisfied gate shows no waiver');
+  t.match(entry(4), { reason: null, changes: { phase: { from: 'concept-introduction', to: 'business-survey' } } });
+});
+
+t.test('engagement: started with its initial values; readiness from the previous status, with the evidence as reason', async (t) => {
+  t.same(entry(1).changes, {
+    name: { from: null, to: 'CRM for Acme' },
+    client: { from: null, to: 'Acme Trading' },
+    sponsor: { from: null, to: { name: 'Zhang San', title: 'CEO' } },
+    goals: { from: null, to: ['one view of the customer'] },
+    successCriteria: { from: null, to: ['quotes out within a day'] },
+    phase: { from: null, to: 'concept-introduction' },
+  });
+  t.match(entry(2), { reason: null, changes: { 'funding-secured': { from: null, to: 'not-met' } } });
+  t.match(entry(3), { reason: 'Budget approved by the board', changes: { 'funding-secured': { from: 'not-met', to: 'met' } } });
+});
+
+t.test('interviews: scheduled, moved, cancelled, conducted', async (t) => {
+  t.match(entry(5), {
+    subject: { type: 'interview', id: 'int-1' },
+    changes: {
+      status: { from: null, to: 'scheduled' },
+      scheduledAt: { from: null, to: '2026-03-05T02:00:00.000Z' },
+      interviewee: { from: null, to: { name: 'Li Na', userId: li.id } },
+      preparationNotes: { from: null, to: 'A manager: focus on control and cost.' },
+    },
+  });
+  t.notOk('engagementId' in entry(5).changes, 'ids are not values that change');
+  t.same(entry(8).changes, {
+    scheduledAt: { from: '2026-03-06T02:00:00.000Z', to: '2026-03-09T02:00:00.000Z' },
+    location: { from: 'Room 3', to: 'Finance office' },
+  });
+  t.equal(entry(8).reason, 'Month-end close');
+  t.match(entry(9), { reason: 'Covered by the service workshop', changes: { status: { from: 'scheduled', to: 'cancelled' } } });
+  t.same(entry(10).changes, {
+    status: { from: 'scheduled', to: 'conducted' },
+    conductedAt: { from: null, to: '2026-03-05T02:00:00.000Z' },
+    attendees: { from: null, to: ['Li Na', 'Chen Wei'] },
+    notes: { from: null, to: 'Brought the quote template.' },
+  });
+});
+
+t.test('a reschedule that keeps the place lists only the new time', async (t) => {
+  const moved = { ...log[7]!, data: { ...log[7]!.data, location: 'Room 3' } } as (typeof log)[number];
+  t.same(fold(auditTrail, [moved]).get(moved.eventId)!.changes, { scheduledAt: { from: '2026-03-06T02:00:00.000Z', to: '2026-03-09T02:00:00.000Z' } });
+});
+
+t.test('findings and summaries', async (t) => {
+  t.match(entry(12), {
+    action: 'finding-recorded',
+    subject: { type: 'finding', id: 'f-2' },
+    relatedIds: ['f-2', 'int-1'],
+    changes: { section: { from: null, to: 'data-report' }, pain: { from: null, to: 2 } },
+  });
+  t.notOk('frequency' in entry(12).changes, 'a rating not given is not listed');
+  t.match(entry(13), {
+    subject: { type: 'interview', id: 'int-1' },
+    relatedIds: ['int-1', 'f-1', 'f-2'],
+    changes: { summaryVersion: { from: null, to: 1 } },
+    summaryVersion: 1,
+    summaryHash: hashOf(summaries.liV1),
+  });
+  t.match(entry(14), { changes: { status: { from: 'summary-drafted', to: 'summary-sent' } }, summaryVersion: 1, summaryHash: hashOf(summaries.liV1) });
+  t.match(entry(15), {
+    actor: li,
+    reason: 'The pipeline report is monthly, not weekly.',
+    changes: { status: { from: 'summary-sent', to: 'revision-requested' } },
+    summaryVersion: 1,
+  });
+  t.match(entry(16), { changes: { summaryVersion: { from: 1, to: 2 } }, summaryVersion: 2, summaryHash: hashOf(summaries.liV2) });
+});
+
+t.test('requirements: captured, revised, prioritized and re-prioritized, decided', async (t) => {
+  t.match(entry(23), {
+    actor: consultant,
+    subject: { type: 'requirement', id: 'req-1' },
+    relatedIds: ['req-1', 'int-1', 'f-1'],
+    changes: { status: { from: null, to: 'captured' }, title: { from: null, to: 'Credit limit check on quotes' }, sources: { from: null, to: [{ interviewId: 'int-1', findingId: 'f-1' }] } },
+  });
+  t.same(entry(28).changes, { title: { from: 'Weekly pipeline report', to: 'Monthly pipeline report' } });
+  t.equal(entry(28).reason, 'The interviewee corrected the frequency');
+  t.same(entry(30).changes, {
+    status: { from: 'captured', to: 'prioritized' },
+    frequency: { from: null, to: 1 },
+    lossIfMismanaged: { from: null, to: 1 },
+    urgency: { from: null, to: 1 },
+    fundSafety: { from: null, to: false },
+    stakeholderConcern: { from: null, to: false },
+    score: { from: null, to: 3 },
+  });
+  t.same(
+    entry(33).changes,
+    { frequency: { from: 1, to: 2 }, urgency: { from: 1, to: 2 }, score: { from: 3, to: 5 } },
+    'a re-prioritization lists the inputs and the score that changed',
+  );
+  t.equal(entry(33).reason, 'The monthly close depends on it', 'the rationale is the reason');
+  t.match(entry(34), { action: 'requirement-rejected', reason: 'Out of scope for phase one', changes: { status: { from: 'captured', to: 'rejected' } } });
+  t.same(entry(35).changes, { status: { from: 'prioritized', to: 'accepted' }, targetPhase: { from: null, to: 'system-deployment' } });
+  t.match(entry(36), { action: 'requirement-deferred', reason: 'After go-live', changes: { status: { from: 'prioritized', to: 'deferred' } } });
+});
+
+t.test('an entry depends on its event alone', async (t) => {
+  for (const event of log) {
+    t.same(auditTrail.apply(entries.get(event.eventId), event, event.eventId), entries.get(event.eventId), `${event.type} again`);
+  }
+});

@@ -1,0 +1,243 @@
+/**
+ * A realistic discovery for one engagement, as the log would hold it: the engagement starts,
+ * readiness is assessed, the survey runs (three interviews – one moved, one called off), findings
+ * are recorded, one summary goes back for revision before it is confirmed, another is still
+ * awaiting the interviewee, six requirements are captured, revised, prioritized and decided, and
+ * the project manager leaves the survey with a written waiver. Every event type occurs.
+ */
+import type { Actor, DomainEvent, GateCondition } from '../../contracts/index.js';
+import { summaryHash } from '../../domain/index.js';
+import { consultant, E1, interviewee, pm } from '../support/fixtures.js';
+import { eventLog } from '../support/projection-spec.js';
+
+export const li = interviewee;
+export const wang: Actor = { id: 'u-wang', name: 'Wang Fang', roles: ['stakeholder'] };
+
+export const summaries = {
+  liV1: { text: 'Sales quotes without a credit check; the pipeline report is compiled weekly by hand.', findingIds: ['f-1', 'f-2'] },
+  liV2: { text: 'Sales quotes without a credit check; the pipeline report is compiled monthly by hand.', findingIds: ['f-1', 'f-2'] },
+  wangV1: { text: 'Finance keeps the same customer under several names.', findingIds: ['f-3'] },
+};
+export const hashOf = (summary: { text: string; findingIds: string[] }) => summaryHash(summary.text, summary.findingIds);
+
+export const waiver = {
+  reason: 'Finance confirms after the month-end close; the sponsor agreed to proceed.',
+  unmetConditions: [
+    { rule: 'interview-not-confirmed', subjectId: 'int-2' },
+    { rule: 'requirement-not-prioritized', subjectId: 'req-6' },
+  ] satisfies GateCondition[],
+};
+
+const interviewBase = {
+  engagementId: E1,
+  interviewers: ['Chen Wei'],
+  durationMinutes: 90,
+  method: 'in-person' as const,
+};
+
+const captured = (requirementId: string, fields: { title: string; category: string; departments: string[]; findingId: string; interviewId: string }): DomainEvent =>
+  ({
+    type: 'RequirementCaptured',
+    data: {
+      requirementId,
+      engagementId: E1,
+      title: fields.title,
+      description: `${fields.title}, as the interview found.`,
+      category: fields.category,
+      departments: fields.departments,
+      sources: [{ interviewId: fields.interviewId, findingId: fields.findingId }],
+    },
+  }) as DomainEvent;
+
+const inputs = (frequency: number, lossIfMismanaged: number, urgency: number, fundSafety: boolean, stakeholderConcern: boolean) => ({
+  frequency,
+  lossIfMismanaged,
+  urgency,
+  fundSafety,
+  stakeholderConcern,
+  score: frequency + lossIfMismanaged + urgency + 3 * Number(fundSafety) + 3 * Number(stakeholderConcern),
+});
+
+/** The log of the discovery; positions are 1 … 38 in the order below. */
+export const wholeDiscovery = () => {
+  const log = eventLog();
+  const asPm = { actor: pm };
+  const asConsultant = { actor: consultant };
+  return [
+    // 1–4: the engagement starts and enters the survey.
+    log.record(
+      {
+        type: 'EngagementStarted',
+        data: {
+          engagementId: E1,
+          name: 'CRM for Acme',
+          client: 'Acme Trading',
+          sponsor: { name: 'Zhang San', title: 'CEO' },
+          goals: ['one view of the customer'],
+          successCriteria: ['quotes out within a day'],
+        },
+      },
+      asPm,
+    ),
+    log.record({ type: 'ReadinessRecorded', data: { engagementId: E1, item: 'funding-secured', status: 'not-met' } }, asPm),
+    log.record(
+      {
+        type: 'ReadinessRecorded',
+        data: { engagementId: E1, item: 'funding-secured', status: 'met', evidence: 'Budget approved by the board', previousStatus: 'not-met' },
+      },
+      asPm,
+    ),
+    log.record({ type: 'PhaseAdvanced', data: { engagementId: E1, from: 'concept-introduction', to: 'business-survey' } }, asPm),
+    // 5–9: three interviews scheduled; one moved, one called off.
+    log.record(
+      {
+        type: 'InterviewScheduled',
+        data: {
+          ...interviewBase,
+          interviewId: 'int-1',
+          interviewee: { name: 'Li Na', department: 'Sales', position: 'Sales manager', userId: li.id },
+          scheduledAt: '2026-03-05T02:00:00.000Z',
+          location: 'Room 3',
+          topics: ['business-process', 'reports'],
+          preparationNotes: 'A manager: focus on control and cost.',
+        },
+      },
+      asConsultant,
+    ),
+    log.record(
+      {
+        type: 'InterviewScheduled',
+        data: {
+          ...interviewBase,
+          interviewId: 'int-2',
+          interviewee: { name: 'Wang Fang', department: 'Finance', position: 'Controller', phoneExt: '204', userId: wang.id },
+          scheduledAt: '2026-03-06T02:00:00.000Z',
+          location: 'Room 3',
+          topics: ['data-needs', 'concerns'],
+        },
+      },
+      asConsultant,
+    ),
+    log.record(
+      {
+        type: 'InterviewScheduled',
+        data: {
+          ...interviewBase,
+          interviewId: 'int-3',
+          interviewee: { name: 'Zhao Lei', department: 'Service', position: 'Agent' },
+          scheduledAt: '2026-03-06T06:00:00.000Z',
+          location: 'Service desk',
+          method: 'questionnaire',
+          topics: ['work-content'],
+        },
+      },
+      asConsultant,
+    ),
+    log.record(
+      {
+        type: 'InterviewRescheduled',
+        data: {
+          interviewId: 'int-2',
+          scheduledAt: '2026-03-09T02:00:00.000Z',
+          location: 'Finance office',
+          previousScheduledAt: '2026-03-06T02:00:00.000Z',
+          previousLocation: 'Room 3',
+          reason: 'Month-end close',
+        },
+      },
+      asConsultant,
+    ),
+    log.record({ type: 'InterviewCancelled', data: { interviewId: 'int-3', reason: 'Covered by the service workshop' } }, asConsultant),
+    // 10–18: Li Na's interview, a revision round, and her confirmation of version 2.
+    log.record(
+      { type: 'InterviewConducted', data: { interviewId: 'int-1', conductedAt: '2026-03-05T02:00:00.000Z', attendees: ['Li Na', 'Chen Wei'], notes: 'Brought the quote template.' } },
+      asConsultant,
+    ),
+    log.record(
+      {
+        type: 'FindingRecorded',
+        data: { interviewId: 'int-1', findingId: 'f-1', section: 'workflow', text: 'Quotes above the credit limit go out without finance approval.', pain: 3, frequency: 'daily' },
+      },
+      asConsultant,
+    ),
+    log.record(
+      {
+        type: 'FindingRecorded',
+        data: { interviewId: 'int-1', findingId: 'f-2', section: 'data-report', text: 'The pipeline report is compiled by hand in a spreadsheet.', pain: 2 },
+      },
+      asConsultant,
+    ),
+    log.record({ type: 'SummaryDrafted', data: { interviewId: 'int-1', summaryVersion: 1, ...summaries.liV1, summaryHash: hashOf(summaries.liV1) } }, asConsultant),
+    log.record({ type: 'SummarySentForConfirmation', data: { interviewId: 'int-1', summaryVersion: 1, summaryHash: hashOf(summaries.liV1) } }, asConsultant),
+    log.record(
+      {
+        type: 'SummaryRevisionRequested',
+        data: { interviewId: 'int-1', summaryVersion: 1, summaryHash: hashOf(summaries.liV1), requestedBy: li.id, comments: 'The pipeline report is monthly, not weekly.' },
+      },
+      { actor: li },
+    ),
+    log.record({ type: 'SummaryDrafted', data: { interviewId: 'int-1', summaryVersion: 2, ...summaries.liV2, summaryHash: hashOf(summaries.liV2) } }, asConsultant),
+    log.record({ type: 'SummarySentForConfirmation', data: { interviewId: 'int-1', summaryVersion: 2, summaryHash: hashOf(summaries.liV2) } }, asConsultant),
+    log.record(
+      { type: 'SummaryConfirmed', data: { interviewId: 'int-1', summaryVersion: 2, summaryHash: hashOf(summaries.liV2), confirmedBy: li.id } },
+      { actor: li },
+    ),
+    // 19–22: Wang Fang's interview; her summary still awaits her.
+    log.record({ type: 'InterviewConducted', data: { interviewId: 'int-2', conductedAt: '2026-03-09T02:00:00.000Z', attendees: ['Wang Fang'] } }, asConsultant),
+    log.record(
+      {
+        type: 'FindingRecorded',
+        data: { interviewId: 'int-2', findingId: 'f-3', section: 'customer', text: 'The same customer exists three times under different names.', pain: 2, frequency: 'monthly' },
+      },
+      asConsultant,
+    ),
+    log.record({ type: 'SummaryDrafted', data: { interviewId: 'int-2', summaryVersion: 1, ...summaries.wangV1, summaryHash: hashOf(summaries.wangV1) } }, asConsultant),
+    log.record({ type: 'SummarySentForConfirmation', data: { interviewId: 'int-2', summaryVersion: 1, summaryHash: hashOf(summaries.wangV1) } }, asConsultant),
+    // 23–28: six requirements captured; one revised.
+    log.record(captured('req-1', { title: 'Credit limit check on quotes', category: 'sales', departments: ['Sales', 'Finance'], interviewId: 'int-1', findingId: 'f-1' }), asConsultant),
+    log.record(captured('req-2', { title: 'Weekly pipeline report', category: 'reporting', departments: ['Sales'], interviewId: 'int-1', findingId: 'f-2' }), asConsultant),
+    log.record(captured('req-3', { title: 'Duplicate customer detection', category: 'customer-data', departments: ['Finance', 'Sales'], interviewId: 'int-2', findingId: 'f-3' }), asConsultant),
+    log.record(captured('req-4', { title: 'Birthday greetings', category: 'marketing', departments: ['Sales'], interviewId: 'int-1', findingId: 'f-2' }), asConsultant),
+    log.record(captured('req-5', { title: 'Quote approval workflow', category: 'sales', departments: ['Sales'], interviewId: 'int-1', findingId: 'f-1' }), asConsultant),
+    log.record(
+      {
+        type: 'RequirementRevised',
+        data: {
+          requirementId: 'req-2',
+          changes: { title: 'Monthly pipeline report' },
+          previous: { title: 'Weekly pipeline report' },
+          reason: 'The interviewee corrected the frequency',
+        },
+      },
+      asConsultant,
+    ),
+    // 29–33: prioritized by the project manager; req-2 re-prioritized.
+    log.record({ type: 'RequirementPrioritized', data: { requirementId: 'req-1', ...inputs(3, 3, 2, true, false), rationale: 'Touches credit risk', formulaVersion: 1 } }, asPm),
+    log.record({ type: 'RequirementPrioritized', data: { requirementId: 'req-2', ...inputs(1, 1, 1, false, false), rationale: 'A convenience', formulaVersion: 1 } }, asPm),
+    log.record({ type: 'RequirementPrioritized', data: { requirementId: 'req-3', ...inputs(2, 2, 1, false, true), rationale: 'Finance asked for it first', formulaVersion: 1 } }, asPm),
+    log.record({ type: 'RequirementPrioritized', data: { requirementId: 'req-5', ...inputs(2, 2, 2, false, false), rationale: 'Slows every large deal', formulaVersion: 1 } }, asPm),
+    log.record(
+      {
+        type: 'RequirementPrioritized',
+        data: {
+          requirementId: 'req-2',
+          ...inputs(2, 1, 2, false, false),
+          rationale: 'The monthly close depends on it',
+          formulaVersion: 1,
+          previous: inputs(1, 1, 1, false, false),
+        },
+      },
+      asPm,
+    ),
+    // 34–36: decisions.
+    log.record({ type: 'RequirementRejected', data: { requirementId: 'req-4', previousStatus: 'captured', reason: 'Out of scope for phase one' } }, asPm),
+    log.record(
+      { type: 'RequirementAccepted', data: { requirementId: 'req-1', previousStatus: 'prioritized', targetPhase: 'system-deployment', reason: 'Steering committee' } },
+      asPm,
+    ),
+    log.record({ type: 'RequirementDeferred', data: { requirementId: 'req-5', previousStatus: 'prioritized', reason: 'After go-live' } }, asPm),
+    // 37–38: one more requirement, left unprioritized, and the survey left with a waiver.
+    log.record(captured('req-6', { title: 'Service ticket import', category: 'service', departments: ['Service'], interviewId: 'int-2', findingId: 'f-3' }), asConsultant),
+    log.record({ type: 'PhaseAdvanced', data: { engagementId: E1, from: 'business-survey', to: 'process-solidification', waiver } }, asPm),
+  ];
+};

@@ -1,0 +1,191 @@
+import t from 'tap';
+import { PHASES, READINESS_ITEMS, type DomainEvent, type RequirementEvent } from '../../contracts/index.js';
+import { phaseProgress, type PhaseProgress, type SurveyCounters } from '../../projections/index.js';
+import {
+  advanced,
+  atGoLive,
+  E1,
+  engagementStarted,
+  findingRecorded,
+  I1,
+  interviewConducted,
+  interviewee,
+  interviewScheduled,
+  pm,
+  priorityInputs,
+  R1,
+  requirementCaptured,
+  requirementPrioritized,
+  scheduleData,
+  summaryConfirmed,
+  summaryDrafted,
+  summarySent,
+} from '../support/fixtures.js';
+import { eventLog, fold, minute, projectionSpec, recorded } from '../support/projection-spec.js';
+
+const spec = projectionSpec(phaseProgress);
+
+const noSurvey: SurveyCounters = {
+  interviews: { scheduled: 0, conducted: 0, cancelled: 0 },
+  summaries: { sent: 0, confirmed: 0, revisionRequested: 0, awaitingConfirmation: 0 },
+  findings: 0,
+  requirements: { captured: 0, prioritized: 0, accepted: 0, deferred: 0, rejected: 0, total: 0 },
+};
+const started: PhaseProgress = {
+  id: E1,
+  engagementId: E1,
+  position: '1',
+  currentPhase: 'concept-introduction',
+  phases: [
+    { phase: 'concept-introduction', status: 'active', startedAt: minute(1), completedAt: null },
+    ...PHASES.slice(1).map((phase) => ({ phase, status: 'pending' as const, startedAt: null, completedAt: null })),
+  ],
+  readiness: READINESS_ITEMS.map((item) => ({ item, status: 'not-assessed' as const, evidence: null, recordedAt: null, recordedBy: null })),
+  survey: noSurvey,
+  updatedAt: minute(1),
+};
+/** The survey counters after `events` (an engagement start is put before them). */
+const surveyAfter = (events: DomainEvent[]) => {
+  const log = eventLog();
+  return fold(phaseProgress, [log.record(engagementStarted), ...log.recordAll(events)]).get(E1)!.survey;
+};
+const decided = (type: RequirementEvent['type'], previousStatus: string, requirementId = R1) =>
+  ({ type, data: { requirementId, previousStatus, reason: 'steering', ...(type === 'RequirementAccepted' ? { targetPhase: 'go-live' } : {}) } }) as RequirementEvent;
+
+t.test('EngagementStarted: concept introduction active, every other phase pending, nothing counted', async (t) => {
+  spec(t).given(recorded([engagementStarted])).then({ [E1]: started });
+});
+
+t.test('PhaseAdvanced: completes the phase left and starts the next', async (t) => {
+  spec(t)
+    .given(recorded([engagementStarted, advanced('concept-introduction', 'business-survey')]))
+    .then({
+      [E1]: {
+        ...started,
+        position: '2',
+        updatedAt: minute(2),
+        currentPhase: 'business-survey',
+        phases: started.phases.map((entry) =>
+          entry.phase === 'concept-introduction'
+            ? { ...entry, status: 'completed', completedAt: minute(2) }
+            : entry.phase === 'business-survey'
+              ? { ...entry, status: 'active', startedAt: minute(2) }
+              : entry,
+        ),
+      },
+    });
+});
+
+t.test('a waiver is shown on the phase whose exit gate it passed', async (t) => {
+  const waiver = { reason: 'sponsor accepts the risk', unmetConditions: [{ rule: 'interview-not-confirmed' as const, subjectId: I1 }] };
+  const log = eventLog();
+  const events = [
+    log.record(engagementStarted),
+    log.record(advanced('concept-introduction', 'business-survey')),
+    log.record({ type: 'PhaseAdvanced', data: { engagementId: E1, from: 'business-survey', to: 'process-solidification', waiver } }, { actor: pm }),
+  ];
+  const { documents } = spec(t).given(events);
+  t.same(documents.get(E1)!.phases.slice(0, 3), [
+    { phase: 'concept-introduction', status: 'completed', startedAt: minute(1), completedAt: minute(2) },
+    { phase: 'business-survey', status: 'completed', startedAt: minute(2), completedAt: minute(3), waiver: { ...waiver, at: minute(3), by: pm } },
+    { phase: 'process-solidification', status: 'active', startedAt: minute(3), completedAt: null },
+  ]);
+});
+
+t.test('go-live, the terminal phase, stays active', async (t) => {
+  const { documents } = spec(t).given(recorded(atGoLive));
+  t.same(
+    documents.get(E1)!.phases.map((p) => `${p.phase}:${p.status}`),
+    PHASES.map((phase) => `${phase}:${phase === 'go-live' ? 'active' : 'completed'}`),
+  );
+  t.equal(documents.get(E1)!.currentPhase, 'go-live');
+});
+
+t.test('ReadinessRecorded: each item’s status, evidence, when and by whom', async (t) => {
+  spec(t)
+    .given(recorded([engagementStarted, { type: 'ReadinessRecorded', data: { engagementId: E1, item: 'strategy-defined', status: 'met', evidence: 'strategy paper v3' } }], { actor: pm }))
+    .thenMatch({ [E1]: { readiness: [{}, { item: 'strategy-defined', status: 'met', evidence: 'strategy paper v3', recordedAt: minute(2), recordedBy: pm }, {}] } });
+});
+
+t.test('interview counters: how many reached scheduled, conducted, cancelled', async (t) => {
+  const second = { type: 'InterviewScheduled', data: { ...scheduleData, interviewId: 'int-2' } } as DomainEvent;
+  const moved = {
+    type: 'InterviewRescheduled',
+    data: { interviewId: 'int-2', scheduledAt: '2026-03-07T02:00:00.000Z', location: 'Room 3', previousScheduledAt: scheduleData.scheduledAt, previousLocation: 'Room 3', reason: 'clash' },
+  } as DomainEvent;
+  const cancelled = { type: 'InterviewCancelled', data: { interviewId: 'int-2', reason: 'left the company' } } as DomainEvent;
+  t.same(surveyAfter([interviewScheduled, second, moved]).interviews, { scheduled: 2, conducted: 0, cancelled: 0 }, 'a move counts nothing');
+  t.same(surveyAfter([interviewScheduled, second, moved, interviewConducted, cancelled]).interviews, { scheduled: 2, conducted: 1, cancelled: 1 });
+});
+
+t.test('summary counters: sendings, confirmations, revision requests, and what awaits the interviewee', async (t) => {
+  const revision = {
+    type: 'SummaryRevisionRequested',
+    data: { interviewId: I1, summaryVersion: 1, summaryHash: (summarySent(1).data as { summaryHash: string }).summaryHash, requestedBy: interviewee.id, comments: 'no' },
+  } as DomainEvent;
+  const base = [interviewScheduled, interviewConducted, findingRecorded('f-1'), summaryDrafted(1)];
+  t.same(surveyAfter(base).summaries, noSurvey.summaries, 'a draft is not counted');
+  t.same(surveyAfter([...base, summarySent(1)]).summaries, { sent: 1, confirmed: 0, revisionRequested: 0, awaitingConfirmation: 1 });
+  t.same(surveyAfter([...base, summarySent(1), revision]).summaries, { sent: 1, confirmed: 0, revisionRequested: 1, awaitingConfirmation: 0 });
+  t.same(
+    surveyAfter([...base, summarySent(1), revision, summaryDrafted(2), summarySent(2), { ...summaryConfirmed, data: { ...summaryConfirmed.data, summaryVersion: 2 } } as DomainEvent]).summaries,
+    { sent: 2, confirmed: 1, revisionRequested: 1, awaitingConfirmation: 0 },
+    'a version sent again after a revision request counts again',
+  );
+  t.equal(surveyAfter([...base, findingRecorded('f-2')]).findings, 2, 'findings recorded');
+});
+
+t.test('requirement counters: requirements by their current status', async (t) => {
+  const second = { ...requirementCaptured, data: { ...requirementCaptured.data, requirementId: 'req-2' } } as DomainEvent;
+  const reprioritized = {
+    type: 'RequirementPrioritized',
+    data: { requirementId: R1, ...priorityInputs, score: 9, rationale: 'again', formulaVersion: 1, previous: { ...priorityInputs, score: 9 } },
+  } as DomainEvent;
+  const counts = (events: DomainEvent[]) => surveyAfter(events).requirements;
+  t.same(counts([requirementCaptured, second]), { captured: 2, prioritized: 0, accepted: 0, deferred: 0, rejected: 0, total: 2 });
+  t.same(counts([requirementCaptured, second, requirementPrioritized]), { captured: 1, prioritized: 1, accepted: 0, deferred: 0, rejected: 0, total: 2 });
+  t.same(
+    counts([requirementCaptured, second, requirementPrioritized, reprioritized]),
+    { captured: 1, prioritized: 1, accepted: 0, deferred: 0, rejected: 0, total: 2 },
+    're-prioritizing moves nothing',
+  );
+  t.same(
+    counts([requirementCaptured, second, requirementPrioritized, decided('RequirementAccepted', 'prioritized')]),
+    { captured: 1, prioritized: 0, accepted: 1, deferred: 0, rejected: 0, total: 2 },
+  );
+  t.same(
+    counts([requirementCaptured, second, requirementPrioritized, decided('RequirementAccepted', 'prioritized'), decided('RequirementDeferred', 'accepted')]),
+    { captured: 1, prioritized: 0, accepted: 0, deferred: 1, rejected: 0, total: 2 },
+  );
+  t.same(
+    counts([requirementCaptured, second, requirementPrioritized, decided('RequirementRejected', 'captured', 'req-2'), decided('RequirementRejected', 'prioritized')]),
+    { captured: 0, prioritized: 0, accepted: 0, deferred: 0, rejected: 2, total: 2 },
+  );
+});
+
+t.test('events of an engagement never started leave no document', async (t) => {
+  spec(t).given(recorded([interviewScheduled, requirementCaptured])).then({});
+});
+
+t.test('it reads what the progress shows, and nothing else', async (t) => {
+  t.same(
+    [...phaseProgress.eventTypes].sort(),
+    [
+      'EngagementStarted',
+      'ReadinessRecorded',
+      'PhaseAdvanced',
+      'InterviewScheduled',
+      'InterviewConducted',
+      'InterviewCancelled',
+      'FindingRecorded',
+      'SummarySentForConfirmation',
+      'SummaryConfirmed',
+      'SummaryRevisionRequested',
+      'RequirementCaptured',
+      'RequirementPrioritized',
+      'RequirementAccepted',
+      'RequirementDeferred',
+      'RequirementRejected',
+    ].sort(),
+  );
+});
