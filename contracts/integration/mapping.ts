@@ -1,0 +1,197 @@
+/**
+ * From internal domain events to public integration events: one explicit decision per internal
+ * event type. The table is typed over every `DomainEventType`, so a new internal event does not
+ * compile until someone maps it or declares it internal-only, with the reason.
+ */
+import type { GateCondition } from '../events/engagement.js';
+import type { DomainEventType, EventOfType, RecordedEvent } from '../events/envelope.js';
+import type { RequirementStatus } from '../events/requirement.js';
+import type { Phase, RequirementCategory } from '../values.js';
+import { SPEC_VERSION } from './envelope.js';
+import { integrationEventSchema, type IntegrationEvent, type IntegrationEventOfType, type IntegrationEventType } from './events.js';
+import type { PublicGateRule, PublicPhase, PublicRequirementCategory, PublicRequirementStatus } from './vocabulary.js';
+
+type Mapper<T extends DomainEventType> = (event: RecordedEvent<EventOfType<T>>) => IntegrationEvent;
+type Decision<T extends DomainEventType> = { publish: Mapper<T> } | { internalOnly: string };
+
+// Vocabularies map value by value: identical today, and the place to absorb an internal rename.
+const PHASE: Record<Phase, PublicPhase> = {
+  'concept-introduction': 'concept-introduction',
+  'business-survey': 'business-survey',
+  'process-solidification': 'process-solidification',
+  'system-deployment': 'system-deployment',
+  'application-training': 'application-training',
+  'go-live': 'go-live',
+};
+const CATEGORY: Record<RequirementCategory, PublicRequirementCategory> = {
+  'customer-data': 'customer-data',
+  sales: 'sales',
+  marketing: 'marketing',
+  service: 'service',
+  reporting: 'reporting',
+  integration: 'integration',
+  other: 'other',
+};
+const STATUS: Record<RequirementStatus, PublicRequirementStatus> = {
+  captured: 'captured',
+  prioritized: 'prioritized',
+  accepted: 'accepted',
+  deferred: 'deferred',
+  rejected: 'rejected',
+};
+const GATE_RULE: Record<GateCondition['rule'], PublicGateRule> = {
+  'interview-not-confirmed': 'interview-not-confirmed',
+  'requirement-not-prioritized': 'requirement-not-prioritized',
+  'readiness-item-not-met': 'readiness-item-not-met',
+};
+
+/** The envelope of `type` around `data`, taken field by field from the recorded event. */
+const publicEvent = <T extends IntegrationEventType>(
+  type: T,
+  event: RecordedEvent,
+  subjectId: string,
+  data: IntegrationEventOfType<T>['data'],
+): IntegrationEventOfType<T> => {
+  const shape = integrationEventSchema(type).shape;
+  return {
+    specVersion: SPEC_VERSION,
+    id: event.eventId,
+    type,
+    schemaVersion: shape.schemaVersion.value,
+    occurredAt: event.occurredAt,
+    engagementId: event.engagementId,
+    subject: { type: shape.subject.shape.type.value, id: subjectId },
+    actor: { id: event.actor.id, name: event.actor.name },
+    correlationId: event.correlationId,
+    causationId: event.causationId,
+    data,
+  } as IntegrationEventOfType<T>;
+};
+
+type Revisable = { title?: string; description?: string; category?: RequirementCategory; departments?: string[] };
+const revisable = (fields: Revisable) => ({
+  ...(fields.title !== undefined && { title: fields.title }),
+  ...(fields.description !== undefined && { description: fields.description }),
+  ...(fields.category !== undefined && { category: CATEGORY[fields.category] }),
+  ...(fields.departments !== undefined && { departments: [...fields.departments] }),
+});
+
+const priorityInputs = (p: { frequency: number; lossIfMismanaged: number; urgency: number; fundSafety: boolean; stakeholderConcern: boolean }) => ({
+  frequency: p.frequency,
+  lossIfMismanaged: p.lossIfMismanaged,
+  urgency: p.urgency,
+  fundSafety: p.fundSafety,
+  stakeholderConcern: p.stakeholderConcern,
+});
+
+export const INTEGRATION_MAPPING: { [T in DomainEventType]: Decision<T> } = {
+  EngagementStarted: {
+    internalOnly:
+      'carries sponsor names, goals and success criteria meant for the project team; downstream systems key on the engagement id. To be published when a consumer needs it (additive).',
+  },
+  ReadinessRecorded: { internalOnly: 'a self-assessment that feeds the phase gate; the gate outcome is published as engagement.phase-advanced.' },
+  PhaseAdvanced: {
+    publish: (e) =>
+      publicEvent('engagement.phase-advanced', e, e.data.engagementId, {
+        from: PHASE[e.data.from],
+        to: PHASE[e.data.to],
+        waived: e.data.waiver !== undefined,
+        ...(e.data.waiver && {
+          waiver: {
+            reason: e.data.waiver.reason,
+            unmetConditions: e.data.waiver.unmetConditions.map((c) => ({ rule: GATE_RULE[c.rule], subjectId: c.subjectId })),
+          },
+        }),
+      }),
+  },
+  InterviewScheduled: { internalOnly: 'scheduling of discovery work, with interviewee contact details.' },
+  InterviewRescheduled: { internalOnly: 'scheduling of discovery work.' },
+  InterviewCancelled: { internalOnly: 'scheduling of discovery work.' },
+  InterviewConducted: { internalOnly: 'attendance and raw notes of an interview.' },
+  FindingRecorded: { internalOnly: 'raw, unconfirmed interview notes; public requirements cite findings by id.' },
+  SummaryDrafted: { internalOnly: 'a draft the interviewee has not confirmed yet.' },
+  SummarySentForConfirmation: { internalOnly: 'a step of the confirmation workflow.' },
+  SummaryRevisionRequested: { internalOnly: 'a step of the confirmation workflow; only the confirmed outcome is published.' },
+  SummaryConfirmed: {
+    publish: (e) =>
+      publicEvent('interview.summary-confirmed', e, e.data.interviewId, {
+        interviewId: e.data.interviewId,
+        summaryVersion: e.data.summaryVersion,
+        summaryHash: e.data.summaryHash,
+        confirmedBy: e.data.confirmedBy,
+      }),
+  },
+  RequirementCaptured: {
+    publish: (e) =>
+      publicEvent('requirement.captured', e, e.data.requirementId, {
+        requirementId: e.data.requirementId,
+        title: e.data.title,
+        description: e.data.description,
+        category: CATEGORY[e.data.category],
+        departments: [...e.data.departments],
+        sources: e.data.sources.map((s) => ({ interviewId: s.interviewId, findingId: s.findingId })),
+      }),
+  },
+  RequirementRevised: {
+    publish: (e) =>
+      publicEvent('requirement.revised', e, e.data.requirementId, {
+        requirementId: e.data.requirementId,
+        changes: revisable(e.data.changes),
+        previous: revisable(e.data.previous),
+        reason: e.data.reason,
+      }),
+  },
+  RequirementPrioritized: {
+    publish: (e) =>
+      publicEvent('requirement.prioritized', e, e.data.requirementId, {
+        requirementId: e.data.requirementId,
+        score: e.data.score,
+        formulaVersion: e.data.formulaVersion,
+        inputs: priorityInputs(e.data),
+        rationale: e.data.rationale,
+        ...(e.data.previous && { previous: { score: e.data.previous.score, inputs: priorityInputs(e.data.previous) } }),
+      }),
+  },
+  RequirementAccepted: {
+    publish: (e) =>
+      publicEvent('requirement.accepted', e, e.data.requirementId, {
+        requirementId: e.data.requirementId,
+        status: 'accepted',
+        previousStatus: STATUS[e.data.previousStatus],
+        targetPhase: PHASE[e.data.targetPhase],
+        ...(e.data.reason !== undefined && { reason: e.data.reason }),
+      }),
+  },
+  RequirementDeferred: {
+    publish: (e) =>
+      publicEvent('requirement.deferred', e, e.data.requirementId, {
+        requirementId: e.data.requirementId,
+        status: 'deferred',
+        previousStatus: STATUS[e.data.previousStatus],
+        reason: e.data.reason,
+      }),
+  },
+  RequirementRejected: {
+    publish: (e) =>
+      publicEvent('requirement.rejected', e, e.data.requirementId, {
+        requirementId: e.data.requirementId,
+        status: 'rejected',
+        previousStatus: STATUS[e.data.previousStatus],
+        reason: e.data.reason,
+      }),
+  },
+};
+
+const decisions = Object.entries(INTEGRATION_MAPPING) as [DomainEventType, Decision<DomainEventType>][];
+
+/** The internal event types that become integration events: the publisher's subscription filter. */
+export const PUBLISHED_DOMAIN_EVENT_TYPES: readonly DomainEventType[] = decisions.filter(([, d]) => 'publish' in d).map(([type]) => type);
+export const INTERNAL_ONLY_DOMAIN_EVENT_TYPES: readonly DomainEventType[] = decisions
+  .filter(([, d]) => 'internalOnly' in d)
+  .map(([type]) => type);
+
+/** The public event for a recorded internal event, or undefined when the type is internal-only (or unknown). */
+export const toIntegrationEvent = (event: RecordedEvent): IntegrationEvent | undefined => {
+  const decision = INTEGRATION_MAPPING[event.type] as Decision<DomainEventType> | undefined;
+  return decision && 'publish' in decision ? (decision.publish as Mapper<DomainEventType>)(event) : undefined;
+};
