@@ -1,0 +1,7 @@
+/** The projector runtime: live projections from the log, read-your-writes waits, metrics and rebuilds. */
+export { Projector, type AnyProjection, type ProjectionState, type ProjectionStatus, type ProjectorOptions } from './projector.js';
+export { rebuildProjection, type RebuildOptions, type RebuildResult } from './rebuild.js';
+export { runRebuild, rebuildCommand, UnknownProjectionError, type RunRebuildOptions } from './rebuild-cli.js';
+export { PositionWaitTimeoutError, ProjectionFailedError, ProjectorStoppedError, type ProjectionError } from './errors.js';
+export { DEFAULT_BATCH_LIMITS, DEFAULT_REBUILD_BATCH_LIMITS, type BatchLimits } from './batches.js';
+export { DEFAULT_RETRY, type RetryPolicy } from './retry.js';

@@ -1,0 +1,184 @@
+/**
+ * The read-model store in memory: the embedded default, rebuilt from the log at every start, and
+ * the store of most tests. It keeps the port's promises to the letter – position-guarded writes,
+ * tombstones, staging and swap, MongoDB's query semantics – so that whatever passes against it
+ * passes against MongoDB too.
+ *
+ * A written document is kept as it is, deeply frozen – the writer hands it over (the projector
+ * never touches a document again once written; `apply` must not change its input anyway). A
+ * reader or writer that tries to change one gets a TypeError instead of silently changing the
+ * read model, and neither writes nor reads need to copy.
+ */
+import { documentOrder, matches } from './document-query.js';
+import { fieldTests, limitOf, sortKeys } from './filter.js';
+import { canonicalPosition } from './position-key.js';
+import type {
+  Checkpoint,
+  DocumentWrite,
+  Filter,
+  FindOptions,
+  ReadModelCollection,
+  ReadModelStore,
+  StoredState,
+} from './port.js';
+import { ReadModelStoreUnavailableError } from './port.js';
+
+type Entry = { document: object | undefined; position: bigint; positionText: string };
+type Documents = Map<string, Entry>;
+
+export class InMemoryReadModelStore implements ReadModelStore {
+  /** Physical collections; `collection(name)` serves the one under `name`, which a swap replaces. */
+  readonly #collections = new Map<string, Documents>();
+  readonly #checkpoints = new Map<string, Checkpoint>();
+  #stagingCount = 0;
+  #closed = false;
+
+  collection<D extends { id: string }>(name: string): ReadModelCollection<D> {
+    return new InMemoryCollection<D>(() => this.#documents(name));
+  }
+
+  async checkpoint(projection: string): Promise<string | undefined> {
+    this.#ensureOpen();
+    return this.#checkpoints.get(projection)?.position;
+  }
+
+  async saveCheckpoint(projection: string, position: string): Promise<void> {
+    this.#ensureOpen();
+    this.#checkpoints.set(projection, { projection, position: canonicalPosition(position), updatedAt: new Date().toISOString() });
+  }
+
+  async staging<D extends { id: string }>(name: string): Promise<ReadModelCollection<D> & { name: string }> {
+    this.#ensureOpen();
+    for (const physical of this.#collections.keys()) {
+      if (physical.startsWith(stagingPrefix(name))) this.#collections.delete(physical);
+    }
+    const staged = `${stagingPrefix(name)}${++this.#stagingCount}`;
+    const documents: Documents = new Map();
+    this.#collections.set(staged, documents);
+    return Object.assign(new InMemoryCollection<D>(() => this.#documents(staged)), { name: staged });
+  }
+
+  async swap(name: string, staged: string): Promise<void> {
+    this.#ensureOpen();
+    const documents = this.#collections.get(staged);
+    if (!staged.startsWith(stagingPrefix(name)) || documents === undefined) {
+      throw new Error(`${staged} is not a staging collection of ${name}`);
+    }
+    this.#collections.set(name, documents);
+    this.#collections.delete(staged);
+  }
+
+  async ensureIndexes(): Promise<void> {
+    this.#ensureOpen();
+  }
+
+  async ping(): Promise<void> {
+    this.#ensureOpen();
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+  }
+
+  #documents(physical: string): Documents {
+    this.#ensureOpen();
+    let documents = this.#collections.get(physical);
+    if (documents === undefined) {
+      documents = new Map();
+      this.#collections.set(physical, documents);
+    }
+    return documents;
+  }
+
+  #ensureOpen(): void {
+    if (this.#closed) throw new ReadModelStoreUnavailableError('the in-memory read-model store is closed');
+  }
+}
+
+const stagingPrefix = (name: string) => `${name}__staging__`;
+
+class InMemoryCollection<D extends { id: string }> implements ReadModelCollection<D> {
+  /** Looked up on every call, so that a handle taken before a swap serves the swapped-in documents. */
+  readonly #documents: () => Documents;
+
+  constructor(documents: () => Documents) {
+    this.#documents = documents;
+  }
+
+  async get(id: string): Promise<D | undefined> {
+    return this.#documents().get(id)?.document as D | undefined;
+  }
+
+  async getMany(ids: readonly string[]): Promise<Map<string, D>> {
+    const documents = this.#documents();
+    const found = new Map<string, D>();
+    for (const id of ids) {
+      const document = documents.get(id)?.document;
+      if (document !== undefined) found.set(id, document as D);
+    }
+    return found;
+  }
+
+  async getStates(ids: readonly string[]): Promise<Map<string, StoredState<D>>> {
+    const documents = this.#documents();
+    const states = new Map<string, StoredState<D>>();
+    for (const id of ids) {
+      const entry = documents.get(id);
+      if (entry !== undefined) states.set(id, { document: entry.document as D | undefined, position: entry.positionText });
+    }
+    return states;
+  }
+
+  async *find(filter: Filter, options?: FindOptions): AsyncIterable<D> {
+    const tests = fieldTests(filter);
+    const order = documentOrder(sortKeys(options));
+    const limit = limitOf(options);
+    const found: object[] = [];
+    for (const { document } of this.#documents().values()) {
+      if (document !== undefined && matches(document, tests)) found.push(document);
+    }
+    found.sort(order);
+    // Sorted up front (the documents are frozen, so the snapshot is references only), then handed
+    // out one by one like a cursor.
+    for (const document of limit === undefined ? found : found.slice(0, limit)) yield document as D;
+  }
+
+  async count(filter: Filter): Promise<number> {
+    const tests = fieldTests(filter);
+    let count = 0;
+    for (const { document } of this.#documents().values()) {
+      if (document !== undefined && matches(document, tests)) count++;
+    }
+    return count;
+  }
+
+  async write(writes: ReadonlyArray<DocumentWrite<D>>): Promise<void> {
+    const documents = this.#documents();
+    // Checked and copied first, so that a bad write changes nothing.
+    const entries = writes.map((write): [string, Entry] => {
+      if (write.kind === 'upsert' && write.document.id !== write.id) {
+        throw new TypeError(`document ${JSON.stringify(write.document.id)} written under id ${JSON.stringify(write.id)}`);
+      }
+      const positionText = canonicalPosition(write.ifPositionBelow);
+      const document = write.kind === 'upsert' ? deepFreeze(write.document) : undefined;
+      return [write.id, { document, position: BigInt(positionText), positionText }];
+    });
+    for (const [id, entry] of entries) {
+      const stored = documents.get(id);
+      if (stored === undefined || stored.position < entry.position) documents.set(id, entry);
+    }
+  }
+
+  async clear(): Promise<void> {
+    this.#documents().clear();
+  }
+}
+
+/** Freezes what is not frozen yet; a frozen object's contents are frozen already (shared parts of an earlier version). */
+const deepFreeze = <T>(value: T): T => {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+};
