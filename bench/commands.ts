@@ -99,6 +99,16 @@ const sequentialLatencies = async (base: string, interviewId: string, count: num
   return latencies.sort((a, b) => a - b);
 };
 
+/** Waits until every projection of the service has caught up with the log; answers how long that took. */
+const caughtUp = async (base: string) => {
+  const started = performance.now();
+  for (;;) {
+    const ready = (await (await fetch(`${base}/health/ready`)).json()) as { checks: { projector?: { projections: Array<{ state: string; lagEvents?: number }> } } };
+    if (ready.checks.projector?.projections.every((p) => p.state === 'live' && (p.lagEvents ?? 0) === 0)) return performance.now() - started;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+};
+
 const fmt = (r: LoadResult) =>
   `${r.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${String(r.p50).padStart(3)} ms  p99 ${String(r.p99).padStart(4)} ms  (${r.total} requests, ${r.non2xx} non-2xx, ${r.errors} errors)`;
 
@@ -133,6 +143,8 @@ const main = async () => {
     await stop(service.child);
     const restarted = await startProcess(['dist/services/main.js'], env);
     try {
+      const rebuilt = await caughtUp(restarted.address);
+      console.log(`after the restart the in-memory read models were rebuilt from the log in ${rebuilt.toFixed(0)} ms`);
       const [coldLong] = await sequentialLatencies(restarted.address, long, 1);
       const [coldFresh] = await sequentialLatencies(restarted.address, fresh, 1);
       const longLatencies = await sequentialLatencies(restarted.address, long, 1_000);

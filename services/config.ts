@@ -3,6 +3,7 @@
  * with a message that names the variable.
  */
 import { z } from 'zod';
+import { DEFAULT_TOPIC } from '../contracts/index.js';
 
 const optionalUrl = (protocols: RegExp, example: string) =>
   z
@@ -29,7 +30,7 @@ export const ConfigSchema = z.object({
     .regex(/^[^\s,:]+:\d+(,[^\s,:]+:\d+)*$/, 'expected host:port[,host:port…]')
     .optional()
     .or(z.literal('').transform(() => undefined)),
-  KAFKA_TOPIC: z.string().min(1).default('crm.requirements.events.v1'),
+  KAFKA_TOPIC: z.string().min(1).default(DEFAULT_TOPIC),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** `production` refuses to start without AUTH_JWT_SECRET; anything else may generate a development secret. */
   NODE_ENV: z.string().default('development'),

@@ -1,64 +1,72 @@
 /**
- * The all-in-one process (`npm start`): the HTTP API on the embedded event store by default, or on
- * EventStoreDB when EVENTSTORE_URL is set.
+ * The all-in-one process (`npm start`): the HTTP API, the projector and – when KAFKA_BROKERS is set
+ * – the Kafka publisher. With no configuration it runs on the embedded default: events in a SQLite
+ * file in DATA_DIR, read models in memory rebuilt from the log at start, publishing off.
  */
-import { pino } from 'pino';
-import { ConfigError, loadConfig, type Config } from './config.js';
-import { developmentSecret } from './dev-secret.js';
 import { buildApp } from './http/app.js';
+import { SqliteSnapshotStore } from './commands/snapshots.js';
 import { SqliteIdempotencyStore } from './idempotency/store.js';
-import { openEventStore } from './event-store.js';
+import { openEventStore, openReadModels } from './infrastructure.js';
+import { jwtSecret, runRole } from './process.js';
+import { startPublisher } from './publishing.js';
+import { startProjector } from './read-side.js';
 
-const start = async (config: Config) => {
-  const logger = pino({ level: config.LOG_LEVEL });
-  let secret = config.AUTH_JWT_SECRET;
-  let devSecretFile: string | undefined;
-  if (!secret) {
-    const dev = developmentSecret(config.DATA_DIR);
-    secret = dev.secret;
-    devSecretFile = dev.file;
-    logger.warn({ file: dev.file }, 'AUTH_JWT_SECRET is not set: using a development secret (never do this in production)');
-  }
-  const store = await openEventStore(config, logger);
+await runRole('all-in-one', async (role) => {
+  const { config, logger, metrics } = role;
+  const { secret, devSecretFile } = jwtSecret(config, logger);
+  const eventStore = await openEventStore(config, logger);
+  role.onShutdown(() => eventStore.close());
+  const readModels = await openReadModels(config, logger);
+  role.onShutdown(() => readModels.close());
   const idempotency = new SqliteIdempotencyStore(config.DATA_DIR);
-  const app = await buildApp({ store, idempotency, jwtSecret: secret, logger });
+  role.onShutdown(() => idempotency.close());
+  const snapshots = new SqliteSnapshotStore(config.DATA_DIR);
+  role.onShutdown(() => snapshots.close());
 
-  let closing = false;
-  const shutdown = async (signal: string) => {
-    if (closing) return;
-    closing = true;
-    logger.info({ signal }, 'shutting down');
-    await app.close();
-    await store.close();
-    idempotency.close();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  const readSide = await startProjector({ eventStore, readModels, logger, registry: metrics.registry });
+  role.onShutdown(() => readSide.projector.stop());
+  const checks = [readSide.check];
+  if (config.KAFKA_BROKERS) {
+    const publishing = await startPublisher({
+      config,
+      brokers: config.KAFKA_BROKERS,
+      eventStore,
+      logger,
+      registry: metrics.registry,
+      readyOnlyWhenPublishing: false,
+    });
+    role.onShutdown(() => publishing.publisher.stop());
+    checks.push(publishing.check);
+  }
 
+  const app = await buildApp({
+    store: eventStore,
+    idempotency,
+    snapshots,
+    readModels,
+    readYourWrites: readSide.readYourWrites,
+    projector: readSide.projector,
+    readinessChecks: checks,
+    metrics,
+    jwtSecret: secret,
+    logger,
+    kafkaTopic: config.KAFKA_TOPIC,
+  });
+  role.onShutdown(() => app.close());
   const address = await app.listen({ port: config.PORT, host: config.HOST });
+
   const lines = [
     `CRM requirements discovery is serving on ${address}`,
     `  API docs:   ${address}/docs   (OpenAPI: ${address}/openapi.json)`,
     `  health:     ${address}/health/ready   metrics: ${address}/metrics`,
-    `  events:     ${config.EVENTSTORE_URL ? `EventStoreDB at ${config.EVENTSTORE_URL}` : `embedded store in ${config.DATA_DIR}`}`,
+    `  events:     ${config.EVENTSTORE_URL ? 'EventStoreDB' : `embedded store in ${config.DATA_DIR}`}; ` +
+      `read models: ${config.MONGO_URL ? 'MongoDB' : 'in memory'}; Kafka: ${config.KAFKA_BROKERS ? config.KAFKA_TOPIC : 'off'}`,
   ];
   if (devSecretFile) {
     lines.push(
       `  tokens:     development secret in ${devSecretFile}; mint one with`,
       `              npm run token -- --sub alice --name "Alice" --roles pm`,
-      `              then: curl -H "Authorization: Bearer <token>" ${address}/openapi.json`,
     );
   }
   process.stdout.write(`${lines.join('\n')}\n`);
-};
-
-try {
-  await start(loadConfig());
-} catch (error) {
-  if (error instanceof ConfigError) {
-    process.stderr.write(`${error.message}\n`);
-    process.exit(1);
-  }
-  throw error;
-}
+});

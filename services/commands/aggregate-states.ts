@@ -9,6 +9,7 @@ import { LRUCache } from 'lru-cache';
 import type { RecordedEvent } from '../../contracts/index.js';
 import type { Decider } from '../../domain/index.js';
 import type { EventStore } from '../../infra/event-store/port.js';
+import { SNAPSHOT_EVERY, type SnapshotStore } from './snapshots.js';
 
 export type Loaded<S> = {
   state: S;
@@ -25,17 +26,25 @@ type AnyDecider<S> = Pick<Decider<never, never, S>, 'initialState'> & { evolve: 
 export class AggregateStates {
   private readonly cache: LRUCache<string, Loaded<unknown>>;
 
+  /** The revision of the last snapshot of each stream this process knows of. */
+  private readonly snapshotted = new Map<string, number>();
+
   constructor(
     private readonly store: EventStore,
-    options: { maxStreams?: number } = {},
+    options: { maxStreams?: number; snapshots?: SnapshotStore } = {},
   ) {
     this.cache = new LRUCache({ max: options.maxStreams ?? 20_000 });
+    this.snapshots = options.snapshots;
   }
+
+  private readonly snapshots: SnapshotStore | undefined;
 
   async load<S>(stream: string, decider: AnyDecider<S>): Promise<Loaded<S>> {
     const cached = this.cache.get(stream) as Loaded<S> | undefined;
-    let state = cached?.state ?? decider.initialState();
-    let revision = cached?.revision ?? -1;
+    const snapshot = cached ? undefined : this.snapshots?.load(stream);
+    if (snapshot) this.snapshotted.set(stream, snapshot.revision);
+    let state = cached?.state ?? (snapshot?.state as S | undefined) ?? decider.initialState();
+    let revision = cached?.revision ?? snapshot?.revision ?? -1;
     const recent = cached?.recent ?? new Map<string, RecordedEvent>();
     for await (const event of this.store.readStream(stream, { fromRevision: revision + 1 })) {
       state = decider.evolve(state, event as never);
@@ -44,7 +53,16 @@ export class AggregateStates {
     }
     const loaded = { state, revision, recent };
     this.cache.set(stream, loaded);
+    this.snapshotIfDue(stream, loaded);
     return loaded;
+  }
+
+  private snapshotIfDue(stream: string, loaded: Loaded<unknown>): void {
+    if (!this.snapshots) return;
+    const last = this.snapshotted.get(stream) ?? -1;
+    if (loaded.revision - last < SNAPSHOT_EVERY) return;
+    this.snapshots.save(stream, { revision: loaded.revision, state: loaded.state });
+    this.snapshotted.set(stream, loaded.revision);
   }
 
   /** Folds events this process just appended, sparing the next command a read. */
@@ -55,7 +73,9 @@ export class AggregateStates {
       remember(from.recent, event);
     }
     const last = events.at(-1);
-    this.cache.set(stream, { state, revision: last ? last.revision : from.revision, recent: from.recent });
+    const loaded = { state, revision: last ? last.revision : from.revision, recent: from.recent };
+    this.cache.set(stream, loaded);
+    this.snapshotIfDue(stream, loaded);
   }
 
   forget(stream: string): void {

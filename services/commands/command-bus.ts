@@ -26,6 +26,7 @@ import {
 } from './catalogue.js';
 import type { IdSource } from './ids.js';
 import { KeyedQueue } from './keyed-queue.js';
+import type { SnapshotStore } from './snapshots.js';
 
 export type CommandContext = {
   actor: Actor;
@@ -72,8 +73,11 @@ export class CommandBus {
   readonly states: AggregateStates;
   private readonly facts: FactLoader;
 
-  constructor(private readonly store: EventStore, options: { maxCachedStreams?: number } = {}) {
-    this.states = new AggregateStates(store, { maxStreams: options.maxCachedStreams ?? 20_000 });
+  constructor(private readonly store: EventStore, options: { maxCachedStreams?: number; snapshots?: SnapshotStore } = {}) {
+    this.states = new AggregateStates(store, {
+      maxStreams: options.maxCachedStreams ?? 20_000,
+      ...(options.snapshots ? { snapshots: options.snapshots } : {}),
+    });
     this.facts = {
       engagement: async (id) => (await this.states.load(streamOf('engagement', id), deciders.engagement)).state as EngagementState,
       interview: async (id) => (await this.states.load(streamOf('interview', id), deciders.interview)).state as InterviewState,

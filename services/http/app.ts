@@ -7,18 +7,33 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { v7 as uuidv7 } from 'uuid';
+import { asyncApiDocument } from '../../contracts/index.js';
 import type { EventStore } from '../../infra/event-store/port.js';
+import type { Projector } from '../../infra/projector/projector.js';
+import type { ReadModelStore } from '../../infra/read-models/port.js';
+import { registerAdminRoutes } from './admin-routes.js';
+import type { ReadYourWrites } from '../queries/read-your-writes.js';
 import { CommandBus } from '../commands/command-bus.js';
+import type { SnapshotStore } from '../commands/snapshots.js';
 import type { IdempotencyStore } from '../idempotency/store.js';
 import { authPlugin } from './auth.js';
 import { registerCommandRoutes } from './command-routes.js';
 import { registerErrorHandling } from './errors.js';
 import { registerOperations, type ReadinessCheck } from './operations.js';
-import { createMetrics } from './metrics.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import { registerQueryRoutes } from './query-routes.js';
 
 export type AppDeps = {
   store: EventStore;
   idempotency: IdempotencyStore;
+  readModels: ReadModelStore;
+  readYourWrites: ReadYourWrites;
+  /** The projector running in this process, if any: admins may rebuild its read models. */
+  projector?: Projector;
+  /** Snapshots of stream states, so a long stream is not folded from its start after a restart. */
+  snapshots?: SnapshotStore;
+  /** The metrics of the process (projector and publisher register theirs in the same registry). */
+  metrics?: Metrics;
   jwtSecret: string;
   /** A pino logger; none logs nothing (tests). */
   logger?: FastifyBaseLogger;
@@ -26,6 +41,10 @@ export type AppDeps = {
   /** Further readiness checks (projector, publisher) beside the event store's. */
   readinessChecks?: ReadinessCheck[];
   bodyLimit?: number;
+  /** The Kafka topic the AsyncAPI document at /asyncapi.json describes. */
+  kafkaTopic?: string;
+  /** How long a query with X-Min-Position waits for the read models (default 5 s). */
+  minPositionWaitMs?: number;
   version?: string;
 };
 
@@ -46,9 +65,9 @@ export const buildApp = async (deps: AppDeps) => {
   // Commands are JSON only: anything else is answered 415, not parsed as text.
   app.removeContentTypeParser('text/plain');
 
-  const metrics = createMetrics();
+  const metrics = deps.metrics ?? createMetrics();
   const clock = deps.clock ?? (() => new Date());
-  const bus = new CommandBus(deps.store);
+  const bus = new CommandBus(deps.store, deps.snapshots ? { snapshots: deps.snapshots } : {});
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-correlation-id', request.id);
@@ -90,8 +109,22 @@ export const buildApp = async (deps: AppDeps) => {
 
   registerOperations(app, {
     metrics,
-    checks: [{ name: 'eventStore', check: () => deps.store.ping() }, ...(deps.readinessChecks ?? [])],
+    checks: [
+      { name: 'eventStore', check: () => deps.store.ping() },
+      { name: 'readModelStore', check: () => deps.readModels.ping() },
+      ...(deps.readinessChecks ?? []),
+    ],
   });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  const asyncApi = asyncApiDocument(deps.kafkaTopic);
+  app.get('/asyncapi.json', { schema: { hide: true } }, async () => asyncApi);
   registerCommandRoutes(app, { bus, idempotency: deps.idempotency, metrics, clock });
+  if (deps.projector) registerAdminRoutes(app, { projector: deps.projector });
+  registerQueryRoutes(app, {
+    readModels: deps.readModels,
+    eventStore: deps.store,
+    readYourWrites: deps.readYourWrites,
+    ...(deps.minPositionWaitMs === undefined ? {} : { minPositionWaitMs: deps.minPositionWaitMs }),
+  });
   return app;
 };

@@ -1,10 +1,12 @@
-/** Health, metrics and the OpenAPI document: the routes that need no token. */
+/** Health and metrics: the routes every process serves, without a token. */
 import type { FastifyInstance } from 'fastify';
 import type { Metrics } from './metrics.js';
 
 export type ReadinessCheck = {
   name: string;
-  /** Resolves (optionally with details such as lag) when healthy, rejects when not. */
+  /**
+   * Resolves with details (such as lag); `up: false` among them, or a rejection, means not ready.
+   */
   check: () => Promise<unknown>;
 };
 
@@ -24,7 +26,8 @@ export const registerOperations = (app: FastifyInstance, deps: { metrics: Metric
       deps.checks.map(async ({ name, check }) => {
         try {
           const details = await withTimeout(check());
-          return [name, { status: 'up', ...(details && typeof details === 'object' ? details : {}) }] as const;
+          const { up = true, ...rest } = (details && typeof details === 'object' ? details : {}) as { up?: boolean };
+          return [name, { status: up ? 'up' : 'down', ...rest }] as const;
         } catch (error) {
           return [name, { status: 'down', error: (error as Error).message }] as const;
         }
@@ -36,5 +39,4 @@ export const registerOperations = (app: FastifyInstance, deps: { metrics: Metric
   app.get('/metrics', hidden, async (_request, reply) =>
     reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()),
   );
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 };

@@ -32,6 +32,10 @@ t.test('health, metrics and documents need no token', async (t) => {
   t.ok(schedule.requestBody.content['application/json'].schema.properties.interviewee, 'documents the body');
   t.ok(document.components.securitySchemes.bearerAuth);
 
+  const asyncapi = await app.inject({ method: 'GET', url: '/asyncapi.json' });
+  t.equal(asyncapi.statusCode, 200);
+  t.match(asyncapi.json(), { asyncapi: /^3\./, channels: Object });
+
   const docs = await app.inject({ method: 'GET', url: '/docs/' });
   t.equal(docs.statusCode, 200);
   t.match(docs.body, /swagger/i);

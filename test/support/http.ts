@@ -3,8 +3,13 @@ import { createSigner } from 'fast-jwt';
 import type { Role } from '../../contracts/index.js';
 import { InMemoryEventStore } from '../../infra/event-store/index.js';
 import type { EventStore } from '../../infra/event-store/port.js';
+import { InMemoryReadModelStore } from '../../infra/read-models/index.js';
+import type { ReadModelStore } from '../../infra/read-models/port.js';
 import { buildApp, type AppDeps } from '../../services/http/app.js';
+import { createMetrics } from '../../services/http/metrics.js';
 import { InMemoryIdempotencyStore, type IdempotencyStore } from '../../services/idempotency/store.js';
+import { startProjector } from '../../services/read-side.js';
+import { pino } from 'pino';
 
 export const SECRET = 'test-secret-test-secret-test-secret-0123456789';
 const sign = createSigner({ key: SECRET, algorithm: 'HS256', expiresIn: 3_600_000 });
@@ -21,11 +26,31 @@ export const users = {
   pmo: bearer('u-audit', ['pmo'], 'Auditor'),
 };
 
-export const testApp = async (deps: Partial<AppDeps> & { store?: EventStore; idempotency?: IdempotencyStore } = {}) => {
+/**
+ * The app on in-memory adapters, with the projector running in the same process as in the
+ * all-in-one service; closing the app stops the projector.
+ */
+export const testApp = async (
+  deps: Partial<AppDeps> & { store?: EventStore; idempotency?: IdempotencyStore; readModels?: ReadModelStore } = {},
+) => {
   const store = deps.store ?? new InMemoryEventStore();
   const idempotency = deps.idempotency ?? new InMemoryIdempotencyStore();
-  const app = await buildApp({ jwtSecret: SECRET, ...deps, store, idempotency });
-  return { app, store, idempotency };
+  const readModels = deps.readModels ?? new InMemoryReadModelStore();
+  const metrics = createMetrics();
+  const readSide = await startProjector({ eventStore: store, readModels, logger: pino({ level: 'silent' }), registry: metrics.registry });
+  const app = await buildApp({
+    jwtSecret: SECRET,
+    readYourWrites: readSide.readYourWrites,
+    readinessChecks: [readSide.check],
+    projector: readSide.projector,
+    metrics,
+    ...deps,
+    store,
+    idempotency,
+    readModels,
+  });
+  app.addHook('onClose', async () => readSide.projector.stop());
+  return { app, store, idempotency, readModels, projector: readSide.projector };
 };
 
 type App = Awaited<ReturnType<typeof testApp>>['app'];

@@ -1,0 +1,38 @@
+/**
+ * The API role on its own (`npm run start:api`): commands against the event store, queries against
+ * the read models a separate projector process keeps in MongoDB.
+ */
+import { buildApp } from './http/app.js';
+import { SqliteSnapshotStore } from './commands/snapshots.js';
+import { SqliteIdempotencyStore } from './idempotency/store.js';
+import { openEventStore, openReadModels } from './infrastructure.js';
+import { jwtSecret, requireSetting, runRole } from './process.js';
+import { checkpointReadYourWrites, readModelCheck } from './read-side.js';
+
+await runRole('api', async (role) => {
+  const { config, logger, metrics } = role;
+  requireSetting(config, 'MONGO_URL', 'the api role reads the read models the projector role keeps in MongoDB');
+  const { secret } = jwtSecret(config, logger);
+  const eventStore = await openEventStore(config, logger);
+  role.onShutdown(() => eventStore.close());
+  const readModels = await openReadModels(config, logger);
+  role.onShutdown(() => readModels.close());
+  const idempotency = new SqliteIdempotencyStore(config.DATA_DIR);
+  role.onShutdown(() => idempotency.close());
+  const snapshots = new SqliteSnapshotStore(config.DATA_DIR);
+  role.onShutdown(() => snapshots.close());
+  const app = await buildApp({
+    store: eventStore,
+    idempotency,
+    snapshots,
+    readModels,
+    readYourWrites: checkpointReadYourWrites(readModels),
+    readinessChecks: [readModelCheck(readModels, eventStore)],
+    metrics,
+    jwtSecret: secret,
+    logger,
+    kafkaTopic: config.KAFKA_TOPIC,
+  });
+  role.onShutdown(() => app.close());
+  await app.listen({ port: config.PORT, host: config.HOST });
+});

@@ -1,0 +1,22 @@
+/** Operations an admin triggers on a running process: rebuilding a read model without stopping. */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { PROJECTIONS } from '../../projections/index.js';
+import type { Projector } from '../../infra/projector/projector.js';
+import { authenticate, requireRole } from './auth.js';
+import { ProblemSchema } from './schemas.js';
+
+export const registerAdminRoutes = (app: FastifyInstance, deps: { projector: Projector }) => {
+  app.withTypeProvider<ZodTypeProvider>().post('/projections/:name/rebuild', {
+    onRequest: [authenticate, requireRole(['admin'])],
+    schema: {
+      tags: ['operations'],
+      summary: 'Rebuild a read model into a fresh collection and swap it in when caught up; queries keep being answered meanwhile',
+      security: [{ bearerAuth: [] }],
+      params: z.strictObject({ name: z.enum(PROJECTIONS.map((p) => p.name) as [string, ...string[]]) }),
+      response: { 200: z.looseObject({}), 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema },
+    },
+    handler: async (request) => deps.projector.rebuildProjection(request.params.name),
+  });
+};

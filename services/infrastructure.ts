@@ -1,0 +1,32 @@
+/**
+ * Opens the adapters the configuration names: EventStoreDB or the embedded SQLite store for
+ * events, MongoDB or memory for read models. Each process role takes what it needs.
+ */
+import type { Logger } from 'pino';
+import { openSqliteEventStore } from '../infra/event-store/index.js';
+import type { EventStore } from '../infra/event-store/port.js';
+import { InMemoryReadModelStore, MongoReadModelStore, type ReadModelStore } from '../infra/read-models/index.js';
+import type { Config } from './config.js';
+
+export const openEventStore = async (config: Config, logger: Logger): Promise<EventStore> => {
+  if (config.EVENTSTORE_URL) {
+    logger.info({ url: redact(config.EVENTSTORE_URL) }, 'using EventStoreDB');
+    // Loaded only when configured: the embedded default needs no gRPC client.
+    const { openEsdbEventStore } = await import('../infra/event-store/esdb.js');
+    return openEsdbEventStore(config.EVENTSTORE_URL);
+  }
+  logger.info({ dataDir: config.DATA_DIR }, 'using the embedded event store');
+  return openSqliteEventStore(config.DATA_DIR);
+};
+
+export const openReadModels = async (config: Config, logger: Logger): Promise<ReadModelStore> => {
+  if (config.MONGO_URL) {
+    logger.info({ url: redact(config.MONGO_URL) }, 'read models in MongoDB');
+    return MongoReadModelStore.open(config.MONGO_URL);
+  }
+  logger.info('read models in memory, rebuilt from the log');
+  return new InMemoryReadModelStore();
+};
+
+/** Connection strings without their passwords, for logs. */
+const redact = (url: string) => url.replace(/\/\/([^:@/]+):[^@/]+@/, '//$1:***@');

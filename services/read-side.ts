@@ -1,0 +1,76 @@
+/**
+ * The read side of a process: the projector runtime over every projection, the indexes the queries
+ * need, and read-your-writes. In the all-in-one process the projector runs here and
+ * read-your-writes asks it; an API-only process reads the checkpoints the projector process saves.
+ */
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { comparePositions } from '../contracts/index.js';
+import { PROJECTIONS } from '../projections/index.js';
+import type { EventStore } from '../infra/event-store/port.js';
+import { Projector } from '../infra/projector/projector.js';
+import type { ReadModelStore } from '../infra/read-models/port.js';
+import { READ_MODELS } from './http/query-routes.js';
+import type { ReadinessCheck } from './http/operations.js';
+import type { ReadYourWrites } from './queries/read-your-writes.js';
+
+/** The indexes the queries of `services/http/query-routes.ts` use, per read model. */
+export const READ_MODEL_INDEXES: Record<string, Array<Array<readonly [string, 1 | -1]>>> = {
+  [READ_MODELS.interviews]: [[['engagementId', 1], ['scheduledAt', 1]], [['engagementId', 1], ['status', 1]]],
+  [READ_MODELS.backlog]: [[['engagementId', 1]]],
+  [READ_MODELS.audit]: [
+    [['engagementId', 1], ['position', 1]],
+    [['engagementId', 1], ['actor.id', 1], ['position', 1]],
+    [['engagementId', 1], ['action', 1], ['position', 1]],
+    [['engagementId', 1], ['relatedIds', 1], ['position', 1]],
+  ],
+};
+
+export const ensureReadModelIndexes = async (readModels: ReadModelStore) => {
+  for (const [name, indexes] of Object.entries(READ_MODEL_INDEXES)) await readModels.ensureIndexes(name, indexes);
+};
+
+export const startProjector = async (deps: { eventStore: EventStore; readModels: ReadModelStore; logger: Logger; registry: Registry }) => {
+  await ensureReadModelIndexes(deps.readModels);
+  const projector = new Projector({
+    eventStore: deps.eventStore,
+    store: deps.readModels,
+    projections: PROJECTIONS,
+    logger: deps.logger,
+    registry: deps.registry,
+  });
+  await projector.start();
+  const readYourWrites: ReadYourWrites = { waitFor: (position, timeoutMs) => projector.waitForPosition(position, timeoutMs) };
+  const check: ReadinessCheck = {
+    name: 'projector',
+    check: async () => {
+      const projections = await projector.status();
+      return { up: projections.every((p) => p.state !== 'failed' && p.state !== 'stopped'), projections };
+    },
+  };
+  return { projector, readYourWrites, check };
+};
+
+/** Read-your-writes for a process without a projector: the projector process's saved checkpoints. */
+export const checkpointReadYourWrites = (readModels: ReadModelStore, pollMs = 50): ReadYourWrites => ({
+  waitFor: async (position, timeoutMs) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const checkpoints = await Promise.all(PROJECTIONS.map((p) => readModels.checkpoint(p.name)));
+      if (checkpoints.every((c) => c !== undefined && comparePositions(c, position) >= 0)) return;
+      if (Date.now() >= deadline) throw new Error(`read models did not reach ${position} within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
+    }
+  },
+});
+
+/** Readiness of the read models as an API-only process sees them: reachable, and how far behind the log. */
+export const readModelCheck = (readModels: ReadModelStore, eventStore: EventStore): ReadinessCheck => ({
+  name: 'readModels',
+  check: async () => {
+    await readModels.ping();
+    const head = await eventStore.headPosition();
+    const checkpoints = Object.fromEntries(await Promise.all(PROJECTIONS.map(async (p) => [p.name, (await readModels.checkpoint(p.name)) ?? null] as const)));
+    return { up: true, head: head ?? null, checkpoints };
+  },
+});

@@ -1,0 +1,89 @@
+import t from 'tap';
+import { InMemoryEventStore } from '../../infra/event-store/index.js';
+import type { EventStore } from '../../infra/event-store/port.js';
+import { CommandBus } from '../../services/commands/command-bus.js';
+import { idSource } from '../../services/commands/ids.js';
+import { InMemorySnapshotStore, SNAPSHOT_EVERY, SqliteSnapshotStore } from '../../services/commands/snapshots.js';
+import { consultant, interviewee, NOW, pm } from '../support/fixtures.js';
+
+const context = (actor = consultant) => ({ actor, now: NOW, correlationId: 'c', causationId: 'c', ids: idSource(undefined) });
+
+/** An event store that counts how many events stream reads hand out. */
+const counting = (store: EventStore) => {
+  let read = 0;
+  const wrapped: EventStore = {
+    appendToStream: (...args) => store.appendToStream(...args),
+    readStream: async function* (stream, options) {
+      for await (const event of store.readStream(stream, options)) {
+        read++;
+        yield event;
+      }
+    },
+    readAll: (...args) => store.readAll(...args),
+    readEngagement: (...args) => store.readEngagement(...args),
+    subscribeToAll: (...args) => store.subscribeToAll(...args),
+    headPosition: () => store.headPosition(),
+    ping: () => store.ping(),
+    close: () => store.close(),
+  };
+  return { store: wrapped, read: () => read };
+};
+
+const longInterview = async (store: EventStore, snapshots: InMemorySnapshotStore | SqliteSnapshotStore, findings: number) => {
+  const bus = new CommandBus(store, { snapshots });
+  const engagement = await bus.execute('StartEngagement', { engagementId: 'e1', name: 'E', client: 'C', sponsor: { name: 'S', title: 'CEO' }, goals: [], successCriteria: [] }, context(pm));
+  t.equal(engagement.version, 0);
+  await bus.execute(
+    'ScheduleInterview',
+    {
+      interviewId: 'i1',
+      engagementId: 'e1',
+      interviewee: { name: 'Li', department: 'Sales', position: 'M', userId: interviewee.id },
+      interviewers: ['Chen'],
+      scheduledAt: NOW,
+      durationMinutes: 60,
+      location: 'R',
+      method: 'phone',
+      topics: ['reports'],
+    },
+    context(),
+  );
+  await bus.execute('RecordInterviewConducted', { interviewId: 'i1', conductedAt: NOW, attendees: [] }, context());
+  for (let i = 0; i < findings; i++) {
+    await bus.execute('RecordFinding', { interviewId: 'i1', findingId: `f${i}`, section: 'workflow', text: `finding ${i}` }, context());
+  }
+};
+
+t.test('after a restart a long stream is folded from its last snapshot', async (t) => {
+  const events = new InMemoryEventStore();
+  const snapshots = new InMemorySnapshotStore();
+  await longInterview(events, snapshots, 3 * SNAPSHOT_EVERY);
+  const snapshot = snapshots.load('interview-i1');
+  t.ok(snapshot && snapshot.revision >= 2 * SNAPSHOT_EVERY, 'a recent snapshot was taken');
+
+  const { store, read } = counting(events);
+  const restarted = new CommandBus(store, { snapshots });
+  const outcome = await restarted.execute('RecordFinding', { interviewId: 'i1', findingId: 'f-new', section: 'workflow', text: 'new' }, context());
+  t.equal(outcome.version, 2 + 3 * SNAPSHOT_EVERY, 'decided on the whole stream');
+  t.ok(read() <= SNAPSHOT_EVERY, `read ${read()} events, not the ${3 * SNAPSHOT_EVERY + 3} of the stream`);
+
+  const duplicate = await restarted
+    .execute('RecordFinding', { interviewId: 'i1', findingId: 'f5', section: 'workflow', text: 'again' }, context())
+    .then(() => 'accepted', (error: { code?: string }) => error.code);
+  t.equal(duplicate, 'already-exists', 'the snapshot carries the findings recorded before it');
+});
+
+t.test('snapshots in SQLite survive a restart and are ignored without harm when unreadable', async (t) => {
+  const dir = t.testdir();
+  const events = new InMemoryEventStore();
+  const first = new SqliteSnapshotStore(dir);
+  await longInterview(events, first, SNAPSHOT_EVERY + 5);
+  first.close();
+  const second = new SqliteSnapshotStore(dir);
+  t.teardown(() => second.close());
+  t.ok(second.load('interview-i1'), 'kept in the file');
+  t.equal(second.load('interview-unknown'), undefined);
+  const bus = new CommandBus(events, { snapshots: second });
+  const outcome = await bus.execute('RecordFinding', { interviewId: 'i1', findingId: 'f-last', section: 'workflow', text: 'x' }, context());
+  t.equal(outcome.version, 2 + SNAPSHOT_EVERY + 5);
+});

@@ -1,0 +1,124 @@
+/**
+ * The service as users run it with real servers: EventStoreDB (the protocol test server in CI),
+ * MongoDB read models and Kafka, driven over HTTP from a command through to the read model and a
+ * Kafka message. Runs the built entry point, as `npm start` does.
+ */
+import t from 'tap';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { createSigner } from 'fast-jwt';
+import kafkajs from 'kafkajs';
+
+const { EVENTSTORE_URL, MONGO_URL, KAFKA_BROKERS } = process.env;
+const missing = ['EVENTSTORE_URL', 'MONGO_URL', 'KAFKA_BROKERS'].filter((v) => !process.env[v]);
+const root = resolve(import.meta.dirname, '../..');
+const SECRET = 'full-stack-secret-full-stack-secret-0123';
+const sign = createSigner({ key: SECRET, algorithm: 'HS256', expiresIn: 600_000 });
+const auth = (sub: string, roles: string[]) => ({ authorization: `Bearer ${sign({ sub, name: sub, roles })}`, 'content-type': 'application/json' });
+
+t.test('a command travels to EventStoreDB, the MongoDB read model and Kafka', { skip: missing.length > 0 && `${missing.join(', ')} not set` }, async (t) => {
+  const run = randomUUID().slice(0, 8);
+  const topic = `crm.e2e.${run}`;
+  const dataDir = mkdtempSync(join(tmpdir(), 'crm-e2e-'));
+  const mongoUrl = `${MONGO_URL!.replace(/\/[^/]*$/, '')}/crm_e2e_${run}`;
+  const child = spawn(process.execPath, ['dist/services/main.js'], {
+    cwd: root,
+    env: { ...process.env, EVENTSTORE_URL, MONGO_URL: mongoUrl, KAFKA_BROKERS, KAFKA_TOPIC: topic, DATA_DIR: dataDir, PORT: '0', AUTH_JWT_SECRET: SECRET, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const kafka = new kafkajs.Kafka({ brokers: KAFKA_BROKERS!.split(','), clientId: `e2e-${run}`, logLevel: kafkajs.logLevel.NOTHING });
+  const consumer = kafka.consumer({ groupId: `e2e-${run}`, maxWaitTimeInMs: 100 });
+  t.teardown(async () => {
+    await consumer.disconnect().catch(() => undefined);
+    if (child.exitCode === null) {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const base = await new Promise<string>((resolveBase, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /serving on (http:\/\/[^\s]+)/.exec(out);
+      if (match) resolveBase(match[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`the service exited with ${code}: ${stderr}`)));
+  });
+  const post = async (path: string, headers: Record<string, string>, body: object) => {
+    const response = await fetch(`${base}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
+    t.ok(response.status < 300, `${path} → ${response.status}`);
+    return (await response.json()) as { id: string; version: number; position: string; findingId?: string };
+  };
+  const pm = auth('u-pat', ['pm']);
+  const consultant = auth('u-chen', ['consultant']);
+
+  const ready = await fetch(`${base}/health/ready`);
+  t.equal(ready.status, 200, 'ready with all three servers');
+  t.match(await ready.json(), { checks: { eventStore: { status: 'up' }, readModelStore: { status: 'up' }, projector: { status: 'up' }, publisher: { status: 'up' } } });
+
+  const engagement = await post('/engagements', pm, { name: `E2E ${run}`, client: 'Acme', sponsor: { name: 'Zhang San', title: 'CEO' } });
+  const interview = await post(`/engagements/${engagement.id}/interviews`, consultant, {
+    interviewee: { name: 'Li Na', department: 'Sales', position: 'Manager', userId: 'u-li' },
+    interviewers: ['Chen Wei'],
+    scheduledAt: '2026-03-05T10:00:00+08:00',
+    durationMinutes: 60,
+    location: 'Room 3',
+    method: 'in-person',
+    topics: ['business-process'],
+  });
+  await post(`/interviews/${interview.id}/conduct`, consultant, { conductedAt: '2026-03-05T02:00:00Z' });
+  const finding = await post(`/interviews/${interview.id}/findings`, consultant, { section: 'workflow', text: 'quotes approved by phone' });
+  const requirement = await post(`/engagements/${engagement.id}/requirements`, consultant, {
+    title: 'Credit check on quotes',
+    description: 'Quotes above the credit limit need approval.',
+    category: 'sales',
+    departments: ['Sales'],
+    sources: [{ interviewId: interview.id, findingId: finding.findingId }],
+  });
+  const prioritized = await post(`/requirements/${requirement.id}/prioritize`, pm, {
+    frequency: 3,
+    lossIfMismanaged: 2,
+    urgency: 1,
+    fundSafety: true,
+    stakeholderConcern: false,
+    rationale: 'money',
+  });
+
+  const backlog = await fetch(`${base}/engagements/${engagement.id}/backlog`, { headers: { ...pm, 'x-min-position': prioritized.position } });
+  t.equal(backlog.status, 200);
+  t.match(await backlog.json(), { items: [{ id: requirement.id, score: 9, tier: 'vital-few', rank: 1, status: 'prioritized' }] });
+  const stored = await fetch(`${base}/requirements/${requirement.id}`, { headers: { ...pm, 'x-min-position': prioritized.position } });
+  t.match(await stored.json(), { id: requirement.id, sources: [{ interviewId: interview.id, findingId: finding.findingId }] });
+
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  const received: Array<{ key: string; headers: Record<string, string>; value: { type: string; subject: { id: string } } }> = [];
+  const arrived = new Promise<void>((resolveArrived) => {
+    void consumer.run({
+      eachMessage: async ({ message }) => {
+        const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]));
+        received.push({ key: String(message.key), headers, value: JSON.parse(String(message.value)) });
+        if (received.some((m) => m.value.type === 'requirement.prioritized')) resolveArrived();
+      },
+    });
+  });
+  await Promise.race([arrived, new Promise((_, reject) => setTimeout(() => reject(new Error('no Kafka message within 30 s')), 30_000))]);
+  t.same(
+    received.map((m) => m.value.type),
+    ['requirement.captured', 'requirement.prioritized'],
+    'the public events, in order',
+  );
+  for (const message of received) {
+    t.equal(message.key, engagement.id, 'keyed by engagement');
+    t.equal(message.value.subject.id, requirement.id);
+    t.match(message.headers, { 'event-id': String, 'event-type': message.value.type, 'schema-version': '1', 'content-type': 'application/json', 'correlation-id': String });
+  }
+});
