@@ -247,14 +247,15 @@ export const eventStoreContract = (t: Test, name: string, open: OpenStore, trait
     });
 
     t.test('events written under an older schema version are read upcast to the current one', async (t) => {
-      // Version 1 of this FindingRecorded had a `note` and no section; version 2 is today's shape.
+      // A made-up event type, so that no other reader of a shared log (a projector, the publisher)
+      // ever meets these events. Version 1 had a `note`; version 2 calls it `text`.
       const upcasting: Upcasting = {
-        currentVersion: (type) => (type === 'FindingRecorded' ? 2 : 1),
+        currentVersion: (type) => (type === 'ProbeNoted' ? 2 : 1),
         upcasters: {
-          FindingRecorded: {
+          ProbeNoted: {
             1: ({ data }) => {
-              const { note, ...rest } = data as { note: string; interviewId: string; findingId: string };
-              return { type: 'FindingRecorded', schemaVersion: 2, data: { ...rest, section: 'other-requirement', text: note } };
+              const { note, ...rest } = data as { note: string; findingId: string };
+              return { type: 'ProbeNoted', schemaVersion: 2, data: { ...rest, text: note } };
             },
           },
         },
@@ -263,23 +264,18 @@ export const eventStoreContract = (t: Test, name: string, open: OpenStore, trait
       const run = testRun();
       const start = await fromNow(store);
       const stream = run.streams.interview();
-      const current = { ...run.findingRecorded(1, 2), schemaVersion: 2 };
+      const probe = (envelope: EventEnvelope, schemaVersion: number, data: object) =>
+        ({ ...envelope, type: 'ProbeNoted', schemaVersion, data }) as unknown as EventEnvelope;
       const old = run.findingRecorded(1, 1);
-      const legacy = {
-        ...old,
-        schemaVersion: 1,
-        data: { interviewId: old.data.interviewId, findingId: old.data.findingId, note: 'Quotes wait for finance.' },
-      } as unknown as EventEnvelope;
+      const legacy = probe(old, 1, { findingId: old.data.findingId, note: 'Quotes wait for finance.' });
+      const later = run.findingRecorded(1, 2);
+      const current = probe(later, 2, { findingId: later.data.findingId, text: 'Quotes above the limit wait.' });
       const subscription = new SubscriptionReader(store.subscribeToAll({ start, filter: run.filter() }));
       t.teardown(() => subscription.subscription.close());
       await store.appendToStream(stream, [legacy, current], 'no-stream');
 
-      const upcast = {
-        ...legacy,
-        schemaVersion: 2,
-        data: { interviewId: old.data.interviewId, findingId: old.data.findingId, section: 'other-requirement', text: 'Quotes wait for finance.' },
-      };
-      const expected = recordedAs([upcast as EventEnvelope, current], stream);
+      const upcast = probe(old, 2, { findingId: old.data.findingId, text: 'Quotes wait for finance.' });
+      const expected = recordedAs([upcast, current], stream);
       t.strictSame((await collect(store.readStream(stream))).map(withoutPosition), expected, 'readStream');
       t.strictSame((await collect(store.readAll({ start, filter: run.filter() }))).map(withoutPosition), expected, 'readAll');
       t.strictSame((await collect(store.readEngagement(run.engagementId()))).map(withoutPosition), expected, 'readEngagement');
