@@ -3,9 +3,7 @@
  * the read models a separate projector process keeps in MongoDB.
  */
 import { buildApp } from './http/app.js';
-import { SqliteSnapshotStore } from './commands/snapshots.js';
-import { SqliteIdempotencyStore } from './idempotency/store.js';
-import { openEventStore, openReadModels } from './infrastructure.js';
+import { openApiStores } from './infrastructure.js';
 import { jwtSecret, requireSetting, runRole } from './process.js';
 import { checkpointReadYourWrites, readModelCheck } from './read-side.js';
 
@@ -13,14 +11,7 @@ await runRole('api', async (role) => {
   const { config, logger, metrics } = role;
   requireSetting(config, 'MONGO_URL', 'the api role reads the read models the projector role keeps in MongoDB');
   const { secret } = jwtSecret(config, logger);
-  const eventStore = await openEventStore(config, logger);
-  role.onShutdown(() => eventStore.close());
-  const readModels = await openReadModels(config, logger);
-  role.onShutdown(() => readModels.close());
-  const idempotency = new SqliteIdempotencyStore(config.DATA_DIR);
-  role.onShutdown(() => idempotency.close());
-  const snapshots = new SqliteSnapshotStore(config.DATA_DIR);
-  role.onShutdown(() => snapshots.close());
+  const { eventStore, readModels, idempotency, snapshots } = await openApiStores(config, logger, role.onShutdown);
   const app = await buildApp({
     store: eventStore,
     idempotency,

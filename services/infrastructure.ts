@@ -6,7 +6,9 @@ import type { Logger } from 'pino';
 import { openSqliteEventStore } from '../infra/event-store/index.js';
 import type { EventStore } from '../infra/event-store/port.js';
 import { InMemoryReadModelStore, MongoReadModelStore, type ReadModelStore } from '../infra/read-models/index.js';
+import { SqliteSnapshotStore } from './commands/snapshots.js';
 import type { Config } from './config.js';
+import { SqliteIdempotencyStore } from './idempotency/store.js';
 
 export const openEventStore = async (config: Config, logger: Logger): Promise<EventStore> => {
   if (config.EVENTSTORE_URL) {
@@ -30,3 +32,19 @@ export const openReadModels = async (config: Config, logger: Logger): Promise<Re
 
 /** Connection strings without their passwords, for logs. */
 const redact = (url: string) => url.replace(/\/\/([^:@/]+):[^@/]+@/, '//$1:***@');
+
+/**
+ * Everything a process that serves the API opens: the event store, the read models, the
+ * remembered answers of idempotent requests and the state snapshots – each closed at shutdown.
+ */
+export const openApiStores = async (config: Config, logger: Logger, onShutdown: (close: () => unknown) => void) => {
+  const eventStore = await openEventStore(config, logger);
+  onShutdown(() => eventStore.close());
+  const readModels = await openReadModels(config, logger);
+  onShutdown(() => readModels.close());
+  const idempotency = new SqliteIdempotencyStore(config.DATA_DIR);
+  onShutdown(() => idempotency.close());
+  const snapshots = new SqliteSnapshotStore(config.DATA_DIR);
+  onShutdown(() => snapshots.close());
+  return { eventStore, readModels, idempotency, snapshots };
+};

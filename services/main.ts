@@ -4,9 +4,7 @@
  * file in DATA_DIR, read models in memory rebuilt from the log at start, publishing off.
  */
 import { buildApp } from './http/app.js';
-import { SqliteSnapshotStore } from './commands/snapshots.js';
-import { SqliteIdempotencyStore } from './idempotency/store.js';
-import { openEventStore, openReadModels } from './infrastructure.js';
+import { openApiStores } from './infrastructure.js';
 import { jwtSecret, runRole } from './process.js';
 import { startPublisher } from './publishing.js';
 import { startProjector } from './read-side.js';
@@ -14,14 +12,7 @@ import { startProjector } from './read-side.js';
 await runRole('all-in-one', async (role) => {
   const { config, logger, metrics } = role;
   const { secret, devSecretFile } = jwtSecret(config, logger);
-  const eventStore = await openEventStore(config, logger);
-  role.onShutdown(() => eventStore.close());
-  const readModels = await openReadModels(config, logger);
-  role.onShutdown(() => readModels.close());
-  const idempotency = new SqliteIdempotencyStore(config.DATA_DIR);
-  role.onShutdown(() => idempotency.close());
-  const snapshots = new SqliteSnapshotStore(config.DATA_DIR);
-  role.onShutdown(() => snapshots.close());
+  const { eventStore, readModels, idempotency, snapshots } = await openApiStores(config, logger, role.onShutdown);
 
   const readSide = await startProjector({ eventStore, readModels, logger, registry: metrics.registry });
   role.onShutdown(() => readSide.projector.stop());
