@@ -31,7 +31,7 @@ export type SerializedEvent = { eventId: string; type: string; data: string; met
 export type LogLocation = { streamId: string; revision: number; position: string };
 
 /** Which upcasters bring stored events to which schema versions; tests inject their own. */
-export type Upcasting = { upcasters: UpcasterRegistry; currentVersion: (type: string) => number };
+export type Upcasting = { upcasters: UpcasterRegistry; currentVersion: (type: string) => number | undefined };
 
 export const CURRENT_UPCASTING: Upcasting = { upcasters: UPCASTERS, currentVersion: currentSchemaVersion };
 

@@ -77,4 +77,7 @@ t.test('upcasting walks old versions forward and refuses gaps', async (t) => {
   t.throws(() => upcast({ type: 'RequirementRejected', schemaVersion: 2, data: {} }, registry, target), { name: 'UnknownSchemaVersionError', message: 'no upcaster from RequirementRejected v2' }, 'a version from the future');
   t.throws(() => upcast({ type: 'FindingRecorded', schemaVersion: 1, data: {} }, registry, () => 2), { name: 'UnknownSchemaVersionError', message: 'no upcaster from FindingRecorded v1' }, 'a missing step');
   t.type(new UnknownSchemaVersionError('X', 1), Error);
+  t.throws(() => upcast({ type: 'FindingRecorded', schemaVersion: 2, data: {} }), { message: 'no upcaster from FindingRecorded v2' }, 'a known type from the future, with the real registry');
+  const foreign = { type: 'SomethingElseHappened', schemaVersion: 7, data: { x: 1 } };
+  t.equal(upcast(foreign), foreign, 'a type this code does not know passes through as stored');
 });
