@@ -7,14 +7,14 @@ import { buildApp } from './http/app.js';
 import { openApiStores } from './infrastructure.js';
 import { jwtSecret, runRole } from './process.js';
 import { startPublisher } from './publishing.js';
-import { startProjector } from './read-side.js';
+import { SHARED_PROCESS_BATCH, startProjector } from './read-side.js';
 
 await runRole('all-in-one', async (role) => {
   const { config, logger, metrics } = role;
   const { secret, devSecretFile } = jwtSecret(config, logger);
   const { eventStore, readModels, idempotency, snapshots } = await openApiStores(config, logger, role.onShutdown);
 
-  const readSide = await startProjector({ eventStore, readModels, logger, registry: metrics.registry });
+  const readSide = await startProjector({ eventStore, readModels, logger, registry: metrics.registry, batch: SHARED_PROCESS_BATCH });
   role.onShutdown(() => readSide.projector.stop());
   const checks = [readSide.check];
   if (config.KAFKA_BROKERS) {

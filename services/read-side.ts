@@ -30,7 +30,20 @@ export const ensureReadModelIndexes = async (readModels: ReadModelStore) => {
   for (const [name, indexes] of Object.entries(READ_MODEL_INDEXES)) await readModels.ensureIndexes(name, indexes);
 };
 
-export const startProjector = async (deps: { eventStore: EventStore; readModels: ReadModelStore; logger: Logger; registry: Registry }) => {
+/**
+ * Beside the API in one process, small batches: a batch is folded without yielding the event loop,
+ * so its size bounds how long a command may wait behind it. A projector process of its own takes
+ * the runtime's larger default batches, which write fewer, fuller bulk writes.
+ */
+export const SHARED_PROCESS_BATCH = { maxEvents: 100, maxWaitMs: 20 };
+
+export const startProjector = async (deps: {
+  eventStore: EventStore;
+  readModels: ReadModelStore;
+  logger: Logger;
+  registry: Registry;
+  batch?: { maxEvents: number; maxWaitMs: number };
+}) => {
   await ensureReadModelIndexes(deps.readModels);
   const projector = new Projector({
     eventStore: deps.eventStore,
@@ -38,6 +51,7 @@ export const startProjector = async (deps: { eventStore: EventStore; readModels:
     projections: PROJECTIONS,
     logger: deps.logger,
     registry: deps.registry,
+    ...(deps.batch ? { batch: deps.batch } : {}),
   });
   await projector.start();
   const readYourWrites: ReadYourWrites = { waitFor: (position, timeoutMs) => projector.waitForPosition(position, timeoutMs) };
