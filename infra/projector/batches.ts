@@ -1,9 +1,11 @@
 /**
  * A catch-up subscription read in batches, so that a projection writes once per batch rather than
  * once per event. A batch closes when it holds `maxEvents` events, when `maxWaitMs` have passed
- * since its first message, or at a checkpoint or caught-up message. Once caught up, a batch also
- * closes as soon as no further message is ready, so that a live event is not held back for
- * `maxWaitMs` (read-your-writes waits on it).
+ * since its first message, or at a checkpoint or caught-up message. Until the subscription has
+ * caught up, the `catchingUp` limits apply – larger, since nobody waits on a single event of the
+ * history and every document write saved counts. Once caught up, the `live` ones apply, and a
+ * batch also closes as soon as no further message is ready, so that a live event is not held
+ * back for `maxWaitMs` (read-your-writes waits on it).
  */
 import type { RecordedEvent } from '../../contracts/index.js';
 import type { LogMessage } from '../event-store/port.js';
@@ -13,10 +15,10 @@ export type BatchLimits = { maxEvents: number; maxWaitMs: number };
 export const DEFAULT_BATCH_LIMITS: BatchLimits = { maxEvents: 500, maxWaitMs: 50 };
 
 /**
- * A rebuild is all throughput and nobody waits on one of its events: larger batches fold more
- * events into each document write (on MongoDB the writes, not the events, are what costs).
+ * Catching up (and rebuilding) is all throughput: larger batches fold more events into each
+ * document write – on MongoDB the writes, not the events, are what costs.
  */
-export const DEFAULT_REBUILD_BATCH_LIMITS: BatchLimits = { maxEvents: 5_000, maxWaitMs: 200 };
+export const DEFAULT_CATCH_UP_BATCH_LIMITS: BatchLimits = { maxEvents: 5_000, maxWaitMs: 200 };
 
 export type Batch = {
   events: RecordedEvent[];
@@ -44,7 +46,10 @@ const deadline = (live: boolean, maxWaitMs: number): Deadline => {
   return { reached, cancel };
 };
 
-export async function* readBatches(messages: AsyncIterable<LogMessage>, limits: BatchLimits): AsyncGenerator<Batch, void, undefined> {
+export async function* readBatches(
+  messages: AsyncIterable<LogMessage>,
+  stages: { catchingUp: BatchLimits; live: BatchLimits },
+): AsyncGenerator<Batch, void, undefined> {
   const iterator = messages[Symbol.asyncIterator]();
   // A `next()` still running when a batch closed on time; the next batch starts with it.
   let pending: Promise<IteratorResult<LogMessage>> | undefined;
@@ -53,6 +58,7 @@ export async function* readBatches(messages: AsyncIterable<LogMessage>, limits: 
     const first = await (pending ?? iterator.next());
     pending = undefined;
     if (first.done) return;
+    const limits = live ? stages.live : stages.catchingUp;
     const batch: Batch = { events: [], through: undefined, caughtUp: false };
     let close = add(batch, first.value);
     let ended = false;

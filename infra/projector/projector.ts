@@ -27,20 +27,15 @@ import type { Projection, ReadDocument } from '../../projections/projection.js';
 import { comparePositions, type EventStore, type LogSubscription } from '../event-store/port.js';
 import type { ReadModelStore } from '../read-models/port.js';
 import { canonicalPosition } from '../read-models/position-key.js';
-import { DEFAULT_BATCH_LIMITS, readBatches, type Batch, type BatchLimits } from './batches.js';
-import {
-  describeFailure,
-  PositionWaitTimeoutError,
-  ProjectionFailedError,
-  ProjectorStoppedError,
-  type ProjectionError,
-} from './errors.js';
+import { DEFAULT_BATCH_LIMITS, DEFAULT_CATCH_UP_BATCH_LIMITS, readBatches, type Batch, type BatchLimits } from './batches.js';
+import { describeFailure, ProjectorStoppedError, type ProjectionError } from './errors.js';
 import { ProjectorMetrics, type Lag } from './metrics.js';
+import { PositionWaits, type Progress } from './position-waits.js';
 import { projectBatch, type AnyProjection, type BatchOutcome } from './project-batch.js';
-
-export type { AnyProjection };
 import { rebuildProjection, type RebuildResult } from './rebuild.js';
 import { backoffDelay, DEFAULT_RETRY, pause, retrier, StoppedError, type RetryPolicy } from './retry.js';
+
+export type { AnyProjection };
 
 export type ProjectionState = 'catching-up' | 'live' | 'failed' | 'stopped';
 
@@ -68,9 +63,10 @@ export type ProjectorOptions = {
   logger: Logger;
   /** Where the metrics are registered; without one they are kept but not exposed. */
   registry?: Registry;
+  /** Batches once caught up (default `DEFAULT_BATCH_LIMITS`: 500 events or 50 ms). */
   batch?: Partial<BatchLimits>;
-  /** Batches of `rebuildProjection`; larger by default (`DEFAULT_REBUILD_BATCH_LIMITS`). */
-  rebuildBatch?: Partial<BatchLimits>;
+  /** Batches while catching up and rebuilding (default `DEFAULT_CATCH_UP_BATCH_LIMITS`: 5,000 events or 200 ms). */
+  catchUpBatch?: Partial<BatchLimits>;
   retry?: Partial<RetryPolicy>;
   /** The clock lag is measured with (tests). */
   now?: () => number;
@@ -88,22 +84,19 @@ type Tracked = {
   rebuilding: boolean;
 };
 
-type Waiter = { position: string; tracked: readonly Tracked[]; resolve(): void; reject(error: Error): void; timer?: NodeJS.Timeout };
-
 type Run = { abort: AbortController; loop: Promise<void> };
 
 export class Projector {
   readonly #eventStore: EventStore;
   readonly #store: ReadModelStore;
   readonly #logger: Logger;
-  readonly #limits: BatchLimits;
-  readonly #rebuildLimits: Partial<BatchLimits> | undefined;
+  readonly #limits: { catchingUp: BatchLimits; live: BatchLimits };
   readonly #policy: RetryPolicy;
   readonly #now: () => number;
   readonly #tracked: Tracked[];
   readonly #byName: Map<string, Tracked>;
   readonly #metrics: ProjectorMetrics;
-  readonly #waiters = new Set<Waiter>();
+  readonly #waits = new PositionWaits();
   readonly #rebuilds = new Set<AbortController>();
   #run: Run | undefined;
   #subscription: LogSubscription | undefined;
@@ -121,8 +114,10 @@ export class Projector {
     this.#eventStore = options.eventStore;
     this.#store = options.store;
     this.#logger = options.logger.child({ component: 'projector' });
-    this.#limits = { ...DEFAULT_BATCH_LIMITS, ...options.batch };
-    this.#rebuildLimits = options.rebuildBatch;
+    this.#limits = {
+      catchingUp: { ...DEFAULT_CATCH_UP_BATCH_LIMITS, ...options.catchUpBatch },
+      live: { ...DEFAULT_BATCH_LIMITS, ...options.batch },
+    };
     this.#policy = { ...DEFAULT_RETRY, ...options.retry };
     this.#now = options.now ?? Date.now;
     const names = options.projections.map((projection) => projection.name);
@@ -167,7 +162,7 @@ export class Projector {
     await run.loop;
     this.#run = undefined;
     for (const tracked of this.#tracked) if (tracked.state !== 'failed') tracked.state = 'stopped';
-    for (const waiter of this.#waiters) this.#settle(waiter, new ProjectorStoppedError());
+    this.#waits.rejectAll(new ProjectorStoppedError());
   }
 
   async status(): Promise<ProjectionStatus[]> {
@@ -192,15 +187,7 @@ export class Projector {
   waitForPosition(position: string, timeoutMs: number, projections?: readonly string[]): Promise<void> {
     const target = canonicalPosition(position);
     const tracked = projections === undefined ? this.#tracked : projections.map((name) => this.#lookup(name));
-    return new Promise<void>((resolve, reject) => {
-      const waiter: Waiter = { position: target, tracked, resolve, reject };
-      this.#waiters.add(waiter);
-      if (this.#check(waiter)) return;
-      waiter.timer = setTimeout(() => {
-        const behind = tracked.filter((t) => !reached(t, target)).map((t) => t.projection.name);
-        this.#settle(waiter, new PositionWaitTimeoutError(target, timeoutMs, behind));
-      }, timeoutMs);
-    });
+    return this.#waits.wait(target, timeoutMs, tracked.map(progressOf));
   }
 
   /**
@@ -220,7 +207,7 @@ export class Projector {
         store: this.#store,
         projection: tracked.projection,
         logger: this.#logger,
-        ...(this.#rebuildLimits === undefined ? {} : { batch: this.#rebuildLimits }),
+        batch: this.#limits.catchingUp,
         retry: this.#policy,
         signal: abort.signal,
         handover: {
@@ -233,7 +220,7 @@ export class Projector {
             }
             tracked.lastError = undefined;
             this.#metrics.failed(name, false);
-            this.#checkWaiters();
+            this.#waits.check();
             this.#wake?.();
           },
         },
@@ -262,7 +249,7 @@ export class Projector {
           this.#store.checkpoint(tracked.projection.name),
         );
       }
-      this.#checkWaiters();
+      this.#waits.check();
       for (let attempt = 1; !signal.aborted; ) {
         const running = this.#running();
         if (running.length === 0) {
@@ -312,7 +299,7 @@ export class Projector {
       this.#live = true;
       for (const tracked of running) if (tracked.state === 'catching-up') tracked.state = 'live';
     }
-    this.#checkWaiters();
+    this.#waits.check();
   }
 
   /** One batch for one projection; throws only when stopped. */
@@ -358,7 +345,7 @@ export class Projector {
       { projection: name, err: failure.error, event: failure.event && { id: failure.event.eventId, type: failure.event.type, position: failure.event.position } },
       'projection stopped: it could not apply an event; fix and restart or rebuild it',
     );
-    this.#checkWaiters();
+    this.#waits.check();
   }
 
   /** Holds the runtime after its current batch until the returned function is called. */
@@ -387,31 +374,6 @@ export class Projector {
     }
   }
 
-  #checkWaiters(): void {
-    for (const waiter of this.#waiters) this.#check(waiter);
-  }
-
-  /** Settles the waiter if it can be; true when it did. */
-  #check(waiter: Waiter): boolean {
-    const failed = waiter.tracked.find((tracked) => tracked.state === 'failed');
-    if (failed !== undefined) {
-      this.#settle(waiter, new ProjectionFailedError(failed.projection.name, failed.lastError ?? describeFailure({ error: 'failed' })));
-      return true;
-    }
-    if (waiter.tracked.every((tracked) => reached(tracked, waiter.position))) {
-      this.#settle(waiter);
-      return true;
-    }
-    return false;
-  }
-
-  #settle(waiter: Waiter, error?: Error): void {
-    clearTimeout(waiter.timer);
-    this.#waiters.delete(waiter);
-    if (error === undefined) waiter.resolve();
-    else waiter.reject(error);
-  }
-
   /** The head of the log, read at most every 250 ms; null when it cannot be read. */
   #head(): Promise<string | undefined | null> {
     const now = Date.now();
@@ -434,8 +396,18 @@ export class Projector {
   }
 }
 
-const reached = (tracked: Tracked, position: string): boolean =>
-  tracked.checkpoint !== undefined && comparePositions(tracked.checkpoint, position) >= 0;
+/** A live view of a projection's progress for `PositionWaits`. */
+const progressOf = (tracked: Tracked): Progress => ({
+  get name() {
+    return tracked.projection.name;
+  },
+  get checkpoint() {
+    return tracked.checkpoint;
+  },
+  get failure() {
+    return tracked.state === 'failed' ? (tracked.lastError ?? { message: 'failed', at: new Date().toISOString() }) : undefined;
+  },
+});
 
 /** The earliest checkpoint; undefined (the start of the log) when any projection has none. */
 const earliest = (checkpoints: ReadonlyArray<string | undefined>): string | undefined => {

@@ -3,7 +3,8 @@
  * collection while the live one keeps serving, then swapped in.
  *
  * 1. A catch-up subscription (filtered to the projection's event types) fills the staging
- *    collection up to the head of the log.
+ *    collection up to the head of the log, in large batches, through a write-behind cache
+ *    (`StagingTarget`).
  * 2. The live writer of the projection, if any, is paused (`handover`); the events appended
  *    meanwhile are read up to the head, which now lies at or beyond everything the live writer has
  *    done.
@@ -16,10 +17,11 @@ import type { Logger } from 'pino';
 import type { RecordedEvent } from '../../contracts/index.js';
 import type { ReadDocument } from '../../projections/projection.js';
 import { comparePositions, type EventStore, type LogFilter } from '../event-store/port.js';
-import type { ReadModelCollection, ReadModelStore } from '../read-models/port.js';
-import { DEFAULT_REBUILD_BATCH_LIMITS, readBatches, type BatchLimits } from './batches.js';
+import type { DocumentWrite, ReadModelCollection, ReadModelStore, StoredState } from '../read-models/port.js';
+import { DEFAULT_CATCH_UP_BATCH_LIMITS, readBatches, type BatchLimits } from './batches.js';
 import { describeFailure, ProjectionFailedError } from './errors.js';
-import { projectBatch, type AnyProjection } from './project-batch.js';
+import { foldEvents, routeEvents } from './fold.js';
+import type { AnyProjection } from './project-batch.js';
 import { backoffDelay, DEFAULT_RETRY, isTransient, pause, retrier, StoppedError, type Retry, type RetryPolicy } from './retry.js';
 
 export type RebuildResult = {
@@ -45,13 +47,18 @@ export type RebuildOptions = {
   store: ReadModelStore;
   projection: AnyProjection;
   logger: Logger;
+  /** Default: `DEFAULT_CATCH_UP_BATCH_LIMITS`. */
   batch?: Partial<BatchLimits>;
   retry?: Partial<RetryPolicy>;
   signal?: AbortSignal;
   handover?: RebuildHandover;
   /** How often progress is logged. */
   progressEveryMs?: number;
+  /** Documents kept in memory between writes to the staging collection (`StagingTarget`). */
+  maxCachedDocuments?: number;
 };
+
+export const DEFAULT_MAX_CACHED_DOCUMENTS = 100_000;
 
 export const rebuildProjection = async (options: RebuildOptions): Promise<RebuildResult> => {
   const { eventStore, store, projection } = options;
@@ -59,20 +66,27 @@ export const rebuildProjection = async (options: RebuildOptions): Promise<Rebuil
   const signal = options.signal ?? new AbortController().signal;
   const logger = options.logger.child({ projection: projection.name, rebuild: true });
   const policy = { ...DEFAULT_RETRY, ...options.retry };
-  const limits = { ...DEFAULT_REBUILD_BATCH_LIMITS, ...options.batch };
+  const limits = { ...DEFAULT_CATCH_UP_BATCH_LIMITS, ...options.batch };
   const retry = retrier(policy, signal, logger);
   const filter: LogFilter | undefined = projection.eventTypes.length > 0 ? { eventTypes: projection.eventTypes } : undefined;
 
   const staging = await retry('creating the staging collection', () => store.staging<ReadDocument>(projection.name));
   logger.info({ staging: staging.name }, 'rebuild started');
-  const target = new StagingTarget(projection, staging, retry, logger, options.progressEveryMs ?? 5_000);
+  const target = new StagingTarget(projection, staging, retry, logger, {
+    progressEveryMs: options.progressEveryMs ?? 5_000,
+    maxCachedDocuments: options.maxCachedDocuments ?? DEFAULT_MAX_CACHED_DOCUMENTS,
+    maxWritesPerFlush: limits.maxEvents,
+  });
 
   await followToHead(eventStore, filter, limits, target, policy, signal, logger);
+  // Written before the live writer is paused, so that the pause only covers what came since.
+  await target.flush({ evict: false });
 
   const resume = await options.handover?.pause();
   try {
     const head = await retry('reading the head of the log', () => eventStore.headPosition());
     await readToEnd(eventStore, filter, limits, target, policy, signal, logger);
+    await target.flush({ evict: false });
     const position = laterOf(target.through, head);
     await retry('swapping in the rebuilt collection', () => store.swap(projection.name, staging.name));
     if (position !== undefined) await retry('saving the checkpoint', () => store.saveCheckpoint(projection.name, position));
@@ -94,11 +108,22 @@ export const rebuildProjection = async (options: RebuildOptions): Promise<Rebuil
 const laterOf = (a: string | undefined, b: string | undefined): string | undefined =>
   a === undefined ? b : b === undefined ? a : comparePositions(a, b) >= 0 ? a : b;
 
-/** The staging collection and how far it has got. */
+/**
+ * The staging collection, written behind a cache: nobody reads the staging collection and a
+ * rebuild that does not finish is started over, so there is no reason to write each batch
+ * through. Documents stay in memory, dirty, and go out in bulk writes when the cache is full and
+ * before the swap – a document changed by thousands of events is written once, not once per
+ * batch. That is what makes a rebuild cheap where each write costs (MongoDB; more so FerretDB,
+ * whose single-document writes scan the collection).
+ */
 class StagingTarget {
   through: string | undefined;
   applied = 0;
   lastEventAt: string | undefined;
+  readonly #cache = new Map<string, StoredState<ReadDocument>>();
+  readonly #dirty = new Set<string>();
+  /** Once the cache has been emptied, a document missing from it may be in the collection. */
+  #spilled = false;
   #loggedAt = Date.now();
 
   constructor(
@@ -106,20 +131,54 @@ class StagingTarget {
     readonly collection: ReadModelCollection<ReadDocument>,
     readonly retry: Retry,
     readonly logger: Logger,
-    readonly progressEveryMs: number,
+    readonly limits: { progressEveryMs: number; maxCachedDocuments: number; maxWritesPerFlush: number },
   ) {}
 
   async apply(events: readonly RecordedEvent[], through: string | undefined): Promise<void> {
-    const outcome = await projectBatch(this.projection, this.collection, events, this.retry);
-    if (outcome.failure !== undefined) {
-      throw new ProjectionFailedError(this.projection.name, describeFailure(outcome.failure));
+    const route = routeEvents(this.projection, events);
+    const ids = [...new Set(route.routed.flatMap(({ ids }) => ids))];
+    const missing = this.#spilled ? ids.filter((id) => !this.#cache.has(id)) : [];
+    if (missing.length > 0) {
+      const stored = await this.retry(`loading ${missing.length} staged documents`, () => this.collection.getStates(missing));
+      for (const [id, state] of stored) this.#cache.set(id, state);
     }
-    this.applied += outcome.applied;
+    const states = new Map<string, StoredState<ReadDocument>>();
+    for (const id of ids) {
+      const state = this.#cache.get(id);
+      if (state !== undefined) states.set(id, state);
+    }
+    const fold = foldEvents(this.projection, route.routed, states);
+    const failure = fold.failure ?? route.failure;
+    if (failure !== undefined) throw new ProjectionFailedError(this.projection.name, describeFailure(failure));
+    for (const write of fold.writes) {
+      this.#cache.set(write.id, { document: write.kind === 'upsert' ? write.document : undefined, position: write.ifPositionBelow });
+      this.#dirty.add(write.id);
+    }
+    this.applied += fold.applied;
     this.through = laterOf(this.through, through);
     this.lastEventAt = events.at(-1)?.occurredAt ?? this.lastEventAt;
-    if (Date.now() - this.#loggedAt >= this.progressEveryMs) {
+    if (this.#cache.size >= this.limits.maxCachedDocuments) await this.flush({ evict: true });
+    if (Date.now() - this.#loggedAt >= this.limits.progressEveryMs) {
       this.#loggedAt = Date.now();
       this.logger.info({ position: this.through, eventsApplied: this.applied }, 'rebuilding');
+    }
+  }
+
+  /** Writes what changed since the last flush; `evict` also empties the cache. */
+  async flush(options: { evict: boolean }): Promise<void> {
+    const writes: DocumentWrite<ReadDocument>[] = [];
+    for (const id of this.#dirty) {
+      const { document, position } = this.#cache.get(id)!;
+      writes.push(document === undefined ? { kind: 'delete', id, ifPositionBelow: position } : { kind: 'upsert', id, document, ifPositionBelow: position });
+    }
+    for (let start = 0; start < writes.length; start += this.limits.maxWritesPerFlush) {
+      const chunk = writes.slice(start, start + this.limits.maxWritesPerFlush);
+      await this.retry(`writing ${chunk.length} staged documents`, () => this.collection.write(chunk));
+    }
+    this.#dirty.clear();
+    if (options.evict) {
+      this.#cache.clear();
+      this.#spilled = true;
     }
   }
 }
@@ -141,7 +200,7 @@ const followToHead = async (
     const stop = () => void subscription.close();
     signal.addEventListener('abort', stop);
     try {
-      for await (const batch of readBatches(subscription, limits)) {
+      for await (const batch of readBatches(subscription, { catchingUp: limits, live: limits })) {
         await target.apply(batch.events, batch.through);
         attempt = 1;
         if (batch.caughtUp) return;

@@ -17,12 +17,12 @@
  * that such a process still reads complete (if slightly stale) documents in the meantime.
  */
 import { randomBytes } from 'node:crypto';
-import { MongoClient, MongoServerError, type AnyBulkWriteOperation, type Collection, type Db, type Document, type IndexDescription } from 'mongodb';
-import { fieldTests, limitOf, sortKeys } from './filter.js';
-import { failedOnlyOnDuplicateKeys, translateMongoError } from './mongo-errors.js';
-import { mongoFilter, mongoSort, STORED, storedPath } from './mongo-query.js';
-import { canonicalPosition, positionFromKey, positionKey } from './position-key.js';
-import type { DocumentWrite, Filter, FindOptions, ReadModelCollection, ReadModelStore, StoredState } from './port.js';
+import { MongoClient, MongoServerError, type Db, type IndexDescription } from 'mongodb';
+import { guard, MongoCollection, writeTuning, type StoredDocument, type WriteTuning } from './mongo-collection.js';
+import { translateMongoError } from './mongo-errors.js';
+import { storedPath } from './mongo-query.js';
+import { canonicalPosition, positionKey } from './position-key.js';
+import type { ReadModelCollection, ReadModelStore } from './port.js';
 
 export type MongoReadModelStoreOptions = {
   /** Database; default: the one named in the URL's path, else `crm_discovery`. */
@@ -37,41 +37,15 @@ export type MongoReadModelStoreOptions = {
   maxWritesPerBulkWrite?: number;
 };
 
-/**
- * How writes go to the server. On MongoDB: the position guard sits in each upsert's filter
- * (`{_id, _position: {$lt: new}}`, served by the `_id` index), all writes of a batch in one
- * unordered bulk write. FerretDB 1.24 on SQLite needs two detours:
- * - it uses an index only for a filter that is exactly `{_id: value}`; any other filter reads the
- *   whole collection, once per write. So there the store reads the stored positions of the batch
- *   first (one query) and sends plain `{_id}` replacements for the writes that are ahead. That is
- *   a check-then-write, safe because each collection has a single writer (the projector runtime
- *   of that projection, or the one rebuild filling a staging collection) – not against two
- *   writers racing, which the runtime never starts;
- * - an update command that changes 100 or more existing documents hangs the server (for every
- *   client), so a batch goes in bulk writes of at most 50.
- */
-type WriteTuning = { guardInFilter: boolean; maxWritesPerBulkWrite: number };
-
-const FERRETDB_MAX_WRITES = 50;
-
-const writeTuning = (server: 'mongodb' | 'ferretdb', maxWrites: number | undefined): WriteTuning =>
-  server === 'ferretdb'
-    ? { guardInFilter: false, maxWritesPerBulkWrite: maxWrites ?? FERRETDB_MAX_WRITES }
-    : { guardInFilter: true, maxWritesPerBulkWrite: maxWrites ?? Number.POSITIVE_INFINITY };
-
 const CHECKPOINTS = 'checkpoints';
 const ALIASES = 'collection_aliases';
 const RESERVED = new Set([CHECKPOINTS, ALIASES]);
 /** Physical collections of a projection other than the first are `<name>__<generation>`. */
 const GENERATION_SEPARATOR = '__';
-/** Rounds of re-writing what a bulk write left below its position (see `write`). */
-const MAX_WRITE_ROUNDS = 5;
 
 type CheckpointDocument = { _id: string; position: string; _position: string; updatedAt: string };
 type AliasDocument = { _id: string; physical: string; swappedAt: string };
 type IndexKeys = ReadonlyArray<readonly [field: string, direction: 1 | -1]>;
-/** A read-model document as stored: its fields, `_id` and the store's own fields (`STORED`). */
-type StoredDocument = { _id: string } & Document;
 
 const checkName = (name: string): string => {
   if (
@@ -256,175 +230,3 @@ const indexDescription = (keys: IndexKeys): IndexDescription => {
   if (keys.length === 0) throw new RangeError('an index needs at least one field');
   return { key: Object.fromEntries(keys.map(([field, direction]) => [storedPath(field), direction])) };
 };
-
-const guard = async <T>(doing: string, operation: () => Promise<T>): Promise<T> => {
-  try {
-    return await operation();
-  } catch (error) {
-    if (error instanceof RangeError) throw error;
-    throw translateMongoError(error, doing);
-  }
-};
-
-const toStored = (document: { id: string }, key: string): Document => {
-  const { id: _id, ...fields } = document;
-  return { ...fields, [STORED.positionKey]: key };
-};
-
-const fromStored = <D>(stored: Document): D => {
-  const { _id, _position, _deleted, ...fields } = stored;
-  return { id: _id, ...fields } as D;
-};
-
-type PreparedWrite = { id: string; key: string; replacement: Document };
-
-const prepare = <D extends { id: string }>(write: DocumentWrite<D>): PreparedWrite => {
-  if (write.kind === 'upsert' && write.document.id !== write.id) {
-    throw new TypeError(`document ${JSON.stringify(write.document.id)} written under id ${JSON.stringify(write.id)}`);
-  }
-  const position = canonicalPosition(write.ifPositionBelow);
-  const key = positionKey(position);
-  const replacement =
-    write.kind === 'upsert'
-      ? toStored(write.document, key)
-      : { position, [STORED.positionKey]: key, [STORED.deleted]: true };
-  return { id: write.id, key, replacement };
-};
-
-/** One write per id, the one at the latest position: the order of writes within a bulk write is not to be relied on. */
-const latestPerId = (writes: readonly PreparedWrite[]): PreparedWrite[] => {
-  const latest = new Map<string, PreparedWrite>();
-  for (const write of writes) {
-    const kept = latest.get(write.id);
-    if (kept === undefined || kept.key < write.key) latest.set(write.id, write);
-  }
-  return [...latest.values()];
-};
-
-class MongoCollection<D extends { id: string }> implements ReadModelCollection<D> {
-  readonly #name: string;
-  readonly #collection: () => Promise<Collection<StoredDocument>>;
-  readonly #tuning: WriteTuning;
-
-  constructor(name: string, collection: () => Promise<Collection<StoredDocument>>, tuning: WriteTuning) {
-    this.#name = name;
-    this.#collection = collection;
-    this.#tuning = tuning;
-  }
-
-  async get(id: string): Promise<D | undefined> {
-    const collection = await this.#collection();
-    // By `_id` alone, the one filter every server answers from an index; tombstones are left out here.
-    const found = await guard(`reading ${this.#name}/${id}`, () => collection.findOne({ _id: id }));
-    return found === null || found[STORED.deleted] === true ? undefined : fromStored<D>(found);
-  }
-
-  async getMany(ids: readonly string[]): Promise<Map<string, D>> {
-    if (ids.length === 0) return new Map();
-    const collection = await this.#collection();
-    const found = await guard(`reading ${ids.length} documents of ${this.#name}`, () => collection.find({ _id: { $in: [...ids] } }).toArray());
-    return new Map(found.filter((stored) => stored[STORED.deleted] !== true).map((stored) => [stored._id, fromStored<D>(stored)]));
-  }
-
-  async getStates(ids: readonly string[]): Promise<Map<string, StoredState<D>>> {
-    if (ids.length === 0) return new Map();
-    const collection = await this.#collection();
-    const found = await guard(`reading ${ids.length} documents of ${this.#name}`, () =>
-      collection.find({ _id: { $in: [...ids] } }).toArray(),
-    );
-    return new Map(
-      found.map((stored) => [
-        String(stored._id),
-        {
-          document: stored[STORED.deleted] === true ? undefined : fromStored<D>(stored),
-          position: positionFromKey(String(stored[STORED.positionKey])),
-        },
-      ]),
-    );
-  }
-
-  async *find(filter: Filter, options?: FindOptions): AsyncIterable<D> {
-    const query = mongoFilter(fieldTests(filter));
-    const sort = mongoSort(sortKeys(options));
-    const limit = limitOf(options);
-    if (limit === 0) return;
-    const collection = await this.#collection();
-    const cursor = collection.find(query, { sort, ...(limit === undefined ? {} : { limit }) });
-    try {
-      for (;;) {
-        const next = await guard(`querying ${this.#name}`, () => cursor.next());
-        if (next === null) return;
-        yield fromStored<D>(next);
-      }
-    } finally {
-      await cursor.close().catch(() => undefined);
-    }
-  }
-
-  async count(filter: Filter): Promise<number> {
-    const query = mongoFilter(fieldTests(filter));
-    const collection = await this.#collection();
-    return guard(`counting ${this.#name}`, () => collection.countDocuments(query));
-  }
-
-  async write(writes: ReadonlyArray<DocumentWrite<D>>): Promise<void> {
-    if (writes.length === 0) return;
-    const { guardInFilter } = this.#tuning;
-    const collection = await this.#collection();
-    let pending = latestPerId(writes.map(prepare));
-    if (!guardInFilter) pending = await this.#behind(collection, pending);
-    for (let round = 1; pending.length > 0; round++) {
-      if (!(await this.#bulkWrite(collection, pending, guardInFilter))) return;
-      // A guarded upsert whose document is already at or past its position does not match and
-      // then tries to insert an id that exists: a duplicate-key error that means "already
-      // applied" (without the guard in the filter, only a racing insert causes one). MongoDB
-      // carries on with the other writes of an unordered bulk write; FerretDB stops at the first
-      // such error and reports it at the wrong index. So the report is not trusted: whatever is
-      // still behind its position is written again.
-      pending = await this.#behind(collection, pending);
-      if (pending.length > 0 && round === MAX_WRITE_ROUNDS) {
-        throw new Error(`writing to ${this.#name}: ${pending.length} documents still behind after ${round} rounds (is another writer racing?)`);
-      }
-    }
-  }
-
-  /** Sends the writes in bulk writes of the allowed size; true when some hit a duplicate key. */
-  async #bulkWrite(collection: Collection<StoredDocument>, writes: readonly PreparedWrite[], guardInFilter: boolean): Promise<boolean> {
-    let duplicates = false;
-    const size = this.#tuning.maxWritesPerBulkWrite;
-    for (let start = 0; start < writes.length; start += size) {
-      const chunk = writes.slice(start, start + size);
-      const operations = chunk.map(({ id, key, replacement }): AnyBulkWriteOperation<StoredDocument> => ({
-        replaceOne: { filter: guardInFilter ? { _id: id, [STORED.positionKey]: { $lt: key } } : { _id: id }, replacement, upsert: true },
-      }));
-      try {
-        await collection.bulkWrite(operations, { ordered: false });
-      } catch (error) {
-        if (!failedOnlyOnDuplicateKeys(error)) throw translateMongoError(error, `writing ${chunk.length} documents to ${this.#name}`);
-        duplicates = true;
-      }
-    }
-    return duplicates;
-  }
-
-  /** The writes whose document is stored at an earlier position, or not at all. */
-  async #behind(collection: Collection<StoredDocument>, writes: readonly PreparedWrite[]): Promise<PreparedWrite[]> {
-    const stored = await this.#storedKeys(collection, writes.map((write) => write.id));
-    return writes.filter((write) => {
-      const key = stored.get(write.id);
-      return key === undefined || key < write.key;
-    });
-  }
-
-  async clear(): Promise<void> {
-    const collection = await this.#collection();
-    await guard(`clearing ${this.#name}`, () => collection.deleteMany({}));
-  }
-
-  async #storedKeys(collection: Collection<StoredDocument>, ids: readonly string[]): Promise<Map<string, string>> {
-    const found = await guard(`reading positions in ${this.#name}`, () =>
-      collection.find({ _id: { $in: [...ids] } }, { projection: { [STORED.positionKey]: 1 } }).toArray(),
-    );
-    return new Map(found.map((stored) => [String(stored._id), String(stored[STORED.positionKey])]));
-  }
-}

@@ -85,7 +85,7 @@ t.test('batches: at most maxEvents, closed by a checkpoint, caught-up, or the wa
   const batches = [];
   for await (const batch of readBatches(
     messages([...events.slice(0, 7), { kind: 'checkpoint', position: '9' }, ...events.slice(9, 11), { kind: 'caught-up', position: '11' }, events[11]!], 12),
-    { maxEvents: 5, maxWaitMs: 20 },
+    { catchingUp: { maxEvents: 5, maxWaitMs: 20 }, live: { maxEvents: 5, maxWaitMs: 20 } },
   )) {
     batches.push({ size: batch.events.length, through: batch.through, caughtUp: batch.caughtUp });
   }
@@ -97,6 +97,18 @@ t.test('batches: at most maxEvents, closed by a checkpoint, caught-up, or the wa
   ]);
 
   const slow = [];
-  for await (const batch of readBatches(messages(events.slice(0, 4), 2), { maxEvents: 10, maxWaitMs: 20 })) slow.push(batch.events.length);
+  for await (const batch of readBatches(messages(events.slice(0, 4), 2), { catchingUp: { maxEvents: 10, maxWaitMs: 20 }, live: { maxEvents: 10, maxWaitMs: 20 } })) slow.push(batch.events.length);
   t.same(slow, [2, 2], 'a batch does not wait longer than maxWaitMs for more');
+});
+
+t.test('batches: the catching-up limits until caught up, the live ones after', async (t) => {
+  const events = Array.from({ length: 30 }, (_, i) => ({ kind: 'event' as const, event: recorded(findingRecorded('a', i), i + 1) }));
+  const sizes = [];
+  for await (const batch of readBatches(messages([...events.slice(0, 20), { kind: 'caught-up', position: '20' }, ...events.slice(20)]), {
+    catchingUp: { maxEvents: 8, maxWaitMs: 1_000 },
+    live: { maxEvents: 3, maxWaitMs: 1_000 },
+  })) {
+    sizes.push(batch.events.length);
+  }
+  t.same(sizes, [8, 8, 4, 3, 3, 3, 1]);
 });

@@ -42,7 +42,7 @@ export const projectorScenarios = (t: Test, name: string, open: OpenStore) =>
       const { store, eventStore } = await opened(t);
       await append(eventStore, [engagementStarted('c.e1'), engagementStarted('c.e2')]);
       const head = await appendFindings(eventStore, { run: 'c', engagements: 20, perEngagement: 60 });
-      const { projector } = projectorFor(t, { eventStore, store, projections: [activity, starts], batch: { maxEvents: 500 } });
+      const { projector } = projectorFor(t, { eventStore, store, projections: [activity, starts], catchUpBatch: { maxEvents: 500 } });
       await projector.start();
       await projector.waitForPosition(head, 30_000);
       t.same(await documentsOf(store, 'activity'), await expectedDocuments(eventStore, activity), 'caught up: every event once');
@@ -97,7 +97,7 @@ export const projectorScenarios = (t: Test, name: string, open: OpenStore) =>
       await appendFindings(eventStore, { run: 'k', engagements: 10, perEngagement: 100, chunk: 7 });
       // The process "dies" right after the fourth batch is written: its checkpoint is never saved.
       const dying = failingStore(store, (operation, call) => (operation === 'saveCheckpoint' && call >= 4 ? new Error('process died') : undefined));
-      const first = projectorFor(t, { eventStore, store: dying, batch: { maxEvents: 97 } });
+      const first = projectorFor(t, { eventStore, store: dying, catchUpBatch: { maxEvents: 97, maxWaitMs: 60_000 } });
       await first.projector.start();
       await until(async () => (await first.projector.status())[0]?.state === 'failed');
       await first.projector.stop();
@@ -122,7 +122,7 @@ export const projectorScenarios = (t: Test, name: string, open: OpenStore) =>
       const { store, eventStore } = await opened(t);
       await appendFindings(eventStore, { run: 'b', engagements: 30, perEngagement: 40 });
       await append(eventStore, [interviewCancelled('b.e7')]);
-      const { projector } = projectorFor(t, { eventStore, store, projections: [activity, starts], batch: { maxEvents: 100 } });
+      const { projector } = projectorFor(t, { eventStore, store, projections: [activity, starts], catchUpBatch: { maxEvents: 100 } });
       await projector.start();
       await projector.waitForPosition((await eventStore.headPosition())!, 10_000);
       const incremental = await documentsOf<Activity>(store, 'activity');
