@@ -9,8 +9,10 @@
  *     --naive-events N    events the naive MongoDB projector applies (default 3000)
  *     --dir PATH          where the generated logs are kept (default: <tmpdir>/crm-discovery-bench)
  *     --skip-mongo        in-memory runs only (they are skipped anyway without MONGO_URL)
- *     --live-projections  which projections get the MongoDB live catch-up run (comma-separated;
- *                         default both – on FerretDB the backlog's takes minutes per 100k events)
+ *     --mongo-projections which projections the MongoDB runs cover (comma-separated; default both)
+ *     --live-projections  which of them also get the live catch-up run (default both; on FerretDB
+ *                         it takes minutes per 100k events for the backlog)
+ *     --skip-memory       MongoDB runs only
  *
  * The logs are generated once into SQLite event store files (`<dir>/events-<N>.sqlite3`, through
  * the event store port) and reused by later runs. Per engagement: 20 requirements captured, then
@@ -56,6 +58,8 @@ const { values: options } = parseArgs({
     dir: { type: 'string', default: join(tmpdir(), 'crm-discovery-bench') },
     'skip-mongo': { type: 'boolean', default: false },
     'live-projections': { type: 'string', default: 'engagement-activity,requirement-backlog' },
+    'mongo-projections': { type: 'string', default: 'engagement-activity,requirement-backlog' },
+    'skip-memory': { type: 'boolean', default: false },
     child: { type: 'string' },
     projection: { type: 'string' },
     file: { type: 'string' },
@@ -373,17 +377,19 @@ const main = async (): Promise<void> => {
   const report: Record<string, unknown> = { node: process.version, events, engagements };
 
   const big = await ensureLog(dir, events, engagements);
-  report['memory'] = [
-    measure(`in-memory rebuild, ${engagementActivity.name}`, runs, 'memory', engagementActivity.name, big),
-    measure(`in-memory rebuild, ${requirementBacklog.name}`, runs, 'memory', requirementBacklog.name, big),
-  ];
+  if (!options['skip-memory']) {
+    report['memory'] = [
+      measure(`in-memory rebuild, ${engagementActivity.name}`, runs, 'memory', engagementActivity.name, big),
+      measure(`in-memory rebuild, ${requirementBacklog.name}`, runs, 'memory', requirementBacklog.name, big),
+    ];
+  }
 
   const url = process.env['MONGO_URL'];
   if (url !== undefined && !options['skip-mongo']) {
     const mongoEvents = Number(options['mongo-events']);
     const small =
       mongoEvents === events ? big : await ensureLog(dir, mongoEvents, Math.min(engagements, Math.max(1, Math.floor(mongoEvents / 1_000))));
-    report['mongo'] = [engagementActivity.name, requirementBacklog.name].map((name) => {
+    report['mongo'] = options['mongo-projections']!.split(',').map((name) => {
       const batched = measure(`MongoDB batched rebuild, ${name}`, runs, 'mongo-batched', name, small);
       const naive = measure(`MongoDB naive projector, ${name}`, runs, 'mongo-naive', name, small);
       const speedup = batched.medianEventsPerSecond / naive.medianEventsPerSecond;
