@@ -44,7 +44,7 @@ export const openApiStores = async (config: Config, logger: Logger, onShutdown: 
   onShutdown(() => readModels.close());
   const idempotency = new SqliteIdempotencyStore(config.DATA_DIR);
   onShutdown(() => idempotency.close());
-  const snapshots = new SqliteSnapshotStore(config.DATA_DIR);
+  const snapshots = new SqliteSnapshotStore(config.DATA_DIR, logger);
   onShutdown(() => snapshots.close());
   return { eventStore, readModels, idempotency, snapshots };
 };

@@ -41,7 +41,7 @@ export class AggregateStates {
 
   async load<S>(stream: string, decider: AnyDecider<S>): Promise<Loaded<S>> {
     const cached = this.cache.get(stream) as Loaded<S> | undefined;
-    const snapshot = cached ? undefined : this.snapshots?.load(stream);
+    const snapshot = cached ? undefined : await this.validSnapshot(stream);
     if (snapshot) this.snapshotted.set(stream, snapshot.revision);
     let state = cached?.state ?? (snapshot?.state as S | undefined) ?? decider.initialState();
     let revision = cached?.revision ?? snapshot?.revision ?? -1;
@@ -55,6 +55,23 @@ export class AggregateStates {
     this.cache.set(stream, loaded);
     this.snapshotIfDue(stream, loaded);
     return loaded;
+  }
+
+  /**
+   * The stream's snapshot, if the log still holds the event it was taken at. Otherwise the log lost
+   * events or was restored from an older copy: folding the events after the snapshot would decide on
+   * a state the log does not have and never match the stream's revision again.
+   */
+  private async validSnapshot(stream: string) {
+    const snapshot = this.snapshots?.load(stream);
+    if (!snapshot) return undefined;
+    for await (const event of this.store.readStream(stream, { fromRevision: snapshot.revision })) {
+      if (event.revision === snapshot.revision) return snapshot;
+      break;
+    }
+    this.snapshots!.discard(stream, `it was taken at revision ${snapshot.revision}, which the log does not have; the stream is folded from the log`);
+    this.snapshotted.delete(stream);
+    return undefined;
   }
 
   private snapshotIfDue(stream: string, loaded: Loaded<unknown>): void {
