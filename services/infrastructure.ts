@@ -8,6 +8,7 @@ import type { EventStore } from '../infra/event-store/port.js';
 import { InMemoryReadModelStore, MongoReadModelStore, type ReadModelStore } from '../infra/read-models/index.js';
 import { SqliteSnapshotStore } from './commands/snapshots.js';
 import type { Config } from './config.js';
+import { openEmbeddedLog, reconcileSideStores, type Report } from './data/integrity.js';
 import { SqliteIdempotencyStore } from './idempotency/store.js';
 
 export const openEventStore = async (config: Config, logger: Logger): Promise<EventStore> => {
@@ -38,13 +39,19 @@ const redact = (url: string) => url.replace(/\/\/([^:@/]+):[^@/]+@/, '//$1:***@'
  * remembered answers of idempotent requests and the state snapshots – each closed at shutdown.
  */
 export const openApiStores = async (config: Config, logger: Logger, onShutdown: (close: () => unknown) => void) => {
-  const eventStore = await openEventStore(config, logger);
+  const report: Report = (message, details) => logger.error(details, message);
+  const embedded = config.EVENTSTORE_URL ? undefined : await openEmbeddedLog(config.DATA_DIR, { report });
+  const eventStore = embedded ?? (await openEventStore(config, logger));
   onShutdown(() => eventStore.close());
-  const readModels = await openReadModels(config, logger);
-  onShutdown(() => readModels.close());
   const idempotency = new SqliteIdempotencyStore(config.DATA_DIR);
   onShutdown(() => idempotency.close());
   const snapshots = new SqliteSnapshotStore(config.DATA_DIR, logger);
   onShutdown(() => snapshots.close());
+  if (embedded) {
+    logger.info({ dataDir: config.DATA_DIR }, 'using the embedded event store');
+    await reconcileSideStores({ dataDir: config.DATA_DIR, store: embedded, idempotency, snapshots, report });
+  }
+  const readModels = await openReadModels(config, logger);
+  onShutdown(() => readModels.close());
   return { eventStore, readModels, idempotency, snapshots };
 };

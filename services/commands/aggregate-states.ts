@@ -65,10 +65,7 @@ export class AggregateStates {
   private async validSnapshot(stream: string) {
     const snapshot = this.snapshots?.load(stream);
     if (!snapshot) return undefined;
-    for await (const event of this.store.readStream(stream, { fromRevision: snapshot.revision })) {
-      if (event.revision === snapshot.revision) return snapshot;
-      break;
-    }
+    if (await logHolds(this.store, stream, snapshot.revision)) return snapshot;
     this.snapshots!.discard(stream, `it was taken at revision ${snapshot.revision}, which the log does not have; the stream is folded from the log`);
     this.snapshotted.delete(stream);
     return undefined;
@@ -99,6 +96,12 @@ export class AggregateStates {
     this.cache.delete(stream);
   }
 }
+
+/** Whether the log holds revision `revision` of `stream`. */
+export const logHolds = async (store: EventStore, stream: string, revision: number): Promise<boolean> => {
+  for await (const event of store.readStream(stream, { fromRevision: revision })) return event.revision === revision;
+  return false;
+};
 
 const remember = (recent: Map<string, RecordedEvent>, event: RecordedEvent) => {
   recent.set(event.eventId, event);
