@@ -134,6 +134,11 @@ t.test('a restore from an older backup taken under load: an older log put back b
     t.match(refused.output, /lost acknowledged events/, 'it says what is wrong');
     t.match(refused.output, /npm run restore/, 'and how to recover');
   }
+  // … and removes the head record too: the remembered answers still tell.
+  for (const suffix of ['', '-wal', '-shm']) rmSync(join(dataDir, `events-head.sqlite3${suffix}`), { force: true });
+  const stillRefused = await started(t, dataDir);
+  t.notOk(stillRefused.ok, 'without the head record, the answers of idempotent requests past the log still stop the start');
+  if (!stillRefused.ok) t.match(stillRefused.output, /idempotency\.sqlite3: \d+ acknowledged answer\(s\) name positions up to \d+/, 'naming the file and what it saw');
 
   const restored = await dataCli(dataDir, ['restore', backupFile]);
   t.equal(restored.code, 0, `npm run restore succeeds (${restored.stderr.trim() || 'no errors'})`);
