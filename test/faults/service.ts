@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { SECRET, users } from '../support/http.js';
+import { scheduleBody, SECRET, users } from '../support/http.js';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
 
@@ -86,17 +86,7 @@ export const interviews = async (url: string, count: number): Promise<string[]> 
   const engagementId = expect(await post(url, '/engagements', users.pm, { name: 'CRM for Acme', client: 'Acme Trading', sponsor: { name: 'Zhang San', title: 'CEO' } }));
   const ids: string[] = [];
   for (let i = 0; i < count; i++) {
-    const id = expect(
-      await post(url, `/engagements/${engagementId}/interviews`, users.consultant, {
-        interviewee: { name: 'Li Na', department: 'Sales', position: 'Sales manager', userId: 'u-li' },
-        interviewers: ['Chen Wei'],
-        scheduledAt: '2026-03-05T10:00:00+08:00',
-        durationMinutes: 90,
-        location: 'Room 3',
-        method: 'in-person',
-        topics: ['business-process'],
-      }),
-    );
+    const id = expect(await post(url, `/engagements/${engagementId}/interviews`, users.consultant, scheduleBody()));
     expect(await post(url, `/interviews/${id}/conduct`, users.consultant, { conductedAt: '2026-03-05T02:00:00Z', attendees: ['Li Na'] }));
     ids.push(id);
   }
