@@ -6,9 +6,9 @@
  * Progress goes to stdout, what to do next on failure to stderr, with exit code 1.
  */
 import { loadConfig } from './config.js';
-import { backupDataDir } from './data/backup.js';
-import { openEmbeddedLog, reconcileSideStores, type Report } from './data/integrity.js';
-import { ensureStopped, restoreDataDir } from './data/restore.js';
+import { backupDataDir } from './embedded-data/backup.js';
+import { openEmbeddedLog, reconcileSideStores, type Report } from './embedded-data/integrity.js';
+import { ensureStopped, restoreDataDir } from './embedded-data/restore.js';
 import { SqliteSnapshotStore } from './commands/snapshots.js';
 import { SqliteIdempotencyStore } from './idempotency/store.js';
 

@@ -8,7 +8,7 @@ import type { EventStore } from '../infra/event-store/port.js';
 import { InMemoryReadModelStore, MongoReadModelStore, type ReadModelStore } from '../infra/read-models/index.js';
 import { SqliteSnapshotStore } from './commands/snapshots.js';
 import type { Config } from './config.js';
-import { openEmbeddedLog, reconcileSideStores, type Report } from './data/integrity.js';
+import { openEmbeddedLog, reconcileSideStores, type Report } from './embedded-data/integrity.js';
 import { SqliteIdempotencyStore } from './idempotency/store.js';
 
 export const openEventStore = async (config: Config, logger: Logger): Promise<EventStore> => {

@@ -5,7 +5,7 @@
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { pino, type Logger } from 'pino';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { DataDamagedError } from './data/integrity.js';
+import { DataDamagedError } from './embedded-data/integrity.js';
 import { developmentSecret } from './dev-secret.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
 import { registerOperations, type ReadinessCheck } from './http/operations.js';
