@@ -3,7 +3,7 @@
  * events, MongoDB or memory for read models. Each process role takes what it needs.
  */
 import type { Logger } from 'pino';
-import { openSqliteEventStore } from '../infra/event-store/index.js';
+import { SqliteEventStore } from '../infra/event-store/index.js';
 import type { EventStore } from '../infra/event-store/port.js';
 import { InMemoryReadModelStore, MongoReadModelStore, type ReadModelStore } from '../infra/read-models/index.js';
 import { SqliteSnapshotStore } from './commands/snapshots.js';
@@ -19,8 +19,10 @@ export const openEventStore = async (config: Config, logger: Logger): Promise<Ev
     return openEsdbEventStore(config.EVENTSTORE_URL);
   }
   logger.info({ dataDir: config.DATA_DIR }, 'using the embedded event store');
-  return openSqliteEventStore(config.DATA_DIR);
+  return openEmbeddedLog(config.DATA_DIR, { report: reportTo(logger) });
 };
+
+const reportTo = (logger: Logger): Report => (message, details) => logger.error(details, message);
 
 export const openReadModels = async (config: Config, logger: Logger): Promise<ReadModelStore> => {
   if (config.MONGO_URL) {
@@ -39,17 +41,14 @@ const redact = (url: string) => url.replace(/\/\/([^:@/]+):[^@/]+@/, '//$1:***@'
  * remembered answers of idempotent requests and the state snapshots – each closed at shutdown.
  */
 export const openApiStores = async (config: Config, logger: Logger, onShutdown: (close: () => unknown) => void) => {
-  const report: Report = (message, details) => logger.error(details, message);
-  const embedded = config.EVENTSTORE_URL ? undefined : await openEmbeddedLog(config.DATA_DIR, { report });
-  const eventStore = embedded ?? (await openEventStore(config, logger));
+  const eventStore = await openEventStore(config, logger);
   onShutdown(() => eventStore.close());
   const idempotency = new SqliteIdempotencyStore(config.DATA_DIR);
   onShutdown(() => idempotency.close());
   const snapshots = new SqliteSnapshotStore(config.DATA_DIR, logger);
   onShutdown(() => snapshots.close());
-  if (embedded) {
-    logger.info({ dataDir: config.DATA_DIR }, 'using the embedded event store');
-    await reconcileSideStores({ dataDir: config.DATA_DIR, store: embedded, idempotency, snapshots, report });
+  if (eventStore instanceof SqliteEventStore) {
+    await reconcileSideStores({ dataDir: config.DATA_DIR, store: eventStore, idempotency, snapshots, report: reportTo(logger) });
   }
   const readModels = await openReadModels(config, logger);
   onShutdown(() => readModels.close());

@@ -50,8 +50,8 @@ t.test('kill -9 under load, then the WAL truncated: the service refuses to start
   await stop(setup);
   const first = serving(await started(t, dataDir));
   const acknowledged: Acknowledged[] = [];
-  const loading = load(first.url, interviewIds, 'before', acknowledged, () => acknowledged.length >= 300);
-  while (acknowledged.length < 300) await new Promise((resolve) => setTimeout(resolve, 5));
+  const loading = load(first.url, interviewIds, 'before', acknowledged, () => acknowledged.length >= 200);
+  while (acknowledged.length < 200) await new Promise((resolve) => setTimeout(resolve, 5));
   await killHard(first);
   await loading;
   const lastAcknowledged = maxOf(acknowledged.map((ack) => ack.position));
