@@ -93,8 +93,13 @@ export class SqliteEventStore implements EventStore {
     try {
       db = new Database(file, { timeout: options.busyTimeoutMs ?? 5_000 });
       configureConnection(db);
-      migrateSchema(db);
       witness = new LogHeadWitness(headWitnessFileOf(file), { timeoutMs: options.busyTimeoutMs ?? 5_000 });
+      // A log that lost even its schema is refused before anything is written into it.
+      const acknowledged = witness.read().acknowledged;
+      if (acknowledged > 0n && !options.acceptLoss && Number(db.pragma('user_version', { simple: true })) === 0) {
+        throw new EventLogBehindError(file, witness.file, 0n, acknowledged);
+      }
+      migrateSchema(db);
       const log = new SqliteLog(db, options.upcasting ?? CURRENT_UPCASTING);
       const opened = checkHead(db, log, witness, file, options.acceptLoss ?? false);
       return new SqliteEventStore(db, log, witness, opened, options);
