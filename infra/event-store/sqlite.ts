@@ -239,6 +239,11 @@ export class SqliteEventStore implements EventStore {
     return head === undefined ? undefined : formatPosition(head);
   }
 
+  /** The revision of the last event of `stream`, or 'no-stream': one index lookup. */
+  streamRevision(stream: string): number | 'no-stream' {
+    return this.#guard(`reading the revision of ${stream}`, () => this.#log.revisionOf(stream));
+  }
+
   /**
    * Makes sure no position up to `position` is handed out to a new event: for positions that other
    * stores beside the log (answers of idempotent requests, a publisher's checkpoint) have seen.

@@ -41,34 +41,36 @@ export class AggregateStates {
 
   async load<S>(stream: string, decider: AnyDecider<S>): Promise<Loaded<S>> {
     const cached = this.cache.get(stream) as Loaded<S> | undefined;
-    const snapshot = cached ? undefined : await this.validSnapshot(stream);
-    if (snapshot) this.snapshotted.set(stream, snapshot.revision);
+    const snapshot = cached ? undefined : this.snapshots?.load(stream);
     let state = cached?.state ?? (snapshot?.state as S | undefined) ?? decider.initialState();
     let revision = cached?.revision ?? snapshot?.revision ?? -1;
     const recent = cached?.recent ?? new Map<string, RecordedEvent>();
-    for await (const event of this.store.readStream(stream, { fromRevision: revision + 1 })) {
+    // From a snapshot the read starts at the snapshot's own event: finding it proves the log still
+    // has it. A log that lost events or was restored from an older copy does not, and folding the
+    // events after the snapshot would decide on a state the log does not have, forever in conflict
+    // with the stream's real revision.
+    let proof: 'unneeded' | 'pending' | 'found' = snapshot ? 'pending' : 'unneeded';
+    for await (const event of this.store.readStream(stream, { fromRevision: snapshot ? revision : revision + 1 })) {
+      if (proof === 'pending') {
+        if (event.revision !== revision) break;
+        proof = 'found';
+        remember(recent, event);
+        continue;
+      }
       state = decider.evolve(state, event as never);
       revision = event.revision;
       remember(recent, event);
     }
+    if (snapshot && proof === 'pending') {
+      this.snapshots!.discard(stream, `it was taken at revision ${snapshot.revision}, which the log does not have; the stream is folded from the log`);
+      this.snapshotted.delete(stream);
+      return this.load(stream, decider);
+    }
+    if (snapshot) this.snapshotted.set(stream, snapshot.revision);
     const loaded = { state, revision, recent };
     this.cache.set(stream, loaded);
     this.snapshotIfDue(stream, loaded);
     return loaded;
-  }
-
-  /**
-   * The stream's snapshot, if the log still holds the event it was taken at. Otherwise the log lost
-   * events or was restored from an older copy: folding the events after the snapshot would decide on
-   * a state the log does not have and never match the stream's revision again.
-   */
-  private async validSnapshot(stream: string) {
-    const snapshot = this.snapshots?.load(stream);
-    if (!snapshot) return undefined;
-    if (await logHolds(this.store, stream, snapshot.revision)) return snapshot;
-    this.snapshots!.discard(stream, `it was taken at revision ${snapshot.revision}, which the log does not have; the stream is folded from the log`);
-    this.snapshotted.delete(stream);
-    return undefined;
   }
 
   private snapshotIfDue(stream: string, loaded: Loaded<unknown>): void {
@@ -96,12 +98,6 @@ export class AggregateStates {
     this.cache.delete(stream);
   }
 }
-
-/** Whether the log holds revision `revision` of `stream`. */
-export const logHolds = async (store: EventStore, stream: string, revision: number): Promise<boolean> => {
-  for await (const event of store.readStream(stream, { fromRevision: revision })) return event.revision === revision;
-  return false;
-};
 
 const remember = (recent: Map<string, RecordedEvent>, event: RecordedEvent) => {
   recent.set(event.eventId, event);

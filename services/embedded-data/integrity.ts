@@ -19,7 +19,6 @@ import {
   type SqliteEventStore,
 } from '../../infra/event-store/index.js';
 import { DEFAULT_CHECKPOINT_NAME, openFileCheckpointStore } from '../../infra/publisher/index.js';
-import { logHolds } from '../commands/aggregate-states.js';
 import type { SqliteSnapshotStore } from '../commands/snapshots.js';
 import { IDEMPOTENCY_FILE, type SqliteIdempotencyStore } from '../idempotency/store.js';
 
@@ -113,7 +112,8 @@ export const reconcileSideStores = async (deps: {
 
   const droppedSnapshots: string[] = [];
   for (const { stream, revision } of snapshots.revisions()) {
-    if (await logHolds(store, stream, revision)) continue;
+    const reached = store.streamRevision(stream);
+    if (reached !== 'no-stream' && reached >= revision) continue;
     snapshots.discard(stream, `it was taken at revision ${revision}, which the log does not have; the stream is folded from the log`);
     droppedSnapshots.push(stream);
   }
