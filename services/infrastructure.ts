@@ -3,11 +3,12 @@
  * events, MongoDB or memory for read models. Each process role takes what it needs.
  */
 import type { Logger } from 'pino';
-import { openSqliteEventStore } from '../infra/event-store/index.js';
+import { SqliteEventStore } from '../infra/event-store/index.js';
 import type { EventStore } from '../infra/event-store/port.js';
 import { InMemoryReadModelStore, MongoReadModelStore, type ReadModelStore } from '../infra/read-models/index.js';
 import { SqliteSnapshotStore } from './commands/snapshots.js';
 import type { Config } from './config.js';
+import { openEmbeddedLog, reconcileSideStores, type Report } from './embedded-data/integrity.js';
 import { SqliteIdempotencyStore } from './idempotency/store.js';
 
 export const openEventStore = async (config: Config, logger: Logger): Promise<EventStore> => {
@@ -18,8 +19,10 @@ export const openEventStore = async (config: Config, logger: Logger): Promise<Ev
     return openEsdbEventStore(config.EVENTSTORE_URL);
   }
   logger.info({ dataDir: config.DATA_DIR }, 'using the embedded event store');
-  return openSqliteEventStore(config.DATA_DIR);
+  return openEmbeddedLog(config.DATA_DIR, { report: reportTo(logger) });
 };
+
+const reportTo = (logger: Logger): Report => (message, details) => logger.error(details, message);
 
 export const openReadModels = async (config: Config, logger: Logger): Promise<ReadModelStore> => {
   if (config.MONGO_URL) {
@@ -40,11 +43,14 @@ const redact = (url: string) => url.replace(/\/\/([^:@/]+):[^@/]+@/, '//$1:***@'
 export const openApiStores = async (config: Config, logger: Logger, onShutdown: (close: () => unknown) => void) => {
   const eventStore = await openEventStore(config, logger);
   onShutdown(() => eventStore.close());
-  const readModels = await openReadModels(config, logger);
-  onShutdown(() => readModels.close());
   const idempotency = new SqliteIdempotencyStore(config.DATA_DIR);
   onShutdown(() => idempotency.close());
-  const snapshots = new SqliteSnapshotStore(config.DATA_DIR);
+  const snapshots = new SqliteSnapshotStore(config.DATA_DIR, logger);
   onShutdown(() => snapshots.close());
+  if (eventStore instanceof SqliteEventStore) {
+    await reconcileSideStores({ dataDir: config.DATA_DIR, store: eventStore, idempotency, snapshots, report: reportTo(logger) });
+  }
+  const readModels = await openReadModels(config, logger);
+  onShutdown(() => readModels.close());
   return { eventStore, readModels, idempotency, snapshots };
 };

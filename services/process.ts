@@ -6,6 +6,7 @@ import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { pino, type Logger } from 'pino';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createTokenVerifier, type IdentityVerifier } from '../infra/identity/index.js';
+import { DataDamagedError } from './embedded-data/integrity.js';
 import { developmentSecret } from './dev-secret.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
 import { registerOperations, type ReadinessCheck } from './http/operations.js';
@@ -45,7 +46,7 @@ export const runRole = async (name: string, start: (role: Role) => Promise<void>
   try {
     await start({ config, logger, metrics: createMetrics(), onShutdown: (close) => closers.push(close) });
   } catch (error) {
-    if (error instanceof ConfigError) {
+    if (error instanceof ConfigError || error instanceof DataDamagedError) {
       process.stderr.write(`${error.message}\n`);
       process.exit(1);
     }

@@ -6,7 +6,8 @@ import { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite.js';
 
 export * from './port.js';
 export { InMemoryEventStore, type InMemoryEventStoreOptions } from './in-memory.js';
-export { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite.js';
+export { SqliteEventStore, type OpenedHead, type SqliteEventStoreOptions } from './sqlite.js';
+export { headWitnessFileOf, LogHeadWitness } from './sqlite-head.js';
 export { CURRENT_UPCASTING, type Upcasting } from './serialization.js';
 
 export const SQLITE_EVENT_STORE_FILE = 'events.sqlite3';

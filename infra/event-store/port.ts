@@ -72,6 +72,26 @@ export class EventStoreUnavailableError extends Error {
   }
 }
 
+/**
+ * The embedded log ends before a position that was acknowledged to a writer: its last commits were
+ * lost (a truncated or deleted `-wal` file, an older copy restored over it). Opening it would
+ * silently forget acknowledged writes and hand their positions out again, so it is refused.
+ */
+export class EventLogBehindError extends EventStoreUnavailableError {
+  constructor(
+    readonly logFile: string,
+    readonly witnessFile: string,
+    readonly logHead: bigint,
+    readonly acknowledged: bigint,
+  ) {
+    super(
+      `the event log ${logFile} ends at position ${logHead}, but positions up to ${acknowledged} were acknowledged ` +
+        `(recorded in ${witnessFile}): ${acknowledged - logHead} acknowledged position(s) are missing`,
+    );
+    this.name = 'EventLogBehindError';
+  }
+}
+
 /** Positions are decimal strings of unsigned integers; they compare numerically. */
 export { comparePositions } from '../../contracts/index.js';
 

@@ -59,6 +59,19 @@ export class SqliteLog implements AppendLookups {
     return head == null ? undefined : BigInt(head);
   }
 
+  /**
+   * Makes sure the next position is past `floor`. The AUTOINCREMENT counter lives in the log file
+   * itself, so a log that lost its last commits forgot it too; the floor comes from outside.
+   */
+  raiseSequence(floor: bigint): void {
+    if (floor <= 0n) return;
+    const raised = this.#db.prepare<[bigint, bigint]>("UPDATE sqlite_sequence SET seq = ? WHERE name = 'events' AND seq < ?").run(floor, floor);
+    if (raised.changes > 0) return;
+    this.#db
+      .prepare<[bigint]>("INSERT INTO sqlite_sequence (name, seq) SELECT 'events', ? WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'events')")
+      .run(floor);
+  }
+
   revisionOf(stream: string): StreamRevision {
     return this.#revisionOf.get(stream)?.revision ?? 'no-stream';
   }

@@ -10,6 +10,9 @@
  * fsync from costing one command, appends are group-committed: those that arrive within one turn of
  * the event loop are written in one transaction, each in a savepoint of its own, so one append's
  * outcome (a conflict, say) never touches another's, and none is acknowledged before the commit.
+ *
+ * Nor before the head witness (`sqlite-head.ts`) has durably recorded the new head: that is how a
+ * log that later loses its last commits is told apart from a healthy one when it is opened again.
  */
 import Database from 'better-sqlite3';
 import type { EventEnvelope, RecordedEvent } from '../../contracts/index.js';
@@ -18,6 +21,7 @@ import { CatchUpSubscription, type FollowableLog, type FollowTuning } from './ca
 import { BEFORE_FIRST, formatPosition, startingAfter } from './log-position.js';
 import { readLog } from './log-scan.js';
 import {
+  EventLogBehindError,
   EventStoreUnavailableError,
   type AppendResult,
   type EventStore,
@@ -28,6 +32,7 @@ import {
 } from './port.js';
 import { CURRENT_UPCASTING, serializeEvent, type SerializedEvent, type Upcasting } from './serialization.js';
 import { isUniqueViolation, translateSqliteError } from './sqlite-errors.js';
+import { headWitnessFileOf, LogHeadWitness } from './sqlite-head.js';
 import { SqliteLog } from './sqlite-log.js';
 import { configureConnection, migrateSchema } from './sqlite-schema.js';
 
@@ -39,6 +44,21 @@ export type SqliteEventStoreOptions = {
   /** Positions a filtered subscription passes over before it sends a checkpoint. */
   checkpointEvery?: number;
   upcasting?: Upcasting;
+  /**
+   * Open a log that ends before its acknowledged head (see `EventLogBehindError`) instead of
+   * refusing it: the operator accepted the loss. The lost positions are still never handed out again.
+   */
+  acceptLoss?: boolean;
+};
+
+/** What opening the log found about its head, for the operator. */
+export type OpenedHead = {
+  logHead: bigint;
+  /** The acknowledged head recorded beside the log when it was opened. */
+  acknowledged: bigint;
+  /** Positions after this one are handed out to new events. */
+  nextAfter: bigint;
+  witnessFile: string;
 };
 
 type Appended = { result: AppendResult; appended: boolean };
@@ -57,6 +77,8 @@ const MAX_GROUP = 256;
 export class SqliteEventStore implements EventStore {
   readonly #db: Database.Database;
   readonly #log: SqliteLog;
+  readonly #witness: LogHeadWitness;
+  readonly opened: OpenedHead;
   readonly #tuning: FollowTuning;
   readonly #appendListeners = new Set<() => void>();
   readonly #subscriptions = new Set<CatchUpSubscription>();
@@ -67,21 +89,33 @@ export class SqliteEventStore implements EventStore {
   /** Opens (and creates or migrates) the event log in `file`; fails with `EventStoreUnavailableError`. */
   static open(file: string, options: SqliteEventStoreOptions = {}): SqliteEventStore {
     let db: Database.Database | undefined;
+    let witness: LogHeadWitness | undefined;
     try {
       db = new Database(file, { timeout: options.busyTimeoutMs ?? 5_000 });
       configureConnection(db);
+      witness = new LogHeadWitness(headWitnessFileOf(file), { timeoutMs: options.busyTimeoutMs ?? 5_000 });
+      // A log that lost even its schema is refused before anything is written into it.
+      const acknowledged = witness.read().acknowledged;
+      if (acknowledged > 0n && !options.acceptLoss && Number(db.pragma('user_version', { simple: true })) === 0) {
+        throw new EventLogBehindError(file, witness.file, 0n, acknowledged);
+      }
       migrateSchema(db);
-      return new SqliteEventStore(db, options);
+      const log = new SqliteLog(db, options.upcasting ?? CURRENT_UPCASTING);
+      const opened = checkHead(db, log, witness, file, options.acceptLoss ?? false);
+      return new SqliteEventStore(db, log, witness, opened, options);
     } catch (error) {
+      witness?.close();
       db?.close();
       if (error instanceof EventStoreUnavailableError) throw error;
       throw new EventStoreUnavailableError(`cannot open the event store at ${file}: ${String(error)}`, { cause: error });
     }
   }
 
-  private constructor(db: Database.Database, options: SqliteEventStoreOptions) {
+  private constructor(db: Database.Database, log: SqliteLog, witness: LogHeadWitness, opened: OpenedHead, options: SqliteEventStoreOptions) {
     this.#db = db;
-    this.#log = new SqliteLog(db, options.upcasting ?? CURRENT_UPCASTING);
+    this.#log = log;
+    this.#witness = witness;
+    this.opened = opened;
     this.#tuning = {
       pageSize: 500,
       searchWindow: 4_096,
@@ -139,8 +173,20 @@ export class SqliteEventStore implements EventStore {
       for (const item of group) item.settle({ error });
       return;
     }
+    const head = newHead(outcomes);
+    if (head !== undefined) {
+      try {
+        this.#witness.advance(head);
+      } catch (error) {
+        // Committed but not witnessed: no acknowledgement. A retry is recognised by its event ids.
+        const failure = translateSqliteError(error, `recording the head of the log in ${this.#witness.file}`);
+        for (const item of group) item.settle({ error: failure });
+        for (const listener of [...this.#appendListeners]) listener();
+        return;
+      }
+    }
     group.forEach((item, i) => item.settle(outcomes[i]!));
-    if (outcomes.some((outcome) => 'appended' in outcome && outcome.appended.appended)) {
+    if (head !== undefined) {
       for (const listener of [...this.#appendListeners]) listener();
     }
   }
@@ -193,6 +239,22 @@ export class SqliteEventStore implements EventStore {
     return head === undefined ? undefined : formatPosition(head);
   }
 
+  /** The revision of the last event of `stream`, or 'no-stream': one index lookup. */
+  streamRevision(stream: string): number | 'no-stream' {
+    return this.#guard(`reading the revision of ${stream}`, () => this.#log.revisionOf(stream));
+  }
+
+  /**
+   * Makes sure no position up to `position` is handed out to a new event: for positions that other
+   * stores beside the log (answers of idempotent requests, a publisher's checkpoint) have seen.
+   */
+  reservePositionsThrough(position: bigint): void {
+    this.#guard('reserving log positions', () => {
+      this.#db.transaction(() => this.#log.raiseSequence(position)).immediate();
+      this.#witness.reserve(position);
+    });
+  }
+
   async ping(): Promise<void> {
     this.#followable.head();
   }
@@ -202,6 +264,7 @@ export class SqliteEventStore implements EventStore {
     this.#closed = true;
     await Promise.all([...this.#subscriptions].map((subscription) => subscription.close()));
     this.#db.close();
+    this.#witness.close();
   }
 
   readonly #followable: FollowableLog = {
@@ -227,3 +290,34 @@ export class SqliteEventStore implements EventStore {
     if (this.#closed) throw new EventStoreUnavailableError('the SQLite event store is closed');
   }
 }
+
+/** The highest position a group commit appended, if it appended anything. */
+const newHead = (outcomes: ReadonlyArray<{ appended: Appended } | { error: unknown }>): bigint | undefined => {
+  let head: bigint | undefined;
+  for (const outcome of outcomes) {
+    if (!('appended' in outcome) || !outcome.appended.appended || !outcome.appended.result.ok) continue;
+    const position = BigInt(outcome.appended.result.position);
+    if (head === undefined || position > head) head = position;
+  }
+  return head;
+};
+
+/**
+ * Compares the log with its witness under the write lock (so that another process's commit cannot
+ * fall between the two reads), refuses a log that lost acknowledged positions unless the loss is
+ * accepted, and puts the AUTOINCREMENT counter past every position ever handed out.
+ */
+const checkHead = (db: Database.Database, log: SqliteLog, witness: LogHeadWitness, file: string, acceptLoss: boolean): OpenedHead =>
+  db
+    .transaction((): OpenedHead => {
+      const seen = witness.read();
+      const logHead = log.head() ?? 0n;
+      if (seen.acknowledged > logHead && !acceptLoss) throw new EventLogBehindError(file, witness.file, logHead, seen.acknowledged);
+      const nextAfter = [seen.issued, seen.acknowledged, logHead].reduce((a, b) => (a > b ? a : b));
+      log.raiseSequence(nextAfter);
+      if (seen.acknowledged > logHead) witness.acceptLoss(logHead);
+      // A log written before the witness existed, or by a build without it, teaches it its head.
+      witness.advance(logHead);
+      return { logHead, acknowledged: seen.acknowledged, nextAfter, witnessFile: witness.file };
+    })
+    .immediate();

@@ -42,15 +42,31 @@ export class AggregateStates {
   async load<S>(stream: string, decider: AnyDecider<S>): Promise<Loaded<S>> {
     const cached = this.cache.get(stream) as Loaded<S> | undefined;
     const snapshot = cached ? undefined : this.snapshots?.load(stream);
-    if (snapshot) this.snapshotted.set(stream, snapshot.revision);
     let state = cached?.state ?? (snapshot?.state as S | undefined) ?? decider.initialState();
     let revision = cached?.revision ?? snapshot?.revision ?? -1;
     const recent = cached?.recent ?? new Map<string, RecordedEvent>();
-    for await (const event of this.store.readStream(stream, { fromRevision: revision + 1 })) {
+    // From a snapshot the read starts at the snapshot's own event: finding it proves the log still
+    // has it. A log that lost events or was restored from an older copy does not, and folding the
+    // events after the snapshot would decide on a state the log does not have, forever in conflict
+    // with the stream's real revision.
+    let proof: 'unneeded' | 'pending' | 'found' = snapshot ? 'pending' : 'unneeded';
+    for await (const event of this.store.readStream(stream, { fromRevision: snapshot ? revision : revision + 1 })) {
+      if (proof === 'pending') {
+        if (event.revision !== revision) break;
+        proof = 'found';
+        remember(recent, event);
+        continue;
+      }
       state = decider.evolve(state, event as never);
       revision = event.revision;
       remember(recent, event);
     }
+    if (snapshot && proof === 'pending') {
+      this.snapshots!.discard(stream, `it was taken at revision ${snapshot.revision}, which the log does not have; the stream is folded from the log`);
+      this.snapshotted.delete(stream);
+      return this.load(stream, decider);
+    }
+    if (snapshot) this.snapshotted.set(stream, snapshot.revision);
     const loaded = { state, revision, recent };
     this.cache.set(stream, loaded);
     this.snapshotIfDue(stream, loaded);

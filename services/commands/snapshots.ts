@@ -3,10 +3,13 @@
  * events after the snapshot instead of the whole stream. A snapshot is a cache, never a source of
  * truth: it is kept in its own file, may be deleted at any time, and is ignored when it was taken
  * with another shape of state (`SNAPSHOT_SCHEMA`) – the stream is then folded from its start.
+ * A snapshot of a revision the log does not have (the log was restored from an older copy, or lost
+ * its last commits) is dropped with a warning, and the stream is folded from the log.
  */
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Logger } from 'pino';
 
 /** Bump when any aggregate's state shape changes: older snapshots are then ignored. */
 export const SNAPSHOT_SCHEMA = 1;
@@ -18,8 +21,12 @@ export type Snapshot = { revision: number; state: unknown };
 export interface SnapshotStore {
   load(stream: string): Snapshot | undefined;
   save(stream: string, snapshot: Snapshot): void;
+  /** Drops the snapshot of `stream`, saying why. */
+  discard(stream: string, why: string): void;
   close(): void;
 }
+
+export const SNAPSHOTS_FILE = 'snapshots.sqlite3';
 
 export class InMemorySnapshotStore implements SnapshotStore {
   private readonly snapshots = new Map<string, string>();
@@ -30,6 +37,9 @@ export class InMemorySnapshotStore implements SnapshotStore {
   save(stream: string, snapshot: Snapshot) {
     this.snapshots.set(stream, JSON.stringify(snapshot));
   }
+  discard(stream: string) {
+    this.snapshots.delete(stream);
+  }
   close() {}
 }
 
@@ -37,10 +47,11 @@ export class SqliteSnapshotStore implements SnapshotStore {
   private readonly db: Database.Database;
   private readonly select: Database.Statement<[string, number]>;
   private readonly upsert: Database.Statement<[string, number, number, string]>;
+  private readonly remove: Database.Statement<[string]>;
 
-  constructor(dataDir: string) {
+  constructor(dataDir: string, private readonly logger?: Logger) {
     mkdirSync(dataDir, { recursive: true });
-    this.db = new Database(join(dataDir, 'snapshots.sqlite3'));
+    this.db = new Database(join(dataDir, SNAPSHOTS_FILE));
     this.db.pragma('journal_mode = WAL');
     // A lost snapshot costs a longer fold, nothing else: no fsync per write.
     this.db.pragma('synchronous = OFF');
@@ -49,6 +60,12 @@ export class SqliteSnapshotStore implements SnapshotStore {
     );
     this.select = this.db.prepare('SELECT revision, state FROM snapshots WHERE stream = ? AND schema = ?');
     this.upsert = this.db.prepare('INSERT OR REPLACE INTO snapshots (stream, schema, revision, state) VALUES (?, ?, ?, ?)');
+    this.remove = this.db.prepare('DELETE FROM snapshots WHERE stream = ?');
+  }
+
+  /** Every stream with a snapshot, and the revision it was taken at. */
+  revisions(): Array<{ stream: string; revision: number }> {
+    return this.db.prepare('SELECT stream, revision FROM snapshots WHERE schema = ?').all(SNAPSHOT_SCHEMA) as Array<{ stream: string; revision: number }>;
   }
 
   load(stream: string): Snapshot | undefined {
@@ -66,6 +83,11 @@ export class SqliteSnapshotStore implements SnapshotStore {
     } catch {
       // A snapshot that cannot be written is only a missed shortcut.
     }
+  }
+
+  discard(stream: string, why: string): void {
+    this.logger?.warn({ stream, file: this.db.name }, `dropping the snapshot of ${stream}: ${why}`);
+    this.remove.run(stream);
   }
 
   close(): void {

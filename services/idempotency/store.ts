@@ -26,6 +26,8 @@ export interface IdempotencyStore {
 
 export const DEFAULT_TTL_MS = 24 * 60 * 60 * 1000;
 
+export const IDEMPOTENCY_FILE = 'idempotency.sqlite3';
+
 export class InMemoryIdempotencyStore implements IdempotencyStore {
   private readonly outcomes = new Map<string, StoredOutcome>();
   constructor(private readonly ttlMs = DEFAULT_TTL_MS) {}
@@ -48,7 +50,7 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
 
   constructor(dataDir: string, private readonly ttlMs = DEFAULT_TTL_MS) {
     mkdirSync(dataDir, { recursive: true });
-    this.db = new Database(join(dataDir, 'idempotency.sqlite3'));
+    this.db = new Database(join(dataDir, IDEMPOTENCY_FILE));
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 5000');
@@ -78,7 +80,28 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
     if (++this.writes % 1_000 === 0) this.purge.run(storedAt - this.ttlMs);
   }
 
+  /**
+   * Remembered answers that name a log position after `position`: after the log lost its last
+   * commits, these are acknowledged writes the log no longer holds.
+   */
+  answersPast(position: bigint): { count: number; highest: bigint | undefined } {
+    const row = this.db
+      .prepare<[bigint], { count: number; highest: number | null }>(
+        `SELECT count(*) AS count, max(${POSITION_OF_ANSWER}) AS highest FROM outcomes WHERE ${POSITION_OF_ANSWER} > ?`,
+      )
+      .get(position)!;
+    return { count: row.count, highest: row.highest === null ? undefined : BigInt(row.highest) };
+  }
+
+  /** Forgets the answers `answersPast` finds, so that a retry runs its command again; answers how many. */
+  dropAnswersPast(position: bigint): number {
+    return this.db.prepare<[bigint]>(`DELETE FROM outcomes WHERE ${POSITION_OF_ANSWER} > ?`).run(position).changes;
+  }
+
   close(): void {
     this.db.close();
   }
 }
+
+/** Command answers carry the log position of their last event (`{ id, version, position, … }`). */
+const POSITION_OF_ANSWER = "CAST(json_extract(body, '$.position') AS INTEGER)";

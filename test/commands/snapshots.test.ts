@@ -88,3 +88,22 @@ t.test('snapshots in SQLite survive a restart and are ignored without harm when 
   const outcome = await bus.execute('RecordFinding', { interviewId: 'i1', findingId: 'f-last', section: 'workflow', text: 'x' }, context());
   t.equal(outcome.version, 2 + SNAPSHOT_EVERY + 5);
 });
+
+t.test('a snapshot of a revision the log does not have is dropped and the stream folded from the log', async (t) => {
+  const dir = t.testdir();
+  const newer = new InMemoryEventStore();
+  const snapshots = new SqliteSnapshotStore(dir);
+  t.teardown(() => snapshots.close());
+  await longInterview(newer, snapshots, SNAPSHOT_EVERY + 5);
+  t.ok((snapshots.load('interview-i1')?.revision ?? -1) > 2 + 10, 'a snapshot past what the older log holds');
+
+  // The log as an older copy had it: the same commands, fewer findings; the snapshot file kept.
+  const older = new InMemoryEventStore();
+  await longInterview(older, new InMemorySnapshotStore(), 10);
+  const bus = new CommandBus(older, { snapshots });
+  const outcome = await bus.execute('RecordFinding', { interviewId: 'i1', findingId: 'f-after-restore', section: 'workflow', text: 'x' }, context());
+  t.equal(outcome.version, 2 + 10, 'the command is decided on the log as it is and lands at its next revision');
+  t.equal(snapshots.load('interview-i1'), undefined, 'the snapshot past the head is gone');
+  const refolded = await bus.execute('RecordFinding', { interviewId: 'i1', findingId: 'f150', section: 'workflow', text: 'not in the older log' }, context());
+  t.equal(refolded.version, 2 + 10 + 1, 'findings only the snapshot knew of are not in the state');
+});

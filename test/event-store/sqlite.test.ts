@@ -1,11 +1,12 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
 import t, { type Test } from 'tap';
 import {
+  EventLogBehindError,
   EventStoreUnavailableError,
   openSqliteEventStore,
   SQLITE_EVENT_STORE_FILE,
@@ -225,6 +226,37 @@ t.test('a process killed while appending loses no acknowledged event', async (t)
   }
   t.ok(intact, 'intact, at the acknowledged revisions and positions');
   t.ok(stream.length - acknowledged.flatMap((ack) => ack.events).length <= 3, 'at most the one unacknowledged batch on top');
+});
+
+t.test('a log that lost acknowledged commits is refused; accepted, it never hands their positions out again', async (t) => {
+  const { dir, open } = workspace(t);
+  const run = testRun();
+  const acknowledged: Acknowledged[] = [];
+  const { child, exited } = appender(dir, run.id, ['solo'], (ack) => {
+    acknowledged.push(ack);
+    if (acknowledged.length === 100) child.kill('SIGKILL');
+  });
+  t.teardown(() => child.kill('SIGKILL'));
+  await exited;
+  const lastAcknowledged = acknowledged.map((ack) => BigInt(ack.position)).reduce((a, b) => (a > b ? a : b));
+  truncateSync(join(dir, `${SQLITE_EVENT_STORE_FILE}-wal`), 0);
+
+  const refusal = await open().then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  t.type(refusal, EventLogBehindError, 'opening the damaged log is refused');
+  t.ok(refusal instanceof EventStoreUnavailableError, 'as the store being unavailable');
+  t.ok(refusal instanceof EventLogBehindError && refusal.acknowledged >= lastAcknowledged, 'naming the acknowledged head');
+  await t.rejects(open(), EventLogBehindError, 'again on the next attempt');
+
+  const accepted = await open({ acceptLoss: true });
+  t.ok(accepted.opened.nextAfter >= lastAcknowledged, 'accepted, new events go after every acknowledged position');
+  const next = await accepted.appendToStream(run.streams.requirement(), [run.requirementCaptured()], 'no-stream');
+  t.ok(next.ok && BigInt(next.position) > lastAcknowledged, `the next append takes a fresh position (${next.ok ? next.position : 'conflict'})`);
+  await accepted.close();
+  const reopened = await open();
+  t.ok(reopened.opened.logHead > 0n, 'and the log opens normally afterwards');
 });
 
 t.test('two processes appending to one stream keep its revisions contiguous', async (t) => {

@@ -54,6 +54,17 @@ export const testApp = async (
   return { app, store, idempotency, readModels, projector: readSide.projector };
 };
 
+/** The body of a ScheduleInterview request for an interview with Li Na. */
+export const scheduleBody = (userId = 'u-li') => ({
+  interviewee: { name: 'Li Na', department: 'Sales', position: 'Sales manager', userId },
+  interviewers: ['Chen Wei'],
+  scheduledAt: '2026-03-05T10:00:00+08:00',
+  durationMinutes: 90,
+  location: 'Room 3',
+  method: 'in-person',
+  topics: ['business-process'],
+});
+
 type App = Awaited<ReturnType<typeof testApp>>['app'];
 
 /** Drives the write side through a whole discovery, returning the ids it created. */
@@ -75,16 +86,7 @@ export const discovery = (app: App) => {
       post(`/engagements/${engagementId}/members`, users.pm, { userId, name, role }),
     advance: (engagementId: string, to: string, waiverReason?: string) =>
       post(`/engagements/${engagementId}/phase/advance`, users.pm, { to, ...(waiverReason ? { waiverReason } : {}) }),
-    schedule: (engagementId: string, userId = 'u-li') =>
-      post(`/engagements/${engagementId}/interviews`, users.consultant, {
-        interviewee: { name: 'Li Na', department: 'Sales', position: 'Sales manager', userId },
-        interviewers: ['Chen Wei'],
-        scheduledAt: '2026-03-05T10:00:00+08:00',
-        durationMinutes: 90,
-        location: 'Room 3',
-        method: 'in-person',
-        topics: ['business-process'],
-      }),
+    schedule: (engagementId: string, userId = 'u-li') => post(`/engagements/${engagementId}/interviews`, users.consultant, scheduleBody(userId)),
     conduct: (interviewId: string) =>
       post(`/interviews/${interviewId}/conduct`, users.consultant, { conductedAt: '2026-03-05T02:00:00Z', attendees: ['Li Na'] }),
     finding: (interviewId: string, text = 'quotes are approved by phone') =>
