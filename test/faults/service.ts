@@ -84,6 +84,7 @@ export const interviews = async (url: string, count: number): Promise<string[]> 
     return reply.body['id'] as string;
   };
   const engagementId = expect(await post(url, '/engagements', users.pm, { name: 'CRM for Acme', client: 'Acme Trading', sponsor: { name: 'Zhang San', title: 'CEO' } }));
+  expect(await post(url, `/engagements/${engagementId}/members`, users.pm, { userId: 'u-chen', name: 'Chen Wei', role: 'consultant' }));
   const ids: string[] = [];
   for (let i = 0; i < count; i++) {
     const id = expect(await post(url, `/engagements/${engagementId}/interviews`, users.consultant, scheduleBody()));
