@@ -13,7 +13,7 @@
  *   granted without asking, as for a first-party application.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, calculateJwkThumbprint, type JWK } from 'jose';
 import Provider, { errors, type ClientMetadata, type ErrorOut, type KoaContextWithOIDC } from 'oidc-provider';
@@ -126,7 +126,12 @@ export const startIdentityProvider = async (options: IdentityProviderOptions): P
   const resources = new Set(options.resources);
   const accessTokenTtl = options.accessTokenTtlSeconds ?? 600;
 
-  const server = createServer();
+  // The issuer names the port, so the provider is made once the server listens; until then, 503.
+  let handle: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
+  const server = createServer((req, res) => {
+    if (handle) return handle(req, res);
+    res.writeHead(503, { 'retry-after': '1' }).end();
+  });
   const port = await listen(server, options.port ?? 0);
   const issuer = options.issuer ?? `http://127.0.0.1:${port}`;
 
@@ -214,7 +219,7 @@ export const startIdentityProvider = async (options: IdentityProviderOptions): P
     ctx.body = { error: 'invalid_request', error_description: `no ${ctx.method} ${ctx.path} for the ${prompt.name} prompt` };
   });
 
-  server.on('request', provider.callback());
+  handle = provider.callback();
 
   return {
     issuer,
