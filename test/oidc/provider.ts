@@ -129,6 +129,9 @@ export const startIdentityProvider = async (options: IdentityProviderOptions): P
   // The issuer names the port, so the provider is made once the server listens; until then, 503.
   let handle: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
   const server = createServer((req, res) => {
+    // No keep-alive: a client must never reuse a connection to a provider that has been stopped
+    // and restarted on the same port (it fails with "other side closed" instead of reconnecting).
+    res.setHeader('connection', 'close');
     if (handle) return handle(req, res);
     res.writeHead(503, { 'retry-after': '1' }).end();
   });
