@@ -245,7 +245,16 @@ OIDC_ISSUER="http://$BIND_HOST:$OIDC_PORT"
 
 start_oidc() {
   local main="$REPO_ROOT/test/oidc/main.ts"
-  needs_start oidc oidc "$OIDC_ISSUER" "$OIDC_PORT" || return 0
+  local pid
+  if pid="$(running_pid oidc)"; then
+    say "oidc: already running (pid $pid), leaving it"
+    return 0
+  fi
+  rm -f "$(pid_file oidc)"
+  # Unlike the other servers, a foreign provider is not reused: its client secret is not ours to know.
+  if port_open "$BIND_HOST" "$OIDC_PORT"; then
+    die "oidc: port $OIDC_PORT is already in use by a process not started from this checkout (another checkout's provider, whose client secret is unknown here?): stop it or set INFRA_OIDC_PORT"
+  fi
   [[ -f "$main" ]] ||
     die "oidc: $main not found (to start only the other servers: INFRA_SERVICES='kafka mongo esdb')"
   say "oidc: starting the test OpenID Provider on $OIDC_ISSUER"
@@ -306,15 +315,8 @@ fi
   if want esdb; then echo "export EVENTSTORE_URL=\"esdb://$BIND_HOST:$ESDB_PORT?tls=false\""; fi
   if want mongo; then echo "export MONGO_URL=\"mongodb://$BIND_HOST:$MONGO_PORT/\""; fi
   if want kafka; then echo "export KAFKA_BROKERS=\"$BIND_HOST:$KAFKA_PORT\""; fi
-  if want oidc; then
-    # The issuer, the API's audience and the test clients, as the provider we started wrote them.
-    if running_pid oidc >/dev/null && [[ -s "$OIDC_STATE_DIR/env" ]]; then
-      cat "$OIDC_STATE_DIR/env"
-    else
-      warn "oidc: the provider on $OIDC_ISSUER was not started from this checkout: only AUTH_OIDC_ISSUER is written (no audience, no test clients)"
-      echo "export AUTH_OIDC_ISSUER=\"$OIDC_ISSUER\""
-    fi
-  fi
+  # The issuer, the API's audience and the test clients, as the provider we started wrote them.
+  if want oidc; then cat "$OIDC_STATE_DIR/env"; fi
 } >"$ENV_FILE.tmp"
 mv -f "$ENV_FILE.tmp" "$ENV_FILE"
 
