@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { createSigner } from 'fast-jwt';
 import { openSqliteEventStore } from '../infra/event-store/index.js';
+import { createTokenVerifier } from '../infra/identity/index.js';
 import { InMemoryReadModelStore } from '../infra/read-models/index.js';
 import { buildApp } from '../services/http/app.js';
 import { createMetrics } from '../services/http/metrics.js';
@@ -18,13 +19,13 @@ import { startProjector } from '../services/read-side.js';
 import { median } from './support.js';
 
 const SECRET = 'bench-secret-bench-secret-bench-secret-42';
-const headers = { authorization: `Bearer ${createSigner({ key: SECRET, algorithm: 'HS256' })({ sub: 'b', name: 'B', roles: ['pm', 'consultant'] })}` };
+const headers = { authorization: `Bearer ${createSigner({ key: SECRET, algorithm: 'HS256', expiresIn: 3_600_000 })({ sub: 'b', name: 'B', roles: ['pm', 'consultant'] })}` };
 const dir = mkdtempSync(join(tmpdir(), 'crm-asof-'));
 const store = await openSqliteEventStore(dir);
 const readModels = new InMemoryReadModelStore();
 const metrics = createMetrics();
 const readSide = await startProjector({ eventStore: store, readModels, logger: pino({ level: 'silent' }), registry: metrics.registry });
-const app = await buildApp({ store, idempotency: new InMemoryIdempotencyStore(), readModels, readYourWrites: readSide.readYourWrites, metrics, jwtSecret: SECRET });
+const app = await buildApp({ store, idempotency: new InMemoryIdempotencyStore(), readModels, readYourWrites: readSide.readYourWrites, metrics, identity: createTokenVerifier({ secret: SECRET, claims: { roles: 'roles', name: 'name' }, maxTokenAgeSeconds: 3_600 }) });
 const post = async (url: string, payload: object) => {
   const response = await app.inject({ method: 'POST', url, headers, payload });
   if (response.statusCode >= 300) throw new Error(`${url} ${response.statusCode} ${response.body}`);

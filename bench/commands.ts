@@ -15,7 +15,7 @@ const DURATION = Number(process.env['DURATION'] ?? 15);
 const CONNECTIONS = Number(process.env['CONNECTIONS'] ?? 32);
 const ROUNDS = Number(process.env['ROUNDS'] ?? 3);
 const SECRET = 'bench-secret-bench-secret-bench-secret-42';
-const token = createSigner({ key: SECRET, algorithm: 'HS256' })({ sub: 'bench', name: 'Bench', roles: ['pm', 'consultant'] });
+const token = createSigner({ key: SECRET, algorithm: 'HS256', expiresIn: 3_600_000 })({ sub: 'bench', name: 'Bench', roles: ['pm', 'consultant'] });
 const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
 
 const post = async (base: string, path: string, body: object) => {

@@ -30,6 +30,8 @@ export const DOMAIN_ERRORS = {
   'requirement-already-deferred': { status: 409, title: 'The requirement has already been deferred' },
   'requirement-rejected': { status: 409, title: 'The requirement has been rejected' },
   'target-phase-passed': { status: 409, title: 'The target phase is already behind the engagement' },
+  'last-pm': { status: 409, title: 'An engagement keeps at least one pm in its team' },
+  'membership-changes-nothing': { status: 409, title: 'The member already has that role, workgroup and department' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type DomainErrorCode = keyof typeof DOMAIN_ERRORS;

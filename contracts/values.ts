@@ -87,6 +87,14 @@ export const ROLES = ['consultant', 'stakeholder', 'pm', 'pmo', 'admin'] as cons
 export const Role = z.enum(ROLES);
 export type Role = z.infer<typeof Role>;
 
+/** A person's role in one engagement's team (API.md, "Team"): where they may act, as roles say what. */
+export const ENGAGEMENT_ROLES = ['pm', 'consultant', 'stakeholder', 'observer'] as const;
+export const EngagementRole = z.enum(ENGAGEMENT_ROLES);
+export type EngagementRole = z.infer<typeof EngagementRole>;
+
+/** A user id as identity providers issue them in `sub`. */
+export const UserId = text(200);
+
 /** Who did something: always taken from the verified token, never from a request body. */
 export const Actor = z.strictObject({
   id: text(200),

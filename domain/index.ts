@@ -2,3 +2,4 @@ export * from './decider.js';
 export * from './engagement/index.js';
 export * from './interview/index.js';
 export * from './requirement/index.js';
+export * from './access/index.js';

@@ -36,7 +36,7 @@ import type { ReadDocument } from './projection.js';
 export const actionOf = (type: DomainEventType): string => type.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
 export const AUDIT_ACTIONS: readonly string[] = EVENT_TYPES.map(actionOf);
 
-export const SUBJECT_TYPES = ['engagement', 'interview', 'finding', 'requirement'] as const;
+export const SUBJECT_TYPES = ['engagement', 'member', 'interview', 'finding', 'requirement'] as const;
 export type SubjectType = (typeof SUBJECT_TYPES)[number];
 
 export type Change = { from: unknown; to: unknown };
@@ -106,6 +106,33 @@ export const accountOf = (event: DomainEvent): Account => {
         changes: { phase: change(from, to) },
         ...(waiver === undefined ? {} : { waiver: copy(waiver) }),
       };
+    }
+    case 'MemberAdded': {
+      const { engagementId, userId, name, role, workgroup, department, reason } = event.data;
+      return {
+        subject: { type: 'member', id: userId },
+        reason: reason ?? null,
+        changes: created({ name, role, workgroup, department }),
+        related: [engagementId],
+      };
+    }
+    case 'MemberRoleChanged': {
+      const { engagementId, userId, name, role, workgroup, department, previous, reason } = event.data;
+      return {
+        subject: { type: 'member', id: userId },
+        reason: reason ?? null,
+        changes: differing({
+          name: [previous.name, name],
+          role: [previous.role, role],
+          workgroup: [previous.workgroup, workgroup],
+          department: [previous.department, department],
+        }),
+        related: [engagementId],
+      };
+    }
+    case 'MemberRemoved': {
+      const { engagementId, userId, role, reason } = event.data;
+      return { subject: { type: 'member', id: userId }, reason, changes: { role: change(role, null) }, related: [engagementId] };
     }
     case 'InterviewScheduled': {
       const { interviewId, engagementId: _, ...fields } = event.data;

@@ -2,10 +2,22 @@
  * `GET /engagements/:id`: one document per engagement (id = engagementId) – what was agreed at
  * the start, where the engagement stands, and its readiness assessment.
  */
-import type { Actor, Phase } from '../contracts/index.js';
+import type { Actor, EngagementRole, Phase } from '../contracts/index.js';
 import { actorOf, defineProjection, documentBase, existing, versioned } from './define.js';
 import type { ReadDocument } from './projection.js';
 import { assessReadiness, unassessedReadiness, type ReadinessAssessment } from './readiness.js';
+
+export type TeamMemberView = {
+  userId: string;
+  name: string;
+  role: EngagementRole;
+  workgroup?: string;
+  department?: string;
+  /** When they joined the team. */
+  since: string;
+  /** When their role, workgroup or department last changed. */
+  changedAt?: string;
+};
 
 export type EngagementDocument = ReadDocument & {
   name: string;
@@ -17,6 +29,9 @@ export type EngagementDocument = ReadDocument & {
   readiness: ReadinessAssessment[];
   startedAt: string;
   startedBy: Actor;
+  /** The team, in the order people joined; `memberIds` repeats their ids for "engagements I am in". */
+  team: TeamMemberView[];
+  memberIds: string[];
   /** Revision of the engagement stream after the last event applied (the ETag of commands). */
   version: number;
   updatedAt: string;
@@ -39,6 +54,8 @@ export const engagementDocument = defineProjection<EngagementDocument>({
         readiness: unassessedReadiness(),
         startedAt: event.occurredAt,
         startedBy: actorOf(event),
+        team: [],
+        memberIds: [],
         version: event.revision,
         updatedAt: event.occurredAt,
       };
@@ -47,5 +64,31 @@ export const engagementDocument = defineProjection<EngagementDocument>({
       versioned({ ...engagement, readiness: assessReadiness(engagement.readiness, event) }, event),
     ),
     PhaseAdvanced: existing((engagement, event) => versioned({ ...engagement, currentPhase: event.data.to }, event)),
+    MemberAdded: existing((engagement, event) => {
+      const { userId, name, role, workgroup, department } = event.data;
+      const member: TeamMemberView = { userId, name, role, ...optional({ workgroup, department }), since: event.occurredAt };
+      return versioned(withTeam(engagement, [...(engagement.team ?? []).filter((m) => m.userId !== userId), member]), event);
+    }),
+    MemberRoleChanged: existing((engagement, event) => {
+      const { userId, name, role, workgroup, department } = event.data;
+      const team = (engagement.team ?? []).map((m) =>
+        m.userId === userId ? { userId, name, role, ...optional({ workgroup, department }), since: m.since, changedAt: event.occurredAt } : m,
+      );
+      return versioned(withTeam(engagement, team), event);
+    }),
+    MemberRemoved: existing((engagement, event) =>
+      versioned(withTeam(engagement, (engagement.team ?? []).filter((m) => m.userId !== event.data.userId)), event),
+    ),
   },
+});
+
+const optional = (fields: { workgroup?: string | undefined; department?: string | undefined }) => ({
+  ...(fields.workgroup === undefined ? {} : { workgroup: fields.workgroup }),
+  ...(fields.department === undefined ? {} : { department: fields.department }),
+});
+
+const withTeam = (engagement: EngagementDocument, team: TeamMemberView[]): EngagementDocument => ({
+  ...engagement,
+  team,
+  memberIds: team.map((m) => m.userId),
 });

@@ -4,13 +4,13 @@
  */
 import { buildApp } from './http/app.js';
 import { openApiStores } from './infrastructure.js';
-import { jwtSecret, requireSetting, runRole } from './process.js';
+import { identityVerifier, requireSetting, runRole } from './process.js';
 import { checkpointReadYourWrites, readModelCheck } from './read-side.js';
 
 await runRole('api', async (role) => {
   const { config, logger, metrics } = role;
   requireSetting(config, 'MONGO_URL', 'the api role reads the read models the projector role keeps in MongoDB');
-  const { secret } = jwtSecret(config, logger);
+  const { identity } = identityVerifier(config, logger);
   const { eventStore, readModels, idempotency, snapshots } = await openApiStores(config, logger, role.onShutdown);
   const app = await buildApp({
     store: eventStore,
@@ -20,7 +20,7 @@ await runRole('api', async (role) => {
     readYourWrites: checkpointReadYourWrites(readModels),
     readinessChecks: [readModelCheck(readModels, eventStore)],
     metrics,
-    jwtSecret: secret,
+    identity,
     logger,
     kafkaTopic: config.KAFKA_TOPIC,
   });

@@ -5,6 +5,25 @@
 import { z } from 'zod';
 import { DEFAULT_TOPIC } from '../contracts/index.js';
 
+const DURATION = /^([1-9]\d{0,6})(s|m|h|d)$/;
+const durationSeconds = (value: string): number => {
+  const [, amount, unit] = DURATION.exec(value)!;
+  return Number(amount) * { s: 1, m: 60, h: 3_600, d: 86_400 }[unit as 's' | 'm' | 'h' | 'd'];
+};
+
+/** An issuer must be https, except on a loopback address (tests and development). */
+const isAcceptableIssuer = (value: string): boolean => {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return false;
+  }
+  if (url.search || url.hash) return false;
+  if (url.protocol === 'https:') return true;
+  return url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+};
+
 const optionalUrl = (protocols: RegExp, example: string) =>
   z
     .string()
@@ -22,6 +41,26 @@ export const ConfigSchema = z.object({
     .min(32, 'use at least 32 characters (256 bits) for an HS256 secret')
     .optional()
     .or(z.literal('').transform(() => undefined)),
+  AUTH_OIDC_ISSUER: z
+    .string()
+    .trim()
+    .refine(isAcceptableIssuer, 'expected the issuer URL of an OpenID Provider: https://…, or http://127.0.0.1:… / http://localhost:… for development')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  AUTH_OIDC_AUDIENCE: z
+    .string()
+    .trim()
+    .min(1)
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  AUTH_ROLES_CLAIM: z.string().trim().min(1).default('roles'),
+  AUTH_NAME_CLAIM: z.string().trim().min(1).default('name'),
+  AUTH_MAX_TOKEN_AGE: z
+    .string()
+    .trim()
+    .regex(DURATION, 'expected a duration like 90s, 30m, 12h or 1d')
+    .default('12h')
+    .transform(durationSeconds),
   EVENTSTORE_URL: optionalUrl(/^(esdb|esdb\+discover|kurrentdb|kurrent):\/\//, 'esdb://127.0.0.1:2113?tls=false'),
   MONGO_URL: optionalUrl(/^mongodb(\+srv)?:\/\//, 'mongodb://127.0.0.1:27017/crm'),
   KAFKA_BROKERS: z
@@ -32,7 +71,7 @@ export const ConfigSchema = z.object({
     .or(z.literal('').transform(() => undefined)),
   KAFKA_TOPIC: z.string().min(1).default(DEFAULT_TOPIC),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** `production` refuses to start without AUTH_JWT_SECRET; anything else may generate a development secret. */
+  /** `production` refuses to start without AUTH_JWT_SECRET or AUTH_OIDC_ISSUER; anything else may generate a development secret. */
   NODE_ENV: z.string().default('development'),
 });
 export type Config = z.infer<typeof ConfigSchema>;
@@ -49,8 +88,15 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }
-  if (parsed.data.NODE_ENV === 'production' && !parsed.data.AUTH_JWT_SECRET) {
-    throw new ConfigError(['AUTH_JWT_SECRET: required when NODE_ENV=production']);
+  const config = parsed.data;
+  if (config.AUTH_OIDC_ISSUER && !config.AUTH_OIDC_AUDIENCE) {
+    throw new ConfigError(['AUTH_OIDC_AUDIENCE: required with AUTH_OIDC_ISSUER – the audience (aud) tokens for this service carry, e.g. urn:crm-discovery']);
   }
-  return parsed.data;
+  if (config.AUTH_OIDC_AUDIENCE && !config.AUTH_OIDC_ISSUER) {
+    throw new ConfigError(['AUTH_OIDC_ISSUER: required with AUTH_OIDC_AUDIENCE – the issuer URL of your identity provider']);
+  }
+  if (config.NODE_ENV === 'production' && !config.AUTH_JWT_SECRET && !config.AUTH_OIDC_ISSUER) {
+    throw new ConfigError(['AUTH_OIDC_ISSUER or AUTH_JWT_SECRET: one is required when NODE_ENV=production']);
+  }
+  return config;
 };

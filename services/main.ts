@@ -5,13 +5,13 @@
  */
 import { buildApp } from './http/app.js';
 import { openApiStores } from './infrastructure.js';
-import { jwtSecret, runRole } from './process.js';
+import { identityVerifier, runRole } from './process.js';
 import { startPublisher } from './publishing.js';
 import { SHARED_PROCESS_BATCH, startProjector } from './read-side.js';
 
 await runRole('all-in-one', async (role) => {
   const { config, logger, metrics } = role;
-  const { secret, devSecretFile } = jwtSecret(config, logger);
+  const { identity, devSecretFile } = identityVerifier(config, logger);
   const { eventStore, readModels, idempotency, snapshots } = await openApiStores(config, logger, role.onShutdown);
 
   const readSide = await startProjector({ eventStore, readModels, logger, registry: metrics.registry, batch: SHARED_PROCESS_BATCH });
@@ -39,7 +39,7 @@ await runRole('all-in-one', async (role) => {
     projector: readSide.projector,
     readinessChecks: checks,
     metrics,
-    jwtSecret: secret,
+    identity,
     logger,
     kafkaTopic: config.KAFKA_TOPIC,
   });

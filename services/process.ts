@@ -5,6 +5,7 @@
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { pino, type Logger } from 'pino';
 import { ConfigError, loadConfig, type Config } from './config.js';
+import { createTokenVerifier, type IdentityVerifier } from '../infra/identity/index.js';
 import { developmentSecret } from './dev-secret.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
 import { registerOperations, type ReadinessCheck } from './http/operations.js';
@@ -53,12 +54,30 @@ export const runRole = async (name: string, start: (role: Role) => Promise<void>
   }
 };
 
-/** AUTH_JWT_SECRET, or outside production a development secret kept in DATA_DIR. */
-export const jwtSecret = (config: Config, logger: Logger): { secret: string; devSecretFile?: string } => {
-  if (config.AUTH_JWT_SECRET) return { secret: config.AUTH_JWT_SECRET };
-  const dev = developmentSecret(config.DATA_DIR);
-  logger.warn({ file: dev.file }, 'AUTH_JWT_SECRET is not set: using a development secret (never do this in production)');
-  return { secret: dev.secret, devSecretFile: dev.file };
+/**
+ * How bearer tokens are verified: by the organisation's identity provider (AUTH_OIDC_ISSUER),
+ * with AUTH_JWT_SECRET (HS256), or both; with neither, outside production, by a development
+ * secret kept in DATA_DIR that `npm run token` signs with.
+ */
+export const identityVerifier = (config: Config, logger: Logger): { identity: IdentityVerifier; devSecretFile?: string } => {
+  const oidc =
+    config.AUTH_OIDC_ISSUER && config.AUTH_OIDC_AUDIENCE ? { issuer: config.AUTH_OIDC_ISSUER, audience: config.AUTH_OIDC_AUDIENCE } : undefined;
+  let secret = config.AUTH_JWT_SECRET;
+  let devSecretFile: string | undefined;
+  if (!oidc && !secret) {
+    const dev = developmentSecret(config.DATA_DIR);
+    logger.warn({ file: dev.file }, 'neither AUTH_OIDC_ISSUER nor AUTH_JWT_SECRET is set: using a development secret (never do this in production)');
+    secret = dev.secret;
+    devSecretFile = dev.file;
+  }
+  if (oidc) logger.info({ issuer: oidc.issuer, audience: oidc.audience, rolesClaim: config.AUTH_ROLES_CLAIM }, 'tokens from the identity provider');
+  const identity = createTokenVerifier({
+    ...(oidc ? { oidc } : {}),
+    ...(secret ? { secret } : {}),
+    claims: { roles: config.AUTH_ROLES_CLAIM, name: config.AUTH_NAME_CLAIM },
+    maxTokenAgeSeconds: config.AUTH_MAX_TOKEN_AGE,
+  });
+  return devSecretFile ? { identity, devSecretFile } : { identity };
 };
 
 /** A worker's own HTTP server: /health/live, /health/ready and /metrics on PORT. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, Name, Phase, ReadinessItem, ReadinessStatus, Reason, text } from '../values.js';
+import { EngagementRole, Id, Name, Phase, ReadinessItem, ReadinessStatus, Reason, text, UserId } from '../values.js';
 import { command } from './command.js';
 
 export const Sponsor = z.strictObject({ name: Name, title: Name });
@@ -26,5 +26,20 @@ export const AdvancePhaseBody = z.strictObject({
 });
 export const AdvancePhase = command('AdvancePhase', AdvancePhaseBody.extend({ engagementId: Id }));
 
-export const EngagementCommand = z.discriminatedUnion('type', [StartEngagement, RecordReadiness, AdvancePhase]);
+/** Adds a member to the team, or changes the role, workgroup or department of one. */
+export const AddMemberBody = z.strictObject({
+  userId: UserId,
+  name: Name,
+  role: EngagementRole,
+  /** Seed 002's workgroups: business modelling, process design, IT implementation, training and promotion (free text). */
+  workgroup: Name.optional(),
+  department: Name.optional(),
+  reason: Reason.optional(),
+});
+export const AddMember = command('AddMember', AddMemberBody.extend({ engagementId: Id }));
+
+export const RemoveMemberBody = z.strictObject({ reason: Reason });
+export const RemoveMember = command('RemoveMember', RemoveMemberBody.extend({ engagementId: Id, userId: UserId }));
+
+export const EngagementCommand = z.discriminatedUnion('type', [StartEngagement, RecordReadiness, AdvancePhase, AddMember, RemoveMember]);
 export type EngagementCommand = z.infer<typeof EngagementCommand>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, Name, Phase, ReadinessItem, ReadinessStatus, Reason, text } from '../values.js';
+import { EngagementRole, Id, Name, Phase, ReadinessItem, ReadinessStatus, Reason, text, UserId } from '../values.js';
 import { Sponsor } from '../commands/engagement.js';
 import { event } from './event.js';
 
@@ -45,5 +45,53 @@ export const PhaseAdvanced = event(
   }),
 );
 
-export const EngagementEvent = z.discriminatedUnion('type', [EngagementStarted, ReadinessRecorded, PhaseAdvanced]);
+/** Someone joined the engagement's team. The person who starts an engagement joins as its first `pm`. */
+export const MemberAdded = event(
+  'MemberAdded',
+  z.strictObject({
+    engagementId: Id,
+    userId: UserId,
+    name: Name,
+    role: EngagementRole,
+    workgroup: Name.optional(),
+    department: Name.optional(),
+    reason: Reason.optional(),
+  }),
+);
+
+/** A member's role, workgroup or department changed; `previous` holds what the event replaced. */
+export const MemberRoleChanged = event(
+  'MemberRoleChanged',
+  z.strictObject({
+    engagementId: Id,
+    userId: UserId,
+    name: Name,
+    role: EngagementRole,
+    workgroup: Name.optional(),
+    department: Name.optional(),
+    previous: z.strictObject({ name: Name, role: EngagementRole, workgroup: Name.optional(), department: Name.optional() }),
+    reason: Reason.optional(),
+  }),
+);
+
+export const MemberRemoved = event(
+  'MemberRemoved',
+  z.strictObject({
+    engagementId: Id,
+    userId: UserId,
+    name: Name,
+    /** The role the member held until now. */
+    role: EngagementRole,
+    reason: Reason,
+  }),
+);
+
+export const EngagementEvent = z.discriminatedUnion('type', [
+  EngagementStarted,
+  ReadinessRecorded,
+  PhaseAdvanced,
+  MemberAdded,
+  MemberRoleChanged,
+  MemberRemoved,
+]);
 export type EngagementEvent = z.infer<typeof EngagementEvent>;

@@ -1,7 +1,7 @@
 /** Public events about engagements: phase advances, the milestones of an implementation. */
 import { z } from 'zod';
 import { integrationEvent } from './envelope.js';
-import { PublicGateRule, PublicPhase, PublicReason } from './vocabulary.js';
+import { PublicEngagementRole, PublicGateRule, PublicName, PublicPhase, PublicReason, PublicText } from './vocabulary.js';
 
 export const EngagementPhaseAdvancedV1 = integrationEvent(
   {
@@ -21,5 +21,30 @@ export const EngagementPhaseAdvancedV1 = integrationEvent(
       })
       .optional()
       .meta({ description: 'Present exactly when `waived` is true.' }),
+  }),
+);
+
+const PublicMember = z.strictObject({
+  userId: PublicText(200).meta({ description: 'The user id (`sub`) the member signs in with.' }),
+  name: PublicName,
+  role: PublicEngagementRole,
+  workgroup: PublicName.optional(),
+  department: PublicName.optional(),
+});
+
+export const EngagementTeamChangedV1 = integrationEvent(
+  {
+    type: 'engagement.team-changed',
+    schemaVersion: 1,
+    subjectType: 'engagement',
+    summary:
+      "The engagement's team changed: a member was added, their role, workgroup or department changed, or they were removed. " +
+      '`member` is the member as they are now (as they were, for `removed`); apply the events in order to mirror the team.',
+  },
+  z.strictObject({
+    change: z.enum(['added', 'changed', 'removed']),
+    member: PublicMember,
+    previousRole: PublicEngagementRole.optional().meta({ description: 'Present for `changed`: the role before the change.' }),
+    reason: PublicReason.optional(),
   }),
 );

@@ -1,6 +1,6 @@
 /** Every integration event, as one union discriminated by its public `type`. */
 import { z } from 'zod';
-import { EngagementPhaseAdvancedV1 } from './engagement.js';
+import { EngagementPhaseAdvancedV1, EngagementTeamChangedV1 } from './engagement.js';
 import { InterviewSummaryConfirmedV1 } from './interview.js';
 import {
   RequirementAcceptedV1,
@@ -20,6 +20,7 @@ export const IntegrationEvent = z.discriminatedUnion('type', [
   RequirementRejectedV1,
   InterviewSummaryConfirmedV1,
   EngagementPhaseAdvancedV1,
+  EngagementTeamChangedV1,
 ]);
 export type IntegrationEvent = z.infer<typeof IntegrationEvent>;
 export type IntegrationEventType = IntegrationEvent['type'];

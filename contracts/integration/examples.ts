@@ -99,6 +99,18 @@ export const INTEGRATION_EVENT_EXAMPLES: { [T in IntegrationEventType]: Integrat
     subject: { type: 'engagement', id: 'acme-crm' },
     data: { from: 'business-survey', to: 'process-solidification', waived: false },
   },
+  'engagement.team-changed': {
+    ...base,
+    actor: { id: 'u-pat', name: 'Pat Lee' },
+    id: '0195a7e2-51c4-7d8e-9a0b-000000000009',
+    type: 'engagement.team-changed',
+    subject: { type: 'engagement', id: 'acme-crm' },
+    data: {
+      change: 'added',
+      member: { userId: 'u-chen', name: 'Chen Wei', role: 'consultant', workgroup: 'Process design', department: 'Consulting' },
+      reason: 'leads the sales process interviews',
+    },
+  },
 };
 
 export const exampleOf = (type: IntegrationEventType): IntegrationEvent => INTEGRATION_EVENT_EXAMPLES[type];

@@ -6,10 +6,10 @@
 import type { GateCondition } from '../events/engagement.js';
 import type { DomainEventType, EventOfType, RecordedEvent } from '../events/envelope.js';
 import type { RequirementStatus } from '../events/requirement.js';
-import type { Phase, RequirementCategory } from '../values.js';
+import type { EngagementRole, Phase, RequirementCategory } from '../values.js';
 import { SPEC_VERSION } from './envelope.js';
 import { integrationEventSchema, type IntegrationEvent, type IntegrationEventOfType, type IntegrationEventType } from './events.js';
-import type { PublicGateRule, PublicPhase, PublicRequirementCategory, PublicRequirementStatus } from './vocabulary.js';
+import type { PublicEngagementRole, PublicGateRule, PublicPhase, PublicRequirementCategory, PublicRequirementStatus } from './vocabulary.js';
 
 type Mapper<T extends DomainEventType> = (event: RecordedEvent<EventOfType<T>>) => IntegrationEvent;
 type Decision<T extends DomainEventType> = { publish: Mapper<T> } | { internalOnly: string };
@@ -44,6 +44,22 @@ const GATE_RULE: Record<GateCondition['rule'], PublicGateRule> = {
   'requirement-not-prioritized': 'requirement-not-prioritized',
   'readiness-item-not-met': 'readiness-item-not-met',
 };
+
+const ENGAGEMENT_ROLE: Record<EngagementRole, PublicEngagementRole> = {
+  pm: 'pm',
+  consultant: 'consultant',
+  stakeholder: 'stakeholder',
+  observer: 'observer',
+};
+
+type TeamMember = { userId: string; name: string; role: EngagementRole; workgroup?: string | undefined; department?: string | undefined };
+const publicMember = (m: TeamMember) => ({
+  userId: m.userId,
+  name: m.name,
+  role: ENGAGEMENT_ROLE[m.role],
+  ...(m.workgroup !== undefined && { workgroup: m.workgroup }),
+  ...(m.department !== undefined && { department: m.department }),
+});
 
 /** The envelope of `type` around `data`, taken field by field from the recorded event. */
 const publicEvent = <T extends IntegrationEventType>(
@@ -102,6 +118,31 @@ export const INTEGRATION_MAPPING: { [T in DomainEventType]: Decision<T> } = {
             unmetConditions: e.data.waiver.unmetConditions.map((c) => ({ rule: GATE_RULE[c.rule], subjectId: c.subjectId })),
           },
         }),
+      }),
+  },
+  MemberAdded: {
+    publish: (e) =>
+      publicEvent('engagement.team-changed', e, e.data.engagementId, {
+        change: 'added',
+        member: publicMember(e.data),
+        ...(e.data.reason !== undefined && { reason: e.data.reason }),
+      }),
+  },
+  MemberRoleChanged: {
+    publish: (e) =>
+      publicEvent('engagement.team-changed', e, e.data.engagementId, {
+        change: 'changed',
+        member: publicMember(e.data),
+        previousRole: ENGAGEMENT_ROLE[e.data.previous.role],
+        ...(e.data.reason !== undefined && { reason: e.data.reason }),
+      }),
+  },
+  MemberRemoved: {
+    publish: (e) =>
+      publicEvent('engagement.team-changed', e, e.data.engagementId, {
+        change: 'removed',
+        member: { userId: e.data.userId, name: e.data.name, role: ENGAGEMENT_ROLE[e.data.role] },
+        reason: e.data.reason,
       }),
   },
   InterviewScheduled: { internalOnly: 'scheduling of discovery work, with interviewee contact details.' },

@@ -40,6 +40,11 @@ export type PublicRequirementStatus = z.infer<typeof PublicRequirementStatus>;
 export const PublicGateRule = z.enum(['interview-not-confirmed', 'requirement-not-prioritized', 'readiness-item-not-met']);
 export type PublicGateRule = z.infer<typeof PublicGateRule>;
 
+export const PublicEngagementRole = z
+  .enum(['pm', 'consultant', 'stakeholder', 'observer'])
+  .meta({ description: "A member's role in the engagement's team." });
+export type PublicEngagementRole = z.infer<typeof PublicEngagementRole>;
+
 export const PublicActor = z
   .strictObject({ id: PublicText(200), name: z.string().max(200) })
   .meta({ description: 'The authenticated user whose command produced the event.' });

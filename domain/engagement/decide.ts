@@ -9,9 +9,17 @@ type Of<T extends EngagementCommand['type']> = WithMetadata<Extract<EngagementCo
 export type EngagementCommandWithContext =
   | Of<'StartEngagement'>
   | Of<'RecordReadiness'>
-  | (Of<'AdvancePhase'> & { facts?: SurveyFacts });
+  | (Of<'AdvancePhase'> & { facts?: SurveyFacts })
+  | Of<'AddMember'>
+  | Of<'RemoveMember'>;
 
 type Active = Extract<EngagementState, { status: 'active' }>;
+
+/** The engagement exists (its team can still change after go-live: auditors join late). */
+const existingEngagement = (state: EngagementState, engagementId: string): Active =>
+  state.status === 'none' ? reject('not-found', `engagement ${engagementId} does not exist`) : state;
+
+const pmCount = (team: Active['team']) => Object.values(team ?? {}).filter((m) => m.role === 'pm').length;
 
 /** The engagement exists and has not gone live. */
 export const openEngagement = (state: EngagementState, engagementId: string): Active => {
@@ -25,7 +33,12 @@ export const decideEngagement = (command: EngagementCommandWithContext, state: E
     case 'StartEngagement': {
       if (state.status !== 'none') return reject('already-exists', `engagement ${command.data.engagementId} already exists`);
       const { engagementId, name, client, sponsor, goals, successCriteria } = command.data;
-      return [{ type: 'EngagementStarted', data: { engagementId, name, client, sponsor, goals, successCriteria } }];
+      const { actor } = command.metadata;
+      return [
+        { type: 'EngagementStarted', data: { engagementId, name, client, sponsor, goals, successCriteria } },
+        // Whoever starts an engagement leads it: its first pm.
+        { type: 'MemberAdded', data: { engagementId, userId: actor.id, name: actor.name || actor.id, role: 'pm' } },
+      ];
     }
     case 'RecordReadiness': {
       const engagement = openEngagement(state, command.data.engagementId);
@@ -57,6 +70,30 @@ export const decideEngagement = (command: EngagementCommandWithContext, state: E
       }
       const waiver = unmet.length > 0 && waiverReason !== undefined ? { reason: waiverReason, unmetConditions: unmet } : undefined;
       return [{ type: 'PhaseAdvanced', data: { engagementId, from: engagement.phase, to, ...(waiver ? { waiver } : {}) } }];
+    }
+    case 'AddMember': {
+      const engagement = existingEngagement(state, command.data.engagementId);
+      const { engagementId, userId, name, role, workgroup, department, reason } = command.data;
+      const current = engagement.team?.[userId];
+      const optional = { ...(workgroup === undefined ? {} : { workgroup }), ...(department === undefined ? {} : { department }), ...(reason === undefined ? {} : { reason }) };
+      if (current === undefined) return [{ type: 'MemberAdded', data: { engagementId, userId, name, role, ...optional } }];
+      if (current.name === name && current.role === role && current.workgroup === workgroup && current.department === department) {
+        return reject('membership-changes-nothing', `${userId} is already ${role} of engagement ${engagementId} with that workgroup and department`);
+      }
+      if (current.role === 'pm' && role !== 'pm' && pmCount(engagement.team) === 1) {
+        return reject('last-pm', `${userId} is the only pm of engagement ${engagementId}; add another pm first`);
+      }
+      return [{ type: 'MemberRoleChanged', data: { engagementId, userId, name, role, ...optional, previous: { ...current } } }];
+    }
+    case 'RemoveMember': {
+      const engagement = existingEngagement(state, command.data.engagementId);
+      const { engagementId, userId, reason } = command.data;
+      const current = engagement.team?.[userId];
+      if (current === undefined) return reject('not-found', `${userId} is not a member of engagement ${engagementId}`);
+      if (current.role === 'pm' && pmCount(engagement.team) === 1) {
+        return reject('last-pm', `${userId} is the only pm of engagement ${engagementId}; add another pm first`);
+      }
+      return [{ type: 'MemberRemoved', data: { engagementId, userId, name: current.name, role: current.role, reason } }];
     }
     default:
       return unreachable(command);

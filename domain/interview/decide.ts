@@ -151,11 +151,16 @@ export const decideInterview = (command: InterviewCommandWithContext, state: Int
           `the interviewee of interview ${interviewId} has no user id, so nobody could confirm the summary`,
         );
       }
-      return [{ type: 'SummarySentForConfirmation', data: { interviewId, ...interview.latestDraft } }];
+      const { summaryVersion, summaryHash: hash } = interview.latestDraft;
+      return [{ type: 'SummarySentForConfirmation', data: { interviewId, summaryVersion, summaryHash: hash } }];
     }
     case 'ConfirmSummary': {
       const { interviewId, summaryVersion, summaryHash: echoed } = command.data;
       const { sent } = awaitingAnswerFrom(command, state);
+      const actorId = command.metadata.actor.id;
+      if (sent.draftedBy === actorId || sent.sentBy === actorId) {
+        return reject('forbidden', `you ${sent.draftedBy === actorId ? 'drafted' : 'sent'} version ${summaryVersion}, so you may not confirm it (separation of duties)`);
+      }
       if (echoed !== undefined && echoed !== sent.summaryHash) {
         return reject('summary-hash-mismatch', `version ${summaryVersion} has hash ${sent.summaryHash}, not ${echoed}`, {
           summaryHash: sent.summaryHash,

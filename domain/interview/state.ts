@@ -1,4 +1,4 @@
-import type { Interviewee, InterviewEvent } from '../../contracts/index.js';
+import type { Actor, Interviewee, InterviewEvent } from '../../contracts/index.js';
 
 export type InterviewStatus =
   | 'scheduled'
@@ -9,7 +9,11 @@ export type InterviewStatus =
   | 'revision-requested'
   | 'confirmed';
 
-export type SummaryDraft = { summaryVersion: number; summaryHash: string };
+/** `draftedBy` and `sentBy` (user ids) keep who wrote and sent a version apart from who may confirm it. */
+export type SummaryDraft = { summaryVersion: number; summaryHash: string; draftedBy?: string; sentBy?: string };
+
+/** A stored event carries its actor in the envelope; the decider's own events do not yet. */
+export type AttributedInterviewEvent = InterviewEvent & { actor?: Actor };
 
 export type InterviewState =
   | { status: 'none' }
@@ -32,7 +36,7 @@ export type ExistingInterview = Exclude<InterviewState, { status: 'none' }>;
 
 export const initialInterviewState = (): InterviewState => ({ status: 'none' });
 
-export const evolveInterview = (state: InterviewState, event: InterviewEvent): InterviewState => {
+export const evolveInterview = (state: InterviewState, event: AttributedInterviewEvent): InterviewState => {
   if (event.type === 'InterviewScheduled') {
     const { interviewId, engagementId, interviewee, scheduledAt, location } = event.data;
     return { status: 'scheduled', interviewId, engagementId, interviewee, scheduledAt, location, findingIds: [] };
@@ -49,11 +53,18 @@ export const evolveInterview = (state: InterviewState, event: InterviewEvent): I
       return { ...state, findingIds: state.findingIds.concat(event.data.findingId) };
     case 'SummaryDrafted': {
       const { summaryVersion, summaryHash } = event.data;
-      return { ...state, status: 'summary-drafted', latestDraft: { summaryVersion, summaryHash } };
+      const draftedBy = event.actor?.id;
+      return { ...state, status: 'summary-drafted', latestDraft: { summaryVersion, summaryHash, ...(draftedBy === undefined ? {} : { draftedBy }) } };
     }
     case 'SummarySentForConfirmation': {
       const { summaryVersion, summaryHash } = event.data;
-      return { ...state, status: 'summary-sent', sent: { summaryVersion, summaryHash } };
+      const draftedBy = state.latestDraft?.summaryVersion === summaryVersion ? state.latestDraft.draftedBy : undefined;
+      const sentBy = event.actor?.id;
+      return {
+        ...state,
+        status: 'summary-sent',
+        sent: { summaryVersion, summaryHash, ...(draftedBy === undefined ? {} : { draftedBy }), ...(sentBy === undefined ? {} : { sentBy }) },
+      };
     }
     case 'SummaryConfirmed':
       return { ...state, status: 'confirmed' };

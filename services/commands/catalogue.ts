@@ -11,6 +11,7 @@ import type {
   RequirementCommand,
 } from '../../contracts/index.js';
 import {
+  type Access,
   engagementDecider,
   gateNeedsSurveyFacts,
   interviewDecider,
@@ -50,11 +51,15 @@ export const streamOf = (aggregate: Aggregate, id: string) => streamName[aggrega
 
 type Spec<T extends CommandType, A extends Aggregate> = {
   aggregate: A;
+  /** What the caller needs in the engagement (docs/domain.md#access), judged on the log at decision time. */
+  access: Access;
   /** The id of the aggregate the command addresses. */
   subject: (data: CommandData<T>) => string;
   facts?: (load: FactLoader, data: CommandData<T>, state: AggregateOf[A]) => Promise<object>;
   /** Set for commands that create a resource: answered with 201 and this Location. */
   location?: (data: CommandData<T>) => string;
+  /** For commands that create or else update: whether these events created the resource (201) or not (200). */
+  created?: (events: readonly DomainEvent[]) => boolean;
   /** Fields the answer carries besides id, version and position. */
   answer?: (events: readonly DomainEvent[]) => Record<string, unknown>;
 };
@@ -78,12 +83,22 @@ const dataOf = <T extends DomainEventType>(events: readonly DomainEvent[], type:
 export const CATALOGUE: { [T in CommandType]: Spec<T, Aggregate> } = {
   StartEngagement: {
     aggregate: 'engagement',
+    access: 'start-engagement',
     subject: (d) => d.engagementId,
     location: (d) => `/engagements/${d.engagementId}`,
   },
-  RecordReadiness: { aggregate: 'engagement', subject: (d) => d.engagementId },
+  RecordReadiness: { aggregate: 'engagement', access: 'manage', subject: (d) => d.engagementId },
+  AddMember: {
+    aggregate: 'engagement',
+    access: 'manage',
+    subject: (d) => d.engagementId,
+    location: (d) => `/engagements/${d.engagementId}/members`,
+    created: (events) => events.some((e) => e.type === 'MemberAdded'),
+  },
+  RemoveMember: { aggregate: 'engagement', access: 'manage', subject: (d) => d.engagementId },
   AdvancePhase: {
     aggregate: 'engagement',
+    access: 'manage',
     subject: (d) => d.engagementId,
     facts: async (load, d, state) => {
       const s = state as EngagementState;
@@ -92,21 +107,24 @@ export const CATALOGUE: { [T in CommandType]: Spec<T, Aggregate> } = {
   },
   ScheduleInterview: {
     aggregate: 'interview',
+    access: 'run-interviews',
     subject: (d) => d.interviewId,
     facts: async (load, d) => ({ facts: { engagement: await load.engagement(d.engagementId) } }),
     location: (d) => `/interviews/${d.interviewId}`,
   },
-  RescheduleInterview: { aggregate: 'interview', subject: (d) => d.interviewId },
-  CancelInterview: { aggregate: 'interview', subject: (d) => d.interviewId },
-  RecordInterviewConducted: { aggregate: 'interview', subject: (d) => d.interviewId },
+  RescheduleInterview: { aggregate: 'interview', access: 'run-interviews', subject: (d) => d.interviewId },
+  CancelInterview: { aggregate: 'interview', access: 'run-interviews', subject: (d) => d.interviewId },
+  RecordInterviewConducted: { aggregate: 'interview', access: 'run-interviews', subject: (d) => d.interviewId },
   RecordFinding: {
     aggregate: 'interview',
+    access: 'run-interviews',
     subject: (d) => d.interviewId,
     location: (d) => `/interviews/${d.interviewId}/findings/${d.findingId}`,
     answer: (events) => ({ findingId: dataOf(events, 'FindingRecorded')?.findingId }),
   },
   DraftSummary: {
     aggregate: 'interview',
+    access: 'run-interviews',
     subject: (d) => d.interviewId,
     answer: (events) => {
       const drafted = dataOf(events, 'SummaryDrafted');
@@ -115,6 +133,7 @@ export const CATALOGUE: { [T in CommandType]: Spec<T, Aggregate> } = {
   },
   SendSummaryForConfirmation: {
     aggregate: 'interview',
+    access: 'run-interviews',
     subject: (d) => d.interviewId,
     answer: (events) => {
       const sent = dataOf(events, 'SummarySentForConfirmation');
@@ -123,15 +142,17 @@ export const CATALOGUE: { [T in CommandType]: Spec<T, Aggregate> } = {
   },
   ConfirmSummary: {
     aggregate: 'interview',
+    access: 'answer-summary',
     subject: (d) => d.interviewId,
     answer: (events) => {
       const confirmed = dataOf(events, 'SummaryConfirmed');
       return { summaryVersion: confirmed?.summaryVersion, summaryHash: confirmed?.summaryHash };
     },
   },
-  RequestSummaryRevision: { aggregate: 'interview', subject: (d) => d.interviewId },
+  RequestSummaryRevision: { aggregate: 'interview', access: 'answer-summary', subject: (d) => d.interviewId },
   CaptureRequirement: {
     aggregate: 'requirement',
+    access: 'run-interviews',
     subject: (d) => d.requirementId,
     facts: async (load, d) => {
       const interviewIds = [...new Set(d.sources.map((s) => s.interviewId))];
@@ -140,16 +161,17 @@ export const CATALOGUE: { [T in CommandType]: Spec<T, Aggregate> } = {
     },
     location: (d) => `/requirements/${d.requirementId}`,
   },
-  ReviseRequirement: { aggregate: 'requirement', subject: (d) => d.requirementId, facts: ownEngagement },
+  ReviseRequirement: { aggregate: 'requirement', access: 'run-interviews', subject: (d) => d.requirementId, facts: ownEngagement },
   PrioritizeRequirement: {
     aggregate: 'requirement',
+    access: 'manage',
     subject: (d) => d.requirementId,
     facts: ownEngagement,
     answer: (events) => ({ score: dataOf(events, 'RequirementPrioritized')?.score }),
   },
-  AcceptRequirement: { aggregate: 'requirement', subject: (d) => d.requirementId, facts: ownEngagement },
-  DeferRequirement: { aggregate: 'requirement', subject: (d) => d.requirementId, facts: ownEngagement },
-  RejectRequirement: { aggregate: 'requirement', subject: (d) => d.requirementId, facts: ownEngagement },
+  AcceptRequirement: { aggregate: 'requirement', access: 'manage', subject: (d) => d.requirementId, facts: ownEngagement },
+  DeferRequirement: { aggregate: 'requirement', access: 'manage', subject: (d) => d.requirementId, facts: ownEngagement },
+  RejectRequirement: { aggregate: 'requirement', access: 'manage', subject: (d) => d.requirementId, facts: ownEngagement },
 };
 
 /** The engagement an event of this aggregate belongs to: its own id, or the one it was created in. */

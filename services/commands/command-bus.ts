@@ -11,9 +11,10 @@ import {
   type EventEnvelope,
   type RecordedEvent,
 } from '../../contracts/index.js';
-import type { EngagementState, InterviewState, SurveyFacts } from '../../domain/index.js';
+import { DomainError, judge, type EngagementState, type InterviewState, type SurveyFacts } from '../../domain/index.js';
 import type { EventStore } from '../../infra/event-store/port.js';
 import { AggregateStates } from './aggregate-states.js';
+import type { Access } from '../../domain/index.js';
 import {
   CATALOGUE,
   deciders,
@@ -107,13 +108,17 @@ export class CommandBus {
       initialState: () => unknown;
     };
     const loaded = await this.states.load(stream, decider);
+    const engagementId = engagementIdOf(spec.aggregate, data as Record<string, unknown>, loaded.state as { status: string });
+    // A command that creates something in an engagement is refused as if the engagement did not exist.
+    const hiddenName = loaded.revision < 0 && spec.aggregate !== 'engagement' && engagementId !== undefined ? `engagement ${engagementId}` : `${spec.aggregate} ${id}`;
+    await this.authorize(spec.access, context.actor, hiddenName, spec.aggregate, engagementId, loaded.state);
     const outcomeOf = (events: readonly RecordedEvent[], replayed: boolean): CommandOutcome => {
       const last = events.at(-1)!;
       return {
         id,
         version: last.revision,
         position: last.position,
-        created: spec.location !== undefined,
+        created: spec.location !== undefined && (spec.created?.(events) ?? true),
         ...(spec.location ? { location: spec.location(data as never) } : {}),
         answer: spec.answer?.(events) ?? {},
         replayed,
@@ -129,7 +134,6 @@ export class CommandBus {
     const facts = (await spec.facts?.(this.facts, data as never, loaded.state as never)) ?? {};
     const command = { type, data, metadata: { actor: context.actor, now: context.now }, ...facts } as AnyCommand;
     const events = decider.decide(command, loaded.state);
-    const engagementId = engagementIdOf(spec.aggregate, data as Record<string, unknown>, loaded.state as { status: string });
     const envelopes: EventEnvelope[] = events.map((event, index) => ({
       ...event,
       eventId: context.ids.event(index),
@@ -166,6 +170,26 @@ export class CommandBus {
       this.states.forget(stream);
     }
     return outcomeOf(recorded, result.revision !== loaded.revision + envelopes.length);
+  }
+
+  /**
+   * Membership is judged on the engagement's stream as it stands now, like the gates: someone
+   * removed from the team a moment ago can no longer act in it. An engagement the caller may not see
+   * answers exactly as one that does not exist.
+   */
+  private async authorize(access: Access, actor: Actor, hiddenName: string, aggregate: string, engagementId: string | undefined, state: unknown) {
+    let verdict;
+    if (access === 'start-engagement') {
+      verdict = judge(access, actor);
+    } else {
+      const engagement = engagementId === undefined ? undefined : await this.facts.engagement(engagementId);
+      const team = engagement?.status === 'active' ? (engagement.team ?? {}) : undefined;
+      const interview = aggregate === 'interview' ? (state as InterviewState) : undefined;
+      verdict = judge(access, actor, { team, intervieweeId: interview?.status === 'none' ? undefined : interview?.interviewee.userId });
+    }
+    if (verdict.allowed) return;
+    if (verdict.code === 'not-found') throw new DomainError('not-found', `${hiddenName} does not exist`);
+    throw new DomainError('forbidden', verdict.reason);
   }
 
   /** The gate facts of one engagement, folded from its interview and requirement streams as they stand. */

@@ -4,12 +4,12 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { PROJECTIONS } from '../../projections/index.js';
 import type { Projector } from '../../infra/projector/projector.js';
-import { authenticate, requireRole } from './auth.js';
+import { requireRole } from './auth.js';
 import { ProblemSchema } from './schemas.js';
 
 export const registerAdminRoutes = (app: FastifyInstance, deps: { projector: Projector }) => {
   app.withTypeProvider<ZodTypeProvider>().post('/projections/:name/rebuild', {
-    onRequest: [authenticate, requireRole(['admin'])],
+    onRequest: [app.authenticate, requireRole(['admin'])],
     schema: {
       tags: ['operations'],
       summary: 'Rebuild a read model into a fresh collection and swap it in when caught up; queries keep being answered meanwhile',

@@ -9,6 +9,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import { v7 as uuidv7 } from 'uuid';
 import { asyncApiDocument } from '../../contracts/index.js';
 import type { EventStore } from '../../infra/event-store/port.js';
+import type { IdentityVerifier } from '../../infra/identity/index.js';
 import type { Projector } from '../../infra/projector/projector.js';
 import type { ReadModelStore } from '../../infra/read-models/port.js';
 import { registerAdminRoutes } from './admin-routes.js';
@@ -34,7 +35,8 @@ export type AppDeps = {
   snapshots?: SnapshotStore;
   /** The metrics of the process (projector and publisher register theirs in the same registry). */
   metrics?: Metrics;
-  jwtSecret: string;
+  /** Verifies bearer tokens: the organisation's identity provider, or HS256 on the embedded default. */
+  identity: IdentityVerifier;
   /** A pino logger; none logs nothing (tests). */
   logger?: FastifyBaseLogger;
   clock?: () => Date;
@@ -105,7 +107,7 @@ export const buildApp = async (deps: AppDeps) => {
     transform: jsonSchemaTransform,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
-  await app.register(authPlugin, { secret: deps.jwtSecret });
+  await app.register(authPlugin, { identity: deps.identity });
 
   registerOperations(app, {
     metrics,

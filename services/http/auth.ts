@@ -1,65 +1,89 @@
 /**
- * Bearer JWT (HS256, `AUTH_JWT_SECRET`). The verified token is the only source of the actor that is
- * recorded on events: `sub` is the user id, `name` the display name, `roles` the roles.
+ * Authentication: every request but the public ones carries `Authorization: Bearer <JWT>`, verified
+ * by the identity port (the organisation's OpenID Provider, or HS256 on the embedded default). The
+ * verified token is the only source of the actor recorded on events.
  */
-import fastifyJwt from '@fastify/jwt';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { z } from 'zod';
-import { Role, type Actor } from '../../contracts/index.js';
+import type { Actor, Role } from '../../contracts/index.js';
+import { MEMBER_ROLES_FOR, mayEver, ROLES_FOR, type Access } from '../../domain/index.js';
+import { IdentityProviderUnavailableError, TokenRejectedError, type IdentityVerifier } from '../../infra/identity/index.js';
 import { fail } from './problem.js';
 
-const Claims = z.object({
-  sub: z.string().min(1).max(200),
-  name: z.string().max(200).optional(),
-  roles: z.array(z.string()).default([]),
-});
-
-declare module '@fastify/jwt' {
-  interface FastifyJWT {
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The verified caller; set by `authenticate` on every route that needs one. */
     user: Actor;
+  }
+  interface FastifyInstance {
+    /** onRequest hook: a verified token sets `request.user`, anything else is 401 (503 when the provider cannot be asked). */
+    authenticate: (request: FastifyRequest) => Promise<void>;
   }
 }
 
-export const authPlugin = fp(
-  async (app: FastifyInstance, options: { secret: string }) => {
-    await app.register(fastifyJwt, {
-      secret: options.secret,
-      verify: { algorithms: ['HS256'] },
-      sign: { algorithm: 'HS256' },
-      formatUser: (payload) => {
-        const claims = Claims.safeParse(payload);
-        if (!claims.success) return fail('unauthenticated', 'the token lacks a valid sub, name or roles claim');
-        const roles = claims.data.roles.filter((r): r is Role => Role.safeParse(r).success);
-        return { id: claims.data.sub, name: claims.data.name ?? claims.data.sub, roles };
-      },
+const CHALLENGE = 'Bearer realm="crm-discovery"';
+
+/** The bearer token of a request, or 401 saying how to send one. */
+const bearerToken = (request: FastifyRequest): string => {
+  const header = request.headers.authorization;
+  const match = header === undefined ? null : /^Bearer +([A-Za-z0-9\-_.~+/]+=*) *$/i.exec(header);
+  if (!match) {
+    return fail('unauthenticated', header === undefined ? 'send Authorization: Bearer <token>' : 'the Authorization header must be "Bearer <token>"', {}, {
+      'www-authenticate': CHALLENGE,
     });
+  }
+  return match[1]!;
+};
+
+const authenticator = (identity: IdentityVerifier) => async (request: FastifyRequest) => {
+  const token = bearerToken(request);
+  try {
+    request.user = await identity.verify(token);
+  } catch (error) {
+    if (error instanceof TokenRejectedError) {
+      return fail('unauthenticated', error.reason, {}, { 'www-authenticate': `${CHALLENGE}, error="invalid_token"` });
+    }
+    if (error instanceof IdentityProviderUnavailableError) {
+      request.log.warn({ err: error }, 'identity provider unavailable');
+      return fail('unavailable', 'the identity provider cannot be reached to check this token; try again shortly', {}, { 'retry-after': '5' });
+    }
+    throw error;
+  }
+};
+
+export const authPlugin = fp(
+  async (app: FastifyInstance, options: { identity: IdentityVerifier }) => {
+    app.decorateRequest('user', null as unknown as Actor);
+    app.decorate('authenticate', authenticator(options.identity));
   },
   { name: 'auth' },
 );
 
-/** onRequest hook: a verified token or 401. */
-export const authenticate = async (request: FastifyRequest) => {
-  try {
-    await request.jwtVerify();
-  } catch (error) {
-    if ((error as { name?: string }).name === 'ProblemError') throw error;
-    const code = (error as { code?: string }).code;
-    const detail =
-      code === 'FST_JWT_NO_AUTHORIZATION_IN_HEADER'
-        ? 'send Authorization: Bearer <token>'
-        : code === 'FST_JWT_AUTHORIZATION_TOKEN_EXPIRED'
-          ? 'the token has expired'
-          : 'the token is invalid';
-    fail('unauthenticated', detail, {}, { 'www-authenticate': 'Bearer realm="crm-discovery"' });
-  }
+/**
+ * onRequest hook, after `authenticate`: the token's roles could grant `access` somewhere, or 403 –
+ * before the body is validated or anything is looked up. Where is judged later, on the engagement.
+ */
+export const requireAccess = (access: Access) => async (request: FastifyRequest) => {
+  const verdict = mayEver(access, request.user);
+  if (!verdict.allowed) fail('forbidden', verdict.reason);
 };
 
-/** onRequest hook, after `authenticate`: the user holds one of `roles`, or 403. */
-export const requireRole =
-  (roles: readonly Role[]) =>
-  async (request: FastifyRequest): Promise<void> => {
-    if (!request.user.roles.some((role) => roles.includes(role))) {
-      fail('forbidden', `this needs one of the roles ${roles.join(', ')}`);
-    }
-  };
+/** onRequest hook, after `authenticate`, for operations outside any engagement: one of `roles`, or 403. */
+export const requireRole = (roles: readonly Role[]) => async (request: FastifyRequest) => {
+  if (!request.user.roles.some((role) => roles.includes(role))) fail('forbidden', `this needs one of the roles ${roles.join(', ')}`);
+};
+
+const READS: readonly Access[] = ['see-overview', 'read-records', 'read-interview'];
+
+/** Who may call an operation, in words for its OpenAPI description (derived from the access rules). */
+export const accessNote = (access: Access): string => {
+  const roles = `**Roles:** ${ROLES_FOR[access].join(', ')}.`;
+  if (access === 'start-engagement') return `${roles} Whoever starts an engagement becomes its first pm member.`;
+  const members = `members of the engagement whose engagement role is ${MEMBER_ROLES_FOR[access].join(' or ')}`;
+  const where =
+    access === 'answer-summary'
+      ? 'Only the interviewee of the interview (member or not), and never the person who drafted or sent the version.'
+      : `Where: ${members}${READS.includes(access) ? '; pmo and admin in every engagement' : ' (if their token has the role); admin in every engagement'}` +
+        `${access === 'read-interview' ? '; the interviewee, member or not' : ''}.`;
+  return `${roles} ${where} Others get 404 for an engagement they may not see, 403 for one they may see.`;
+};

@@ -9,6 +9,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
   AcceptRequirementBody,
+  AddMemberBody,
   AdvancePhaseBody,
   CancelInterviewBody,
   CaptureRequirementBody,
@@ -20,28 +21,24 @@ import {
   RecordInterviewConductedBody,
   RecordReadinessBody,
   RejectRequirementBody,
+  RemoveMemberBody,
   RequestSummaryRevisionBody,
   RescheduleInterviewBody,
   ReviseRequirementBody,
   ScheduleInterviewBody,
   SendSummaryForConfirmationBody,
   StartEngagementBody,
-  type Role,
+  UserId,
 } from '../../contracts/index.js';
 import { CATALOGUE, type CommandData, type CommandType } from '../commands/catalogue.js';
 import type { CommandBus } from '../commands/command-bus.js';
 import { idSource, type IdSource } from '../commands/ids.js';
 import { KeyedQueue } from '../commands/keyed-queue.js';
 import type { IdempotencyStore } from '../idempotency/store.js';
-import { authenticate, requireRole } from './auth.js';
+import { accessNote, requireAccess } from './auth.js';
 import type { Metrics } from './metrics.js';
 import { fail, PROBLEM_TYPES } from './problem.js';
 import { CommandAnswer, IdParams, ProblemSchema } from './schemas.js';
-
-const PM: Role[] = ['pm', 'admin'];
-const CONSULTANT: Role[] = ['consultant', 'pm', 'admin'];
-/** Confirming is the interviewee's alone; the decider checks that the user is the interviewee. */
-const INTERVIEWEE: Role[] = ['stakeholder', 'admin'];
 
 type Route<T extends CommandType> = {
   type: T;
@@ -49,99 +46,108 @@ type Route<T extends CommandType> = {
   tag: 'engagements' | 'interviews' | 'requirements';
   summary: string;
   body: z.ZodType;
-  roles: Role[];
-  toData: (id: string, body: never, ids: IdSource) => CommandData<T>;
+  toData: (id: string, body: never, ids: IdSource, params: Record<string, string>) => CommandData<T>;
 };
 const route = <T extends CommandType>(r: Route<T>) => r as unknown as Route<CommandType>;
 
 export const COMMAND_ROUTES = [
   route({
-    type: 'StartEngagement', url: '/engagements', tag: 'engagements', roles: PM, body: StartEngagementBody,
+    type: 'StartEngagement', url: '/engagements', tag: 'engagements', body: StartEngagementBody,
     summary: 'Start an engagement (phase concept-introduction)',
     toData: (_id, body: z.infer<typeof StartEngagementBody>, ids) => ({ ...body, engagementId: ids.resource('engagement') }),
   }),
   route({
-    type: 'RecordReadiness', url: '/engagements/:id/readiness', tag: 'engagements', roles: PM, body: RecordReadinessBody,
+    type: 'RecordReadiness', url: '/engagements/:id/readiness', tag: 'engagements', body: RecordReadinessBody,
     summary: 'Record the assessment of a readiness item',
     toData: (id, body: z.infer<typeof RecordReadinessBody>) => ({ ...body, engagementId: id }),
   }),
   route({
-    type: 'AdvancePhase', url: '/engagements/:id/phase/advance', tag: 'engagements', roles: PM, body: AdvancePhaseBody,
+    type: 'AddMember', url: '/engagements/:id/members', tag: 'engagements', body: AddMemberBody,
+    summary: 'Add a member to the team, or change their role, workgroup or department',
+    toData: (id, body: z.infer<typeof AddMemberBody>) => ({ ...body, engagementId: id }),
+  }),
+  route({
+    type: 'RemoveMember', url: '/engagements/:id/members/:userId/remove', tag: 'engagements', body: RemoveMemberBody,
+    summary: 'Remove a member from the team (the last pm stays)',
+    toData: (id, body: z.infer<typeof RemoveMemberBody>, _ids, params) => ({ ...body, engagementId: id, userId: params['userId']! }),
+  }),
+  route({
+    type: 'AdvancePhase', url: '/engagements/:id/phase/advance', tag: 'engagements', body: AdvancePhaseBody,
     summary: 'Advance to the next phase (gates apply; a waiverReason passes an unmet gate)',
     toData: (id, body: z.infer<typeof AdvancePhaseBody>) => ({ ...body, engagementId: id }),
   }),
   route({
-    type: 'ScheduleInterview', url: '/engagements/:id/interviews', tag: 'interviews', roles: CONSULTANT, body: ScheduleInterviewBody,
+    type: 'ScheduleInterview', url: '/engagements/:id/interviews', tag: 'interviews', body: ScheduleInterviewBody,
     summary: 'Schedule an interview',
     toData: (id, body: z.infer<typeof ScheduleInterviewBody>, ids) => ({ ...body, engagementId: id, interviewId: ids.resource('interview') }),
   }),
   route({
-    type: 'RescheduleInterview', url: '/interviews/:id/reschedule', tag: 'interviews', roles: CONSULTANT, body: RescheduleInterviewBody,
+    type: 'RescheduleInterview', url: '/interviews/:id/reschedule', tag: 'interviews', body: RescheduleInterviewBody,
     summary: 'Move a scheduled interview',
     toData: (id, body: z.infer<typeof RescheduleInterviewBody>) => ({ ...body, interviewId: id }),
   }),
   route({
-    type: 'CancelInterview', url: '/interviews/:id/cancel', tag: 'interviews', roles: CONSULTANT, body: CancelInterviewBody,
+    type: 'CancelInterview', url: '/interviews/:id/cancel', tag: 'interviews', body: CancelInterviewBody,
     summary: 'Cancel a scheduled interview',
     toData: (id, body: z.infer<typeof CancelInterviewBody>) => ({ ...body, interviewId: id }),
   }),
   route({
-    type: 'RecordInterviewConducted', url: '/interviews/:id/conduct', tag: 'interviews', roles: CONSULTANT, body: RecordInterviewConductedBody,
+    type: 'RecordInterviewConducted', url: '/interviews/:id/conduct', tag: 'interviews', body: RecordInterviewConductedBody,
     summary: 'Record that the interview took place',
     toData: (id, body: z.infer<typeof RecordInterviewConductedBody>) => ({ ...body, interviewId: id }),
   }),
   route({
-    type: 'RecordFinding', url: '/interviews/:id/findings', tag: 'interviews', roles: CONSULTANT, body: RecordFindingBody,
+    type: 'RecordFinding', url: '/interviews/:id/findings', tag: 'interviews', body: RecordFindingBody,
     summary: 'Record a finding of a conducted interview',
     toData: (id, body: z.infer<typeof RecordFindingBody>, ids) => ({ ...body, interviewId: id, findingId: ids.resource('finding') }),
   }),
   route({
-    type: 'DraftSummary', url: '/interviews/:id/summary', tag: 'interviews', roles: CONSULTANT, body: DraftSummaryBody,
+    type: 'DraftSummary', url: '/interviews/:id/summary', tag: 'interviews', body: DraftSummaryBody,
     summary: 'Draft the next version of the interview summary',
     toData: (id, body: z.infer<typeof DraftSummaryBody>) => ({ ...body, interviewId: id }),
   }),
   route({
-    type: 'SendSummaryForConfirmation', url: '/interviews/:id/summary/send', tag: 'interviews', roles: CONSULTANT,
+    type: 'SendSummaryForConfirmation', url: '/interviews/:id/summary/send', tag: 'interviews',
     body: SendSummaryForConfirmationBody, summary: 'Send the latest draft to the interviewee for confirmation',
     toData: (id) => ({ interviewId: id }),
   }),
   route({
-    type: 'ConfirmSummary', url: '/interviews/:id/summary/confirm', tag: 'interviews', roles: INTERVIEWEE, body: ConfirmSummaryBody,
+    type: 'ConfirmSummary', url: '/interviews/:id/summary/confirm', tag: 'interviews', body: ConfirmSummaryBody,
     summary: 'Confirm the summary version sent (the interviewee only)',
     toData: (id, body: z.infer<typeof ConfirmSummaryBody>) => ({ ...body, interviewId: id }),
   }),
   route({
-    type: 'RequestSummaryRevision', url: '/interviews/:id/summary/request-revision', tag: 'interviews', roles: INTERVIEWEE,
+    type: 'RequestSummaryRevision', url: '/interviews/:id/summary/request-revision', tag: 'interviews',
     body: RequestSummaryRevisionBody, summary: 'Ask for a revision of the summary version sent (the interviewee only)',
     toData: (id, body: z.infer<typeof RequestSummaryRevisionBody>) => ({ ...body, interviewId: id }),
   }),
   route({
-    type: 'CaptureRequirement', url: '/engagements/:id/requirements', tag: 'requirements', roles: CONSULTANT, body: CaptureRequirementBody,
+    type: 'CaptureRequirement', url: '/engagements/:id/requirements', tag: 'requirements', body: CaptureRequirementBody,
     summary: 'Capture a requirement traced to findings',
     toData: (id, body: z.infer<typeof CaptureRequirementBody>, ids) => ({ ...body, engagementId: id, requirementId: ids.resource('requirement') }),
   }),
   route({
-    type: 'ReviseRequirement', url: '/requirements/:id/revise', tag: 'requirements', roles: CONSULTANT, body: ReviseRequirementBody,
+    type: 'ReviseRequirement', url: '/requirements/:id/revise', tag: 'requirements', body: ReviseRequirementBody,
     summary: 'Revise a requirement before acceptance',
     toData: (id, body: z.infer<typeof ReviseRequirementBody>) => ({ ...body, requirementId: id }),
   }),
   route({
-    type: 'PrioritizeRequirement', url: '/requirements/:id/prioritize', tag: 'requirements', roles: PM, body: PrioritizeRequirementBody,
+    type: 'PrioritizeRequirement', url: '/requirements/:id/prioritize', tag: 'requirements', body: PrioritizeRequirementBody,
     summary: 'Prioritize by the 20/80 principle; answers the score',
     toData: (id, body: z.infer<typeof PrioritizeRequirementBody>) => ({ ...body, requirementId: id }),
   }),
   route({
-    type: 'AcceptRequirement', url: '/requirements/:id/accept', tag: 'requirements', roles: PM, body: AcceptRequirementBody,
+    type: 'AcceptRequirement', url: '/requirements/:id/accept', tag: 'requirements', body: AcceptRequirementBody,
     summary: 'Accept a prioritized requirement for a target phase',
     toData: (id, body: z.infer<typeof AcceptRequirementBody>) => ({ ...body, requirementId: id }),
   }),
   route({
-    type: 'DeferRequirement', url: '/requirements/:id/defer', tag: 'requirements', roles: PM, body: DeferRequirementBody,
+    type: 'DeferRequirement', url: '/requirements/:id/defer', tag: 'requirements', body: DeferRequirementBody,
     summary: 'Defer a prioritized requirement',
     toData: (id, body: z.infer<typeof DeferRequirementBody>) => ({ ...body, requirementId: id }),
   }),
   route({
-    type: 'RejectRequirement', url: '/requirements/:id/reject', tag: 'requirements', roles: PM, body: RejectRequirementBody,
+    type: 'RejectRequirement', url: '/requirements/:id/reject', tag: 'requirements', body: RejectRequirementBody,
     summary: 'Reject a requirement',
     toData: (id, body: z.infer<typeof RejectRequirementBody>) => ({ ...body, requirementId: id }),
   }),
@@ -183,27 +189,30 @@ export const registerCommandRoutes = (app: FastifyInstance, deps: CommandRouteDe
   const sameKey = new KeyedQueue();
   const typed = app.withTypeProvider<ZodTypeProvider>();
   for (const r of COMMAND_ROUTES) {
-    const hasId = r.url.includes(':id');
+    const spec = CATALOGUE[r.type];
+    const params = r.url.includes(':userId') ? IdParams.extend({ userId: UserId }) : r.url.includes(':id') ? IdParams : undefined;
+    const success = spec.location ? { 201: CommandAnswer, ...(spec.created ? { 200: CommandAnswer } : {}) } : { 200: CommandAnswer };
     typed.route({
       method: 'POST',
       url: r.url,
       schema: {
         tags: [r.tag],
         summary: r.summary,
+        description: accessNote(spec.access),
         operationId: r.type,
         security: [{ bearerAuth: [] }],
-        ...(hasId ? { params: IdParams } : {}),
+        ...(params ? { params } : {}),
         headers: CommandHeaders,
         body: r.body,
-        response: { [CATALOGUE[r.type].location ? 201 : 200]: CommandAnswer, ...errorResponses },
+        response: { ...success, ...errorResponses },
       },
       // Roles are checked before the body is validated: a user who may not send this command
-      // learns that first, whatever the body.
-      onRequest: [authenticate, requireRole(r.roles)],
+      // learns that first, whatever the body. Membership is judged when the command is decided.
+      onRequest: [app.authenticate, requireAccess(spec.access)],
       handler: async (request, reply) => {
-        const id = hasId ? (request.params as { id: string }).id : '';
+        const values = (request.params ?? {}) as Record<string, string>;
         const key = request.headers['idempotency-key'];
-        const run = () => handle(deps, r, id, request, reply);
+        const run = () => handle(deps, r, values['id'] ?? '', values, request, reply);
         if (key === undefined) return run();
         return sameKey.run(`${request.user.id}\n${key}`, run);
       },
@@ -211,7 +220,14 @@ export const registerCommandRoutes = (app: FastifyInstance, deps: CommandRouteDe
   }
 };
 
-const handle = async (deps: CommandRouteDeps, r: Route<CommandType>, id: string, request: FastifyRequest, reply: FastifyReply) => {
+const handle = async (
+  deps: CommandRouteDeps,
+  r: Route<CommandType>,
+  id: string,
+  params: Record<string, string>,
+  request: FastifyRequest,
+  reply: FastifyReply,
+) => {
   const actor = request.user;
   const key = request.headers['idempotency-key'] as string | undefined;
   const now = deps.clock();
@@ -230,7 +246,7 @@ const handle = async (deps: CommandRouteDeps, r: Route<CommandType>, id: string,
   const ids = idSource(key ? { userId: actor.id, key } : undefined);
   const expectedVersion = expectedVersionOf(request.headers['if-match'] as string | undefined);
   try {
-    const outcome = await deps.bus.execute(r.type, r.toData(id, request.body as never, ids), {
+    const outcome = await deps.bus.execute(r.type, r.toData(id, request.body as never, ids, params), {
       actor,
       now: now.toISOString(),
       correlationId: request.id,

@@ -8,13 +8,23 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { Readable } from 'node:stream';
 import { z } from 'zod';
-import { FindingSection, Instant, RequirementCategory, RequirementStatus } from '../../contracts/index.js';
-import { AUDIT_ACTIONS, TIERS, INTERVIEW_STATUSES, type AuditEntry, type BacklogItem, type InterviewDocument } from '../../projections/index.js';
+import { EngagementRole, FindingSection, Instant, RequirementCategory, RequirementStatus } from '../../contracts/index.js';
+import { judge, type Access, type Team } from '../../domain/index.js';
+import {
+  AUDIT_ACTIONS,
+  TIERS,
+  INTERVIEW_STATUSES,
+  type AuditEntry,
+  type BacklogItem,
+  type EngagementDocument,
+  type InterviewDocument,
+  type RequirementDocument,
+} from '../../projections/index.js';
 import type { EventStore } from '../../infra/event-store/port.js';
 import type { Filter, ReadModelStore } from '../../infra/read-models/port.js';
 import { backlogAsOf, backlogPage, decodeCursor, encodeCursor, InvalidCursorError } from '../queries/backlog.js';
 import { MIN_POSITION_WAIT_MS, type ReadYourWrites } from '../queries/read-your-writes.js';
-import { authenticate } from './auth.js';
+import { accessNote, requireAccess } from './auth.js';
 import { fail } from './problem.js';
 import { IdParams, ProblemSchema } from './schemas.js';
 
@@ -37,6 +47,17 @@ const MinPositionHeaders = z.looseObject({
 
 const Limit = z.coerce.number().int().min(1).max(200).default(50);
 const Document = z.looseObject({ id: z.string() }).describe('The read-model document (see the projections documentation)');
+const TeamMember = z
+  .object({
+    userId: z.string(),
+    name: z.string(),
+    role: EngagementRole,
+    workgroup: z.string().optional(),
+    department: z.string().optional(),
+    since: z.string().describe('When they joined the team'),
+    changedAt: z.string().optional().describe('When their role, workgroup or department last changed'),
+  })
+  .describe('A member of the engagement team');
 const Page = (item: z.ZodType) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 const problems = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 503: ProblemSchema };
 
@@ -62,6 +83,10 @@ const AuditQuery = z.strictObject({
 });
 
 const InterviewsQuery = z.strictObject({ status: z.enum(INTERVIEW_STATUSES).optional() });
+const EngagementsQuery = z.strictObject({ limit: Limit, cursor: z.string().max(500).optional() });
+
+/** The team as the access rules read it, from the engagement's read model. */
+const teamOf = (engagement: EngagementDocument): Team => Object.fromEntries((engagement.team ?? []).map((m) => [m.userId, { role: m.role }]));
 
 export type QueryRouteDeps = {
   readModels: ReadModelStore;
@@ -111,38 +136,102 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryRouteDeps) 
   };
   const found = async <D extends { id: string }>(name: string, id: string, what: string): Promise<D> =>
     (await collection<D>(name).get(id)) ?? fail('not-found', `${what} ${id} does not exist`);
-  const common = { onRequest: authenticate, preHandler: readOwnWrites };
-  const base = (tag: string, summary: string) => ({
+
+  /**
+   * The engagement `what` belongs to, if the caller may have `access` to it: judged on the team the
+   * read models know. One the caller may not see answers as one that does not exist.
+   */
+  const permitted = async (
+    request: FastifyRequest,
+    access: Access,
+    engagementId: string,
+    what: string,
+    intervieweeId?: string,
+  ): Promise<EngagementDocument> => {
+    const engagement = await collection<EngagementDocument>(READ_MODELS.engagements).get(engagementId);
+    const verdict = judge(access, request.user, { team: engagement ? teamOf(engagement) : undefined, intervieweeId });
+    if (verdict.allowed) return engagement!;
+    return verdict.code === 'not-found' ? fail('not-found', `${what} does not exist`) : fail('forbidden', verdict.reason);
+  };
+  const common = { onRequest: app.authenticate, preHandler: readOwnWrites };
+
+  /** An interview the caller may read: a reader of the engagement's records, or its interviewee. */
+  const readableInterview = async (request: FastifyRequest, id: string): Promise<InterviewDocument> => {
+    const interview = await found<InterviewDocument>(READ_MODELS.interviews, id, 'interview');
+    await permitted(request, 'read-interview', interview.engagementId, `interview ${id}`, interview.interviewee.userId);
+    return interview;
+  };
+  const base = (tag: string, summary: string, access: Access) => ({
     tags: [tag],
     summary,
+    description: accessNote(access),
     security: [{ bearerAuth: [] }],
     params: IdParams,
     headers: MinPositionHeaders,
   });
 
+  typed.get('/engagements', {
+    onRequest: [app.authenticate, requireAccess('see-overview')],
+    schema: {
+      tags: ['engagements'],
+      summary: 'The engagements you can see: those whose team you are in (every one for pmo and admin)',
+      description: accessNote('see-overview'),
+      security: [{ bearerAuth: [] }],
+      querystring: EngagementsQuery,
+      response: { 200: Page(Document), ...problems },
+    },
+    handler: async (request) => {
+      const { limit, cursor } = request.query;
+      const everything = request.user.roles.some((role) => role === 'admin' || role === 'pmo');
+      let after: string | undefined;
+      if (cursor !== undefined) {
+        const decoded = decodeCursor(cursor, (v): v is { i: string } => typeof (v as { i?: unknown })?.i === 'string');
+        if (!decoded) return fail('validation-failed', 'the cursor is not one this list gave out', { errors: [{ in: 'querystring', path: '/cursor', message: 'invalid cursor' }] });
+        after = decoded.i;
+      }
+      const filter: Record<string, Filter[string]> = everything ? {} : { memberIds: request.user.id };
+      if (after !== undefined) filter['id'] = { $gt: after };
+      const page: EngagementDocument[] = [];
+      for await (const doc of collection<EngagementDocument>(READ_MODELS.engagements).find(filter, { sort: [['id', 1]], limit: limit + 1 })) page.push(doc);
+      const items = page.slice(0, limit);
+      return { items, nextCursor: page.length > limit ? encodeCursor({ i: items.at(-1)!.id }) : null };
+    },
+  });
+
   typed.get('/engagements/:id', {
     ...common,
-    schema: { ...base('engagements', 'The engagement: name, client, sponsor, current phase, readiness'), response: { 200: Document, ...problems } },
-    handler: async (request) => found(READ_MODELS.engagements, request.params.id, 'engagement'),
+    schema: { ...base('engagements', 'The engagement: name, client, sponsor, current phase, readiness', 'see-overview'), response: { 200: Document, ...problems } },
+    handler: async (request) => permitted(request, 'see-overview', request.params.id, `engagement ${request.params.id}`),
+  });
+
+  typed.get('/engagements/:id/members', {
+    ...common,
+    schema: { ...base('engagements', 'The team: members with their engagement role, workgroup, department and since when', 'read-records'),
+      response: { 200: z.object({ items: z.array(TeamMember) }), ...problems },
+    },
+    handler: async (request) => ({ items: (await permitted(request, 'read-records', request.params.id, `engagement ${request.params.id}`)).team ?? [] }),
   });
 
   typed.get('/engagements/:id/progress', {
     ...common,
-    schema: { ...base('engagements', 'Phase progress: phases with dates and waivers, readiness, survey counters'),
+    schema: { ...base('engagements', 'Phase progress: phases with dates and waivers, readiness, survey counters', 'see-overview'),
       response: { 200: Document, ...problems },
     },
-    handler: async (request) => found(READ_MODELS.progress, request.params.id, 'engagement'),
+    handler: async (request) => {
+      await permitted(request, 'see-overview', request.params.id, `engagement ${request.params.id}`);
+      return found(READ_MODELS.progress, request.params.id, 'engagement');
+    },
   });
 
   typed.get('/engagements/:id/backlog', {
     ...common,
-    schema: { ...base('requirements', 'The requirement backlog ranked by the 20/80 principle, now or as of a past instant'),
+    schema: { ...base('requirements', 'The requirement backlog ranked by the 20/80 principle, now or as of a past instant', 'see-overview'),
       querystring: BacklogQuery,
       response: { 200: Page(Document), ...problems },
     },
     handler: async (request) => {
       const { id } = request.params;
-      await found(READ_MODELS.engagements, id, 'engagement');
+      await permitted(request, 'see-overview', id, `engagement ${id}`);
       const { asOf, ...query } = request.query;
       const items: BacklogItem[] = [];
       if (asOf === undefined) {
@@ -163,7 +252,7 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryRouteDeps) 
 
   typed.get('/engagements/:id/audit', {
     ...common,
-    schema: { ...base('engagements', 'The audit trail: every decision with actor, before/after values and reason; JSON pages or CSV'),
+    schema: { ...base('engagements', 'The audit trail: every decision with actor, before/after values and reason; JSON pages or CSV', 'read-records'),
       querystring: AuditQuery,
       response: {
         200: z
@@ -174,7 +263,7 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryRouteDeps) 
     },
     handler: async (request, reply) => {
       const { id } = request.params;
-      await found(READ_MODELS.engagements, id, 'engagement');
+      await permitted(request, 'read-records', id, `engagement ${id}`);
       const { actor, action, subjectId, from, to, limit, cursor, format } = request.query;
       const filter: Record<string, Filter[string]> = { engagementId: id };
       if (actor) filter['actor.id'] = actor;
@@ -210,15 +299,17 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryRouteDeps) 
 
   typed.get('/engagements/:id/interviews', {
     ...common,
-    schema: { ...base('interviews', 'The interview schedule: status, interviewee, time and confirmation state'),
+    schema: { ...base('interviews', 'The interview schedule: status, interviewee, time and confirmation state (a stakeholder sees the interviews they gave)', 'see-overview'),
       querystring: InterviewsQuery,
       response: { 200: z.object({ items: z.array(Document) }), ...problems },
     },
     handler: async (request) => {
       const { id } = request.params;
-      await found(READ_MODELS.engagements, id, 'engagement');
+      const engagement = await permitted(request, 'see-overview', id, `engagement ${id}`);
       const filter: Record<string, Filter[string]> = { engagementId: id };
       if (request.query.status) filter['status'] = request.query.status;
+      // Whoever may not read every record (a stakeholder member) sees the interviews they gave.
+      if (!judge('read-records', request.user, { team: teamOf(engagement) }).allowed) filter['interviewee.userId'] = request.user.id;
       const items = [];
       for await (const doc of collection<InterviewDocument>(READ_MODELS.interviews).find(filter, { sort: [['scheduledAt', 1]] })) {
         items.push(scheduleItem(doc));
@@ -229,30 +320,35 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryRouteDeps) 
 
   typed.get('/interviews/:id', {
     ...common,
-    schema: { ...base('interviews', 'The interview with its findings, summary versions and confirmation'), response: { 200: Document, ...problems } },
-    handler: async (request) => found(READ_MODELS.interviews, request.params.id, 'interview'),
+    schema: { ...base('interviews', 'The interview with its findings, summary versions and confirmation', 'read-interview'), response: { 200: Document, ...problems } },
+    handler: async (request) => readableInterview(request, request.params.id),
   });
 
   typed.get('/interviews/:id/findings/:findingId', {
-    onRequest: authenticate,
-    preHandler: readOwnWrites,
+    ...common,
     schema: {
       tags: ['interviews'],
       summary: 'One finding of an interview',
+      description: accessNote('read-interview'),
       security: [{ bearerAuth: [] }],
       params: IdParams.extend({ findingId: IdParams.shape.id }),
       headers: MinPositionHeaders,
       response: { 200: z.looseObject({ findingId: z.string(), section: FindingSection }), ...problems },
     },
     handler: async (request) => {
-      const interview = await found<InterviewDocument>(READ_MODELS.interviews, request.params.id, 'interview');
+      const interview = await readableInterview(request, request.params.id);
       return interview.findings.find((f) => f.findingId === request.params.findingId) ?? fail('not-found', `finding ${request.params.findingId} does not exist`);
     },
   });
 
   typed.get('/requirements/:id', {
     ...common,
-    schema: { ...base('requirements', 'The requirement with its sources, priority history and decisions'), response: { 200: Document, ...problems } },
-    handler: async (request) => found(READ_MODELS.requirements, request.params.id, 'requirement'),
+    schema: { ...base('requirements', 'The requirement with its sources, priority history and decisions', 'read-records'), response: { 200: Document, ...problems } },
+    handler: async (request) => {
+      const what = `requirement ${request.params.id}`;
+      const requirement = await found<RequirementDocument>(READ_MODELS.requirements, request.params.id, 'requirement');
+      await permitted(request, 'read-records', requirement.engagementId, what);
+      return requirement;
+    },
   });
 };

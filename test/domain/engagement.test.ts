@@ -13,8 +13,11 @@ const inSolidification = [...inSurvey, advanced('business-survey', 'process-soli
 const noSurvey: SurveyFacts = { interviews: [], requirements: [] };
 
 t.test('StartEngagement', async (t) => {
-  t.test('starts an engagement in concept-introduction', async (t) => {
-    spec(t).given([]).when(start).then([engagementStarted]);
+  t.test('starts an engagement in concept-introduction, its starter the first pm of the team', async (t) => {
+    spec(t)
+      .given([])
+      .when(start)
+      .then([engagementStarted, { type: 'MemberAdded', data: { engagementId: E1, userId: 'u-pat', name: 'Pat Lee', role: 'pm' } }]);
   });
   t.test('rejects an id that is taken', async (t) => {
     spec(t).given([engagementStarted]).when(start).thenRejects('already-exists');
@@ -173,5 +176,63 @@ t.test('AdvancePhase', async (t) => {
   t.test('other phases have no gate', async (t) => {
     const inDeployment = [...inSolidification, advanced('process-solidification', 'system-deployment')];
     spec(t).given(inDeployment).when(advance('application-training')).then([advanced('system-deployment', 'application-training')]);
+  });
+});
+
+t.test('the team', async (t) => {
+  const member = (type: 'MemberAdded' | 'MemberRoleChanged' | 'MemberRemoved', data: object) =>
+    ({ type, data: { engagementId: E1, ...data } }) as EngagementEvent;
+  const add = (data: object) => cmd({ type: 'AddMember', data: { engagementId: E1, ...data } } as never);
+  const remove = (userId: string, reason = 'moved to another project') =>
+    cmd({ type: 'RemoveMember', data: { engagementId: E1, userId, reason } } as never);
+  const patLeads = [engagementStarted, member('MemberAdded', { userId: 'u-pat', name: 'Pat Lee', role: 'pm' })];
+  const chen = { userId: 'u-chen', name: 'Chen Wei', role: 'consultant', workgroup: 'Process design' };
+
+  t.test('adds a member with role, workgroup and department', async (t) => {
+    spec(t).given(patLeads).when(add({ ...chen, department: 'Consulting' })).then([member('MemberAdded', { ...chen, department: 'Consulting' })]);
+  });
+  t.test('changes the role or workgroup of a member, naming what was there', async (t) => {
+    spec(t)
+      .given([...patLeads, member('MemberAdded', chen)])
+      .when(add({ ...chen, role: 'pm', reason: 'leads the survey now' }))
+      .then([
+        member('MemberRoleChanged', {
+          ...chen,
+          role: 'pm',
+          reason: 'leads the survey now',
+          previous: { name: 'Chen Wei', role: 'consultant', workgroup: 'Process design' },
+        }),
+      ]);
+  });
+  t.test('rejects a change that changes nothing', async (t) => {
+    spec(t).given([...patLeads, member('MemberAdded', chen)]).when(add(chen)).thenRejects('membership-changes-nothing');
+  });
+  t.test('removes a member, recording the role they held', async (t) => {
+    spec(t)
+      .given([...patLeads, member('MemberAdded', chen)])
+      .when(remove('u-chen'))
+      .then([member('MemberRemoved', { userId: 'u-chen', name: 'Chen Wei', role: 'consultant', reason: 'moved to another project' })]);
+  });
+  t.test('the last pm can be neither removed nor made something else', async (t) => {
+    spec(t).given(patLeads).when(remove('u-pat')).thenRejects('last-pm');
+    spec(t).given(patLeads).when(add({ userId: 'u-pat', name: 'Pat Lee', role: 'observer' })).thenRejects('last-pm');
+  });
+  t.test('a pm can leave once another pm is in the team', async (t) => {
+    spec(t)
+      .given([...patLeads, member('MemberAdded', { ...chen, role: 'pm' })])
+      .when(remove('u-pat'))
+      .then([member('MemberRemoved', { userId: 'u-pat', name: 'Pat Lee', role: 'pm', reason: 'moved to another project' })]);
+  });
+  t.test('rejects removing someone who is not in the team', async (t) => {
+    spec(t).given(patLeads).when(remove('u-nobody')).thenRejects('not-found');
+  });
+  t.test('rejects an unknown engagement', async (t) => {
+    spec(t).given([]).when(add(chen)).thenRejects('not-found');
+  });
+  t.test('the team can still change after go-live (auditors join late)', async (t) => {
+    spec(t)
+      .given([...atGoLive, member('MemberAdded', { userId: 'u-pat', name: 'Pat Lee', role: 'pm' })])
+      .when(add({ userId: 'u-audit', name: 'Auditor', role: 'observer' }))
+      .then([member('MemberAdded', { userId: 'u-audit', name: 'Auditor', role: 'observer' })]);
   });
 });

@@ -220,6 +220,15 @@ t.test('ConfirmSummary', async (t) => {
     spec(t).given(awaitingConfirmation).when(confirm({}, admin)).thenRejects('forbidden');
     spec(t).given(awaitingConfirmation).when(confirm({}, { ...interviewee, id: 'u-other' })).thenRejects('forbidden');
   });
+  t.test('separation of duties: whoever drafted or sent the version may not confirm it, interviewee or not', async (t) => {
+    const by = (event: InterviewEvent, actor: Actor) => ({ ...event, actor }) as unknown as InterviewEvent;
+    const draftedByInterviewee = [...conductedWithFinding, by(summaryDrafted(1), interviewee), by(summarySent(1), consultant)];
+    spec(t).given(draftedByInterviewee).when(confirm()).thenRejects('forbidden');
+    const sentByInterviewee = [...conductedWithFinding, by(summaryDrafted(1), consultant), by(summarySent(1), interviewee)];
+    spec(t).given(sentByInterviewee).when(confirm()).thenRejects('forbidden');
+    const byOthers = [...conductedWithFinding, by(summaryDrafted(1), consultant), by(summarySent(1), consultant)];
+    spec(t).given(byOthers).when(confirm()).then([summaryConfirmed]);
+  });
   t.test('rejects a hash that differs from the version sent', async (t) => {
     spec(t).given(awaitingConfirmation).when(confirm({ summaryHash: 'a'.repeat(64) })).thenRejects('summary-hash-mismatch');
   });

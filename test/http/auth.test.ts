@@ -1,5 +1,6 @@
 import t from 'tap';
 import { createSigner } from 'fast-jwt';
+import { generateKeyPair, SignJWT } from 'jose';
 import { COMMAND_ROUTES } from '../../services/http/command-routes.js';
 import { bearer, discovery, SECRET, testApp, users } from '../support/http.js';
 
@@ -26,17 +27,48 @@ t.test('a missing, forged or expired token is 401', async (t) => {
   const unsigned = await app.inject({ method: 'POST', url: '/engagements', payload, headers: { authorization: `Bearer ${noneAlg}` } });
   t.equal(unsigned.statusCode, 401, 'alg none is refused');
 
-  const noSub = createSigner({ key: SECRET, algorithm: 'HS256' })({ roles: ['pm'] });
+  const noSub = createSigner({ key: SECRET, algorithm: 'HS256', expiresIn: 60_000 })({ roles: ['pm'] });
   const anonymous = await app.inject({ method: 'POST', url: '/engagements', payload, headers: { authorization: `Bearer ${noSub}` } });
   t.equal(anonymous.statusCode, 401, 'a token must name its user');
+  t.match(anonymous.json().detail, /sub/);
+});
+
+t.test('a 401 says why: no expiry, too old, not yet valid, wrong signature, wrong algorithm', async (t) => {
+  const { app } = await testApp();
+  t.teardown(() => app.close());
+  const now = Math.floor(Date.now() / 1000);
+  const as = (token: string) => app.inject({ method: 'GET', url: '/engagements', headers: { authorization: `Bearer ${token}` } });
+  const signed = (claims: object) =>
+    new SignJWT({ sub: 'u-pat', roles: ['pm'], ...claims }).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(SECRET));
+
+  t.equal((await as(await signed({ iat: now, exp: now + 600 }))).statusCode, 200, 'a fresh token with exp and iat passes');
+  const forever = await as(await signed({ iat: now }));
+  t.equal(forever.statusCode, 401, 'a token without exp is refused');
+  t.match(forever.json().detail, /"exp"/);
+  const year2999 = await as(await signed({ iat: now - 13 * 3600, exp: 32_503_680_000 }));
+  t.equal(year2999.statusCode, 401, 'an exp in the year 2999 does not make a 13-hour-old token young');
+  t.match(year2999.json().detail, /too old/);
+  const early = await as(await signed({ iat: now, nbf: now + 3600, exp: now + 7200 }));
+  t.equal(early.statusCode, 401);
+  t.match(early.json().detail, /not valid yet/);
+  const forged = createSigner({ key: 'another-secret-another-secret-another-secret', algorithm: 'HS256', expiresIn: 60_000 })({ sub: 'u-pat', roles: ['pm'] });
+  t.match((await as(forged)).json(), { status: 401, detail: /signature/ });
+  t.match((await as('not-a-token')).json(), { status: 401, detail: /not a JWT/ });
+  const { privateKey } = await generateKeyPair('RS256');
+  const rs256 = await new SignJWT({ sub: 'u-pat', roles: ['pm'] }).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setIssuedAt().setExpirationTime('5m').sign(privateKey);
+  const noProvider = await as(rs256);
+  t.equal(noProvider.statusCode, 401, 'an RS256 token means nothing without an identity provider');
+  t.match(noProvider.json().detail, /no identity provider/);
+  t.match(noProvider.headers['www-authenticate'], /error="invalid_token"/);
+  t.notMatch(JSON.stringify(noProvider.json()), SECRET, 'no secret in any answer');
 });
 
 t.test('pmo writes nothing: every command route is 403', async (t) => {
   const { app } = await testApp();
   t.teardown(() => app.close());
-  t.equal(COMMAND_ROUTES.length, 18);
+  t.equal(COMMAND_ROUTES.length, 20);
   for (const route of COMMAND_ROUTES) {
-    const response = await app.inject({ method: 'POST', url: route.url.replace(':id', 'x-1'), headers: users.pmo, payload: {} });
+    const response = await app.inject({ method: 'POST', url: route.url.replace(/:\w+/g, 'x-1'), headers: users.pmo, payload: {} });
     t.equal(response.statusCode, 403, `${route.type} as pmo`);
     t.equal(response.json().code, 'forbidden');
   }
@@ -89,8 +121,12 @@ t.test('only the interviewee confirms or asks for a revision', async (t) => {
     app.inject({ method: 'POST', url: `/interviews/${interview.id}/summary/confirm`, headers, payload: { summaryVersion: 1 } });
 
   const otherStakeholder = await confirmAs(users.otherStakeholder);
-  t.equal(otherStakeholder.statusCode, 403, 'a stakeholder confirms only their own interview');
-  t.equal(otherStakeholder.json().code, 'forbidden');
+  t.equal(otherStakeholder.statusCode, 404, 'a stakeholder outside the team does not even learn the interview exists');
+  t.equal(otherStakeholder.json().code, 'not-found');
+  await d.addMember(engagement.id, 'u-wang', 'stakeholder');
+  const memberStakeholder = await confirmAs(users.otherStakeholder);
+  t.equal(memberStakeholder.statusCode, 403, 'a stakeholder of the team confirms only their own interview');
+  t.equal(memberStakeholder.json().code, 'forbidden');
   t.equal((await confirmAs(users.admin)).statusCode, 403, 'an admin cannot confirm for them');
   t.equal((await confirmAs(users.consultant)).statusCode, 403, 'nor can the consultant');
   const revisionByAdmin = await app.inject({

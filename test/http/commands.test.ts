@@ -14,11 +14,13 @@ t.test('a whole discovery through the write side', async (t) => {
   });
   t.equal(started.statusCode, 201);
   const engagement = started.json();
-  t.match(engagement, { id: String, version: 0, position: String });
+  // EngagementStarted and the starter joining the team as its first pm: versions 0 and 1.
+  t.match(engagement, { id: String, version: 1, position: String });
   t.equal(started.headers['location'], `/engagements/${engagement.id}`);
-  t.equal(started.headers['etag'], '"0"');
+  t.equal(started.headers['etag'], '"1"');
   t.equal(started.headers['x-correlation-id'], 'kick-off-42');
-  const [startedEvent] = await eventsOf(store, `engagement-${engagement.id}`);
+  const [startedEvent, joined] = await eventsOf(store, `engagement-${engagement.id}`);
+  t.match(joined, { type: 'MemberAdded', data: { userId: 'u-pat', name: 'Pat Lee', role: 'pm' }, actor: { id: 'u-pat' } });
   t.match(startedEvent, {
     type: 'EngagementStarted',
     actor: { id: 'u-pat', name: 'Pat Lee', roles: ['pm'] },
@@ -27,8 +29,10 @@ t.test('a whole discovery through the write side', async (t) => {
     data: { name: 'CRM for Acme', goals: ['one customer view'], successCriteria: [] },
   });
 
+  const team = await d.post(`/engagements/${engagement.id}/members`, users.pm, { userId: 'u-chen', name: 'Chen Wei', role: 'consultant' });
+  t.match(team, { id: engagement.id, version: 2 });
   const readiness = await d.post(`/engagements/${engagement.id}/readiness`, users.pm, { item: 'funding-secured', status: 'met', evidence: 'budget approved' });
-  t.match(readiness, { id: engagement.id, version: 1 });
+  t.match(readiness, { id: engagement.id, version: 3 });
   await d.advance(engagement.id, 'business-survey');
 
   const interview = await d.schedule(engagement.id);
@@ -168,7 +172,7 @@ t.test('the business-survey gate and its waiver', async (t) => {
   t.equal(skipped.json().code, 'phase-not-next');
 
   const waived = await d.advance(engagement.id, 'process-solidification', 'sponsor accepts the open interview');
-  t.equal(waived.version, 2);
+  t.equal(waived.version, 4, 'started, two members, advanced twice');
   const event = (await eventsOf(store, `engagement-${engagement.id}`)).at(-1);
   t.match(event?.data, { waiver: { reason: 'sponsor accepts the open interview', unmetConditions: [{ subjectId: interview.id }] } });
 });

@@ -23,7 +23,7 @@ t.test('health, metrics and documents need no token', async (t) => {
   const document = openapi.json();
   t.equal(document.openapi, '3.1.0');
   for (const route of COMMAND_ROUTES) {
-    const path = route.url.replace(':id', '{id}');
+    const path = route.url.replace(/:(\w+)/g, '{$1}');
     t.ok(document.paths[path]?.post, `documents POST ${path}`);
   }
   const schedule = document.paths['/engagements/{id}/interviews'].post;

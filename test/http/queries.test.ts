@@ -159,7 +159,7 @@ t.test('the audit trail: every decision, filterable, paged, and as CSV', async (
   const trail = await get(app, `/engagements/${engagement.id}/audit`, fresh);
   t.equal(trail.status, 200);
   const entries = trail.body.entries;
-  t.equal(entries.length, 9, 'one entry per event');
+  t.equal(entries.length, 11, 'one entry per event (the team too)');
   t.same(entries.map((e: { position: string }) => BigInt(e.position)), [...entries.map((e: { position: string }) => BigInt(e.position))].sort((a, b) => (a < b ? -1 : 1)), 'in log order');
   const confirmation = entries.find((e: { action: string }) => e.action === 'summary-confirmed');
   t.match(confirmation, {
@@ -205,7 +205,7 @@ t.test('the audit trail: every decision, filterable, paged, and as CSV', async (
     t.match(csv.headers['content-type'], /^text\/csv/);
     const lines = csv.body.trim().split('\n');
     t.match(lines[0], /^eventId,position,at,actorId,actorName,actorRoles,action,subjectType,subjectId,reason,changes,summaryVersion,summaryHash/);
-    t.equal(lines.length, 10, 'a header and one row per entry');
+    t.equal(lines.length, 12, 'a header and one row per entry');
     t.ok(lines.some((line) => line.includes('summary-confirmed') && line.includes(draft['summaryHash'] as string)), 'confirmations carry version and hash');
   }
 });

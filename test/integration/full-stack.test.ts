@@ -66,6 +66,7 @@ t.test('a command travels to EventStoreDB, the MongoDB read model and Kafka', { 
   t.match(await ready.json(), { checks: { eventStore: { status: 'up' }, readModelStore: { status: 'up' }, projector: { status: 'up' }, publisher: { status: 'up' } } });
 
   const engagement = await post('/engagements', pm, { name: `E2E ${run}`, client: 'Acme', sponsor: { name: 'Zhang San', title: 'CEO' } });
+  await post(`/engagements/${engagement.id}/members`, pm, { userId: 'u-chen', name: 'Chen Wei', role: 'consultant' });
   const interview = await post(`/engagements/${engagement.id}/interviews`, consultant, {
     interviewee: { name: 'Li Na', department: 'Sales', position: 'Manager', userId: 'u-li' },
     interviewers: ['Chen Wei'],
@@ -127,12 +128,12 @@ t.test('a command travels to EventStoreDB, the MongoDB read model and Kafka', { 
   await Promise.race([arrived, new Promise((_, reject) => setTimeout(() => reject(new Error('no Kafka message within 90 s')), 90_000))]);
   t.same(
     received.map((m) => m.value.type),
-    ['requirement.captured', 'requirement.prioritized'],
-    'the public events, in order',
+    ['engagement.team-changed', 'engagement.team-changed', 'requirement.captured', 'requirement.prioritized'],
+    'the public events, in order: the starter and the consultant joining the team, then the requirement',
   );
   for (const message of received) {
     t.equal(message.key, engagement.id, 'keyed by engagement');
-    t.equal(message.value.subject.id, requirement.id);
+    t.equal(message.value.subject.id, message.value.type.startsWith('requirement.') ? requirement.id : engagement.id);
     t.match(message.headers, { 'event-id': String, 'event-type': message.value.type, 'schema-version': '1', 'content-type': 'application/json', 'correlation-id': String });
   }
 });

@@ -38,6 +38,16 @@ const SAMPLES: { [T in DomainEventType]: EventOfType<T>['data'] } = {
     to: 'process-solidification',
     waiver: { reason: 'sponsor decision', unmetConditions: [{ rule: 'interview-not-confirmed', subjectId: 'int-1' }] },
   },
+  MemberAdded: { engagementId: E, userId: 'u-chen', name: 'Chen Wei', role: 'consultant', workgroup: 'Process design' },
+  MemberRoleChanged: {
+    engagementId: E,
+    userId: 'u-chen',
+    name: 'Chen Wei',
+    role: 'pm',
+    previous: { name: 'Chen Wei', role: 'consultant', workgroup: 'Process design' },
+    reason: 'takes over from Pat',
+  },
+  MemberRemoved: { engagementId: E, userId: 'u-chen', name: 'Chen Wei', role: 'pm', reason: 'left the project' },
   InterviewScheduled: {
     interviewId: 'int-1',
     engagementId: E,

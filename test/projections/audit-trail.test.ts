@@ -12,7 +12,7 @@ const entries = fold(auditTrail, log);
 const entry = (n: number) => entries.get(eventIdAt(n))!;
 
 t.test('every event of every type gets an entry – audit data is never skipped', async (t) => {
-  t.same(new Set(log.map((e) => e.type)), new Set(EVENT_TYPES), 'the discovery holds all 18 event types');
+  t.same(new Set(log.map((e) => e.type)), new Set(EVENT_TYPES), 'the discovery holds every event type');
   t.same([...auditTrail.eventTypes].sort(), [...EVENT_TYPES].sort(), 'the audit trail reads all of them');
   t.equal(entries.size, log.length, 'one entry per event');
   for (const event of log) {
@@ -29,6 +29,9 @@ t.test('actions are the event types in kebab-case', async (t) => {
     'engagement-started',
     'readiness-recorded',
     'phase-advanced',
+    'member-added',
+    'member-role-changed',
+    'member-removed',
     'interview-scheduled',
     'interview-rescheduled',
     'interview-cancelled',
@@ -186,4 +189,20 @@ t.test('an entry depends on its event alone', async (t) => {
   for (const event of log) {
     t.same(auditTrail.apply(entries.get(event.eventId), event, event.eventId), entries.get(event.eventId), `${event.type} again`);
   }
+});
+
+t.test('the team: who joined, changed role or left, with the reason, under the member as subject', async (t) => {
+  const teamEntries = log.filter((e) => e.type.startsWith('Member')).map((e) => entries.get(e.eventId)!);
+  t.match(teamEntries, [
+    {
+      action: 'member-added',
+      subject: { type: 'member', id: 'u-wang' },
+      relatedIds: ['u-wang', E1],
+      changes: { name: { from: null, to: 'Wang Fang' }, role: { from: null, to: 'stakeholder' }, department: { from: null, to: 'Finance' } },
+      reason: null,
+    },
+    { action: 'member-role-changed', changes: { role: { from: 'stakeholder', to: 'observer' } }, reason: 'Follows the survey from now on' },
+    { action: 'member-removed', changes: { role: { from: 'observer', to: null } }, reason: 'Moved to the Shanghai office' },
+  ]);
+  t.same(Object.keys(teamEntries[1]!.changes), ['role'], 'only what changed');
 });

@@ -3,7 +3,7 @@
  * readiness is assessed, the survey runs (three interviews – one moved, one called off), findings
  * are recorded, one summary goes back for revision before it is confirmed, another is still
  * awaiting the interviewee, six requirements are captured, revised, prioritized and decided, and
- * the project manager leaves the survey with a written waiver. Every event type occurs.
+ * the project manager leaves the survey with a written waiver; then the team changes. Every event type occurs.
  */
 import type { Actor, DomainEvent, GateCondition } from '../../contracts/index.js';
 import { summaryHash } from '../../domain/index.js';
@@ -239,5 +239,23 @@ export const wholeDiscovery = () => {
     // 37–38: one more requirement, left unprioritized, and the survey left with a waiver.
     log.record(captured('req-6', { title: 'Service ticket import', category: 'service', departments: ['Service'], interviewId: 'int-2', findingId: 'f-3' }), asConsultant),
     log.record({ type: 'PhaseAdvanced', data: { engagementId: E1, from: 'business-survey', to: 'process-solidification', waiver } }, asPm),
+    // 39–41: the team changes: Wang joins as stakeholder, becomes an observer, then leaves.
+    log.record({ type: 'MemberAdded', data: { engagementId: E1, userId: 'u-wang', name: 'Wang Fang', role: 'stakeholder', department: 'Finance' } }, asPm),
+    log.record(
+      {
+        type: 'MemberRoleChanged',
+        data: {
+          engagementId: E1,
+          userId: 'u-wang',
+          name: 'Wang Fang',
+          role: 'observer',
+          department: 'Finance',
+          previous: { name: 'Wang Fang', role: 'stakeholder', department: 'Finance' },
+          reason: 'Follows the survey from now on',
+        },
+      },
+      asPm,
+    ),
+    log.record({ type: 'MemberRemoved', data: { engagementId: E1, userId: 'u-wang', name: 'Wang Fang', role: 'observer', reason: 'Moved to the Shanghai office' } }, asPm),
   ];
 };

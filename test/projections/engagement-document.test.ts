@@ -20,6 +20,8 @@ const started: EngagementDocument = {
   readiness: unassessed as EngagementDocument['readiness'],
   startedAt: minute(1),
   startedBy: pm,
+  team: [],
+  memberIds: [],
   version: 0,
   updatedAt: minute(1),
 };
@@ -72,10 +74,47 @@ t.test('PhaseAdvanced: the current phase', async (t) => {
     .then({ [E1]: { ...started, currentPhase: 'process-solidification', position: '3', version: 2, updatedAt: minute(3) } });
 });
 
+const member = (type: 'MemberAdded' | 'MemberRoleChanged' | 'MemberRemoved', data: object) =>
+  ({ type, data: { engagementId: E1, ...data } }) as EngagementEvent;
+
+t.test('the team: members join with role, workgroup and since when; changes keep since; removal drops them', async (t) => {
+  const events = recorded(
+    [
+      engagementStarted,
+      member('MemberAdded', { userId: 'u-pat', name: 'Pat Lee', role: 'pm' }),
+      member('MemberAdded', { userId: 'u-chen', name: 'Chen Wei', role: 'consultant', workgroup: 'Process design' }),
+      member('MemberAdded', { userId: 'u-li', name: 'Li Na', role: 'stakeholder', department: 'Sales' }),
+      member('MemberRoleChanged', {
+        userId: 'u-chen',
+        name: 'Chen Wei',
+        role: 'pm',
+        previous: { name: 'Chen Wei', role: 'consultant', workgroup: 'Process design' },
+      }),
+      member('MemberRemoved', { userId: 'u-li', name: 'Li Na', role: 'stakeholder', reason: 'left the company' }),
+    ],
+    { actor: pm },
+  );
+  spec(t)
+    .given(events)
+    .then({
+      [E1]: {
+        ...started,
+        position: '6',
+        version: 5,
+        updatedAt: minute(6),
+        team: [
+          { userId: 'u-pat', name: 'Pat Lee', role: 'pm', since: minute(2) },
+          { userId: 'u-chen', name: 'Chen Wei', role: 'pm', since: minute(3), changedAt: minute(5) },
+        ],
+        memberIds: ['u-pat', 'u-chen'],
+      },
+    });
+});
+
 t.test('an event for an engagement never started leaves no document', async (t) => {
   spec(t).given(recorded([readiness('funding-secured', 'met'), advanced('concept-introduction', 'business-survey')])).then({});
 });
 
 t.test('it reads exactly the engagement events', async (t) => {
-  t.same(engagementDocument.eventTypes, ['EngagementStarted', 'ReadinessRecorded', 'PhaseAdvanced']);
+  t.same(engagementDocument.eventTypes, ['EngagementStarted', 'ReadinessRecorded', 'PhaseAdvanced', 'MemberAdded', 'MemberRoleChanged', 'MemberRemoved']);
 });

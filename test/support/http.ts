@@ -1,5 +1,6 @@
 /** Builds the HTTP app on in-memory adapters and mints tokens, for `app.inject` tests. */
 import { createSigner } from 'fast-jwt';
+import { createTokenVerifier } from '../../infra/identity/index.js';
 import type { Role } from '../../contracts/index.js';
 import { InMemoryEventStore } from '../../infra/event-store/index.js';
 import type { EventStore } from '../../infra/event-store/port.js';
@@ -39,7 +40,7 @@ export const testApp = async (
   const metrics = createMetrics();
   const readSide = await startProjector({ eventStore: store, readModels, logger: pino({ level: 'silent' }), registry: metrics.registry });
   const app = await buildApp({
-    jwtSecret: SECRET,
+    identity: createTokenVerifier({ secret: SECRET, claims: { roles: 'roles', name: 'name' }, maxTokenAgeSeconds: 12 * 3600 }),
     readYourWrites: readSide.readYourWrites,
     readinessChecks: [readSide.check],
     projector: readSide.projector,
@@ -64,8 +65,14 @@ export const discovery = (app: App) => {
   };
   return {
     post,
-    startEngagement: () =>
-      post('/engagements', users.pm, { name: 'CRM for Acme', client: 'Acme Trading', sponsor: { name: 'Zhang San', title: 'CEO' } }),
+    /** Pat (pm) starts an engagement and takes Chen (consultant) into the team. */
+    startEngagement: async () => {
+      const started = await post('/engagements', users.pm, { name: 'CRM for Acme', client: 'Acme Trading', sponsor: { name: 'Zhang San', title: 'CEO' } });
+      await post(`/engagements/${started.id}/members`, users.pm, { userId: 'u-chen', name: 'Chen Wei', role: 'consultant', workgroup: 'Process design' });
+      return started;
+    },
+    addMember: (engagementId: string, userId: string, role: 'pm' | 'consultant' | 'stakeholder' | 'observer', name = userId) =>
+      post(`/engagements/${engagementId}/members`, users.pm, { userId, name, role }),
     advance: (engagementId: string, to: string, waiverReason?: string) =>
       post(`/engagements/${engagementId}/phase/advance`, users.pm, { to, ...(waiverReason ? { waiverReason } : {}) }),
     schedule: (engagementId: string, userId = 'u-li') =>

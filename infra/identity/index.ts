@@ -1,0 +1,3 @@
+export * from './port.js';
+export * from './claims.js';
+export { createTokenVerifier, type OidcOptions, type VerifierOptions } from './jose-verifier.js';

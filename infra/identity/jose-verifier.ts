@@ -1,0 +1,184 @@
+/**
+ * Bearer tokens verified with `jose`: RS/ES/PS/EdDSA tokens from the organisation's OpenID
+ * Provider (keys from its discovery document and JWKS), and HS256 tokens signed with a shared
+ * secret for the embedded default. Both under the same rules: `exp` required, `nbf` honoured, no
+ * token older than the maximum age (from `iat`); issuer and audience checked for the provider.
+ */
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  decodeProtectedHeader,
+  errors,
+  jwtVerify,
+  type JWTVerifyGetKey,
+  type JWTVerifyOptions,
+} from 'jose';
+import type { Actor } from '../../contracts/index.js';
+import { actorFromClaims, type ClaimNames } from './claims.js';
+import { IdentityProviderUnavailableError, TokenRejectedError, type IdentityVerifier } from './port.js';
+
+export type OidcOptions = {
+  /** The issuer URL exactly as it appears in `iss`. */
+  issuer: string;
+  /** The audience (`aud`) tokens must be meant for. */
+  audience: string;
+};
+
+export type VerifierOptions = {
+  oidc?: OidcOptions;
+  /** HS256 shared secret, for the embedded default and tests. */
+  secret?: string;
+  claims: ClaimNames;
+  maxTokenAgeSeconds: number;
+  /**
+   * How long after a fetch of the provider's keys an unknown `kid` does not trigger another one.
+   * Short enough that a rotated key is picked up within seconds, long enough that tokens with made-up
+   * key ids cannot make the service hammer the provider.
+   */
+  jwksCooldownMs?: number;
+  /** How long a fetched key set is used before it is fetched again (cached keys outlive a failed refresh). */
+  jwksMaxAgeMs?: number;
+  /** Time allowed for each request to the provider. */
+  timeoutMs?: number;
+  /** Clock skew tolerated on `exp`, `nbf` and `iat`. */
+  clockToleranceSeconds?: number;
+};
+
+const ASYMMETRIC = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'];
+
+export const createTokenVerifier = (options: VerifierOptions): IdentityVerifier => {
+  if (!options.oidc && !options.secret) throw new Error('a token verifier needs an OpenID issuer, a shared secret, or both');
+  const common: JWTVerifyOptions = {
+    requiredClaims: ['exp', 'iat'],
+    maxTokenAge: options.maxTokenAgeSeconds,
+    clockTolerance: options.clockToleranceSeconds ?? 30,
+  };
+  const secretKey = options.secret === undefined ? undefined : new TextEncoder().encode(options.secret);
+  const provider = options.oidc ? providerKeys(options.oidc, options) : undefined;
+
+  const verifyClaims = async (token: string): Promise<Record<string, unknown>> => {
+    let alg: unknown;
+    try {
+      alg = decodeProtectedHeader(token).alg;
+    } catch {
+      throw new TokenRejectedError('the token is not a JWT (header.payload.signature, base64url)');
+    }
+    if (alg === 'HS256') {
+      if (!secretKey) throw new TokenRejectedError('HS256 tokens are not accepted here: use a token from the identity provider');
+      return (await jwtVerify(token, secretKey, { ...common, algorithms: ['HS256'] })).payload;
+    }
+    if (!provider) {
+      throw new TokenRejectedError(`tokens signed with ${String(alg)} are not accepted here: no identity provider is configured (HS256 only)`);
+    }
+    const { payload } = await jwtVerify(token, provider.getKey, {
+      ...common,
+      algorithms: ASYMMETRIC,
+      issuer: provider.issuer,
+      audience: provider.audience,
+    });
+    return payload;
+  };
+
+  return {
+    async verify(token: string): Promise<Actor> {
+      try {
+        return actorFromClaims(await verifyClaims(token), options.claims);
+      } catch (error) {
+        throw translate(error, options);
+      }
+    },
+  };
+};
+
+/**
+ * The provider's signing keys: its discovery document is fetched on first use (so the service
+ * starts while the provider is down) and its JWKS cached by jose, fetched again on an unknown
+ * `kid`. When a refresh fails, keys already fetched keep working; only a token whose key has never
+ * been seen needs the provider, and then its absence is an outage, not a bad token.
+ */
+const providerKeys = (oidc: OidcOptions, options: VerifierOptions) => {
+  const timeoutMs = options.timeoutMs ?? 5_000;
+  let keySet: Promise<ReturnType<typeof createRemoteJWKSet>> | undefined;
+
+  const discover = async () => {
+    const url = `${oidc.issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
+    let document: { issuer?: unknown; jwks_uri?: unknown };
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'application/json' } });
+      if (!response.ok) throw new Error(`${url} answered ${response.status}`);
+      document = (await response.json()) as typeof document;
+    } catch (error) {
+      throw new IdentityProviderUnavailableError(`the identity provider's discovery document could not be fetched from ${url}`, { cause: error });
+    }
+    // OpenID Connect Discovery 1.0, 4.3: the document must name the issuer it was fetched for.
+    if (document.issuer !== oidc.issuer) {
+      throw new IdentityProviderUnavailableError(`the discovery document at ${url} names the issuer ${String(document.issuer)}, not ${oidc.issuer}`);
+    }
+    if (typeof document.jwks_uri !== 'string') throw new IdentityProviderUnavailableError(`the discovery document at ${url} has no jwks_uri`);
+    return createRemoteJWKSet(new URL(document.jwks_uri), {
+      cooldownDuration: options.jwksCooldownMs ?? 5_000,
+      cacheMaxAge: options.jwksMaxAgeMs ?? 10 * 60_000,
+      timeoutDuration: timeoutMs,
+    });
+  };
+
+  const getKey: JWTVerifyGetKey = async (header, token) => {
+    keySet ??= discover().catch((error: unknown) => {
+      keySet = undefined; // the next token asks again
+      throw error;
+    });
+    const remote = await keySet;
+    try {
+      return await remote(header, token);
+    } catch (error) {
+      if (isKeySelectionError(error)) throw error;
+      // Fetching the keys failed: a key fetched earlier still verifies its tokens.
+      const known = remote.jwks();
+      if (known) {
+        try {
+          return await createLocalJWKSet(known)(header, token);
+        } catch (lookup) {
+          if (!(lookup instanceof errors.JWKSNoMatchingKey)) throw lookup;
+        }
+      }
+      throw new IdentityProviderUnavailableError(`the identity provider's keys could not be fetched, and key ${String(header.kid)} is not cached`, {
+        cause: error,
+      });
+    }
+  };
+
+  return { getKey, issuer: oidc.issuer, audience: oidc.audience };
+};
+
+const isKeySelectionError = (error: unknown) =>
+  error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys || error instanceof errors.JOSEAlgNotAllowed;
+
+const translate = (error: unknown, options: VerifierOptions): Error => {
+  if (error instanceof TokenRejectedError || error instanceof IdentityProviderUnavailableError) return error;
+  const tooOld = () =>
+    new TokenRejectedError(`the token is too old: it was issued more than ${options.maxTokenAgeSeconds} s ago (AUTH_MAX_TOKEN_AGE); get a new one`);
+  // jose reports a token past the maximum age as expired, naming the "iat" claim.
+  if (error instanceof errors.JWTExpired) return error.claim === 'iat' ? tooOld() : new TokenRejectedError('the token has expired');
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    const { claim, reason } = error;
+    if (reason === 'missing') return new TokenRejectedError(`the token has no "${claim}" claim; tokens must carry exp and iat`);
+    switch (claim) {
+      case 'aud':
+        return new TokenRejectedError(`the token is not meant for this service: its audience (aud) is not ${options.oidc?.audience ?? 'accepted'}`);
+      case 'iss':
+        return new TokenRejectedError(`the token was issued by another issuer than ${options.oidc?.issuer ?? 'the one configured'}`);
+      case 'nbf':
+        return new TokenRejectedError('the token is not valid yet (nbf)');
+      case 'iat':
+        return tooOld();
+      default:
+        return new TokenRejectedError(`the token's "${claim}" claim is invalid`);
+    }
+  }
+  if (error instanceof errors.JWSSignatureVerificationFailed) return new TokenRejectedError('the token signature does not verify');
+  if (error instanceof errors.JWKSNoMatchingKey) return new TokenRejectedError('the token was signed with a key the identity provider does not publish (unknown kid)');
+  if (error instanceof errors.JWKSMultipleMatchingKeys) return new TokenRejectedError('the token does not say which of the provider’s keys signed it (kid)');
+  if (error instanceof errors.JOSEAlgNotAllowed) return new TokenRejectedError('the token is signed with an algorithm that is not accepted');
+  if (error instanceof errors.JOSEError) return new TokenRejectedError('the token is malformed');
+  return error instanceof Error ? error : new Error(String(error));
+};
