@@ -323,8 +323,8 @@ const importedRealm = (service: Mapping, repoRoot: string): { file: string; real
 
 /** The port of AUTH_OIDC_ISSUER when it is on loopback. */
 const loopbackIssuerPort = (config: Config): number | undefined => {
-  const issuerText = (config as Record<string, unknown>)['AUTH_OIDC_ISSUER'];
-  if (typeof issuerText !== 'string' || !issuerText) return undefined;
+  const issuerText = config.AUTH_OIDC_ISSUER;
+  if (!issuerText) return undefined;
   const issuer = new URL(issuerText);
   return LOOPBACK_HOSTS.has(issuer.hostname) ? Number(issuer.port || (issuer.protocol === 'https:' ? 443 : 80)) : undefined;
 };
@@ -335,8 +335,8 @@ const loopbackIssuerPort = (config: Config): number | undefined => {
  * Keycloak realm must issue what the api expects (realm, audience, the organisation roles).
  */
 const identityProviderProblems = (services: Mapping, config: Config, repoRoot: string): string[] => {
-  const issuerText = (config as Record<string, unknown>)['AUTH_OIDC_ISSUER'];
-  if (typeof issuerText !== 'string' || !issuerText) return [];
+  const issuerText = config.AUTH_OIDC_ISSUER;
+  if (!issuerText) return [];
   const problems: string[] = [];
   const api = mapping(services['api']);
   const issuer = new URL(issuerText);
@@ -363,17 +363,16 @@ const identityProviderProblems = (services: Mapping, config: Config, repoRoot: s
   if (realm['realm'] !== realmName) problems.push(`${file}: realm ${String(realm['realm'])} is not the realm ${realmName ?? '(none)'} of AUTH_OIDC_ISSUER ${issuerText}`);
   const realmRoles = (Array.isArray(mapping(realm['roles'])['realm']) ? (mapping(realm['roles'])['realm'] as unknown[]) : []).map((r) => String(mapping(r)['name']));
   for (const role of ORGANISATION_ROLES) if (!realmRoles.includes(role)) problems.push(`${file}: realm role ${role} is missing`);
-  const audience = (config as Record<string, unknown>)['AUTH_OIDC_AUDIENCE'];
+  const audience = config.AUTH_OIDC_AUDIENCE;
   const clients = (Array.isArray(realm['clients']) ? (realm['clients'] as unknown[]) : []).map(mapping);
   for (const client of clients) {
     const audiences = (Array.isArray(client['protocolMappers']) ? (client['protocolMappers'] as unknown[]) : [])
       .map(mapping)
       .filter((m) => m['protocolMapper'] === 'oidc-audience-mapper')
       .map((m) => mapping(m['config'])['included.custom.audience']);
-    if (!audiences.includes(audience)) problems.push(`${file}: client ${String(client['clientId'])} has no audience mapper for AUTH_OIDC_AUDIENCE ${String(audience)}`);
+    if (!audiences.includes(audience)) problems.push(`${file}: client ${String(client['clientId'])} has no audience mapper for AUTH_OIDC_AUDIENCE ${audience ?? '(unset)'}`);
   }
-  const rolesClaim = (config as Record<string, unknown>)['AUTH_ROLES_CLAIM'];
-  if (rolesClaim !== 'realm_access.roles') problems.push(`api: AUTH_ROLES_CLAIM is ${String(rolesClaim)}, but Keycloak puts realm roles at realm_access.roles`);
+  if (config.AUTH_ROLES_CLAIM !== 'realm_access.roles') problems.push(`api: AUTH_ROLES_CLAIM is ${config.AUTH_ROLES_CLAIM}, but Keycloak puts realm roles at realm_access.roles`);
   return problems;
 };
 
