@@ -55,7 +55,10 @@ const startService = async (env: Record<string, string>): Promise<Service> => {
       const match = /serving on (http:\/\/\S+)/.exec(output);
       if (match) resolveBase(match[1]!);
     });
-    child.once('exit', (code) => reject(new Error(`the service exited with ${code}:\n${output}`)));
+    child.once('exit', (code) => {
+      rmSync(dataDir, { recursive: true, force: true });
+      reject(new Error(`the service exited with ${code}:\n${output}`));
+    });
   });
   return {
     base,
@@ -127,6 +130,8 @@ t.test('a person signed in through the authorization code flow starts an engagem
   const listed = await listEngagements(service, tokenWithKey1);
   t.equal(listed.status, 200, 'lists the engagements');
   t.match(listed.body, { items: [{ id: created.body['id'] }] }, 'the new engagement is among them');
+  const team = await call(service, 'GET', `/engagements/${String(created.body['id'])}/members`, tokenWithKey1);
+  t.match(team.body, { items: [{ userId: pat.accountId, name: pat.name, role: 'pm' }] }, 'the starter is its pm, with the sub as user id and the name from the token');
 
   const consultant = await call(service, 'POST', '/engagements', await signIn(idp, chen), newEngagement);
   t.equal(consultant.status, 403, 'a consultant may not start one: the roles come from the token');
@@ -234,4 +239,8 @@ t.test('roles at a nested claim path (Keycloak realm_access.roles)', async (t) =
   const flat = await signIn(idp, pat);
   t.equal((await call(elsewhere, 'POST', '/engagements', flat, newEngagement)).status, 403, 'roles at another path than configured: no known role, 403');
   t.equal((await call(service, 'POST', '/engagements', flat, newEngagement)).status, 201, 'the default path, roles, reads them');
+});
+
+t.test('a plain-http issuer off loopback stops the service at start, naming the variable', async (t) => {
+  await t.rejects(startService({ AUTH_OIDC_ISSUER: 'http://idp.example.com/realms/crm' }), /AUTH_OIDC_ISSUER: .*https/);
 });
