@@ -64,10 +64,10 @@ export const generateSigningKey = async (): Promise<JWK> => {
   return { ...jwk, kid: await calculateJwkThumbprint(jwk), alg: 'RS256', use: 'sig' };
 };
 
-export const publicJwk = ({ kty, n, e, kid, alg, use }: JWK): JWK => ({ kty, n, e, kid, alg, use });
+const publicJwk = ({ kty, n, e, kid, alg, use }: JWK): JWK => ({ kty, n, e, kid, alg, use });
 
-/** `{ realm_access: { roles } }` for `realm_access.roles`. */
-export const claimAt = (path: string, value: unknown): Record<string, unknown> =>
+/** The claims that put `value` at a dotted path: `{ realm_access: { roles } }` for `realm_access.roles`. */
+const claimsWith = (path: string, value: unknown): Record<string, unknown> =>
   path
     .split('.')
     .reverse()
@@ -171,7 +171,7 @@ export const startIdentityProvider = async (options: IdentityProviderOptions): P
     extraTokenClaims: async (_ctx: KoaContextWithOIDC, token) => {
       const holder = 'accountId' in token && token.accountId ? accounts.get(token.accountId) : serviceClients.get(token.clientId ?? '');
       if (!holder) return undefined;
-      return { name: holder.name, ...claimAt(rolesClaimPath, [...holder.roles]) };
+      return { name: holder.name, ...claimsWith(rolesClaimPath, [...holder.roles]) };
     },
     pkce: { required: () => true },
     ttl: { AccessToken: accessTokenTtl, ClientCredentials: accessTokenTtl, IdToken: 600, Session: 3_600, Grant: 3_600, Interaction: 600 },

@@ -5,6 +5,7 @@
  * browser would – following redirects and keeping cookies – without a browser.
  */
 import * as client from 'openid-client';
+import { API_SCOPE } from '../oidc/provider.js';
 
 /** Test providers answer on http://127.0.0.1 only: openid-client insists on https otherwise. */
 const discover = (issuer: string, clientId: string, secret?: string) =>
@@ -17,7 +18,7 @@ export type ServiceTokenRequest = { issuer: string; clientId: string; clientSecr
 /** An access token for the service client itself (client credentials grant). */
 export const serviceToken = async ({ issuer, clientId, clientSecret, resource }: ServiceTokenRequest): Promise<string> => {
   const config = await discover(issuer, clientId, clientSecret);
-  const tokens = await client.clientCredentialsGrant(config, { resource, scope: 'api' });
+  const tokens = await client.clientCredentialsGrant(config, { resource, scope: API_SCOPE });
   return tokens.access_token;
 };
 
@@ -30,7 +31,7 @@ export const userToken = async ({ issuer, clientId, redirectUri, resource, login
   const state = client.randomState();
   const authorizationUrl = client.buildAuthorizationUrl(config, {
     redirect_uri: redirectUri,
-    scope: 'openid profile api',
+    scope: `openid profile ${API_SCOPE}`,
     resource,
     state,
     code_challenge: await client.calculatePKCECodeChallenge(codeVerifier),
