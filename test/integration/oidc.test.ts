@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { SignJWT, decodeJwt, decodeProtectedHeader, importJWK } from 'jose';
+import { SignJWT, decodeJwt, decodeProtectedHeader, importJWK, type JWK } from 'jose';
 import { generateSigningKey, startIdentityProvider, type Account, type IdentityProvider, type IdentityProviderOptions } from '../oidc/provider.js';
 import { serviceToken, userToken } from '../support/idp.js';
 
@@ -159,14 +159,20 @@ t.test('refused tokens answer 401 unauthenticated and say why', async (t) => {
   t.teardown(() => impostor.stop());
   await refused(await signIn(impostor, pat), /issuer/i, 'a token from another issuer');
 
-  const withoutExp = await new SignJWT({ name: pat.name, roles: pat.roles })
-    .setProtectedHeader({ alg: 'RS256', kid: key1!.kid!, typ: 'at+jwt' })
-    .setIssuer(idp.issuer)
-    .setAudience(API)
-    .setSubject(pat.accountId)
-    .setIssuedAt()
-    .sign(await importJWK(key1!, 'RS256'));
-  await refused(withoutExp, /exp/, 'a token without exp (signed with the provider key)');
+  // Tokens made here with jose, as a forger or a broken issuer would: everything right but one thing.
+  const forged = async (signingKey: JWK, kid: string, withExp = true) => {
+    const jwt = new SignJWT({ name: pat.name, roles: pat.roles })
+      .setProtectedHeader({ alg: 'RS256', kid, typ: 'at+jwt' })
+      .setIssuer(idp.issuer)
+      .setAudience(API)
+      .setSubject(pat.accountId)
+      .setIssuedAt();
+    return (withExp ? jwt.setExpirationTime('10m') : jwt).sign(await importJWK(signingKey, 'RS256'));
+  };
+  const stranger = await generateSigningKey();
+  await refused(await forged(key1!, key1!.kid!, false), /exp/, 'a token without exp (signed with the provider key)');
+  await refused(await forged(stranger, key1!.kid!), /signature/, 'a token naming the provider key but signed with another');
+  await refused(await forged(stranger, stranger.kid!), /unknown kid/, 'a token signed with a key the provider does not publish');
 
   await refused('not-a-jwt', /JWT/, 'a string that is no token');
 });
