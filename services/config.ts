@@ -5,8 +5,9 @@
 import { z } from 'zod';
 import { DEFAULT_TOPIC } from '../contracts/index.js';
 
-const DURATION = /^([1-9]\d{0,6})(s|m|h|d)$/;
-const durationSeconds = (value: string): number => {
+/** A duration such as `90s`, `30m`, `12h` or `1d`. */
+export const DURATION = /^([1-9]\d{0,6})(s|m|h|d)$/;
+export const durationSeconds = (value: string): number => {
   const [, amount, unit] = DURATION.exec(value)!;
   return Number(amount) * { s: 1, m: 60, h: 3_600, d: 86_400 }[unit as 's' | 'm' | 'h' | 'd'];
 };

@@ -26,16 +26,18 @@ export const AdvancePhaseBody = z.strictObject({
 });
 export const AdvancePhase = command('AdvancePhase', AdvancePhaseBody.extend({ engagementId: Id }));
 
-/** Adds a member to the team, or changes the role, workgroup or department of one. */
-export const AddMemberBody = z.strictObject({
+/** Who a member of the team is, as commands and events state it. */
+export const MemberFields = {
   userId: UserId,
   name: Name,
   role: EngagementRole,
   /** Seed 002's workgroups: business modelling, process design, IT implementation, training and promotion (free text). */
   workgroup: Name.optional(),
   department: Name.optional(),
-  reason: Reason.optional(),
-});
+};
+
+/** Adds a member to the team, or changes the role, workgroup or department of one. */
+export const AddMemberBody = z.strictObject({ ...MemberFields, reason: Reason.optional() });
 export const AddMember = command('AddMember', AddMemberBody.extend({ engagementId: Id }));
 
 export const RemoveMemberBody = z.strictObject({ reason: Reason });

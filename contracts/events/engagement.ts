@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { EngagementRole, Id, Name, Phase, ReadinessItem, ReadinessStatus, Reason, text, UserId } from '../values.js';
-import { Sponsor } from '../commands/engagement.js';
+import { MemberFields, Sponsor } from '../commands/engagement.js';
 import { event } from './event.js';
 
 export const EngagementStarted = event(
@@ -48,15 +48,7 @@ export const PhaseAdvanced = event(
 /** Someone joined the engagement's team. The person who starts an engagement joins as its first `pm`. */
 export const MemberAdded = event(
   'MemberAdded',
-  z.strictObject({
-    engagementId: Id,
-    userId: UserId,
-    name: Name,
-    role: EngagementRole,
-    workgroup: Name.optional(),
-    department: Name.optional(),
-    reason: Reason.optional(),
-  }),
+  z.strictObject({ engagementId: Id, ...MemberFields, reason: Reason.optional() }),
 );
 
 /** A member's role, workgroup or department changed; `previous` holds what the event replaced. */
@@ -64,11 +56,7 @@ export const MemberRoleChanged = event(
   'MemberRoleChanged',
   z.strictObject({
     engagementId: Id,
-    userId: UserId,
-    name: Name,
-    role: EngagementRole,
-    workgroup: Name.optional(),
-    department: Name.optional(),
+    ...MemberFields,
     previous: z.strictObject({ name: Name, role: EngagementRole, workgroup: Name.optional(), department: Name.optional() }),
     reason: Reason.optional(),
   }),

@@ -13,6 +13,7 @@ export const registerAdminRoutes = (app: FastifyInstance, deps: { projector: Pro
     schema: {
       tags: ['operations'],
       summary: 'Rebuild a read model into a fresh collection and swap it in when caught up; queries keep being answered meanwhile',
+      description: '**Roles:** admin.',
       security: [{ bearerAuth: [] }],
       params: z.strictObject({ name: z.enum(PROJECTIONS.map((p) => p.name) as [string, ...string[]]) }),
       response: { 200: z.looseObject({}), 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema },

@@ -46,6 +46,8 @@ type Route<T extends CommandType> = {
   tag: 'engagements' | 'interviews' | 'requirements';
   summary: string;
   body: z.ZodType;
+  /** A realistic request, shown in the OpenAPI document (and checked against the body schema by the tests). */
+  example: object;
   toData: (id: string, body: never, ids: IdSource, params: Record<string, string>) => CommandData<T>;
 };
 const route = <T extends CommandType>(r: Route<T>) => r as unknown as Route<CommandType>;
@@ -54,101 +56,159 @@ export const COMMAND_ROUTES = [
   route({
     type: 'StartEngagement', url: '/engagements', tag: 'engagements', body: StartEngagementBody,
     summary: 'Start an engagement (phase concept-introduction)',
+    example: {
+      name: 'CRM for Acme Trading',
+      client: 'Acme Trading Co., Ltd.',
+      sponsor: { name: 'Zhang San', title: 'CEO' },
+      goals: ['One view of every customer across sales and service'],
+      successCriteria: ['Quotes answered within one working day'],
+    },
     toData: (_id, body: z.infer<typeof StartEngagementBody>, ids) => ({ ...body, engagementId: ids.resource('engagement') }),
   }),
   route({
     type: 'RecordReadiness', url: '/engagements/:id/readiness', tag: 'engagements', body: RecordReadinessBody,
     summary: 'Record the assessment of a readiness item',
+    example: { item: 'funding-secured', status: 'met', evidence: 'Budget approved by the board on 2026-02-20 (minutes §4)' },
     toData: (id, body: z.infer<typeof RecordReadinessBody>) => ({ ...body, engagementId: id }),
   }),
   route({
     type: 'AddMember', url: '/engagements/:id/members', tag: 'engagements', body: AddMemberBody,
     summary: 'Add a member to the team, or change their role, workgroup or department',
+    example: {
+      userId: 'chen.wei@acme-consulting.com',
+      name: 'Chen Wei',
+      role: 'consultant',
+      workgroup: 'Process design',
+      department: 'Consulting',
+      reason: 'Leads the sales process interviews',
+    },
     toData: (id, body: z.infer<typeof AddMemberBody>) => ({ ...body, engagementId: id }),
   }),
   route({
     type: 'RemoveMember', url: '/engagements/:id/members/:userId/remove', tag: 'engagements', body: RemoveMemberBody,
     summary: 'Remove a member from the team (the last pm stays)',
+    example: { reason: 'Moved to the Shanghai office' },
     toData: (id, body: z.infer<typeof RemoveMemberBody>, _ids, params) => ({ ...body, engagementId: id, userId: params['userId']! }),
   }),
   route({
     type: 'AdvancePhase', url: '/engagements/:id/phase/advance', tag: 'engagements', body: AdvancePhaseBody,
     summary: 'Advance to the next phase (gates apply; a waiverReason passes an unmet gate)',
+    example: { to: 'process-solidification', waiverReason: 'Finance confirms after the month-end close; the sponsor agreed to proceed' },
     toData: (id, body: z.infer<typeof AdvancePhaseBody>) => ({ ...body, engagementId: id }),
   }),
   route({
     type: 'ScheduleInterview', url: '/engagements/:id/interviews', tag: 'interviews', body: ScheduleInterviewBody,
     summary: 'Schedule an interview',
+    example: {
+      interviewee: { name: 'Li Na', department: 'Sales', position: 'Sales manager', phoneExt: '8021', userId: 'li.na@acme.com' },
+      interviewers: ['Chen Wei'],
+      scheduledAt: '2026-03-05T10:00:00+08:00',
+      durationMinutes: 90,
+      location: 'Meeting room 3',
+      method: 'in-person',
+      topics: ['business-process', 'reports'],
+      preparationNotes: 'Manager: focus on control of discounts and cost of sale',
+    },
     toData: (id, body: z.infer<typeof ScheduleInterviewBody>, ids) => ({ ...body, engagementId: id, interviewId: ids.resource('interview') }),
   }),
   route({
     type: 'RescheduleInterview', url: '/interviews/:id/reschedule', tag: 'interviews', body: RescheduleInterviewBody,
     summary: 'Move a scheduled interview',
+    example: { scheduledAt: '2026-03-06T14:00:00+08:00', location: 'Meeting room 5', reason: 'The interviewee travels on the 5th' },
     toData: (id, body: z.infer<typeof RescheduleInterviewBody>) => ({ ...body, interviewId: id }),
   }),
   route({
     type: 'CancelInterview', url: '/interviews/:id/cancel', tag: 'interviews', body: CancelInterviewBody,
     summary: 'Cancel a scheduled interview',
+    example: { reason: 'The position is covered by the interview with the sales director' },
     toData: (id, body: z.infer<typeof CancelInterviewBody>) => ({ ...body, interviewId: id }),
   }),
   route({
     type: 'RecordInterviewConducted', url: '/interviews/:id/conduct', tag: 'interviews', body: RecordInterviewConductedBody,
     summary: 'Record that the interview took place',
+    example: { conductedAt: '2026-03-05T10:05:00+08:00', attendees: ['Li Na', 'Chen Wei'], notes: 'Recorded with consent' },
     toData: (id, body: z.infer<typeof RecordInterviewConductedBody>) => ({ ...body, interviewId: id }),
   }),
   route({
     type: 'RecordFinding', url: '/interviews/:id/findings', tag: 'interviews', body: RecordFindingBody,
     summary: 'Record a finding of a conducted interview',
+    example: { section: 'workflow', text: 'Quotes above 500,000 CNY are approved by phone; nothing is recorded', pain: 3, frequency: 'daily' },
     toData: (id, body: z.infer<typeof RecordFindingBody>, ids) => ({ ...body, interviewId: id, findingId: ids.resource('finding') }),
   }),
   route({
     type: 'DraftSummary', url: '/interviews/:id/summary', tag: 'interviews', body: DraftSummaryBody,
     summary: 'Draft the next version of the interview summary',
+    example: {
+      text: 'Sales quotes go out without a credit check; approvals happen by phone and leave no trace.',
+      findingIds: ['0195a7e2-51c4-7d8e-9a0b-000000000101'],
+    },
     toData: (id, body: z.infer<typeof DraftSummaryBody>) => ({ ...body, interviewId: id }),
   }),
   route({
     type: 'SendSummaryForConfirmation', url: '/interviews/:id/summary/send', tag: 'interviews',
     body: SendSummaryForConfirmationBody, summary: 'Send the latest draft to the interviewee for confirmation',
+    example: {},
     toData: (id) => ({ interviewId: id }),
   }),
   route({
     type: 'ConfirmSummary', url: '/interviews/:id/summary/confirm', tag: 'interviews', body: ConfirmSummaryBody,
     summary: 'Confirm the summary version sent (the interviewee only)',
+    example: { summaryVersion: 2, summaryHash: '3f0a9c1e5b7d2f4a6c8e0b1d3f5a7c9e1b3d5f7a9c1e3b5d7f9a1c3e5b7d9f1a' },
     toData: (id, body: z.infer<typeof ConfirmSummaryBody>) => ({ ...body, interviewId: id }),
   }),
   route({
     type: 'RequestSummaryRevision', url: '/interviews/:id/summary/request-revision', tag: 'interviews',
     body: RequestSummaryRevisionBody, summary: 'Ask for a revision of the summary version sent (the interviewee only)',
+    example: { summaryVersion: 1, comments: 'The pipeline report is compiled monthly, not weekly' },
     toData: (id, body: z.infer<typeof RequestSummaryRevisionBody>) => ({ ...body, interviewId: id }),
   }),
   route({
     type: 'CaptureRequirement', url: '/engagements/:id/requirements', tag: 'requirements', body: CaptureRequirementBody,
     summary: 'Capture a requirement traced to findings',
+    example: {
+      title: 'Credit limit check on quotes',
+      description: 'A quote above the customer credit limit needs finance approval before it is sent.',
+      category: 'sales',
+      departments: ['Sales', 'Finance'],
+      sources: [{ interviewId: '0195a7e2-51c4-7d8e-9a0b-000000000011', findingId: '0195a7e2-51c4-7d8e-9a0b-000000000101' }],
+    },
     toData: (id, body: z.infer<typeof CaptureRequirementBody>, ids) => ({ ...body, engagementId: id, requirementId: ids.resource('requirement') }),
   }),
   route({
     type: 'ReviseRequirement', url: '/requirements/:id/revise', tag: 'requirements', body: ReviseRequirementBody,
     summary: 'Revise a requirement before acceptance',
+    example: { departments: ['Sales', 'Finance', 'Legal'], reason: 'Legal signs off contracts above the limit' },
     toData: (id, body: z.infer<typeof ReviseRequirementBody>) => ({ ...body, requirementId: id }),
   }),
   route({
     type: 'PrioritizeRequirement', url: '/requirements/:id/prioritize', tag: 'requirements', body: PrioritizeRequirementBody,
     summary: 'Prioritize by the 20/80 principle; answers the score',
+    example: {
+      frequency: 3,
+      lossIfMismanaged: 3,
+      urgency: 2,
+      fundSafety: true,
+      stakeholderConcern: false,
+      rationale: 'Unchecked credit cost 1.2 M CNY in bad debt last year',
+    },
     toData: (id, body: z.infer<typeof PrioritizeRequirementBody>) => ({ ...body, requirementId: id }),
   }),
   route({
     type: 'AcceptRequirement', url: '/requirements/:id/accept', tag: 'requirements', body: AcceptRequirementBody,
     summary: 'Accept a prioritized requirement for a target phase',
+    example: { targetPhase: 'system-deployment', reason: 'Steering committee of 2026-03-20' },
     toData: (id, body: z.infer<typeof AcceptRequirementBody>) => ({ ...body, requirementId: id }),
   }),
   route({
     type: 'DeferRequirement', url: '/requirements/:id/defer', tag: 'requirements', body: DeferRequirementBody,
     summary: 'Defer a prioritized requirement',
+    example: { reason: 'After go-live: needs the ERP interface first' },
     toData: (id, body: z.infer<typeof DeferRequirementBody>) => ({ ...body, requirementId: id }),
   }),
   route({
     type: 'RejectRequirement', url: '/requirements/:id/reject', tag: 'requirements', body: RejectRequirementBody,
     summary: 'Reject a requirement',
+    example: { reason: 'Out of scope: handled by the ERP' },
     toData: (id, body: z.infer<typeof RejectRequirementBody>) => ({ ...body, requirementId: id }),
   }),
 ];
@@ -203,7 +263,7 @@ export const registerCommandRoutes = (app: FastifyInstance, deps: CommandRouteDe
         security: [{ bearerAuth: [] }],
         ...(params ? { params } : {}),
         headers: CommandHeaders,
-        body: r.body,
+        body: r.body.meta({ examples: [r.example] }),
         response: { ...success, ...errorResponses },
       },
       // Roles are checked before the body is validated: a user who may not send this command

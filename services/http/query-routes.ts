@@ -172,11 +172,13 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryRouteDeps) 
 
   typed.get('/engagements', {
     onRequest: [app.authenticate, requireAccess('see-overview')],
+    preHandler: readOwnWrites,
     schema: {
       tags: ['engagements'],
       summary: 'The engagements you can see: those whose team you are in (every one for pmo and admin)',
       description: accessNote('see-overview'),
       security: [{ bearerAuth: [] }],
+      headers: MinPositionHeaders,
       querystring: EngagementsQuery,
       response: { 200: Page(Document), ...problems },
     },

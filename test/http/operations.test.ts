@@ -40,3 +40,25 @@ t.test('health, metrics and documents need no token', async (t) => {
   t.equal(docs.statusCode, 200);
   t.match(docs.body, /swagger/i);
 });
+
+t.test('the OpenAPI document names who may call each operation and shows a realistic request for every command', async (t) => {
+  const { app } = await testApp();
+  t.teardown(() => app.close());
+  const document = (await app.inject({ method: 'GET', url: '/openapi.json' })).json();
+  for (const [path, operations] of Object.entries(document.paths as Record<string, Record<string, { description?: string; security?: unknown }>>)) {
+    for (const [method, operation] of Object.entries(operations)) {
+      if (!operation.security) continue;
+      t.match(operation.description, /\*\*Roles:\*\* [a-z, ]+\./, `${method.toUpperCase()} ${path} names its roles`);
+    }
+  }
+  for (const route of COMMAND_ROUTES) {
+    const path = route.url.replace(/:(\w+)/g, '{$1}');
+    const media = document.paths[path].post.requestBody.content['application/json'];
+    t.ok(media.example, `${route.type} has an example`);
+    t.ok(route.body.safeParse(media.example).success, `${route.type}'s example is a valid body`);
+    const answer = Object.entries(document.paths[path].post.responses as Record<string, { content: Record<string, { example?: { version?: number } }> }>)
+      .filter(([status]) => status.startsWith('2'))
+      .map(([, response]) => response.content['application/json']!.example);
+    t.ok(answer.every((example) => example && example.version! >= 0), `${route.type}'s answer example is realistic`);
+  }
+});

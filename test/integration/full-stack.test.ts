@@ -4,18 +4,16 @@
  * Kafka message. Runs the built entry point, as `npm start` does.
  */
 import t from 'tap';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { createSigner } from 'fast-jwt';
 import kafkajs from 'kafkajs';
+import { startService } from '../support/service-process.js';
 
 const { EVENTSTORE_URL, MONGO_URL, KAFKA_BROKERS } = process.env;
 const missing = ['EVENTSTORE_URL', 'MONGO_URL', 'KAFKA_BROKERS'].filter((v) => !process.env[v]);
-const root = resolve(import.meta.dirname, '../..');
 const SECRET = 'full-stack-secret-full-stack-secret-0123';
 const sign = createSigner({ key: SECRET, algorithm: 'HS256', expiresIn: 600_000 });
 const auth = (sub: string, roles: string[]) => ({ authorization: `Bearer ${sign({ sub, name: sub, roles })}`, 'content-type': 'application/json' });
@@ -25,34 +23,16 @@ t.test('a command travels to EventStoreDB, the MongoDB read model and Kafka', { 
   const topic = `crm.e2e.${run}`;
   const dataDir = mkdtempSync(join(tmpdir(), 'crm-e2e-'));
   const mongoUrl = `${MONGO_URL!.replace(/\/[^/]*$/, '')}/crm_e2e_${run}`;
-  const child = spawn(process.execPath, ['dist/services/main.js'], {
-    cwd: root,
-    env: { ...process.env, EVENTSTORE_URL, MONGO_URL: mongoUrl, KAFKA_BROKERS, KAFKA_TOPIC: topic, DATA_DIR: dataDir, PORT: '0', AUTH_JWT_SECRET: SECRET, LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const service = await startService({ EVENTSTORE_URL, MONGO_URL: mongoUrl, KAFKA_BROKERS, KAFKA_TOPIC: topic, DATA_DIR: dataDir, AUTH_JWT_SECRET: SECRET });
   const kafka = new kafkajs.Kafka({ brokers: KAFKA_BROKERS!.split(','), clientId: `e2e-${run}`, logLevel: kafkajs.logLevel.NOTHING });
   const consumer = kafka.consumer({ groupId: `e2e-${run}`, maxWaitTimeInMs: 100 });
   t.teardown(async () => {
-    if (!t.passing()) t.comment(`service log:\n${stderr.slice(-4_000)}`);
+    if (!t.passing()) t.comment(`service log:\n${service.log().slice(-4_000)}`);
     await consumer.disconnect().catch(() => undefined);
-    if (child.exitCode === null) {
-      child.kill('SIGTERM');
-      await once(child, 'exit');
-    }
+    await service.stop();
     rmSync(dataDir, { recursive: true, force: true });
   });
-
-  const base = await new Promise<string>((resolveBase, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /serving on (http:\/\/[^\s]+)/.exec(out);
-      if (match) resolveBase(match[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`the service exited with ${code}: ${stderr}`)));
-  });
+  const { base } = service;
   const post = async (path: string, headers: Record<string, string>, body: object) => {
     const response = await fetch(`${base}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
     t.ok(response.status < 300, `${path} → ${response.status}`);
