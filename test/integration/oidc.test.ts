@@ -4,17 +4,15 @@
  * loopback, and tokens come from real OAuth flows (test/support/idp.ts). Needs no other server.
  */
 import t from 'tap';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SignJWT, decodeJwt, decodeProtectedHeader, importJWK, type JWK } from 'jose';
 import { generateSigningKey, startIdentityProvider, type Account, type IdentityProvider, type IdentityProviderOptions } from '../oidc/provider.js';
 import { serviceToken, userToken } from '../support/idp.js';
+import { startService as startServiceProcess, type ServiceProcess } from '../support/service-process.js';
 
-const root = resolve(import.meta.dirname, '../..');
 const API = 'urn:crm-discovery';
 const OTHER_API = 'urn:other-api';
 const WEB = { clientId: 'crm-web', redirectUri: 'http://127.0.0.1:3000/callback' };
@@ -36,41 +34,19 @@ const realm = (overrides: Partial<IdentityProviderOptions> = {}): IdentityProvid
 const signIn = (idp: IdentityProvider, account: Account, resource = API) => userToken({ issuer: idp.issuer, ...WEB, resource, login: account.accountId });
 const clientToken = (idp: IdentityProvider) => serviceToken({ issuer: idp.issuer, ...SERVICE, resource: API });
 
-type Service = { base: string; log: () => string; stop: () => Promise<void> };
+type Service = ServiceProcess;
 
-/** Runs dist/services/main.js (built by `npm test`'s `tsc -b`) on a free port with an embedded store. */
+/** The built service on a free port, with its own embedded store and the API's audience. */
 const startService = async (env: Record<string, string>): Promise<Service> => {
   const dataDir = mkdtempSync(join(tmpdir(), 'crm-oidc-'));
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(AUTH_|EVENTSTORE_URL|MONGO_URL|KAFKA_)/.test(name)));
-  const child = spawn(process.execPath, ['dist/services/main.js'], {
-    cwd: root,
-    env: { ...inherited, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', AUTH_OIDC_AUDIENCE: API, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const base = await new Promise<string>((resolveBase, reject) => {
-    child.stdout.on('data', () => {
-      const match = /serving on (http:\/\/\S+)/.exec(output);
-      if (match) resolveBase(match[1]!);
-    });
-    child.once('exit', (code) => {
-      rmSync(dataDir, { recursive: true, force: true });
-      reject(new Error(`the service exited with ${code}:\n${output}`));
-    });
-  });
-  return {
-    base,
-    log: () => output,
-    stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        await once(child, 'exit');
-      }
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+  const removeDataDir = () => rmSync(dataDir, { recursive: true, force: true });
+  try {
+    const service = await startServiceProcess({ HOST: '127.0.0.1', DATA_DIR: dataDir, AUTH_OIDC_AUDIENCE: API, ...env });
+    return { ...service, stop: () => service.stop().finally(removeDataDir) };
+  } catch (error) {
+    removeDataDir();
+    throw error;
+  }
 };
 
 type Answer = { status: number; headers: Headers; body: Record<string, unknown> };
