@@ -232,7 +232,7 @@ export const startIdentityProvider = async (options: IdentityProviderOptions): P
     stop: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
-        // Keep-alive connections (the service's JWKS fetches) would hold the port otherwise.
+        // A request still in flight would keep close() waiting.
         server.closeAllConnections();
       }),
   };
