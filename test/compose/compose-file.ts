@@ -13,6 +13,7 @@ import { Ajv, type AnySchemaObject, type ErrorObject } from 'ajv';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { parse } from 'yaml';
+import { ROLES as ORGANISATION_ROLES } from '../../contracts/index.js';
 import { ConfigError, ConfigSchema, loadConfig, type Config } from '../../services/config.js';
 
 /** The roles compose runs from the image, each on its own entry point. */
@@ -302,6 +303,79 @@ const hasHealthcheck = (service: Mapping) => {
 
 const configKeys = new Set(Object.keys(ConfigSchema.shape));
 
+/** The service whose network namespace `name` lives in: itself, or X for `network_mode: service:X`. */
+const namespaceOwner = (name: string, service: Mapping) => /^service:(.+)$/.exec(String(service['network_mode'] ?? ''))?.[1] ?? name;
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+const KEYCLOAK_IMPORT_DIR = '/opt/keycloak/data/import';
+
+/** A realm file mounted into Keycloak's import directory, read from the repository (undefined if none). */
+const importedRealm = (service: Mapping, repoRoot: string): { file: string; realm: Mapping } | undefined => {
+  for (const volume of Array.isArray(service['volumes']) ? (service['volumes'] as unknown[]) : []) {
+    const [source = '', target = ''] = isMapping(volume) ? [String(volume['source'] ?? ''), String(volume['target'] ?? '')] : String(volume).split(':');
+    if (!source.startsWith('.') || !target.startsWith(`${KEYCLOAK_IMPORT_DIR}/`)) continue;
+    const file = join(repoRoot, source);
+    if (!existsSync(file)) return { file: source, realm: {} };
+    return { file: source, realm: mapping(JSON.parse(readFileSync(file, 'utf8')) as unknown) };
+  }
+  return undefined;
+};
+
+/** The port of AUTH_OIDC_ISSUER when it is on loopback. */
+const loopbackIssuerPort = (config: Config): number | undefined => {
+  const issuerText = config.AUTH_OIDC_ISSUER;
+  if (!issuerText) return undefined;
+  const issuer = new URL(issuerText);
+  return LOOPBACK_HOSTS.has(issuer.hostname) ? Number(issuer.port || (issuer.protocol === 'https:' ? 443 : 80)) : undefined;
+};
+
+/**
+ * The api's identity provider, when AUTH_OIDC_ISSUER names one in the compose file: the api must be
+ * able to fetch the discovery document from the very issuer its tokens name, and the imported
+ * Keycloak realm must issue what the api expects (realm, audience, the organisation roles).
+ */
+const identityProviderProblems = (services: Mapping, config: Config, repoRoot: string): string[] => {
+  const issuerText = config.AUTH_OIDC_ISSUER;
+  if (!issuerText) return [];
+  const problems: string[] = [];
+  const api = mapping(services['api']);
+  const issuer = new URL(issuerText);
+  const port = Number(issuer.port || (issuer.protocol === 'https:' ? 443 : 80));
+  let provider: string;
+  if (LOOPBACK_HOSTS.has(issuer.hostname)) {
+    provider = namespaceOwner('api', api);
+    if (provider === 'api') return [`api: AUTH_OIDC_ISSUER ${issuerText} is on loopback, but the api has its own network namespace, where nothing listens on ${port}`];
+    if (!containerPorts(mapping(services[provider])).includes(port)) problems.push(`api: AUTH_OIDC_ISSUER ${issuerText} is on loopback in ${provider}'s network namespace, where nothing listens on ${port}`);
+  } else {
+    provider = issuer.hostname;
+    if (!(provider in services)) return [`api: AUTH_OIDC_ISSUER points at ${provider}, which is not a service`];
+  }
+  if (!(provider in dependencies(api))) problems.push(`api: AUTH_OIDC_ISSUER points at ${provider}, but api does not depend_on it`);
+
+  const keycloak = mapping(services[provider]);
+  if (!String(keycloak['image'] ?? '').includes('keycloak')) return problems;
+  const hostname = asStringMap(keycloak['environment'])['KC_HOSTNAME'];
+  if (hostname !== issuer.origin) problems.push(`${provider}: KC_HOSTNAME is ${hostname ?? 'unset'}, so its tokens do not name the issuer ${issuerText} the api expects (set it to ${issuer.origin})`);
+  const imported = importedRealm(keycloak, repoRoot);
+  if (!imported) return [...problems, `${provider}: no realm file is mounted into ${KEYCLOAK_IMPORT_DIR}`];
+  const { file, realm } = imported;
+  const realmName = /\/realms\/([^/]+)\/?$/.exec(issuer.pathname)?.[1];
+  if (realm['realm'] !== realmName) problems.push(`${file}: realm ${String(realm['realm'])} is not the realm ${realmName ?? '(none)'} of AUTH_OIDC_ISSUER ${issuerText}`);
+  const realmRoles = (Array.isArray(mapping(realm['roles'])['realm']) ? (mapping(realm['roles'])['realm'] as unknown[]) : []).map((r) => String(mapping(r)['name']));
+  for (const role of ORGANISATION_ROLES) if (!realmRoles.includes(role)) problems.push(`${file}: realm role ${role} is missing`);
+  const audience = config.AUTH_OIDC_AUDIENCE;
+  const clients = (Array.isArray(realm['clients']) ? (realm['clients'] as unknown[]) : []).map(mapping);
+  for (const client of clients) {
+    const audiences = (Array.isArray(client['protocolMappers']) ? (client['protocolMappers'] as unknown[]) : [])
+      .map(mapping)
+      .filter((m) => m['protocolMapper'] === 'oidc-audience-mapper')
+      .map((m) => mapping(m['config'])['included.custom.audience']);
+    if (!audiences.includes(audience)) problems.push(`${file}: client ${String(client['clientId'])} has no audience mapper for AUTH_OIDC_AUDIENCE ${audience ?? '(unset)'}`);
+  }
+  if (config.AUTH_ROLES_CLAIM !== 'realm_access.roles') problems.push(`api: AUTH_ROLES_CLAIM is ${config.AUTH_ROLES_CLAIM}, but Keycloak puts realm roles at realm_access.roles`);
+  return problems;
+};
+
 /**
  * Every way the compose file and the Dockerfile disagree with services/config.ts, with each
  * other, or with the entry points; an empty list when they are in step.
@@ -409,13 +483,19 @@ export const driftProblems = ({
     }
 
     if (config && role === 'api') {
-      const published = containerPorts(service);
-      if (published.length === 0) problems.push('api: publishes no port');
+      // In another service's network namespace the api's port is published by that service, beside
+      // that service's own (the identity provider's, which the loopback issuer names).
+      const owner = namespaceOwner(role, service);
+      if (owner !== role && !(owner in services)) problems.push(`api: network_mode names ${owner}, which is not a service`);
+      if (owner !== role && !(owner in dependsOn)) problems.push(`api: shares ${owner}'s network namespace but does not depend_on it`);
+      const published = owner === role ? containerPorts(service) : containerPorts(mapping(services[owner])).filter((port) => port !== loopbackIssuerPort(config));
+      if (published.length === 0) problems.push(owner === role ? 'api: publishes no port' : `api: ${owner}, whose network namespace it shares, publishes no port for the api`);
       for (const port of published) {
         if (!dockerfile.expose.includes(port)) problems.push(`api: publishes container port ${port}, which the Dockerfile does not EXPOSE (${dockerfile.expose.join(', ') || 'none'})`);
         if (port !== config.PORT) problems.push(`api: publishes container port ${port} but listens on PORT ${config.PORT}`);
       }
       if (config.HOST !== '0.0.0.0') problems.push(`api: listens on HOST ${config.HOST}, which is unreachable from outside its container`);
+      problems.push(...identityProviderProblems(services, config, repoRoot));
     }
     if (config) {
       const mounts = (Array.isArray(service['volumes']) ? service['volumes'] : []).map((v: unknown) => (isMapping(v) ? String(v['target']) : String(v).split(':')[1]));

@@ -140,7 +140,8 @@ const breakages: Breakage[] = [
   { name: 'an entry point that does not exist', compose: (s) => void (s['api']!['command'] = ['node', 'dist/services/app.js']), expect: /api: command is \["node","dist\/services\/app\.js"\]/ },
   { name: 'a secret with a default', compose: (s) => void (env(s, 'api')['AUTH_JWT_SECRET'] = '${AUTH_JWT_SECRET:-change-me-change-me-change-me-change-me}'), expect: /api: AUTH_JWT_SECRET must come from the user's environment/ },
   { name: 'a development NODE_ENV', compose: (s) => void (env(s, 'projector')['NODE_ENV'] = 'development'), expect: /projector: NODE_ENV is development/ },
-  { name: 'another published port', compose: (s) => void (s['api']!['ports'] = ['8080:8080']), expect: /api: publishes container port 8080, which the Dockerfile does not EXPOSE/ },
+  // The api shares Keycloak's network namespace, so Keycloak publishes the api's port.
+  { name: 'another published port', compose: (s) => void (s['keycloak']!['ports'] = ['127.0.0.1:8080:8080', '8081:8081']), expect: /api: publishes container port 8081, which the Dockerfile does not EXPOSE/ },
   { name: 'the api listening on loopback', compose: (s) => void (env(s, 'api')['HOST'] = '127.0.0.1'), expect: /api: listens on HOST 127\.0\.0\.1/ },
   { name: 'a DATA_DIR off the volume', compose: (s) => void (env(s, 'publisher')['DATA_DIR'] = '/tmp/data'), expect: /publisher: DATA_DIR \/tmp\/data is not on a volume/ },
   { name: 'an undeclared named volume', compose: (s) => void (s['api']!['volumes'] = ['idempotency:/data']), expect: /api: volume idempotency is not declared/ },
@@ -150,6 +151,25 @@ const breakages: Breakage[] = [
   { name: 'another default command', dockerfile: (d) => replaceOnce(d, 'CMD ["node", "dist/services/main.js"]', 'CMD ["node", "dist/main.js"]'), expect: /Dockerfile: CMD is \["node","dist\/main\.js"\]/ },
   { name: 'a build context without the tests', dockerignore: (d) => `${d}test\n`, expect: /\.dockerignore: test leaves test out of the build context/ },
   { name: 'a root runtime stage', dockerfile: (d) => replaceOnce(d, 'USER node', 'USER root'), expect: /Dockerfile: the runtime stage must run as a non-root USER/ },
+  {
+    name: 'the api outside the network namespace of Keycloak, with a loopback issuer',
+    compose: (s) => void delete s['api']!['network_mode'],
+    expect: /api: AUTH_OIDC_ISSUER http:\/\/localhost:8080\/realms\/crm is on loopback, but the api has its own network namespace/,
+  },
+  {
+    name: 'the port of the api not published by the namespace it shares',
+    compose: (s) => void (s['keycloak']!['ports'] = ['127.0.0.1:8080:8080']),
+    expect: /api: keycloak, whose network namespace it shares, publishes no port for the api/,
+  },
+  {
+    name: 'the api not waiting for the identity provider',
+    compose: (s) => void delete (s['api']!['depends_on'] as Record<string, unknown>)['keycloak'],
+    expect: /api: shares keycloak's network namespace but does not depend_on it/,
+  },
+  { name: 'Keycloak naming another issuer', compose: (s) => void (env(s, 'keycloak')['KC_HOSTNAME'] = 'http://keycloak:8080'), expect: /keycloak: KC_HOSTNAME is http:\/\/keycloak:8080, so its tokens do not name the issuer/ },
+  { name: 'an issuer of another realm', compose: (s) => void (env(s, 'api')['AUTH_OIDC_ISSUER'] = 'http://localhost:8080/realms/sales'), expect: /crm-realm\.json: realm crm is not the realm sales/ },
+  { name: 'an audience the realm does not issue', compose: (s) => void (env(s, 'api')['AUTH_OIDC_AUDIENCE'] = 'urn:other-api'), expect: /crm-realm\.json: client crm-web has no audience mapper for AUTH_OIDC_AUDIENCE urn:other-api/ },
+  { name: 'roles looked for where Keycloak does not put them', compose: (s) => void (env(s, 'api')['AUTH_ROLES_CLAIM'] = 'roles'), expect: /api: AUTH_ROLES_CLAIM is roles, but Keycloak puts realm roles at realm_access\.roles/ },
   { name: 'a misspelt healthcheck key', compose: (s) => void ((s['mongo']!['healthcheck'] as Record<string, unknown>)['intervall'] = '10s'), expect: /\/services\/mongo\/healthcheck must NOT have additional properties.*intervall/, schema: true },
   {
     name: 'a misspelt depends_on condition',

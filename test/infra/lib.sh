@@ -20,9 +20,10 @@ KAFKA_PORT="${INFRA_KAFKA_PORT:-19092}"
 KAFKA_CONTROLLER_PORT="${INFRA_KAFKA_CONTROLLER_PORT:-$((KAFKA_PORT + 1))}"
 MONGO_PORT="${INFRA_MONGO_PORT:-27018}"
 ESDB_PORT="${INFRA_ESDB_PORT:-2114}"
+OIDC_PORT="${INFRA_OIDC_PORT:-9400}"
 
 # Which servers up.sh starts (down.sh always stops whatever it finds).
-INFRA_SERVICES="${INFRA_SERVICES:-kafka mongo esdb}"
+INFRA_SERVICES="${INFRA_SERVICES:-kafka mongo esdb oidc}"
 
 # A substring of each server's command line, to tell our process from an unrelated one
 # that happens to reuse a stale pid.
@@ -31,6 +32,7 @@ cmd_pattern() {
     kafka) echo "kafka.Kafka" ;;
     mongo) echo "ferretdb-test-server" ;;
     esdb) echo "esdb-server/main.ts" ;;
+    oidc) echo "oidc/main.ts" ;;
     *) return 1 ;;
   esac
 }

@@ -3,9 +3,11 @@
 //   node test/infra/probe.mjs kafka 127.0.0.1:19092        [--timeout S] [--pid N]
 //   node test/infra/probe.mjs mongo mongodb://127.0.0.1:27018/ [--timeout S] [--pid N]
 //   node test/infra/probe.mjs tcp   127.0.0.1:2114          [--timeout S] [--pid N]
+//   node test/infra/probe.mjs oidc  http://127.0.0.1:9400   [--timeout S] [--pid N]
 //
 // Retries until the server really answers (Kafka: admin describeCluster + listTopics;
-// Mongo: `ping`; tcp: the port accepts a connection) or the timeout passes. With --pid it
+// Mongo: `ping`; tcp: the port accepts a connection; oidc: the discovery document names that
+// issuer and its JWKS holds a key) or the timeout passes. With --pid it
 // gives up as soon as that process has exited. Exit codes: 0 ready, 2 timed out,
 // 3 process exited, 64 usage.
 import fs from 'node:fs';
@@ -22,7 +24,7 @@ for (let i = 0; i < rest.length; i += 2) {
 if (!kind || !target || !Number.isFinite(timeoutS)) usage('missing arguments');
 
 function usage(msg) {
-  console.error(`probe: ${msg}\nusage: probe.mjs kafka|mongo|tcp TARGET [--timeout S] [--pid N]`);
+  console.error(`probe: ${msg}\nusage: probe.mjs kafka|mongo|tcp|oidc TARGET [--timeout S] [--pid N]`);
   process.exit(64);
 }
 
@@ -101,7 +103,20 @@ function probeTcp(hostPort) {
   });
 }
 
-const probes = { kafka: probeKafka, mongo: probeMongo, tcp: probeTcp };
+async function probeOidc(issuer) {
+  const get = async (url) => {
+    const response = await fetch(url, { signal: AbortSignal.timeout(1500) });
+    if (!response.ok) throw new Error(`${url} answered ${response.status}`);
+    return response.json();
+  };
+  const discovery = await get(`${issuer}/.well-known/openid-configuration`);
+  if (discovery.issuer !== issuer) throw new Error(`the discovery document names issuer ${discovery.issuer}`);
+  const jwks = await get(discovery.jwks_uri);
+  if (!jwks.keys?.length) throw new Error(`no keys at ${discovery.jwks_uri}`);
+  return `discovery document and ${jwks.keys.length} signing key(s)`;
+}
+
+const probes = { kafka: probeKafka, mongo: probeMongo, tcp: probeTcp, oidc: probeOidc };
 const probe = probes[kind];
 if (!probe) usage(`unknown kind ${kind}`);
 

@@ -3,6 +3,7 @@
 #   - Kafka 3.9 broker+controller in KRaft mode (jars from Maven Central)      127.0.0.1:19092
 #   - FerretDB 1.24 (MongoDB wire protocol) on SQLite, built from a tiny Go main 127.0.0.1:27018
 #   - the EventStoreDB protocol test server in test/esdb-server/main.ts         127.0.0.1:2114
+#   - an OpenID Provider (oidc-provider) in test/oidc/main.ts                   127.0.0.1:9400
 # and writes .infra/env. Idempotent: a server of ours that is already up and answering is left
 # alone; one that is not running is started afresh on a wiped data dir.
 # See test/infra/README.md.
@@ -13,6 +14,7 @@ source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
 KAFKA_TIMEOUT="${INFRA_KAFKA_TIMEOUT:-120}"
 MONGO_TIMEOUT="${INFRA_MONGO_TIMEOUT:-60}"
 ESDB_TIMEOUT="${INFRA_ESDB_TIMEOUT:-60}"
+OIDC_TIMEOUT="${INFRA_OIDC_TIMEOUT:-60}"
 KAFKA_HEAP_OPTS="${INFRA_KAFKA_HEAP_OPTS:--Xms128m -Xmx512m}"
 MONGO_LOG_LEVEL="${INFRA_MONGO_LOG_LEVEL:-error}"
 
@@ -24,7 +26,7 @@ started_at=$SECONDS
 want() { [[ " $INFRA_SERVICES " == *" $1 "* ]]; }
 
 for s in $INFRA_SERVICES; do
-  cmd_pattern "$s" >/dev/null || die "unknown service '$s' in INFRA_SERVICES (use: kafka mongo esdb)"
+  cmd_pattern "$s" >/dev/null || die "unknown service '$s' in INFRA_SERVICES (use: kafka mongo esdb oidc)"
 done
 
 mkdir -p "$RUN_DIR" "$LOG_DIR" "$DATA_DIR" "$CACHE_DIR"
@@ -36,7 +38,7 @@ flock -w 900 9 || die "could not get $STATE_DIR/.up.lock (another up.sh still ru
 rm -f "$ENV_FILE"
 
 command -v node >/dev/null || die "node not found on PATH"
-for m in kafkajs mongodb tsx; do
+for m in kafkajs mongodb tsx oidc-provider; do
   [[ -d "$REPO_ROOT/node_modules/$m" ]] || die "node_modules/$m missing: run 'npm ci' in $REPO_ROOT first"
 done
 
@@ -236,6 +238,32 @@ start_esdb() {
     --host "$BIND_HOST" --port "$ESDB_PORT"
 }
 
+# The signing key and the service client's secret live outside the wiped data dirs, in
+# $OIDC_STATE_DIR/provider.json: a restarted provider keeps them, so tokens issued before stay valid.
+OIDC_STATE_DIR="$STATE_DIR/oidc"
+OIDC_ISSUER="http://$BIND_HOST:$OIDC_PORT"
+
+start_oidc() {
+  local main="$REPO_ROOT/test/oidc/main.ts"
+  local pid
+  if pid="$(running_pid oidc)"; then
+    say "oidc: already running (pid $pid), leaving it"
+    return 0
+  fi
+  rm -f "$(pid_file oidc)"
+  # Unlike the other servers, a foreign provider is not reused: its client secret is not ours to know.
+  if port_open "$BIND_HOST" "$OIDC_PORT"; then
+    die "oidc: port $OIDC_PORT is already in use by a process not started from this checkout (another checkout's provider, whose client secret is unknown here?): stop it or set INFRA_OIDC_PORT"
+  fi
+  [[ -f "$main" ]] ||
+    die "oidc: $main not found (to start only the other servers: INFRA_SERVICES='kafka mongo esdb')"
+  say "oidc: starting the test OpenID Provider on $OIDC_ISSUER"
+  rotate_log "$LOG_DIR/oidc.log"
+  rm -f "$OIDC_STATE_DIR/env"
+  launch oidc "$LOG_DIR/oidc.log" node --import tsx test/oidc/main.ts \
+    --port "$OIDC_PORT" --state-dir "$OIDC_STATE_DIR"
+}
+
 # wait_ready NAME KIND TARGET TIMEOUT LOG...: probes until the server answers; fails loudly.
 wait_ready() {
   local name="$1" kind="$2" target="$3" timeout="$4" pid="" rc=0
@@ -256,18 +284,26 @@ if want esdb && ! running_pid esdb >/dev/null && [[ ! -f "$REPO_ROOT/test/esdb-s
   die "esdb: test/esdb-server/main.ts not found (to start only the other servers: INFRA_SERVICES='kafka mongo')"
 fi
 
+if want oidc && ! running_pid oidc >/dev/null && [[ ! -f "$REPO_ROOT/test/oidc/main.ts" ]]; then
+  die "oidc: test/oidc/main.ts not found (to start only the other servers: INFRA_SERVICES='kafka mongo esdb')"
+fi
+
 if want kafka; then ensure_kafka_libs; fi
 if want mongo; then ensure_ferretdb_bin; fi
 
 if want kafka; then start_kafka; fi
 if want mongo; then start_mongo; fi
 if want esdb; then start_esdb; fi
+if want oidc; then start_oidc; fi
 
 if want mongo; then
   wait_ready mongo mongo "mongodb://$BIND_HOST:$MONGO_PORT/" "$MONGO_TIMEOUT" "$LOG_DIR/mongo.log"
 fi
 if want esdb; then
   wait_ready esdb tcp "$BIND_HOST:$ESDB_PORT" "$ESDB_TIMEOUT" "$LOG_DIR/esdb.log"
+fi
+if want oidc; then
+  wait_ready oidc oidc "$OIDC_ISSUER" "$OIDC_TIMEOUT" "$LOG_DIR/oidc.log"
 fi
 if want kafka; then
   wait_ready kafka kafka "$BIND_HOST:$KAFKA_PORT" "$KAFKA_TIMEOUT" "$LOG_DIR/kafka.out" "$LOG_DIR/kafka.log"
@@ -279,6 +315,8 @@ fi
   if want esdb; then echo "export EVENTSTORE_URL=\"esdb://$BIND_HOST:$ESDB_PORT?tls=false\""; fi
   if want mongo; then echo "export MONGO_URL=\"mongodb://$BIND_HOST:$MONGO_PORT/\""; fi
   if want kafka; then echo "export KAFKA_BROKERS=\"$BIND_HOST:$KAFKA_PORT\""; fi
+  # The issuer, the API's audience and the test clients, as the provider we started wrote them.
+  if want oidc; then cat "$OIDC_STATE_DIR/env"; fi
 } >"$ENV_FILE.tmp"
 mv -f "$ENV_FILE.tmp" "$ENV_FILE"
 
