@@ -33,8 +33,11 @@ t.test('the engagement: in process solidification after the survey, funding secu
     sponsor: { name: 'Zhang San', title: 'CEO' },
     currentPhase: 'process-solidification',
     startedAt: minute(1),
-    version: 4,
+    version: 7,
+    team: [],
+    memberIds: [],
   });
+  t.same(engagement.team, [], 'Wang joined, changed role and left again');
   t.same(
     engagement.readiness.filter((r) => r.status !== 'not-assessed'),
     [{ item: 'funding-secured', status: 'met', evidence: 'Budget approved by the board', recordedAt: minute(3), recordedBy: pm }],
