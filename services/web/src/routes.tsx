@@ -1,0 +1,17 @@
+/**
+ * Every page and its path. Pages load on demand, so each ships only its own code. `public` pages
+ * need no sign-in (the confirmation link is its own credential); the others send a signed-out
+ * visitor to /signin and back.
+ */
+import type { ComponentType } from 'preact';
+import { lazy } from 'preact-iso';
+
+/** A page gets its path's parameters as props (`/e/:id` → `id`); pages declare the ones they read. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each page names its own params
+export type Page = ComponentType<any>;
+export type PageRoute = { path: string; page: Page; public?: true };
+
+export const ROUTES: PageRoute[] = [
+  { path: '/', page: lazy(() => import('./pages/home.js')) },
+  { path: '/signin', page: lazy(() => import('./pages/signin.js')), public: true },
+];
