@@ -2,9 +2,10 @@
  * The API role on its own (`npm run start:api`): commands against the event store, queries against
  * the read models a separate projector process keeps in MongoDB.
  */
+import { fileURLToPath } from 'node:url';
 import { buildApp } from './http/app.js';
 import { openApiStores } from './infrastructure.js';
-import { identityVerifier, requireSetting, runRole } from './process.js';
+import { browserSignIn, identityVerifier, requireSetting, runRole } from './process.js';
 import { checkpointReadYourWrites, readModelCheck } from './read-side.js';
 
 await runRole('api', async (role) => {
@@ -21,6 +22,8 @@ await runRole('api', async (role) => {
     readinessChecks: [readModelCheck(readModels, eventStore)],
     metrics,
     identity,
+    signIn: browserSignIn(config, logger),
+    webRoot: fileURLToPath(new URL('../web', import.meta.url)),
     logger,
     kafkaTopic: config.KAFKA_TOPIC,
   });

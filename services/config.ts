@@ -54,6 +54,26 @@ export const ConfigSchema = z.object({
     .min(1)
     .optional()
     .or(z.literal('').transform(() => undefined)),
+  AUTH_OIDC_CLIENT_ID: z.string().trim().min(1).optional().or(z.literal('').transform(() => undefined)),
+  AUTH_OIDC_CLIENT_SECRET: z.string().min(1).optional().or(z.literal('').transform(() => undefined)),
+  AUTH_OIDC_SCOPES: z.string().trim().min(1).default('openid profile'),
+  AUTH_OIDC_AUTHORIZE_PARAMS: z
+    .string()
+    .trim()
+    .regex(/^([\w.-]+=[^&\s]*(&[\w.-]+=[^&\s]*)*)?$/, 'expected name=value pairs joined by &, e.g. resource=urn:crm-discovery')
+    .default(''),
+  AUTH_SESSION_SECRET: z
+    .string()
+    .min(32, 'use at least 32 characters for the session secret')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  PUBLIC_URL: z
+    .string()
+    .trim()
+    .regex(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, 'expected the URL browsers reach the service at, e.g. https://crm.example.com')
+    .transform((url) => url.replace(/\/$/, ''))
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   AUTH_ROLES_CLAIM: z.string().trim().min(1).default('roles'),
   AUTH_NAME_CLAIM: z.string().trim().min(1).default('name'),
   AUTH_MAX_TOKEN_AGE: z

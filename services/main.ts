@@ -3,9 +3,10 @@
  * – the Kafka publisher. With no configuration it runs on the embedded default: events in a SQLite
  * file in DATA_DIR, read models in memory rebuilt from the log at start, publishing off.
  */
+import { fileURLToPath } from 'node:url';
 import { buildApp } from './http/app.js';
 import { openApiStores } from './infrastructure.js';
-import { identityVerifier, runRole } from './process.js';
+import { browserSignIn, identityVerifier, runRole } from './process.js';
 import { startPublisher } from './publishing.js';
 import { SHARED_PROCESS_BATCH, startProjector } from './read-side.js';
 
@@ -40,6 +41,8 @@ await runRole('all-in-one', async (role) => {
     readinessChecks: checks,
     metrics,
     identity,
+    signIn: browserSignIn(config, logger),
+    webRoot: fileURLToPath(new URL('../web', import.meta.url)),
     logger,
     kafkaTopic: config.KAFKA_TOPIC,
   });
@@ -48,6 +51,7 @@ await runRole('all-in-one', async (role) => {
 
   const lines = [
     `CRM requirements discovery is serving on ${address}`,
+    `  web app:    ${address}/`,
     `  API docs:   ${address}/docs   (OpenAPI: ${address}/openapi.json)`,
     `  health:     ${address}/health/ready   metrics: ${address}/metrics`,
     `  events:     ${config.EVENTSTORE_URL ? 'EventStoreDB' : `embedded store in ${config.DATA_DIR}`}; ` +

@@ -7,7 +7,8 @@ import { pino, type Logger } from 'pino';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createTokenVerifier, type IdentityVerifier } from '../infra/identity/index.js';
 import { DataDamagedError } from './embedded-data/integrity.js';
-import { developmentSecret } from './dev-secret.js';
+import { developmentSecret, keptSecret, SESSION_SECRET_FILE } from './dev-secret.js';
+import type { BrowserSignIn } from './http/browser-session.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
 import { registerOperations, type ReadinessCheck } from './http/operations.js';
 
@@ -79,6 +80,33 @@ export const identityVerifier = (config: Config, logger: Logger): { identity: Id
     maxTokenAgeSeconds: config.AUTH_MAX_TOKEN_AGE,
   });
   return devSecretFile ? { identity, devSecretFile } : { identity };
+};
+
+/**
+ * Signing in from a browser: with the identity provider when AUTH_OIDC_CLIENT_ID names the web
+ * client registered there; as anyone, for development, when there is no identity provider and
+ * NODE_ENV is not production.
+ */
+export const browserSignIn = (config: Config, logger: Logger): BrowserSignIn => {
+  const publicUrl = config.PUBLIC_URL ?? `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${config.PORT}`;
+  const oidc =
+    config.AUTH_OIDC_ISSUER && config.AUTH_OIDC_CLIENT_ID
+      ? {
+          issuer: config.AUTH_OIDC_ISSUER,
+          clientId: config.AUTH_OIDC_CLIENT_ID,
+          ...(config.AUTH_OIDC_CLIENT_SECRET ? { clientSecret: config.AUTH_OIDC_CLIENT_SECRET } : {}),
+          redirectUri: `${publicUrl}/auth/callback`,
+          scopes: config.AUTH_OIDC_SCOPES,
+          authorizeParams: Object.fromEntries(new URLSearchParams(config.AUTH_OIDC_AUTHORIZE_PARAMS)),
+        }
+      : undefined;
+  if (config.AUTH_OIDC_ISSUER && !oidc) logger.warn('AUTH_OIDC_CLIENT_ID is not set: nobody can sign in to the web app (bearer tokens still work)');
+  let sessionSecret = config.AUTH_SESSION_SECRET;
+  if (!sessionSecret) {
+    sessionSecret = keptSecret(config.DATA_DIR, SESSION_SECRET_FILE).secret;
+    if (config.NODE_ENV === 'production') logger.warn('AUTH_SESSION_SECRET is not set: sessions are sealed with a key kept in DATA_DIR; api processes that do not share it sign each other’s users out');
+  }
+  return { sessionSecret, maxAgeSeconds: config.AUTH_MAX_TOKEN_AGE, development: !config.AUTH_OIDC_ISSUER && config.NODE_ENV !== 'production', ...(oidc ? { oidc } : {}) };
 };
 
 /** A worker's own HTTP server: /health/live, /health/ready and /metrics on PORT. */

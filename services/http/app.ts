@@ -18,6 +18,8 @@ import { CommandBus } from '../commands/command-bus.js';
 import type { SnapshotStore } from '../commands/snapshots.js';
 import type { IdempotencyStore } from '../idempotency/store.js';
 import { authPlugin } from './auth.js';
+import { browserSessionPlugin, type BrowserSignIn } from './browser-session.js';
+import { registerWebApp, type WebPage } from './web-app.js';
 import { registerCommandRoutes } from './command-routes.js';
 import { registerErrorHandling } from './errors.js';
 import { registerOperations, type ReadinessCheck } from './operations.js';
@@ -37,6 +39,10 @@ export type AppDeps = {
   metrics?: Metrics;
   /** Verifies bearer tokens: the organisation's identity provider, or HS256 on the embedded default. */
   identity: IdentityVerifier;
+  /** Signing in from a browser (session cookie); none: bearer tokens only. */
+  signIn?: BrowserSignIn;
+  /** The built web app (dist/web), served at `/`. */
+  webRoot?: string;
   /** A pino logger; none logs nothing (tests). */
   logger?: FastifyBaseLogger;
   clock?: () => Date;
@@ -85,7 +91,8 @@ export const buildApp = async (deps: AppDeps) => {
     );
   });
 
-  registerErrorHandling(app);
+  let webPage: WebPage | undefined;
+  registerErrorHandling(app, () => webPage);
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',
@@ -102,12 +109,15 @@ export const buildApp = async (deps: AppDeps) => {
         { name: 'interviews', description: 'Interviews, findings and summaries' },
         { name: 'requirements', description: 'Requirements and their 20/80 priority' },
         { name: 'operations', description: 'Health, metrics and documents' },
+        { name: 'sign-in', description: 'The web app’s session: signing in and out from a browser' },
       ],
     },
     transform: jsonSchemaTransform,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
   await app.register(authPlugin, { identity: deps.identity });
+  if (deps.signIn) await app.register(browserSessionPlugin, { signIn: deps.signIn, identity: deps.identity });
+  if (deps.webRoot) webPage = await registerWebApp(app, deps.webRoot);
 
   registerOperations(app, {
     metrics,

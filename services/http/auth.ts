@@ -1,13 +1,15 @@
 /**
  * Authentication: every request but the public ones carries `Authorization: Bearer <JWT>`, verified
- * by the identity port (the organisation's OpenID Provider, or HS256 on the embedded default). The
- * verified token is the only source of the actor recorded on events.
+ * by the identity port (the organisation's OpenID Provider, or HS256 on the embedded default), or the
+ * web app's session cookie (browser-session.ts), whose writes carry a CSRF token. The verified
+ * identity is the only source of the actor recorded on events.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Actor, Role } from '../../contracts/index.js';
 import { MEMBER_ROLES_FOR, mayEver, ROLES_FOR, type Access } from '../../domain/index.js';
 import { IdentityProviderUnavailableError, TokenRejectedError, type IdentityVerifier } from '../../infra/identity/index.js';
+import { sessionUser } from './browser-session.js';
 import { fail } from './problem.js';
 
 declare module 'fastify' {
@@ -17,7 +19,7 @@ declare module 'fastify' {
   }
   interface FastifyInstance {
     /** onRequest hook: a verified token sets `request.user`, anything else is 401 (503 when the provider cannot be asked). */
-    authenticate: (request: FastifyRequest) => Promise<void>;
+    authenticate: (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | void>;
   }
 }
 
@@ -35,7 +37,26 @@ const bearerToken = (request: FastifyRequest): string => {
   return match[1]!;
 };
 
-const authenticator = (identity: IdentityVerifier) => async (request: FastifyRequest) => {
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** A write authenticated by the session cookie must carry the session's CSRF token; false when it was answered 403. */
+const passesCsrf = (app: FastifyInstance, request: FastifyRequest, reply: FastifyReply): boolean => {
+  let passed = false;
+  app.csrfProtection(request, reply, () => {
+    passed = true;
+  });
+  return passed;
+};
+
+const authenticator = (app: FastifyInstance, identity: IdentityVerifier) => async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | void> => {
+  // The web app's session cookie stands in for a bearer token; a request that sends one is judged on it.
+  const fromSession = request.headers.authorization === undefined && request.session ? sessionUser(request) : undefined;
+  if (fromSession) {
+    // Refused: the plugin has answered (403, see errors.ts); returning the reply ends the request.
+    if (!SAFE_METHODS.has(request.method) && !passesCsrf(app, request, reply)) return reply;
+    request.user = fromSession;
+    return;
+  }
   const token = bearerToken(request);
   try {
     request.user = await identity.verify(token);
@@ -54,7 +75,7 @@ const authenticator = (identity: IdentityVerifier) => async (request: FastifyReq
 export const authPlugin = fp(
   async (app: FastifyInstance, options: { identity: IdentityVerifier }) => {
     app.decorateRequest('user', null as unknown as Actor);
-    app.decorate('authenticate', authenticator(options.identity));
+    app.decorate('authenticate', authenticator(app, options.identity));
   },
   { name: 'auth' },
 );

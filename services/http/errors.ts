@@ -8,6 +8,7 @@ import { DomainError } from '../../domain/index.js';
 import { EventStoreUnavailableError } from '../../infra/event-store/port.js';
 import { ContentionError, VersionMismatchError } from '../commands/command-bus.js';
 import { problem, PROBLEM_CONTENT_TYPE, ProblemError, type Problem } from './problem.js';
+import type { WebPage } from './web-app.js';
 
 type ValidationIssue = { instancePath?: string; message?: string; keyword?: string; params?: Record<string, unknown> };
 
@@ -38,6 +39,9 @@ export const toProblem = (error: unknown, request: FastifyRequest): { problem: P
     return { problem: problem('validation-failed', `the ${fastifyError.validationContext ?? 'request'} does not match the schema`, { errors }) };
   }
   switch (fastifyError.code) {
+    case 'FST_CSRF_MISSING_SECRET':
+    case 'FST_CSRF_INVALID_TOKEN':
+      return { problem: problem('forbidden', 'a write made with the session cookie needs the X-CSRF-Token header that GET /auth/session gives') };
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return {
@@ -63,12 +67,15 @@ export const toProblem = (error: unknown, request: FastifyRequest): { problem: P
 export const sendProblem = (reply: FastifyReply, value: Problem, headers: Record<string, string> = {}) =>
   reply.code(value.status).headers(headers).type(PROBLEM_CONTENT_TYPE).send(value);
 
-export const registerErrorHandling = (app: FastifyInstance) => {
+/** `page` answers a browser's navigation to a path of the web app (index.html), when there is one. */
+export const registerErrorHandling = (app: FastifyInstance, page: () => WebPage | undefined = () => undefined) => {
   app.setErrorHandler((error, request, reply) => {
     const { problem: value, headers } = toProblem(error, request);
     return sendProblem(reply, { ...value, instance: request.url }, headers);
   });
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, { ...problem('not-found', `no route ${request.method} ${request.url.split('?')[0]}`), instance: request.url }),
+  app.setNotFoundHandler(
+    (request, reply) =>
+      page()?.(request, reply) ??
+      sendProblem(reply, { ...problem('not-found', `no route ${request.method} ${request.url.split('?')[0]}`), instance: request.url }),
   );
 };
