@@ -14,4 +14,15 @@ export type PageRoute = { path: string; page: Page; public?: true };
 export const ROUTES: PageRoute[] = [
   { path: '/', page: lazy(() => import('./pages/home.js')) },
   { path: '/signin', page: lazy(() => import('./pages/signin.js')), public: true },
+  { path: '/e/:id', page: lazy(() => import('./pages/engagement-overview.js')) },
+  { path: '/e/:id/team', page: lazy(() => import('./pages/team.js')) },
+  { path: '/e/:id/interviews', page: lazy(() => import('./pages/interview-schedule.js')) },
+  { path: '/e/:id/backlog', page: lazy(() => import('./pages/backlog.js')) },
+  { path: '/e/:id/audit', page: lazy(() => import('./pages/audit.js')) },
+  { path: '/i/:id', page: lazy(() => import('./pages/interview.js')) },
+  { path: '/i/:id/confirm', page: lazy(() => import('./pages/interviewee-confirm.js')) },
+  { path: '/r/:id', page: lazy(() => import('./pages/requirement.js')) },
+  { path: '/ops', page: lazy(() => import('./pages/ops.js')) },
+  // The link is the interviewee's credential: no sign-in.
+  { path: '/c/:token', page: lazy(() => import('./pages/confirmation-link.js')), public: true },
 ];

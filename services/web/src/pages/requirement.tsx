@@ -1,0 +1,4 @@
+/** One requirement: sources, priority, decisions (to be built). */
+export default function Requirement({ id }: { id: string }) {
+  return <p>{id}</p>;
+}
