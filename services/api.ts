@@ -23,6 +23,11 @@ await runRole('api', async (role) => {
     jwtSecret: secret,
     logger,
     kafkaTopic: config.KAFKA_TOPIC,
+    connectionLimits: {
+      requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: config.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      maxConnections: config.HTTP_MAX_CONNECTIONS,
+    },
   });
   role.onShutdown(() => app.close());
   await app.listen({ port: config.PORT, host: config.HOST });

@@ -31,6 +31,10 @@ export const ConfigSchema = z.object({
     .optional()
     .or(z.literal('').transform(() => undefined)),
   KAFKA_TOPIC: z.string().min(1).default(DEFAULT_TOPIC),
+  /** The whole request, body included, must arrive within this; see services/http/connection-limits.ts. */
+  HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+  HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100_000).default(1_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** `production` refuses to start without AUTH_JWT_SECRET; anything else may generate a development secret. */
   NODE_ENV: z.string().default('development'),

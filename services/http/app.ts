@@ -18,6 +18,7 @@ import type { SnapshotStore } from '../commands/snapshots.js';
 import type { IdempotencyStore } from '../idempotency/store.js';
 import { authPlugin } from './auth.js';
 import { registerCommandRoutes } from './command-routes.js';
+import { closeAfterEarlyAnswers, DEFAULT_CONNECTION_LIMITS, serverWithLimits, type ConnectionLimits } from './connection-limits.js';
 import { registerErrorHandling } from './errors.js';
 import { registerOperations, type ReadinessCheck } from './operations.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -41,6 +42,8 @@ export type AppDeps = {
   /** Further readiness checks (projector, publisher) beside the event store's. */
   readinessChecks?: ReadinessCheck[];
   bodyLimit?: number;
+  /** Socket timeouts and the connection cap of the listening server (DEFAULT_CONNECTION_LIMITS). */
+  connectionLimits?: Partial<ConnectionLimits>;
   /** The Kafka topic the AsyncAPI document at /asyncapi.json describes. */
   kafkaTopic?: string;
   /** How long a query with X-Min-Position waits for the read models (default 5 s). */
@@ -54,6 +57,7 @@ export const buildApp = async (deps: AppDeps) => {
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
     bodyLimit: deps.bodyLimit ?? 1024 * 1024,
+    serverFactory: serverWithLimits({ ...DEFAULT_CONNECTION_LIMITS, ...deps.connectionLimits }),
     logController: new LogController({ requestIdLogLabel: 'correlationId' }),
     genReqId: (request) => {
       const given = request.headers['x-correlation-id'];
@@ -84,6 +88,7 @@ export const buildApp = async (deps: AppDeps) => {
   });
 
   registerErrorHandling(app);
+  closeAfterEarlyAnswers(app);
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',
