@@ -31,13 +31,14 @@ export const users = {
  * all-in-one service; closing the app stops the projector.
  */
 export const testApp = async (
-  deps: Partial<AppDeps> & { store?: EventStore; idempotency?: IdempotencyStore; readModels?: ReadModelStore } = {},
+  { stalledAfterMs, ...deps }: Partial<AppDeps> & { store?: EventStore; idempotency?: IdempotencyStore; readModels?: ReadModelStore; stalledAfterMs?: number } = {},
 ) => {
   const store = deps.store ?? new InMemoryEventStore();
   const idempotency = deps.idempotency ?? new InMemoryIdempotencyStore();
   const readModels = deps.readModels ?? new InMemoryReadModelStore();
   const metrics = createMetrics();
-  const readSide = await startProjector({ eventStore: store, readModels, logger: pino({ level: 'silent' }), registry: metrics.registry });
+  const readSide = await startProjector({ eventStore: store, readModels, logger: pino({ level: 'silent' }), registry: metrics.registry,
+    ...(stalledAfterMs === undefined ? {} : { stalledAfterMs }) });
   const app = await buildApp({
     jwtSecret: SECRET,
     readYourWrites: readSide.readYourWrites,
