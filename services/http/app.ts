@@ -20,6 +20,7 @@ import { authPlugin } from './auth.js';
 import { registerCommandRoutes } from './command-routes.js';
 import { closeAfterEarlyAnswers, DEFAULT_CONNECTION_LIMITS, serverWithLimits, type ConnectionLimits } from './connection-limits.js';
 import { registerErrorHandling } from './errors.js';
+import { DEFAULT_EXPENSIVE_READ_LIMITS, limitExpensiveReads, type ExpensiveReadLimits } from './expensive-reads.js';
 import { registerOperations, type ReadinessCheck } from './operations.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { registerQueryRoutes } from './query-routes.js';
@@ -44,6 +45,8 @@ export type AppDeps = {
   bodyLimit?: number;
   /** Socket timeouts and the connection cap of the listening server (DEFAULT_CONNECTION_LIMITS). */
   connectionLimits?: Partial<ConnectionLimits>;
+  /** Per-user rate limit of audit CSV exports and backlog asOf reads (DEFAULT_EXPENSIVE_READ_LIMITS). */
+  expensiveReads?: Partial<ExpensiveReadLimits>;
   /** The Kafka topic the AsyncAPI document at /asyncapi.json describes. */
   kafkaTopic?: string;
   /** How long a query with X-Min-Position waits for the read models (default 5 s). */
@@ -111,6 +114,7 @@ export const buildApp = async (deps: AppDeps) => {
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
   await app.register(authPlugin, { secret: deps.jwtSecret });
+  await limitExpensiveReads(app, { ...DEFAULT_EXPENSIVE_READ_LIMITS, ...deps.expensiveReads });
 
   registerOperations(app, {
     metrics,

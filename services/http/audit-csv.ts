@@ -18,6 +18,10 @@ import type { Filter, ReadModelCollection } from '../../infra/read-models/port.j
 
 export const EXPORT_BATCH_ROWS = 500;
 
+/** `format=csv`, or no format and `Accept: text/csv`. */
+export const wantsCsv = (format: string | undefined, accept: string | undefined): boolean =>
+  format === 'csv' || (format === undefined && /\btext\/csv\b/.test(accept ?? ''));
+
 const COLUMNS = ['eventId', 'position', 'at', 'actorId', 'actorName', 'actorRoles', 'action', 'subjectType', 'subjectId', 'reason', 'changes', 'summaryVersion', 'summaryHash', 'waiver', 'correlationId'];
 
 const row = (entry: AuditEntry) => [

@@ -12,7 +12,7 @@ import type { EventStore } from '../../infra/event-store/port.js';
 import type { Filter, ReadModelStore } from '../../infra/read-models/port.js';
 import { backlogAsOf, backlogPage, decodeCursor, encodeCursor, InvalidCursorError } from '../queries/backlog.js';
 import { MIN_POSITION_WAIT_MS, type ReadYourWrites } from '../queries/read-your-writes.js';
-import { auditCsv } from './audit-csv.js';
+import { auditCsv, wantsCsv } from './audit-csv.js';
 import { authenticate } from './auth.js';
 import { fail } from './problem.js';
 import { IdParams, ProblemSchema } from './schemas.js';
@@ -162,8 +162,7 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryRouteDeps) 
       if (subjectId) filter['relatedIds'] = subjectId;
       if (from || to) filter['at'] = { ...(from ? { $gte: new Date(from).toISOString() } : {}), ...(to ? { $lte: new Date(to).toISOString() } : {}) };
       const entries = collection<AuditEntry>(READ_MODELS.audit);
-      const wantsCsv = format === 'csv' || (format === undefined && /\btext\/csv\b/.test(request.headers.accept ?? ''));
-      if (wantsCsv) {
+      if (wantsCsv(format, request.headers.accept)) {
         reply.header('content-disposition', `attachment; filename="audit-${id}.csv"`).type('text/csv; charset=utf-8');
         // A stream bypasses the response serializer; the CSV is written page by page as entries are read.
         return reply.send(auditCsv(entries, filter) as never);
