@@ -4,7 +4,7 @@
  */
 import { buildApp } from './http/app.js';
 import { openApiStores } from './infrastructure.js';
-import { jwtSecret, requireSetting, runRole } from './process.js';
+import { idSecret, jwtSecret, requireSetting, runRole } from './process.js';
 import { checkpointReadYourWrites, readModelCheck } from './read-side.js';
 
 await runRole('api', async (role) => {
@@ -21,6 +21,7 @@ await runRole('api', async (role) => {
     readinessChecks: [readModelCheck(readModels, eventStore)],
     metrics,
     jwtSecret: secret,
+    idSecret: idSecret(config),
     logger,
     kafkaTopic: config.KAFKA_TOPIC,
     connectionLimits: {

@@ -22,6 +22,15 @@ export const ConfigSchema = z.object({
     .min(32, 'use at least 32 characters (256 bits) for an HS256 secret')
     .optional()
     .or(z.literal('').transform(() => undefined)),
+  /**
+   * The secret ids of idempotent commands are derived with. Processes that share the event store
+   * and DATA_DIR share it; without it one is generated once into DATA_DIR.
+   */
+  IDS_SECRET: z
+    .string()
+    .min(32, 'use at least 32 characters')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   EVENTSTORE_URL: optionalUrl(/^(esdb|esdb\+discover|kurrentdb|kurrent):\/\//, 'esdb://127.0.0.1:2113?tls=false'),
   MONGO_URL: optionalUrl(/^mongodb(\+srv)?:\/\//, 'mongodb://127.0.0.1:27017/crm'),
   KAFKA_BROKERS: z

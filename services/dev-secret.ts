@@ -8,8 +8,11 @@ import { join } from 'node:path';
 
 export const DEV_SECRET_FILE = 'dev-jwt-secret';
 
-export const developmentSecret = (dataDir: string): { secret: string; file: string; created: boolean } => {
-  const file = join(dataDir, DEV_SECRET_FILE);
+export const developmentSecret = (dataDir: string): { secret: string; file: string; created: boolean } => keptSecret(dataDir, DEV_SECRET_FILE);
+
+/** A random secret generated once into `dataDir/name` (readable by the owner only) and read from there after. */
+export const keptSecret = (dataDir: string, name: string): { secret: string; file: string; created: boolean } => {
+  const file = join(dataDir, name);
   try {
     return { secret: readFileSync(file, 'utf8').trim(), file, created: false };
   } catch {

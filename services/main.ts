@@ -5,7 +5,7 @@
  */
 import { buildApp } from './http/app.js';
 import { openApiStores } from './infrastructure.js';
-import { jwtSecret, runRole } from './process.js';
+import { idSecret, jwtSecret, runRole } from './process.js';
 import { startPublisher } from './publishing.js';
 import { SHARED_PROCESS_BATCH, startProjector } from './read-side.js';
 
@@ -40,6 +40,7 @@ await runRole('all-in-one', async (role) => {
     readinessChecks: checks,
     metrics,
     jwtSecret: secret,
+    idSecret: idSecret(config),
     logger,
     kafkaTopic: config.KAFKA_TOPIC,
     connectionLimits: {

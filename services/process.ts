@@ -5,7 +5,7 @@
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { pino, type Logger } from 'pino';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { developmentSecret } from './dev-secret.js';
+import { developmentSecret, keptSecret } from './dev-secret.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
 import { registerOperations, type ReadinessCheck } from './http/operations.js';
 
@@ -60,6 +60,11 @@ export const jwtSecret = (config: Config, logger: Logger): { secret: string; dev
   logger.warn({ file: dev.file }, 'AUTH_JWT_SECRET is not set: using a development secret (never do this in production)');
   return { secret: dev.secret, devSecretFile: dev.file };
 };
+
+const IDS_SECRET_FILE = 'ids-secret';
+
+/** IDS_SECRET, or a secret generated once into DATA_DIR (see services/commands/ids.ts). */
+export const idSecret = (config: Config): string => config.IDS_SECRET ?? keptSecret(config.DATA_DIR, IDS_SECRET_FILE).secret;
 
 /** A worker's own HTTP server: /health/live, /health/ready and /metrics on PORT. */
 export const serveOperations = async (role: Role, checks: ReadinessCheck[]) => {

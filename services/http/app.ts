@@ -3,6 +3,7 @@
  * adapters and drive it with `app.inject`, production with the configured adapters.
  */
 import fastifySwagger from '@fastify/swagger';
+import { randomBytes } from 'node:crypto';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
@@ -20,6 +21,7 @@ import { authPlugin } from './auth.js';
 import { registerCommandRoutes } from './command-routes.js';
 import { closeAfterEarlyAnswers, DEFAULT_CONNECTION_LIMITS, serverWithLimits, type ConnectionLimits } from './connection-limits.js';
 import { registerErrorHandling } from './errors.js';
+import { parseJsonBodiesStrictly } from './json-body.js';
 import { DEFAULT_EXPENSIVE_READ_LIMITS, limitExpensiveReads, type ExpensiveReadLimits } from './expensive-reads.js';
 import { registerOperations, type ReadinessCheck } from './operations.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -37,6 +39,8 @@ export type AppDeps = {
   /** The metrics of the process (projector and publisher register theirs in the same registry). */
   metrics?: Metrics;
   jwtSecret: string;
+  /** The secret ids of idempotent commands are derived with (see commands/ids.ts); random per app when not given. */
+  idSecret?: string;
   /** A pino logger; none logs nothing (tests). */
   logger?: FastifyBaseLogger;
   clock?: () => Date;
@@ -71,6 +75,7 @@ export const buildApp = async (deps: AppDeps) => {
   app.setSerializerCompiler(serializerCompiler);
   // Commands are JSON only: anything else is answered 415, not parsed as text.
   app.removeContentTypeParser('text/plain');
+  parseJsonBodiesStrictly(app);
 
   const metrics = deps.metrics ?? createMetrics();
   const clock = deps.clock ?? (() => new Date());
@@ -127,7 +132,7 @@ export const buildApp = async (deps: AppDeps) => {
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   const asyncApi = asyncApiDocument(deps.kafkaTopic);
   app.get('/asyncapi.json', { schema: { hide: true } }, async () => asyncApi);
-  registerCommandRoutes(app, { bus, idempotency: deps.idempotency, metrics, clock });
+  registerCommandRoutes(app, { bus, idempotency: deps.idempotency, metrics, clock, idSecret: deps.idSecret ?? randomBytes(32).toString('base64url') });
   if (deps.projector) registerAdminRoutes(app, { projector: deps.projector });
   registerQueryRoutes(app, {
     readModels: deps.readModels,

@@ -12,6 +12,8 @@ import { startProjector } from '../../services/read-side.js';
 import { pino } from 'pino';
 
 export const SECRET = 'test-secret-test-secret-test-secret-0123456789';
+/** The secret command ids are derived with, shared like a DATA_DIR between the apps of a test. */
+export const ID_SECRET = 'test-id-secret-test-id-secret-test-id-secret';
 const sign = createSigner({ key: SECRET, algorithm: 'HS256', expiresIn: 3_600_000 });
 
 export const tokenFor = (sub: string, roles: Role[], name = sub) => sign({ sub, name, roles });
@@ -41,6 +43,7 @@ export const testApp = async (
     ...(stalledAfterMs === undefined ? {} : { stalledAfterMs }) });
   const app = await buildApp({
     jwtSecret: SECRET,
+    idSecret: ID_SECRET,
     readYourWrites: readSide.readYourWrites,
     readinessChecks: [readSide.check],
     projector: readSide.projector,
