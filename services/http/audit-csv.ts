@@ -6,7 +6,8 @@
  * comments, reasons, rationale, evidence and token names are typed by people. The JSON trail keeps
  * the values exact.
  *
- * The rows are read in pages of `EXPORT_BATCH_ROWS` by position, and the export gives the event
+ * The rows – those present when the export starts – are read in pages of `EXPORT_BATCH_ROWS` by
+ * position, and the export gives the event
  * loop back after each page, so a large export (or fifty at once) delays other requests by one
  * page's work at a time instead of the whole trail's.
  */
@@ -43,10 +44,14 @@ const row = (entry: AuditEntry) => [
 ];
 
 async function* pages(entries: ReadModelCollection<AuditEntry>, filter: Filter, batchRows: number) {
+  // The trail as it stands when the export starts: entries added meanwhile would keep it running.
+  let through: string | undefined;
+  for await (const last of entries.find(filter, { sort: [['position', -1]], limit: 1 })) through = last.position;
+  if (through === undefined) return;
   let after: string | undefined;
   for (;;) {
     const page: AuditEntry[] = [];
-    const pageFilter = after === undefined ? filter : { ...filter, position: { $gt: after } };
+    const pageFilter = { ...filter, position: after === undefined ? { $lte: through } : { $gt: after, $lte: through } };
     for await (const entry of entries.find(pageFilter, { sort: [['position', 1]], limit: batchRows })) page.push(entry);
     yield page.map(row);
     if (page.length < batchRows) return;
