@@ -37,7 +37,7 @@ const MinPositionHeaders = z.looseObject({
 const Limit = z.coerce.number().int().min(1).max(200).default(50);
 const Document = z.looseObject({ id: z.string() }).describe('The read-model document (see the projections documentation)');
 const Page = (item: z.ZodType) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
-const problems = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 503: ProblemSchema };
+const problems = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 429: ProblemSchema, 503: ProblemSchema };
 
 const BacklogQuery = z.strictObject({
   status: RequirementStatus.optional(),
