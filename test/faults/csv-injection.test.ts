@@ -14,6 +14,7 @@ t.test('formula-like cells in the audit CSV are neutralised, and exact in JSON',
   const d = discovery(app);
   const engagement = await d.startEngagement();
   const evil = bearer('=cmd|sub', ['pm'], '+evil name');
+  await d.addMember(engagement.id, '=cmd|sub', 'pm', '+evil name');
   const readiness = await d.post(`/engagements/${engagement.id}/readiness`, evil, { item: 'funding-secured', status: 'met', evidence: FORMULAS[1]! });
   const interview = await d.schedule(engagement.id);
   await d.conduct(interview.id);
