@@ -4,6 +4,7 @@
  * API.md ("Authentication and roles"), written out here on its own – not from the service's rules.
  */
 import { createSigner } from 'fast-jwt';
+import { scheduleBody } from '../support/http.js';
 
 export const SECRET = 'access-matrix-secret-access-matrix-secret';
 const sign = createSigner({ key: SECRET, algorithm: 'HS256', expiresIn: 3_600_000 });
@@ -107,15 +108,7 @@ export const buildWorld = async (send: Send, stage: Stage, ownInterviews: boolea
   }
   await post(`/engagements/${engagementId}/members`, { userId: 'leaver', name: 'Leaver', role: 'consultant' });
   const interview = async (userId: string, upTo: Stage): Promise<Interview> => {
-    const { id } = await post(`/engagements/${engagementId}/interviews`, {
-      interviewee: { name: userId, department: 'Sales', position: 'Manager', userId },
-      interviewers: ['Chen Wei'],
-      scheduledAt: '2026-03-05T10:00:00+08:00',
-      durationMinutes: 60,
-      location: 'Room 3',
-      method: 'in-person',
-      topics: ['business-process'],
-    });
+    const { id } = await post(`/engagements/${engagementId}/interviews`, scheduleBody(userId));
     const reached = STAGES.indexOf(upTo);
     if (reached < 1) return { id: id! };
     await post(`/interviews/${id}/conduct`, { conductedAt: '2026-03-05T02:00:00Z' });
