@@ -2,7 +2,7 @@
 import { useQueryClient } from '@tanstack/preact-query';
 import { useLocation } from 'preact-iso';
 import { useState } from 'preact/hooks';
-import { ProblemMessage } from '../components/problem.js';
+import { ProblemWithNextStep } from './problem-next-step.js';
 import { useT } from '../i18n.js';
 import { SESSION_KEY, type User } from '../session.js';
 import { createDemoEngagement, type DemoProgress } from './demo-engagement.js';
@@ -43,7 +43,7 @@ export const DemoEngagement = ({ user, development }: { user: User; development:
       )}
       {error !== undefined && (
         <>
-          <ProblemMessage error={error} />
+          <ProblemWithNextStep error={error} />
           <p>{t('demo.failed')}</p>
         </>
       )}

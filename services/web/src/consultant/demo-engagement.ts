@@ -60,7 +60,7 @@ const INTERVIEWS: DemoInterview[] = [
     },
   },
   {
-    interviewee: { name: 'Wang Fang', department: 'Finance', position: 'Finance manager', phoneExt: '8110' },
+    interviewee: { name: 'Wang Fang', department: 'Finance', position: 'Finance manager', phoneExt: '8110', userId: 'wang.fang' },
     at: -6,
     method: 'in-person',
     topics: ['business-process', 'data-needs', 'concerns'],
@@ -78,7 +78,7 @@ const INTERVIEWS: DemoInterview[] = [
     },
   },
   {
-    interviewee: { name: 'Zhao Lei', department: 'Customer service', position: 'Service supervisor' },
+    interviewee: { name: 'Zhao Lei', department: 'Customer service', position: 'Service supervisor', userId: 'zhao.lei' },
     at: -2,
     method: 'video',
     topics: ['work-content', 'business-process'],

@@ -8,6 +8,7 @@ import { useState } from 'preact/hooks';
 import { ApiError, get, post } from '../api.js';
 import { EngagementNav, useEngagement } from '../components/engagement-nav.js';
 import { fieldError, ProblemMessage } from '../components/problem.js';
+import { ProblemWithNextStep } from '../consultant/problem-next-step.js';
 import { PHASES, READINESS_ITEMS, useAbilities, useInterviews, useProgress, type GateCondition, type Progress } from '../consultant/documents.js';
 import { formatDate, formatDateTime, formatNumber, useT } from '../i18n.js';
 import '../consultant/consultant.css';
@@ -181,8 +182,7 @@ const NextGate = ({ id, progress, pm }: { id: string; progress: Progress; pm: bo
       )}
       {error !== undefined && (
         <>
-          <ProblemMessage error={error} />
-          {refused && <p>{t('overview.gateNext')}</p>}
+          <ProblemWithNextStep error={error} />
         </>
       )}
       {pm && (
@@ -307,7 +307,7 @@ const Readiness = ({ id, progress, pm }: { id: string; progress: Progress; pm: b
               {t('overview.evidence')}
               <textarea rows={2} maxLength={2000} value={form.evidence} aria-invalid={!!fieldError(error, '/evidence')} onInput={(e) => setForm({ ...form, evidence: (e.target as HTMLTextAreaElement).value })} />
             </label>
-            <ProblemMessage error={error} />
+            <ProblemWithNextStep error={error} />
             {saved && <p role="status">{t('overview.recorded_ok')}</p>}
             <button type="submit" class="primary" disabled={busy}>
               {t('overview.recordSave')}

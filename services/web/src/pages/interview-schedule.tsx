@@ -8,6 +8,7 @@ import { useState } from 'preact/hooks';
 import { post } from '../api.js';
 import { EngagementNav } from '../components/engagement-nav.js';
 import { fieldError, ProblemMessage } from '../components/problem.js';
+import { ProblemWithNextStep } from '../consultant/problem-next-step.js';
 import { METHODS, TOPICS, useAbilities, useInterviews, type Interview } from '../consultant/documents.js';
 import { localInputValue, fromLocalInput, lines } from '../consultant/forms.js';
 import { formatDateTime, useT } from '../i18n.js';
@@ -89,13 +90,15 @@ export default function InterviewSchedule({ id }: { id: string }) {
                   <td>{t(`schedule.confirmationState.${i.confirmationState}`)}</td>
                   <td>{t(`common:method.${i.method}`)}</td>
                   {consultant && (
-                    <td class="actions">
+                    <td>
+                      <div class="cell-actions">
                       {i.status === 'scheduled' && (
                         <>
                           <Reschedule interview={i} engagementId={id} />
                           <Cancel interview={i} engagementId={id} />
                         </>
                       )}
+                      </div>
                     </td>
                   )}
                 </tr>
@@ -251,7 +254,7 @@ const ScheduleForm = ({ id }: { id: string }) => {
           <textarea rows={3} maxLength={20000} aria-describedby="prep-hint" {...field('preparationNotes')} />
         </label>
         <p id="prep-hint" class="hint">{t('schedule.preparationHint')}</p>
-        <ProblemMessage error={error} />
+        <ProblemWithNextStep error={error} />
         <button type="submit" class="primary" disabled={busy}>
           {t('schedule.submit')}
         </button>
@@ -288,7 +291,7 @@ const Reschedule = ({ interview, engagementId }: { interview: Interview; engagem
           {t('schedule.reason')}
           <input required maxLength={2000} value={form.reason} onInput={(e) => setForm({ ...form, reason: (e.target as HTMLInputElement).value })} />
         </label>
-        <ProblemMessage error={error} />
+        <ProblemWithNextStep error={error} />
         <button type="submit" class="primary" disabled={busy}>
           {t('schedule.rescheduleSubmit')}
         </button>
@@ -315,7 +318,7 @@ const Cancel = ({ interview, engagementId }: { interview: Interview; engagementI
           {t('schedule.reason')}
           <input required maxLength={2000} value={reason} onInput={(e) => setReason((e.target as HTMLInputElement).value)} />
         </label>
-        <ProblemMessage error={error} />
+        <ProblemWithNextStep error={error} />
         <button type="submit" class="danger" disabled={busy}>
           {t('schedule.cancelSubmit')}
         </button>

@@ -10,6 +10,7 @@ import type { ComponentType } from 'preact';
 import { useRef, useState } from 'preact/hooks';
 import { post } from '../api.js';
 import { fieldError, ProblemMessage } from '../components/problem.js';
+import { ProblemWithNextStep } from '../consultant/problem-next-step.js';
 import { CATEGORIES, FREQUENCIES, SECTIONS, shortHash, useAbilities, useInterview, type Finding, type Frequency, type Interview, type Section } from '../consultant/documents.js';
 import { discardFinding, enqueueFinding, retryFinding, usePendingFindings, type PendingFinding } from '../consultant/finding-queue.js';
 import { fromLocalInput, lines, localInputValue } from '../consultant/forms.js';
@@ -151,7 +152,7 @@ const Conduct = ({ interview }: { interview: Interview }) => {
           {t('interview.notes')}
           <textarea rows={2} maxLength={20000} value={form.notes} onInput={(e) => setForm({ ...form, notes: (e.target as HTMLTextAreaElement).value })} />
         </label>
-        <ProblemMessage error={error} />
+        <ProblemWithNextStep error={error} />
         <button type="submit" class="primary" disabled={busy}>
           {t('interview.conductSubmit')}
         </button>
@@ -280,7 +281,7 @@ const SectionFindings = ({ number, section, findings, pending, saved }: { number
               <div class="finding-meta">
                 <FindingMeta pain={p.body.pain} frequency={p.body.frequency} />
                 {p.state === 'waiting' ? (
-                  <span class="state warn" role="status">⏳ {t('interview.waiting')}</span>
+                  <span class="state warn" role="status">↻ {t('interview.waiting')}</span>
                 ) : (
                   <>
                     <span class="state bad" role="alert">
@@ -396,7 +397,7 @@ const SummaryPanel = ({ interview, mayWrite }: { interview: Interview; mayWrite:
             </label>
             <p class="hint">{t('interview.citedCount', { count: picked.length })}</p>
             <CitedFindings interview={interview} ids={picked} />
-            <ProblemMessage error={error} />
+            <ProblemWithNextStep error={error} />
             <button type="submit" class="primary" disabled={busy || !text.trim()}>
               {t('interview.draftSubmit')}
             </button>
@@ -409,7 +410,7 @@ const SummaryPanel = ({ interview, mayWrite }: { interview: Interview; mayWrite:
           <p class="meta">{t('interview.previewMeta', { version: latest.summaryVersion, hash: shortHash(latest.summaryHash) })}</p>
           <p class="summary-text">{latest.text}</p>
           <CitedFindings interview={interview} ids={latest.findingIds} />
-          <ProblemMessage error={sendError} />
+          <ProblemWithNextStep error={sendError} />
           <button type="button" class="primary" disabled={busy} onClick={() => void send()}>
             {t('interview.sendSubmit', { version: latest.summaryVersion })}
           </button>
@@ -419,7 +420,7 @@ const SummaryPanel = ({ interview, mayWrite }: { interview: Interview; mayWrite:
       {interview.summaries.length === 0 ? (
         <p class="hint">{t('interview.noDrafts')}</p>
       ) : (
-        <ol class="versions" reversed>
+        <ul class="versions">
           {[...interview.summaries].reverse().map((s) => (
             <li key={s.summaryVersion}>
               <details open={s === latest}>
@@ -438,7 +439,7 @@ const SummaryPanel = ({ interview, mayWrite }: { interview: Interview; mayWrite:
               </details>
             </li>
           ))}
-        </ol>
+        </ul>
       )}
     </section>
   );
@@ -526,7 +527,7 @@ const CaptureRequirement = ({ interview }: { interview: Interview }) => {
             </label>
           </div>
           {picked.length === 0 && <p class="hint">{t('interview.pickSources')}</p>}
-          <ProblemMessage error={error} />
+          <ProblemWithNextStep error={error} />
           <button type="submit" class="primary" disabled={busy || picked.length === 0}>
             {t('interview.captureSubmit')}
           </button>

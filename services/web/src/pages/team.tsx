@@ -5,9 +5,10 @@
  */
 import { useQueryClient } from '@tanstack/preact-query';
 import { useState } from 'preact/hooks';
-import { ApiError, post } from '../api.js';
+import { post } from '../api.js';
 import { EngagementNav } from '../components/engagement-nav.js';
 import { fieldError, ProblemMessage } from '../components/problem.js';
+import { ProblemWithNextStep } from '../consultant/problem-next-step.js';
 import { TEAM_ROLES, useAbilities, useMembers, type Member } from '../consultant/documents.js';
 import { formatDate, useT } from '../i18n.js';
 import '../consultant/consultant.css';
@@ -59,11 +60,13 @@ export default function Team({ id }: { id: string }) {
                   <td>{m.department ?? '–'}</td>
                   <td>{formatDate(m.since)}</td>
                   {pm && (
-                    <td class="actions">
+                    <td>
+                      <div class="cell-actions">
                       <button type="button" class="secondary" onClick={() => edit(m)}>
                         {t('team.change', { name: m.name })}
                       </button>
                       <RemoveMember id={id} member={m} />
+                      </div>
                     </td>
                   )}
                 </tr>
@@ -155,7 +158,7 @@ const MemberForm = ({ id, draft, setDraft, open, setOpen }: { id: string; draft:
             <input maxLength={2000} {...text('reason')} />
           </label>
         </div>
-        <ProblemMessage error={error} />
+        <ProblemWithNextStep error={error} />
         <button type="submit" class="primary" disabled={busy}>
           {t('team.save')}
         </button>
@@ -184,7 +187,6 @@ const RemoveMember = ({ id, member }: { id: string; member: Member }) => {
       setBusy(false);
     }
   };
-  const lastPm = error instanceof ApiError && error.status === 409 && member.role === 'pm';
   return (
     <details class="remove">
       <summary>{t('team.remove', { name: member.name })}</summary>
@@ -193,8 +195,7 @@ const RemoveMember = ({ id, member }: { id: string; member: Member }) => {
           {t('team.removeReason', { name: member.name })}
           <input required maxLength={2000} value={reason} onInput={(e) => setReason((e.target as HTMLInputElement).value)} />
         </label>
-        <ProblemMessage error={error} />
-        {lastPm && <p>{t('team.lastPm')}</p>}
+        <ProblemWithNextStep error={error} />
         <button type="submit" class="danger" disabled={busy || !reason.trim()}>
           {t('team.removeSubmit')}
         </button>
