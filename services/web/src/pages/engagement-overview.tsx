@@ -254,7 +254,7 @@ const Readiness = ({ id, progress, pm }: { id: string; progress: Progress; pm: b
     <section class="panel" aria-labelledby="readiness">
       <h2 id="readiness">{t('overview.readiness')}</h2>
       <div class="table-wrap">
-        <table>
+        <table class="stacked">
           <thead>
             <tr>
               <th scope="col">{t('overview.item')}</th>
@@ -267,11 +267,11 @@ const Readiness = ({ id, progress, pm }: { id: string; progress: Progress; pm: b
             {progress.readiness.map((r) => (
               <tr key={r.item} id={`readiness-${r.item}`}>
                 <th scope="row">{t(`common:readiness.${r.item}`)}</th>
-                <td>
+                <td data-label={t('overview.status')}>
                   <span class={`badge ${tone(r.status)}`}>{t(`common:readinessStatus.${r.status}`)}</span>
                 </td>
-                <td>{r.evidence ?? '–'}</td>
-                <td>{r.recordedAt ? t('overview.recordBy', { name: r.recordedBy?.name ?? '', date: formatDateTime(r.recordedAt) }) : '–'}</td>
+                <td data-label={t('overview.evidence')}>{r.evidence ?? '–'}</td>
+                <td data-label={t('overview.recorded')}>{r.recordedAt ? t('overview.recordBy', { name: r.recordedBy?.name ?? '', date: formatDateTime(r.recordedAt) }) : '–'}</td>
               </tr>
             ))}
           </tbody>

@@ -54,7 +54,7 @@ export default function InterviewSchedule({ id }: { id: string }) {
       {interviews.isSuccess && items.length === 0 && <p class="empty">{t('schedule.empty')}</p>}
       {items.length > 0 && (
         <div class="table-wrap">
-          <table class="schedule">
+          <table class="schedule stacked">
             <thead>
               <tr>
                 <th scope="col">{t('schedule.when')}</th>
@@ -68,14 +68,14 @@ export default function InterviewSchedule({ id }: { id: string }) {
             <tbody>
               {items.map((i) => (
                 <tr key={i.id}>
-                  <td>
+                  <td data-label={t('schedule.when')}>
                     {formatDateTime(i.scheduledAt)}
                     <br />
                     <small>
                       {t('schedule.minutes', { count: i.durationMinutes })} · {i.location}
                     </small>
                   </td>
-                  <th scope="row">
+                  <th scope="row" data-label={t('schedule.interviewee')}>
                     <a href={`/i/${i.id}`} aria-label={t('schedule.open', { name: i.interviewee.name })}>
                       {i.interviewee.name}
                     </a>
@@ -84,13 +84,13 @@ export default function InterviewSchedule({ id }: { id: string }) {
                       {i.interviewee.department} · {i.interviewee.position}
                     </small>
                   </th>
-                  <td>
+                  <td data-label={t('schedule.status')}>
                     <span class={`badge ${STATUS_TONE[i.status]}`}>{t(`common:interviewStatus.${i.status}`)}</span>
                   </td>
-                  <td>{t(`schedule.confirmationState.${i.confirmationState}`)}</td>
-                  <td>{t(`common:method.${i.method}`)}</td>
+                  <td data-label={t('schedule.confirmation')}>{t(`schedule.confirmationState.${i.confirmationState}`)}</td>
+                  <td data-label={t('schedule.method')}>{t(`common:method.${i.method}`)}</td>
                   {consultant && (
-                    <td>
+                    <td data-label={t('schedule.actions')}>
                       <div class="cell-actions">
                       {i.status === 'scheduled' && (
                         <>

@@ -36,7 +36,7 @@ export default function Team({ id }: { id: string }) {
       {members.isSuccess && items.length === 0 && <p class="empty">{t('team.empty')}</p>}
       {items.length > 0 && (
         <div class="table-wrap">
-          <table>
+          <table class="stacked">
             <thead>
               <tr>
                 <th scope="col">{t('team.name')}</th>
@@ -50,17 +50,17 @@ export default function Team({ id }: { id: string }) {
             <tbody>
               {items.map((m) => (
                 <tr key={m.userId}>
-                  <th scope="row">
+                  <th scope="row" data-label={t('team.name')}>
                     {m.name}
                     <br />
                     <small>{m.userId}</small>
                   </th>
-                  <td>{t(`common:roles.${m.role}`)}</td>
-                  <td>{m.workgroup ?? '–'}</td>
-                  <td>{m.department ?? '–'}</td>
-                  <td>{formatDate(m.since)}</td>
+                  <td data-label={t('team.role')}>{t(`common:roles.${m.role}`)}</td>
+                  <td data-label={t('team.workgroup')}>{m.workgroup ?? '–'}</td>
+                  <td data-label={t('team.department')}>{m.department ?? '–'}</td>
+                  <td data-label={t('team.since')}>{formatDate(m.since)}</td>
                   {pm && (
-                    <td>
+                    <td data-label={t('team.actions')}>
                       <div class="cell-actions">
                       <button type="button" class="secondary" onClick={() => edit(m)}>
                         {t('team.change', { name: m.name })}
