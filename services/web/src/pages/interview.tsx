@@ -6,22 +6,16 @@
  * requirement from ticked findings.
  */
 import { useQueryClient } from '@tanstack/preact-query';
-import type { ComponentType } from 'preact';
 import { useRef, useState } from 'preact/hooks';
 import { post } from '../api.js';
 import { fieldError, ProblemMessage } from '../components/problem.js';
 import { ProblemWithNextStep } from '../consultant/problem-next-step.js';
+import { ConfirmationLinksSlot } from '../consultant/confirmation-links-slot.js';
 import { CATEGORIES, FREQUENCIES, SECTIONS, shortHash, useAbilities, useInterview, type Finding, type Frequency, type Interview, type Section } from '../consultant/documents.js';
 import { discardFinding, enqueueFinding, retryFinding, usePendingFindings, type PendingFinding } from '../consultant/finding-queue.js';
 import { fromLocalInput, lines, localInputValue } from '../consultant/forms.js';
 import { formatDateTime, useT } from '../i18n.js';
 import '../consultant/consultant.css';
-
-/**
- * Where the confirmation-links panel goes (built with the interviewee's pages): a component set
- * here renders inside `<section id="confirmation-links">` of every interview record.
- */
-export const confirmationLinksSlot: { Panel?: ComponentType<{ interview: Interview }> } = {};
 
 const FINDINGS_OPEN: Array<Interview['status']> = ['conducted', 'summary-drafted', 'summary-sent', 'revision-requested'];
 
@@ -33,7 +27,6 @@ export default function InterviewRecord({ id }: { id: string }) {
   const pending = usePendingFindings(id, refresh);
   const { consultant } = useAbilities(interview.data?.engagementId);
   const i = interview.data;
-  const Panel = confirmationLinksSlot.Panel;
   return (
     <div class="page consultant interview-record">
       {interview.isError && <ProblemMessage error={interview.error} onRetry={() => void interview.refetch()} />}
@@ -66,8 +59,8 @@ export default function InterviewRecord({ id }: { id: string }) {
           </section>
           <SummaryPanel interview={i} mayWrite={consultant} />
           <ConfirmationPanel interview={i} />
-          <section id="confirmation-links" aria-label={t('interview.confirmation')}>
-            {Panel && <Panel interview={i} />}
+          <section id="confirmation-links">
+            <ConfirmationLinksSlot interview={i} />
           </section>
           {consultant && i.findings.length > 0 && <CaptureRequirement interview={i} />}
         </>
