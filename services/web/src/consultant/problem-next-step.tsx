@@ -1,6 +1,6 @@
 /** An API problem in its own words, and for a refusal (403, or a domain rule's 409) what to do next. */
 import { ApiError } from '../api.js';
-import { ProblemMessage } from '../components/problem.js';
+import { fieldError, ProblemMessage } from '../components/problem.js';
 import { i18n, useT } from '../i18n.js';
 
 export const ProblemWithNextStep = ({ error, onRetry }: { error: unknown; onRetry?: () => void }) => {
@@ -15,4 +15,10 @@ export const ProblemWithNextStep = ({ error, onRetry }: { error: unknown; onRetr
       {error instanceof ApiError && error.status === 403 && <p class="next-step">{t('forbidden')}</p>}
     </>
   );
+};
+
+/** The API's message for one field (path like `/interviewee/name`), shown beside the field. */
+export const FieldError = ({ error, path }: { error: unknown; path: string }) => {
+  const message = fieldError(error, path);
+  return message ? <span class="field-error">{message}</span> : null;
 };

@@ -8,7 +8,7 @@ import { useState } from 'preact/hooks';
 import { ApiError, get, post } from '../api.js';
 import { EngagementNav, useEngagement } from '../components/engagement-nav.js';
 import { fieldError, ProblemMessage } from '../components/problem.js';
-import { ProblemWithNextStep } from '../consultant/problem-next-step.js';
+import { FieldError, ProblemWithNextStep } from '../consultant/problem-next-step.js';
 import { PHASES, READINESS_ITEMS, useAbilities, useInterviews, useProgress, type GateCondition, type Progress } from '../consultant/documents.js';
 import { formatDate, formatDateTime, formatNumber, useT } from '../i18n.js';
 import '../consultant/consultant.css';
@@ -211,6 +211,7 @@ const NextGate = ({ id, progress, pm }: { id: string; progress: Progress; pm: bo
                     aria-describedby="waiver-hint"
                     onInput={(e) => setReason((e.target as HTMLTextAreaElement).value)}
                   />
+            <FieldError error={error} path="/waiverReason" />
                 </label>
                 <p id="waiver-hint" class="hint">{t('overview.waiverHint')}</p>
                 <button type="submit" class="danger" disabled={busy || !reason.trim()}>
@@ -306,6 +307,7 @@ const Readiness = ({ id, progress, pm }: { id: string; progress: Progress; pm: b
             <label>
               {t('overview.evidence')}
               <textarea rows={2} maxLength={2000} value={form.evidence} aria-invalid={!!fieldError(error, '/evidence')} onInput={(e) => setForm({ ...form, evidence: (e.target as HTMLTextAreaElement).value })} />
+            <FieldError error={error} path="/evidence" />
             </label>
             <ProblemWithNextStep error={error} />
             {saved && <p role="status">{t('overview.recorded_ok')}</p>}

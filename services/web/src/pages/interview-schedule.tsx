@@ -8,7 +8,7 @@ import { useState } from 'preact/hooks';
 import { post } from '../api.js';
 import { EngagementNav } from '../components/engagement-nav.js';
 import { fieldError, ProblemMessage } from '../components/problem.js';
-import { ProblemWithNextStep } from '../consultant/problem-next-step.js';
+import { FieldError, ProblemWithNextStep } from '../consultant/problem-next-step.js';
 import { METHODS, TOPICS, useAbilities, useInterviews, type Interview } from '../consultant/documents.js';
 import { localInputValue, fromLocalInput, lines } from '../consultant/forms.js';
 import { formatDateTime, useT } from '../i18n.js';
@@ -187,36 +187,44 @@ const ScheduleForm = ({ id }: { id: string }) => {
           <label>
             {t('schedule.intervieweeName')}
             <input required maxLength={200} {...field('name', '/interviewee/name')} />
+            <FieldError error={error} path="/interviewee/name" />
           </label>
           <label>
             {t('schedule.department')}
             <input required maxLength={200} {...field('department', '/interviewee/department')} />
+            <FieldError error={error} path="/interviewee/department" />
           </label>
           <label>
             {t('schedule.position')}
             <input required maxLength={200} {...field('position', '/interviewee/position')} />
+            <FieldError error={error} path="/interviewee/position" />
           </label>
           <label>
             {t('schedule.phoneExt')}
             <input maxLength={30} inputMode="tel" {...field('phoneExt', '/interviewee/phoneExt')} />
+            <FieldError error={error} path="/interviewee/phoneExt" />
           </label>
           <label>
             {t('schedule.userId')}
             <input maxLength={200} autoComplete="off" {...field('userId', '/interviewee/userId')} />
+            <FieldError error={error} path="/interviewee/userId" />
           </label>
         </div>
         <div class="row">
           <label>
             {t('schedule.scheduledAt')}
             <input type="datetime-local" required {...field('scheduledAt')} />
+            <FieldError error={error} path="/scheduledAt" />
           </label>
           <label>
             {t('schedule.duration')}
             <input type="number" min={5} max={1440} step={5} required {...field('durationMinutes')} />
+            <FieldError error={error} path="/durationMinutes" />
           </label>
           <label>
             {t('schedule.location')}
             <input required maxLength={500} {...field('location')} />
+            <FieldError error={error} path="/location" />
           </label>
           <label>
             {t('schedule.method')}
@@ -232,6 +240,7 @@ const ScheduleForm = ({ id }: { id: string }) => {
         <label>
           {t('schedule.interviewers')}
           <textarea required rows={2} {...field('interviewers')} />
+            <FieldError error={error} path="/interviewers" />
         </label>
         <fieldset aria-invalid={!!fieldError(error, '/topics')}>
           <legend>{t('schedule.topics')}</legend>
@@ -247,11 +256,12 @@ const ScheduleForm = ({ id }: { id: string }) => {
               {t(`common:topic.${topic}`)}
             </label>
           ))}
-          {fieldError(error, '/topics') && <p class="field-error">{fieldError(error, '/topics')}</p>}
+          <FieldError error={error} path="/topics" />
         </fieldset>
         <label>
           {t('schedule.preparationNotes')}
           <textarea rows={3} maxLength={20000} aria-describedby="prep-hint" {...field('preparationNotes')} />
+            <FieldError error={error} path="/preparationNotes" />
         </label>
         <p id="prep-hint" class="hint">{t('schedule.preparationHint')}</p>
         <ProblemWithNextStep error={error} />

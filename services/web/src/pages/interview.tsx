@@ -9,7 +9,7 @@ import { useQueryClient } from '@tanstack/preact-query';
 import { useRef, useState } from 'preact/hooks';
 import { post } from '../api.js';
 import { fieldError, ProblemMessage } from '../components/problem.js';
-import { ProblemWithNextStep } from '../consultant/problem-next-step.js';
+import { FieldError, ProblemWithNextStep } from '../consultant/problem-next-step.js';
 import { ConfirmationLinksSlot } from '../consultant/confirmation-links-slot.js';
 import { CATEGORIES, FREQUENCIES, SECTIONS, shortHash, useAbilities, useInterview, type Finding, type Frequency, type Interview, type Section } from '../consultant/documents.js';
 import { discardFinding, enqueueFinding, retryFinding, usePendingFindings, type PendingFinding } from '../consultant/finding-queue.js';
@@ -135,6 +135,7 @@ const Conduct = ({ interview }: { interview: Interview }) => {
           <label>
             {t('interview.conductedAt')}
             <input type="datetime-local" required value={form.conductedAt} aria-invalid={!!fieldError(error, '/conductedAt')} onInput={(e) => setForm({ ...form, conductedAt: (e.target as HTMLInputElement).value })} />
+            <FieldError error={error} path="/conductedAt" />
           </label>
           <label>
             {t('interview.attendees')}
@@ -387,6 +388,7 @@ const SummaryPanel = ({ interview, mayWrite }: { interview: Interview; mayWrite:
             <label>
               {t('interview.draftText')}
               <textarea rows={8} required maxLength={20000} value={text} aria-invalid={!!fieldError(error, '/text')} onInput={(e) => setText((e.target as HTMLTextAreaElement).value)} />
+            <FieldError error={error} path="/text" />
             </label>
             <p class="hint">{t('interview.citedCount', { count: picked.length })}</p>
             <CitedFindings interview={interview} ids={picked} />
@@ -498,10 +500,12 @@ const CaptureRequirement = ({ interview }: { interview: Interview }) => {
           <label>
             {t('interview.reqTitle')}
             <input required maxLength={200} value={form.title} aria-invalid={!!fieldError(error, '/title')} onInput={(e) => setForm({ ...form, title: (e.target as HTMLInputElement).value })} />
+            <FieldError error={error} path="/title" />
           </label>
           <label>
             {t('interview.reqDescription')}
             <textarea required rows={3} value={form.description} aria-invalid={!!fieldError(error, '/description')} onInput={(e) => setForm({ ...form, description: (e.target as HTMLTextAreaElement).value })} />
+            <FieldError error={error} path="/description" />
           </label>
           <div class="row">
             <label>

@@ -8,7 +8,7 @@ import { useState } from 'preact/hooks';
 import { post } from '../api.js';
 import { EngagementNav } from '../components/engagement-nav.js';
 import { fieldError, ProblemMessage } from '../components/problem.js';
-import { ProblemWithNextStep } from '../consultant/problem-next-step.js';
+import { FieldError, ProblemWithNextStep } from '../consultant/problem-next-step.js';
 import { TEAM_ROLES, useAbilities, useMembers, type Member } from '../consultant/documents.js';
 import { formatDate, useT } from '../i18n.js';
 import '../consultant/consultant.css';
@@ -123,10 +123,12 @@ const MemberForm = ({ id, draft, setDraft, open, setOpen }: { id: string; draft:
           <label>
             {t('team.userId')}
             <input required maxLength={200} autoComplete="off" {...text('userId')} />
+            <FieldError error={error} path="/userId" />
           </label>
           <label>
             {t('team.name')}
             <input required maxLength={200} {...text('name')} />
+            <FieldError error={error} path="/name" />
           </label>
           <label>
             {t('team.role')}
@@ -143,6 +145,7 @@ const MemberForm = ({ id, draft, setDraft, open, setOpen }: { id: string; draft:
           <label>
             {t('team.workgroup')}
             <input list="workgroups" maxLength={200} {...text('workgroup')} />
+            <FieldError error={error} path="/workgroup" />
             <datalist id="workgroups">
               {workgroups.map((w) => (
                 <option key={w} value={w} />
@@ -152,10 +155,12 @@ const MemberForm = ({ id, draft, setDraft, open, setOpen }: { id: string; draft:
           <label>
             {t('team.department')}
             <input maxLength={200} {...text('department')} />
+            <FieldError error={error} path="/department" />
           </label>
           <label>
             {t('team.reason')}
             <input maxLength={2000} {...text('reason')} />
+            <FieldError error={error} path="/reason" />
           </label>
         </div>
         <ProblemWithNextStep error={error} />
