@@ -3,12 +3,13 @@
  * checklist (recorded by a project manager), and the next gate – its unmet conditions as a
  * checklist linking to where each is fixed, advancing, and a waiver only behind "pass anyway".
  */
-import { useQuery, useQueryClient } from '@tanstack/preact-query';
+import { useQuery } from '@tanstack/preact-query';
 import { useState } from 'preact/hooks';
-import { ApiError, get, post } from '../api.js';
+import { ApiError, get } from '../api.js';
 import { EngagementNav, useEngagement } from '../components/engagement-nav.js';
 import { fieldError, ProblemMessage } from '../components/problem.js';
 import { FieldError, ProblemWithNextStep } from '../consultant/problem-next-step.js';
+import { useCommand } from '../consultant/use-command.js';
 import { PHASES, READINESS_ITEMS, useAbilities, useInterviews, useProgress, type GateCondition, type Progress } from '../consultant/documents.js';
 import { formatDate, formatDateTime, formatNumber, useT } from '../i18n.js';
 import '../consultant/consultant.css';
@@ -125,13 +126,10 @@ const useGatePreview = (id: string, progress: Progress): GateCondition[] => {
 
 const NextGate = ({ id, progress, pm }: { id: string; progress: Progress; pm: boolean }) => {
   const { t } = useT('consultant');
-  const client = useQueryClient();
   const interviews = useInterviews(id);
   const preview = useGatePreview(id, progress);
-  const [refused, setRefused] = useState<GateCondition[] | undefined>();
-  const [error, setError] = useState<unknown>();
+  const { error, busy, run } = useCommand([['progress', id], ['engagement', id]]);
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
   const [done, setDone] = useState<string>();
   const index = PHASES.indexOf(progress.currentPhase);
   const next = PHASES[index + 1];
@@ -139,23 +137,16 @@ const NextGate = ({ id, progress, pm }: { id: string; progress: Progress; pm: bo
   if (!next) return <section class="panel"><p>{t('overview.finalPhase')}</p></section>;
 
   const advance = async (waiverReason?: string) => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await post(`/engagements/${id}/phase/advance`, waiverReason ? { to: next, waiverReason } : { to: next });
-      setRefused(undefined);
+    if (await run(`/engagements/${id}/phase/advance`, waiverReason ? { to: next, waiverReason } : { to: next })) {
       setReason('');
       setDone(next);
-      await client.invalidateQueries({ queryKey: ['progress', id] });
-      await client.invalidateQueries({ queryKey: ['engagement', id] });
-    } catch (failure) {
-      const details = failure instanceof ApiError ? (failure.problem.details as { unmetConditions?: GateCondition[] } | undefined) : undefined;
-      if (failure instanceof ApiError && failure.problem.code === 'gate-not-satisfied' && details?.unmetConditions) setRefused(details.unmetConditions);
-      setError(failure);
-    } finally {
-      setBusy(false);
     }
   };
+  // The service's own list of unmet conditions, when it refused to advance.
+  const refused =
+    error instanceof ApiError && error.problem.code === 'gate-not-satisfied'
+      ? (error.problem.details as { unmetConditions?: GateCondition[] } | undefined)?.unmetConditions
+      : undefined;
   const conditions = refused ?? preview;
   const subject = (c: GateCondition) =>
     c.rule === 'readiness-item-not-met' ? t(`common:readiness.${c.subjectId}`) : c.rule === 'interview-not-confirmed' ? (names.get(c.subjectId) ?? c.subjectId) : c.subjectId;
@@ -228,26 +219,15 @@ const NextGate = ({ id, progress, pm }: { id: string; progress: Progress; pm: bo
 
 const Readiness = ({ id, progress, pm }: { id: string; progress: Progress; pm: boolean }) => {
   const { t } = useT('consultant');
-  const client = useQueryClient();
   const [form, setForm] = useState({ item: READINESS_ITEMS[0] as string, status: 'met', evidence: '' });
-  const [error, setError] = useState<unknown>();
+  const { error, busy, run } = useCommand([['progress', id], ['engagement', id]]);
   const [saved, setSaved] = useState(false);
-  const [busy, setBusy] = useState(false);
   const submit = async (e: Event) => {
     e.preventDefault();
-    setBusy(true);
-    setError(undefined);
     setSaved(false);
-    try {
-      await post(`/engagements/${id}/readiness`, { item: form.item, status: form.status, ...(form.evidence.trim() ? { evidence: form.evidence.trim() } : {}) });
+    if (await run(`/engagements/${id}/readiness`, { item: form.item, status: form.status, ...(form.evidence.trim() ? { evidence: form.evidence.trim() } : {}) })) {
       setSaved(true);
       setForm({ ...form, evidence: '' });
-      await client.invalidateQueries({ queryKey: ['progress', id] });
-      await client.invalidateQueries({ queryKey: ['engagement', id] });
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
     }
   };
   const tone = (status: string) => (status === 'met' ? 'good' : status === 'not-met' ? 'bad' : status === 'not-applicable' ? '' : 'warn');

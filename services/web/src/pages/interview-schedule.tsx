@@ -3,12 +3,11 @@
  * confirmation state; scheduling one (seed 000: interviewee, interviewers, time, place, method,
  * topics, preparation), rescheduling with a reason and cancelling with a reason.
  */
-import { useQueryClient } from '@tanstack/preact-query';
 import { useState } from 'preact/hooks';
-import { post } from '../api.js';
 import { EngagementNav } from '../components/engagement-nav.js';
 import { fieldError, ProblemMessage } from '../components/problem.js';
 import { FieldError, ProblemWithNextStep } from '../consultant/problem-next-step.js';
+import { useCommand } from '../consultant/use-command.js';
 import { METHODS, TOPICS, useAbilities, useInterviews, type Interview } from '../consultant/documents.js';
 import { localInputValue, fromLocalInput, lines } from '../consultant/forms.js';
 import { formatDateTime, useT } from '../i18n.js';
@@ -112,27 +111,8 @@ export default function InterviewSchedule({ id }: { id: string }) {
   );
 }
 
-const useCommand = (engagementId: string) => {
-  const client = useQueryClient();
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
-  const run = async (path: string, body: object): Promise<boolean> => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await post(path, body);
-      await client.invalidateQueries({ queryKey: ['interviews', engagementId] });
-      await client.invalidateQueries({ queryKey: ['progress', engagementId] });
-      return true;
-    } catch (failure) {
-      setError(failure);
-      return false;
-    } finally {
-      setBusy(false);
-    }
-  };
-  return { error, busy, run };
-};
+/** The reads a change to an interview of this engagement shows up in. */
+const scheduleReads = (engagementId: string) => [['interviews', engagementId], ['progress', engagementId]] as const;
 
 const ScheduleForm = ({ id }: { id: string }) => {
   const { t } = useT('consultant');
@@ -152,7 +132,7 @@ const ScheduleForm = ({ id }: { id: string }) => {
     preparationNotes: '',
   });
   const [form, setForm] = useState(blank);
-  const { error, busy, run } = useCommand(id);
+  const { error, busy, run } = useCommand(scheduleReads(id));
   const field = (key: Exclude<keyof ReturnType<typeof blank>, 'topics'>, path = `/${key}`) => ({
     value: form[key],
     onInput: (e: Event) => setForm({ ...form, [key]: (e.target as HTMLInputElement).value }),
@@ -276,7 +256,7 @@ const ScheduleForm = ({ id }: { id: string }) => {
 const Reschedule = ({ interview, engagementId }: { interview: Interview; engagementId: string }) => {
   const { t } = useT('consultant');
   const [form, setForm] = useState({ scheduledAt: localInputValue(interview.scheduledAt), location: '', reason: '' });
-  const { error, busy, run } = useCommand(engagementId);
+  const { error, busy, run } = useCommand(scheduleReads(engagementId));
   const submit = async (e: Event) => {
     e.preventDefault();
     await run(`/interviews/${interview.id}/reschedule`, {
@@ -313,7 +293,7 @@ const Reschedule = ({ interview, engagementId }: { interview: Interview; engagem
 const Cancel = ({ interview, engagementId }: { interview: Interview; engagementId: string }) => {
   const { t } = useT('consultant');
   const [reason, setReason] = useState('');
-  const { error, busy, run } = useCommand(engagementId);
+  const { error, busy, run } = useCommand(scheduleReads(engagementId));
   return (
     <details class="inline-form">
       <summary>{t('schedule.cancel', { name: interview.interviewee.name })}</summary>

@@ -7,9 +7,9 @@
  */
 import { useQueryClient } from '@tanstack/preact-query';
 import { useRef, useState } from 'preact/hooks';
-import { post } from '../api.js';
 import { fieldError, ProblemMessage } from '../components/problem.js';
 import { FieldError, ProblemWithNextStep } from '../consultant/problem-next-step.js';
+import { useCommand } from '../consultant/use-command.js';
 import { ConfirmationLinksSlot } from '../consultant/confirmation-links-slot.js';
 import { CATEGORIES, FREQUENCIES, SECTIONS, shortHash, useAbilities, useInterview, type Finding, type Frequency, type Interview, type Section } from '../consultant/documents.js';
 import { discardFinding, enqueueFinding, retryFinding, usePendingFindings, type PendingFinding } from '../consultant/finding-queue.js';
@@ -106,26 +106,15 @@ const IntervieweeHeader = ({ interview: i }: { interview: Interview }) => {
 
 const Conduct = ({ interview }: { interview: Interview }) => {
   const { t } = useT('consultant');
-  const client = useQueryClient();
   const [form, setForm] = useState({ conductedAt: localInputValue(new Date().toISOString()), attendees: interview.interviewers.concat(interview.interviewee.name).join('\n'), notes: '' });
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { error, busy, run } = useCommand([['interview', interview.id], ['progress', interview.engagementId]]);
   const submit = async (e: Event) => {
     e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      await post(`/interviews/${interview.id}/conduct`, {
-        conductedAt: fromLocalInput(form.conductedAt),
-        attendees: lines(form.attendees),
-        ...(form.notes.trim() ? { notes: form.notes.trim() } : {}),
-      });
-      await client.invalidateQueries({ queryKey: ['interview', interview.id] });
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
+    await run(`/interviews/${interview.id}/conduct`, {
+      conductedAt: fromLocalInput(form.conductedAt),
+      attendees: lines(form.attendees),
+      ...(form.notes.trim() ? { notes: form.notes.trim() } : {}),
+    });
   };
   return (
     <section class="panel" aria-labelledby="conduct">
@@ -343,41 +332,21 @@ const CitedFindings = ({ interview, ids }: { interview: Interview; ids: string[]
 
 const SummaryPanel = ({ interview, mayWrite }: { interview: Interview; mayWrite: boolean }) => {
   const { t } = useT('consultant');
-  const client = useQueryClient();
   const latest = interview.summaries.at(-1);
   const [text, setText] = useState(latest?.text ?? '');
   const [picked, setPicked] = useState<string[]>(latest?.findingIds ?? []);
-  const [error, setError] = useState<unknown>();
-  const [sendError, setSendError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const reads = [['interview', interview.id], ['progress', interview.engagementId]] as const;
+  const drafting = useCommand(reads);
+  const sending = useCommand(reads);
+  const error = drafting.error;
+  const busy = drafting.busy || sending.busy;
   const mayDraft = mayWrite && FINDINGS_OPEN.includes(interview.status) && interview.findings.length > 0;
   const maySend = mayWrite && latest && !latest.sentAt && interview.status !== 'confirmed';
-  const refresh = () => client.invalidateQueries({ queryKey: ['interview', interview.id] });
   const draft = async (e: Event) => {
     e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      await post(`/interviews/${interview.id}/summary`, { text: text.trim(), findingIds: picked });
-      await refresh();
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
+    await drafting.run(`/interviews/${interview.id}/summary`, { text: text.trim(), findingIds: picked });
   };
-  const send = async () => {
-    setBusy(true);
-    setSendError(undefined);
-    try {
-      await post(`/interviews/${interview.id}/summary/send`);
-      await refresh();
-    } catch (failure) {
-      setSendError(failure);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const send = () => sending.run(`/interviews/${interview.id}/summary/send`);
   return (
     <section class="panel" aria-labelledby="summary">
       <h2 id="summary">{t('interview.summary')}</h2>
@@ -405,7 +374,7 @@ const SummaryPanel = ({ interview, mayWrite }: { interview: Interview; mayWrite:
           <p class="meta">{t('interview.previewMeta', { version: latest.summaryVersion, hash: shortHash(latest.summaryHash) })}</p>
           <p class="summary-text">{latest.text}</p>
           <CitedFindings interview={interview} ids={latest.findingIds} />
-          <ProblemWithNextStep error={sendError} />
+          <ProblemWithNextStep error={sending.error} />
           <button type="button" class="primary" disabled={busy} onClick={() => void send()}>
             {t('interview.sendSubmit', { version: latest.summaryVersion })}
           </button>
@@ -463,33 +432,23 @@ const ConfirmationPanel = ({ interview }: { interview: Interview }) => {
 
 const CaptureRequirement = ({ interview }: { interview: Interview }) => {
   const { t } = useT('consultant');
-  const client = useQueryClient();
   const [picked, setPicked] = useState<string[]>([]);
   const [form, setForm] = useState({ title: '', description: '', category: 'customer-data', departments: interview.interviewee.department });
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { error, busy, run } = useCommand([['progress', interview.engagementId], ['backlog', interview.engagementId]]);
   const [captured, setCaptured] = useState<Array<{ id: string; title: string }>>([]);
   const submit = async (e: Event) => {
     e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      const answer = await post(`/engagements/${interview.engagementId}/requirements`, {
-        title: form.title.trim(),
-        description: form.description.trim(),
-        category: form.category,
-        departments: lines(form.departments),
-        sources: picked.map((findingId) => ({ interviewId: interview.id, findingId })),
-      });
-      setCaptured([...captured, { id: answer.id, title: form.title.trim() }]);
-      setPicked([]);
-      setForm({ ...form, title: '', description: '' });
-      await client.invalidateQueries({ queryKey: ['progress', interview.engagementId] });
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
+    const answer = await run(`/engagements/${interview.engagementId}/requirements`, {
+      title: form.title.trim(),
+      description: form.description.trim(),
+      category: form.category,
+      departments: lines(form.departments),
+      sources: picked.map((findingId) => ({ interviewId: interview.id, findingId })),
+    });
+    if (!answer) return;
+    setCaptured([...captured, { id: answer.id, title: form.title.trim() }]);
+    setPicked([]);
+    setForm({ ...form, title: '', description: '' });
   };
   return (
     <details class="panel">

@@ -3,12 +3,11 @@
  * suggestions), department and since when; adding or changing a member and removing one with a
  * reason, for a project manager. The last project manager cannot be removed – the API says so.
  */
-import { useQueryClient } from '@tanstack/preact-query';
 import { useState } from 'preact/hooks';
-import { post } from '../api.js';
 import { EngagementNav } from '../components/engagement-nav.js';
 import { fieldError, ProblemMessage } from '../components/problem.js';
 import { FieldError, ProblemWithNextStep } from '../consultant/problem-next-step.js';
+import { useCommand } from '../consultant/use-command.js';
 import { TEAM_ROLES, useAbilities, useMembers, type Member } from '../consultant/documents.js';
 import { formatDate, useT } from '../i18n.js';
 import '../consultant/consultant.css';
@@ -82,37 +81,25 @@ export default function Team({ id }: { id: string }) {
 
 const MemberForm = ({ id, draft, setDraft, open, setOpen }: { id: string; draft: Draft; setDraft: (d: Draft) => void; open: boolean; setOpen: (o: boolean) => void }) => {
   const { t } = useT('consultant');
-  const client = useQueryClient();
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { error, busy, run } = useCommand([['members', id], ['engagement', id]]);
   const workgroups = t('team.workgroups', { returnObjects: true }) as unknown as string[];
   const text = (key: keyof Draft) => ({
     value: draft[key],
     onInput: (e: Event) => setDraft({ ...draft, [key]: (e.target as HTMLInputElement).value }),
     'aria-invalid': !!fieldError(error, `/${key}`),
   });
+  const optional = (value: string) => (value.trim() ? value.trim() : undefined);
   const submit = async (e: Event) => {
     e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    const optional = (value: string) => (value.trim() ? value.trim() : undefined);
-    try {
-      await post(`/engagements/${id}/members`, {
-        userId: draft.userId.trim(),
-        name: draft.name.trim(),
-        role: draft.role,
-        workgroup: optional(draft.workgroup),
-        department: optional(draft.department),
-        reason: optional(draft.reason),
-      });
-      setDraft(EMPTY);
-      await client.invalidateQueries({ queryKey: ['members', id] });
-      await client.invalidateQueries({ queryKey: ['engagement', id] });
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
+    const body = {
+      userId: draft.userId.trim(),
+      name: draft.name.trim(),
+      role: draft.role,
+      workgroup: optional(draft.workgroup),
+      department: optional(draft.department),
+      reason: optional(draft.reason),
+    };
+    if (await run(`/engagements/${id}/members`, body)) setDraft(EMPTY);
   };
   return (
     <details class="panel" open={open} onToggle={(e) => setOpen((e.target as HTMLDetailsElement).open)}>
@@ -174,23 +161,11 @@ const MemberForm = ({ id, draft, setDraft, open, setOpen }: { id: string; draft:
 
 const RemoveMember = ({ id, member }: { id: string; member: Member }) => {
   const { t } = useT('consultant');
-  const client = useQueryClient();
   const [reason, setReason] = useState('');
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { error, busy, run } = useCommand([['members', id], ['engagement', id]]);
   const submit = async (e: Event) => {
     e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      await post(`/engagements/${id}/members/${encodeURIComponent(member.userId)}/remove`, { reason: reason.trim() });
-      await client.invalidateQueries({ queryKey: ['members', id] });
-      await client.invalidateQueries({ queryKey: ['engagement', id] });
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
+    await run(`/engagements/${id}/members/${encodeURIComponent(member.userId)}/remove`, { reason: reason.trim() });
   };
   return (
     <details class="remove">
