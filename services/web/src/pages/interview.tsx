@@ -93,6 +93,18 @@ const IntervieweeHeader = ({ interview: i }: { interview: Interview }) => {
             </li>
           ))}
         </ul>
+        {i.reschedules.length > 0 && (
+          <details>
+            <summary>{t('interview.reschedules', { count: i.reschedules.length })}</summary>
+            <ul class="reschedules">
+              {i.reschedules.map((r) => (
+                <li key={r.at}>
+                  {t('interview.rescheduled', { from: formatDateTime(r.from.scheduledAt), to: formatDateTime(r.to.scheduledAt), location: r.to.location, name: r.by.name, reason: r.reason })}
+                </li>
+              ))}
+            </ul>
+          </details>
+        )}
         {i.preparationNotes && (
           <details>
             <summary>{t('interview.preparation')}</summary>

@@ -136,6 +136,8 @@ const consultant = {
     topics: 'Topics',
     when: '{{date}} · {{minutes}} min · {{location}}',
     interviewers: 'Interviewers: {{names}}',
+    reschedules: 'Rescheduled {{count}} time(s)',
+    rescheduled: '{{from}} → {{to}}, {{location}} ({{name}}: “{{reason}}”)',
     preparation: 'Preparation notes',
     cancelled: 'Cancelled by {{name}} on {{date}}: “{{reason}}”',
     conduct: 'Record the interview as conducted',

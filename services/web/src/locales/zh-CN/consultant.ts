@@ -137,6 +137,8 @@ const consultant: Messages<typeof en> = {
     topics: '访谈主题',
     when: '{{date}} · {{minutes}} 分钟 · {{location}}',
     interviewers: '访谈人：{{names}}',
+    reschedules: '已改期 {{count}} 次',
+    rescheduled: '{{from}} → {{to}}，{{location}}（{{name}}：“{{reason}}”）',
     preparation: '访谈准备',
     cancelled: '{{name}} 于 {{date}} 取消：“{{reason}}”',
     conduct: '记录访谈已进行',
