@@ -8,7 +8,7 @@ import { SESSION_KEY, type User } from '../session.js';
 import { createDemoEngagement, type DemoProgress } from './demo-engagement.js';
 
 export const DemoEngagement = ({ user, development }: { user: User; development: boolean }) => {
-  const { t } = useT('consultant');
+  const { t, language } = useT('consultant');
   const client = useQueryClient();
   const { route } = useLocation();
   const [progress, setProgress] = useState<DemoProgress>();
@@ -18,7 +18,7 @@ export const DemoEngagement = ({ user, development }: { user: User; development:
     setError(undefined);
     setProgress({ step: 0, of: 1 });
     try {
-      const id = await createDemoEngagement(user, setProgress);
+      const id = await createDemoEngagement(user, language, setProgress);
       await client.invalidateQueries();
       route(`/e/${id}`);
     } catch (failure) {

@@ -12,6 +12,7 @@
  */
 import { post, type CommandAnswer } from '../api.js';
 import { fetchSession, signInForDevelopment, type User } from '../session.js';
+import { DEMO_TEXT_ZH } from './demo-content-zh.js';
 import type { Section } from './documents.js';
 
 const CHEN = { userId: 'chen', name: 'Chen Wei', roles: ['consultant' as const] };
@@ -130,7 +131,16 @@ const READINESS: Array<[string, string, string]> = [
   ['integrations-identified', 'not-applicable', 'Decided in process solidification.'],
 ];
 
-export const createDemoEngagement = async (self: User, onProgress: (p: DemoProgress) => void): Promise<string> => {
+/** Every text of a command body in the language the demo is made in (codes and ids are no keys). */
+const localize = (value: unknown, texts: Readonly<Record<string, string>>): unknown => {
+  if (typeof value === 'string') return texts[value] ?? value;
+  if (Array.isArray(value)) return value.map((item) => localize(item, texts));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, localize(v, texts)]));
+  return value;
+};
+
+export const createDemoEngagement = async (self: User, language: string, onProgress: (p: DemoProgress) => void): Promise<string> => {
+  const texts = language === 'zh-CN' ? DEMO_TEXT_ZH : {};
   const me: Person = { userId: self.id, name: self.name, roles: self.roles };
   const total =
     3 + READINESS.length + 1 +
@@ -139,7 +149,7 @@ export const createDemoEngagement = async (self: User, onProgress: (p: DemoProgr
   let step = 0;
   let current = me.userId;
   const act = async (path: string, body: object = {}): Promise<CommandAnswer> => {
-    const answer = await post(path, body);
+    const answer = await post(path, localize(body, texts) as object);
     onProgress({ step: ++step, of: total });
     return answer;
   };
