@@ -6,7 +6,7 @@
 import { useQuery } from '@tanstack/preact-query';
 import { useState } from 'preact/hooks';
 import { ApiError, get } from '../api.js';
-import { EngagementNav, useEngagement } from '../components/engagement-nav.js';
+import { EngagementNav, useEngagement, type EngagementDocument } from '../components/engagement-nav.js';
 import { fieldError, ProblemMessage } from '../components/problem.js';
 import { FieldError, ProblemWithNextStep } from '../consultant/problem-next-step.js';
 import { useCommand } from '../consultant/use-command.js';
@@ -23,9 +23,7 @@ export default function EngagementOverview({ id }: { id: string }) {
     <div class="page consultant">
       <EngagementNav id={id} />
       {engagement.isError && <ProblemMessage error={engagement.error} onRetry={() => void engagement.refetch()} />}
-      {engagement.data && (
-        <p class="hint">{t('overview.sponsor', { name: engagement.data.sponsor.name, title: engagement.data.sponsor.title })}</p>
-      )}
+      {engagement.data && <Purpose engagement={engagement.data} />}
       {progress.isError && <ProblemMessage error={progress.error} onRetry={() => void progress.refetch()} />}
       {progress.isPending && <p class="loading">{t('common:actions.loading')}</p>}
       {progress.data && (
@@ -39,6 +37,35 @@ export default function EngagementOverview({ id }: { id: string }) {
     </div>
   );
 }
+
+const Purpose = ({ engagement }: { engagement: EngagementDocument }) => {
+  const { t } = useT('consultant');
+  return (
+    <section class="purpose" aria-label={t('overview.goals')}>
+      <p>{t('overview.sponsor', { name: engagement.sponsor.name, title: engagement.sponsor.title })}</p>
+      {engagement.goals.length > 0 && (
+        <div>
+          <h2>{t('overview.goals')}</h2>
+          <ul>
+            {engagement.goals.map((goal) => (
+              <li key={goal}>{goal}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {engagement.successCriteria.length > 0 && (
+        <div>
+          <h2>{t('overview.successCriteria')}</h2>
+          <ul>
+            {engagement.successCriteria.map((criterion) => (
+              <li key={criterion}>{criterion}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </section>
+  );
+};
 
 const Timeline = ({ progress }: { progress: Progress }) => {
   const { t } = useT('consultant');

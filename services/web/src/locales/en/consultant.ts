@@ -17,9 +17,7 @@ const consultant = {
     ada: 'Administrator',
   },
   overview: {
-    title: 'Overview',
     timeline: 'Phases',
-    current: 'current phase',
     started: 'Started {{date}}',
     completed: 'Completed {{date}}',
     waived: 'Gate passed with a waiver',
@@ -175,7 +173,6 @@ const consultant = {
     draftedBy: 'Drafted by {{name}}, {{date}}',
     sentOn: 'Sent {{date}}',
     revision: 'Revision requested by {{name}}, {{date}}: “{{comments}}”',
-    send: 'Send for confirmation',
     preview: 'What {{name}} will see',
     previewMeta: 'Version {{version}} · {{hash}}',
     sendSubmit: 'Send version {{version}} for confirmation',

@@ -18,9 +18,7 @@ const consultant: Messages<typeof en> = {
     ada: '系统管理员',
   },
   overview: {
-    title: '概览',
     timeline: '阶段',
-    current: '当前阶段',
     started: '开始于 {{date}}',
     completed: '完成于 {{date}}',
     waived: '经豁免通过阶段关口',
@@ -176,7 +174,6 @@ const consultant: Messages<typeof en> = {
     draftedBy: '{{name}} 起草，{{date}}',
     sentOn: '提交确认于 {{date}}',
     revision: '{{name}} 于 {{date}} 要求修改：“{{comments}}”',
-    send: '提交确认',
     preview: '{{name}} 将看到的内容',
     previewMeta: '版本 {{version}} · {{hash}}',
     sendSubmit: '提交版本 {{version}} 进行确认',
