@@ -54,6 +54,7 @@ export const ParetoChart = ({ items, selected, onSelect }: { items: readonly Bac
           title: (b: ParetoBar) => `${b.rank}. ${b.title} · ${t('pareto.score')} ${b.score}`,
         }),
         Plot.lineY(bars, { x: 'rank', y: (b: ParetoBar) => b.share * MAX_SCORE, stroke: '#b42318', strokeWidth: 2, marker: 'circle' }),
+        Plot.axisY({ anchor: 'left', label: t('pareto.score') }),
         Plot.axisY([0, 0.25, 0.5, 0.75, 1].map((s) => s * MAX_SCORE), {
           anchor: 'right',
           label: t('pareto.cumulative'),
