@@ -84,9 +84,9 @@ export default function Audit({ id }: { id: string }) {
     setExporting(undefined);
     try {
       const parts = await Promise.all(actionsOf(filter).map(async (action) => (await download(`/engagements/${id}/audit${query(filter, action, { format: 'csv' })}`)).text()));
-      const [header = '', ...rest] = (parts[0] ?? '').split(/\r?\n/);
-      const rows = [...rest, ...parts.slice(1).flatMap((text) => text.split(/\r?\n/).slice(1))].filter(Boolean);
-      const blob = new Blob([[header, ...rows].join('\r\n') + '\r\n'], { type: 'text/csv;charset=utf-8' });
+      // One header, then each action's rows as the API wrote them (quoted fields may hold line breaks).
+      const rows = parts.map((text, index) => (index === 0 ? text : text.slice(text.search(/\r?\n/) + 1).replace(/^\n/, '')));
+      const blob = new Blob(rows, { type: 'text/csv;charset=utf-8' });
       const link = document.createElement('a');
       link.href = URL.createObjectURL(blob);
       link.download = `audit-trail-${quick ?? 'filtered'}-${new Date().toISOString().slice(0, 10)}.csv`;
