@@ -14,6 +14,7 @@ import '../ops/ops.css';
 
 const POLL_MS = 5000;
 const TREND_POINTS = 60;
+const RATE_WINDOW_MS = 60_000;
 
 type Trend = Record<string, number[]>;
 
@@ -37,7 +38,7 @@ export default function Operations() {
   // The trend and the rates exist only while the page is open: each poll adds a point.
   const [trend, setTrend] = useState<Trend>({});
   const [rates, setRates] = useState<Rates | undefined>();
-  const previous = useRef<Counters | undefined>();
+  const samples = useRef<Counters[]>([]);
   useEffect(() => {
     const checks = ready.data?.checks;
     if (!checks) return;
@@ -48,8 +49,10 @@ export default function Operations() {
   }, [ready.dataUpdatedAt]);
   useEffect(() => {
     if (!metrics.data) return;
-    if (previous.current) setRates(ratesBetween(previous.current, metrics.data));
-    previous.current = metrics.data;
+    // Rates over the last minute: a burst of commands stays visible between polls.
+    samples.current = [...samples.current.filter((s) => metrics.data.at - s.at <= RATE_WINDOW_MS), metrics.data];
+    const [oldest] = samples.current;
+    if (oldest && oldest !== metrics.data) setRates(ratesBetween(oldest, metrics.data));
   }, [metrics.dataUpdatedAt]);
 
   if (session.isSuccess && !allowed)

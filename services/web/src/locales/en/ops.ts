@@ -4,7 +4,7 @@ const ops = {
   updated: 'Updated {{at}}, every {{seconds}} s',
   status: { ready: 'Ready', 'not-ready': 'Not ready' },
   rates: {
-    title: 'Commands and requests',
+    title: 'Commands and requests (last minute)',
     commands: 'Command rate',
     commandErrors: 'Commands refused or failed',
     requests: 'Request rate',

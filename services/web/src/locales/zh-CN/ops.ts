@@ -6,7 +6,7 @@ const ops: Messages<typeof en> = {
   updated: '更新于 {{at}}，每 {{seconds}} 秒刷新',
   status: { ready: '就绪', 'not-ready': '未就绪' },
   rates: {
-    title: '命令与请求',
+    title: '命令与请求（最近一分钟）',
     commands: '命令速率',
     commandErrors: '被拒绝或失败的命令',
     requests: '请求速率',
