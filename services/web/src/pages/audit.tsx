@@ -10,32 +10,12 @@ import { download, get } from '../api.js';
 import { EngagementNav } from '../components/engagement-nav.js';
 import { ProblemMessage } from '../components/problem.js';
 import { formatDateTime, useT } from '../i18n.js';
+import auditWords from '../locales/en/pmo.js';
 import { DECISION_ACTIONS, queryString, shortHash, type AuditEntry, type AuditPage } from '../pm/model.js';
 import '../pmo/audit.css';
 
-export const AUDIT_ACTIONS = [
-  'engagement-started',
-  'readiness-recorded',
-  'phase-advanced',
-  'member-added',
-  'member-role-changed',
-  'member-removed',
-  'interview-scheduled',
-  'interview-rescheduled',
-  'interview-cancelled',
-  'interview-conducted',
-  'finding-recorded',
-  'summary-drafted',
-  'summary-sent-for-confirmation',
-  'summary-confirmed',
-  'summary-revision-requested',
-  'requirement-captured',
-  'requirement-revised',
-  'requirement-prioritized',
-  'requirement-accepted',
-  'requirement-deferred',
-  'requirement-rejected',
-] as const;
+/** The audit trail's actions (the API's `action` values): those the audit words name, in log-lifecycle order. */
+const AUDIT_ACTIONS = Object.keys(auditWords.action);
 
 type Quick = 'confirmations' | 'waivers' | 'decisions';
 type Filter = { actor: string; actions: readonly string[]; subjectId: string; from: string; to: string; waiversOnly: boolean };
