@@ -1,11 +1,27 @@
 /**
- * What the operations page reads from `GET /metrics` (Prometheus text, parsed by
- * parse-prometheus-text-format) and `GET /health/ready`, and the rates between two samples.
+ * What the operations page reads from `GET /metrics` (Prometheus text exposition format) and
+ * `GET /health/ready`, and the rates between two samples.
+ *
+ * The npm parser of the text format (parse-prometheus-text-format) drops the labels and the count
+ * of prom-client's histograms, and those are what the error rate needs; the page reads only
+ * sample lines, so it reads them here, with the format's escapes in label values.
  */
-import parsePrometheusTextFormat from 'parse-prometheus-text-format';
+type Sample = { name: string; labels: Record<string, string>; value: number };
 
-type Sample = { value?: string; count?: string; labels?: Record<string, string> };
-type Family = { name: string; type: string; metrics: Sample[] };
+const SAMPLE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?:[^"}]|"(?:[^"\\]|\\.)*")*\})?\s+(\S+)/;
+const LABEL = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g;
+const unescape = (value: string) => value.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
+
+/** Every sample line of a Prometheus text exposition (comments and blank lines skipped). */
+export const samplesOf = (text: string): Sample[] =>
+  text.split('\n').flatMap((line) => {
+    const match = line.startsWith('#') ? null : SAMPLE.exec(line.trim());
+    if (!match) return [];
+    const labels: Record<string, string> = {};
+    for (const [, name, value] of (match[2] ?? '').matchAll(LABEL)) labels[name!] = unescape(value!);
+    const value = Number(match[3]);
+    return Number.isNaN(value) ? [] : [{ name: match[1]!, labels, value }];
+  });
 
 export type ProjectionHealth = {
   name: string;
@@ -28,18 +44,15 @@ export type Counters = { at: number; commands: number; commandFailures: number; 
 const SUCCESSFUL = new Set(['accepted', 'replayed']);
 
 export const countersOf = (text: string, at: number): Counters => {
-  const families = parsePrometheusTextFormat(text) as Family[];
-  const family = (name: string) => families.find((f) => f.name === name)?.metrics ?? [];
-  const sum = (samples: Sample[], keep: (labels: Record<string, string>) => boolean, field: 'value' | 'count' = 'value') =>
-    samples.filter((s) => keep(s.labels ?? {})).reduce((total, s) => total + Number(s[field] ?? 0), 0);
-  const commands = family('commands_total');
-  const requests = family('http_request_duration_seconds');
+  const samples = samplesOf(text);
+  const sum = (name: string, keep: (labels: Record<string, string>) => boolean = () => true) =>
+    samples.filter((s) => s.name === name && keep(s.labels)).reduce((total, s) => total + s.value, 0);
   return {
     at,
-    commands: sum(commands, () => true),
-    commandFailures: sum(commands, (l) => !SUCCESSFUL.has(l['outcome'] ?? '')),
-    requests: sum(requests, () => true, 'count'),
-    serverErrors: sum(requests, (l) => (l['status'] ?? '').startsWith('5'), 'count'),
+    commands: sum('commands_total'),
+    commandFailures: sum('commands_total', (l) => !SUCCESSFUL.has(l['outcome'] ?? '')),
+    requests: sum('http_request_duration_seconds_count'),
+    serverErrors: sum('http_request_duration_seconds_count', (l) => (l['status'] ?? '').startsWith('5')),
   };
 };
 
