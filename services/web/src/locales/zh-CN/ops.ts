@@ -2,7 +2,7 @@ import type en from '../en/ops.js';
 import type { Messages } from '../messages.js';
 
 const ops: Messages<typeof en> = {
-  title: '运维',
+  title: '运行监控',
   updated: '更新于 {{at}}，每 {{seconds}} 秒刷新',
   status: { ready: '就绪', 'not-ready': '未就绪' },
   rates: {
