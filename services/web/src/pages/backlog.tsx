@@ -8,6 +8,7 @@ import { get } from '../api.js';
 import { EngagementNav } from '../components/engagement-nav.js';
 import { ProblemMessage } from '../components/problem.js';
 import { formatDateTime, formatNumber, useT } from '../i18n.js';
+import { Choice } from '../pm/choice.js';
 import { ParetoChart } from '../pm/pareto.js';
 import { CATEGORIES, DECISION_ACTIONS, STATUSES, TIERS, queryString, type AuditPage, type BacklogItem, type BacklogPage } from '../pm/model.js';
 import { RequirementSummary } from '../pm/requirement-summary.js';
@@ -54,7 +55,7 @@ export default function Backlog({ id }: { id: string }) {
     getNextPageParam: (page) => page.nextCursor ?? undefined,
   });
   const items = backlog.data?.pages.flatMap((p) => p.items) ?? [];
-  const set = (key: keyof Filter) => (e: Event) => setFilter({ ...filter, [key]: (e.target as HTMLSelectElement).value });
+  const set = (key: keyof Filter) => (value: string) => setFilter({ ...filter, [key]: value });
 
   // The slider's last stop is "now"; each other stop is the instant just after a decision.
   const tickIndex = asOf === undefined ? ticks.length : Math.max(0, ticks.findIndex((e) => e.at === asOf));
@@ -121,43 +122,13 @@ export default function Backlog({ id }: { id: string }) {
         <section class="backlog-list" aria-labelledby="backlog-table-title">
           <h3 id="backlog-table-title">{t('backlog.title')}</h3>
           <form class="filters row" onSubmit={(e) => e.preventDefault()} aria-label={t('filters.label')}>
-            <label>
-              {t('filters.status')}
-              <select value={filter.status} onChange={set('status')}>
-                <option value="">{t('filters.all')}</option>
-                {STATUSES.map((s) => (
-                  <option key={s} value={s}>
-                    {t(`common:requirementStatus.${s}`)}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label>
-              {t('filters.category')}
-              <select value={filter.category} onChange={set('category')}>
-                <option value="">{t('filters.all')}</option>
-                {CATEGORIES.map((c) => (
-                  <option key={c} value={c}>
-                    {t(`common:category.${c}`)}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <Choice label={t('filters.status')} value={filter.status} values={STATUSES} group="requirementStatus" any={t('filters.all')} onChange={set('status')} />
+            <Choice label={t('filters.category')} value={filter.category} values={CATEGORIES} group="category" any={t('filters.all')} onChange={set('category')} />
             <label>
               {t('filters.department')}
-              <input type="search" value={filter.department} onChange={set('department')} placeholder={t('filters.departmentHint')} />
+              <input type="search" value={filter.department} onChange={(e) => set('department')((e.target as HTMLInputElement).value)} placeholder={t('filters.departmentHint')} />
             </label>
-            <label>
-              {t('filters.tier')}
-              <select value={filter.tier} onChange={set('tier')}>
-                <option value="">{t('filters.all')}</option>
-                {TIERS.map((tier) => (
-                  <option key={tier} value={tier}>
-                    {t(`common:tier.${tier}`)}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <Choice label={t('filters.tier')} value={filter.tier} values={TIERS} group="tier" any={t('filters.all')} onChange={set('tier')} />
           </form>
           {backlog.isError && <ProblemMessage error={backlog.error} onRetry={() => void backlog.refetch()} />}
           {backlog.isPending && <p class="loading">{t('common:actions.loading')}</p>}

@@ -12,6 +12,7 @@ import { EngagementNav } from '../components/engagement-nav.js';
 import { fieldError, ProblemMessage } from '../components/problem.js';
 import { formatDateTime, formatNumber, useT } from '../i18n.js';
 import { CATEGORIES, PHASES, useRequirement, type PriorityInputs, type RequirementDocument } from '../pm/model.js';
+import { Choice } from '../pm/choice.js';
 import { InputList, SourceList } from '../pm/requirement-summary.js';
 import { hasRole, useSession } from '../session.js';
 import '../pm/pm.css';
@@ -335,16 +336,7 @@ const Revise = ({ requirement }: { requirement: RequirementDocument }) => {
           {t('revise.description')}
           <textarea rows={3} required {...field('description')} />
         </label>
-        <label>
-          {t('revise.category')}
-          <select value={form.category} onChange={(e) => setForm({ ...form, category: (e.target as HTMLSelectElement).value })}>
-            {CATEGORIES.map((c) => (
-              <option key={c} value={c}>
-                {t(`common:category.${c}`)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <Choice label={t('revise.category')} value={form.category} values={CATEGORIES} group="category" onChange={(category) => setForm({ ...form, category })} />
         <label>
           {t('revise.departments')}
           <input {...field('departments')} />
