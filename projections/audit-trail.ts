@@ -50,7 +50,7 @@ export type AuditEntry = ReadDocument & {
   subject: { type: SubjectType; id: string };
   relatedIds: string[];
   reason: string | null;
-  changes: Record<string, Change>;
+  changes: { [field: string]: Change };
   summaryVersion?: number;
   summaryHash?: string;
   waiver?: { reason: string; unmetConditions: GateCondition[] };
