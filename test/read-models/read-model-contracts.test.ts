@@ -13,7 +13,7 @@ import { MongoReadModelStore } from '../../infra/read-models/index.js';
 import { STORED } from '../../infra/read-models/mongo-query.js';
 import { positionKey } from '../../infra/read-models/position-key.js';
 import { PROJECTIONS, project, type ReadDocument } from '../../projections/index.js';
-import { generateReadModelSchemas, READ_MODELS, schemaFile, serialize } from '../../tools/read-model-schemas.js';
+import { generateReadModelSchemas, READ_MODELS, schemaFile, serialize } from '../../infra/read-models/contract-schemas.js';
 import { wholeDiscovery } from '../projections/discovery.js';
 
 const mongoUrl = process.env['MONGO_URL'];

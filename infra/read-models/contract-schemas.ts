@@ -3,16 +3,16 @@
  * MongoDB: one JSON Schema per collection, generated from the projection's document type with
  * typescript-json-schema (it follows types inferred from the zod contracts, which generators that
  * read only the syntax cannot), in the shape the documents are stored in – `id` as `_id`, beside
- * the store's own `_position` key and `_deleted` tombstone mark (`infra/read-models`).
+ * the store's own `_position` key and `_deleted` tombstone mark (mongo-query.ts).
  * `npm run read-models:schemas` writes them to docs/read-models/<collection>.v1.schema.json; a test
  * keeps the committed files equal to what this produces.
  */
 import { resolve } from 'node:path';
 import * as TJS from 'typescript-json-schema';
-import { STORED } from '../infra/read-models/mongo-query.js';
-import { auditTrail, engagementDocument, interviewSchedule, phaseProgress, requirementBacklog, requirementDocument } from '../projections/index.js';
+import { STORED } from './mongo-query.js';
+import { auditTrail, engagementDocument, interviewSchedule, phaseProgress, requirementBacklog, requirementDocument } from '../../projections/index.js';
 
-const root = resolve(import.meta.dirname, '..');
+const root = resolve(import.meta.dirname, '../..');
 
 export const CONTRACT_VERSION = 1;
 
