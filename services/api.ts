@@ -4,6 +4,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { buildApp } from './http/app.js';
+import { mailing } from './mail/mailing.js';
 import { openApiStores } from './infrastructure.js';
 import { browserSignIn, identityVerifier, requireSetting, runRole } from './process.js';
 import { checkpointReadYourWrites, readModelCheck } from './read-side.js';
@@ -26,6 +27,7 @@ await runRole('api', async (role) => {
     webRoot: fileURLToPath(new URL('../web', import.meta.url)),
     logger,
     kafkaTopic: config.KAFKA_TOPIC,
+    ...mailing(config, role.onShutdown),
   });
   role.onShutdown(() => app.close());
   await app.listen({ port: config.PORT, host: config.HOST });

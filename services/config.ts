@@ -91,6 +91,10 @@ export const ConfigSchema = z.object({
     .optional()
     .or(z.literal('').transform(() => undefined)),
   KAFKA_TOPIC: z.string().min(1).default(DEFAULT_TOPIC),
+  /** Where confirmation links are emailed from: smtp://user:pass@host:port or smtps://…; none: consultants copy the link. */
+  SMTP_URL: optionalUrl(/^smtps?:\/\/[^\s/]+/, 'smtp://mailer:secret@smtp.example.com:587'),
+  /** The sender of those emails. */
+  SMTP_FROM: z.string().trim().min(3).max(320).default('CRM discovery <no-reply@localhost>'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** `production` refuses to start without AUTH_JWT_SECRET or AUTH_OIDC_ISSUER; anything else may generate a development secret. */
   NODE_ENV: z.string().default('development'),

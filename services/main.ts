@@ -5,6 +5,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { buildApp } from './http/app.js';
+import { mailing } from './mail/mailing.js';
 import { openApiStores } from './infrastructure.js';
 import { browserSignIn, identityVerifier, runRole } from './process.js';
 import { startPublisher } from './publishing.js';
@@ -45,6 +46,7 @@ await runRole('all-in-one', async (role) => {
     webRoot: fileURLToPath(new URL('../web', import.meta.url)),
     logger,
     kafkaTopic: config.KAFKA_TOPIC,
+    ...mailing(config, role.onShutdown),
   });
   role.onShutdown(() => app.close());
   const address = await app.listen({ port: config.PORT, host: config.HOST });

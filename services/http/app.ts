@@ -21,6 +21,8 @@ import { authPlugin } from './auth.js';
 import { browserSessionPlugin, type BrowserSignIn } from './browser-session.js';
 import { registerWebApp, type WebPage } from './web-app.js';
 import { registerCommandRoutes } from './command-routes.js';
+import { registerConfirmationRoutes } from './confirmation-routes.js';
+import type { Mailer } from '../mail/confirmation-mail.js';
 import { registerErrorHandling } from './errors.js';
 import { registerOperations, type ReadinessCheck } from './operations.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -54,6 +56,10 @@ export type AppDeps = {
   /** How long a query with X-Min-Position waits for the read models (default 5 s). */
   minPositionWaitMs?: number;
   version?: string;
+  /** Emails confirmation links (SMTP_URL); none: consultants copy them. */
+  mailer?: Mailer;
+  /** The URL browsers reach the service at (PUBLIC_URL), for the links in emails. */
+  publicUrl?: string;
 };
 
 const CORRELATION_ID = /^[\w.:-]{1,200}$/;
@@ -131,6 +137,15 @@ export const buildApp = async (deps: AppDeps) => {
   const asyncApi = asyncApiDocument(deps.kafkaTopic);
   app.get('/asyncapi.json', { schema: { hide: true } }, async () => asyncApi);
   registerCommandRoutes(app, { bus, idempotency: deps.idempotency, metrics, clock });
+  registerConfirmationRoutes(app, {
+    bus,
+    readModels: deps.readModels,
+    readYourWrites: deps.readYourWrites,
+    clock,
+    ...(deps.mailer ? { mailer: deps.mailer } : {}),
+    ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}),
+    ...(deps.minPositionWaitMs === undefined ? {} : { minPositionWaitMs: deps.minPositionWaitMs }),
+  });
   if (deps.projector) registerAdminRoutes(app, { projector: deps.projector });
   registerQueryRoutes(app, {
     readModels: deps.readModels,
