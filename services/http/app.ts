@@ -68,6 +68,8 @@ export const buildApp = async (deps: AppDeps) => {
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
     bodyLimit: deps.bodyLimit ?? 1024 * 1024,
+    // A confirmation link's token (interview id, link id, secret) is longer than fastify's default 100.
+    routerOptions: { maxParamLength: 400 },
     logController: new LogController({ requestIdLogLabel: 'correlationId' }),
     genReqId: (request) => {
       const given = request.headers['x-correlation-id'];
