@@ -19,7 +19,7 @@ export type ConfirmationMail = {
 export type Mailer = { send(mail: ConfirmationMail): Promise<void>; close(): void };
 
 const formatExpiry = (expiresAt: string, language: LinkLanguage) =>
-  new Intl.DateTimeFormat(language, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC', timeZoneName: 'short' }).format(new Date(expiresAt));
+  new Intl.DateTimeFormat(language, { dateStyle: 'long', timeStyle: 'long', timeZone: 'UTC' }).format(new Date(expiresAt));
 
 /** The subject and plain text of the email; every word of the glossary in the interviewee's language. */
 export const confirmationMailText = (mail: ConfirmationMail): { subject: string; text: string } => {
