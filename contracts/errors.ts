@@ -21,7 +21,6 @@ export const DOMAIN_ERRORS = {
   'summary-not-sent': { status: 409, title: 'No summary is awaiting confirmation' },
   'summary-version-mismatch': { status: 409, title: 'That summary version is not the one awaiting confirmation' },
   'summary-hash-mismatch': { status: 409, title: 'The summary hash does not match the version sent' },
-  'interviewee-has-no-account': { status: 409, title: 'The interviewee has no user id to confirm with' },
   'link-invalid': { status: 404, title: 'This confirmation link is not valid' },
   'link-used': { status: 410, title: 'This confirmation link has already been used' },
   'link-expired': { status: 410, title: 'This confirmation link has expired' },
