@@ -237,13 +237,20 @@ export const registerConfirmationRoutes = (app: FastifyInstance, deps: Confirmat
       const doc = await document(presented.interviewId);
       const summary = doc.summaries.find((s) => s.summaryVersion === link.summaryVersion);
       if (!summary) return fail('unavailable', 'this summary is not readable yet; try again in a moment', {}, { 'retry-after': '1' });
+      const language = doc.links?.find((l) => l.linkId === link.linkId)?.language;
       const confirmed = doc.confirmation?.via?.method === 'link' && doc.confirmation.via.linkId === link.linkId ? doc.confirmation : undefined;
       const revision = summary.revisionRequested?.via?.method === 'link' && summary.revisionRequested.via.linkId === link.linkId ? summary.revisionRequested : undefined;
       return {
         interview: { id: doc.id, scheduledAt: doc.scheduledAt, ...(doc.conductedAt ? { conductedAt: doc.conductedAt } : {}), method: doc.method, topics: doc.topics },
         interviewee: { name: doc.interviewee.name, department: doc.interviewee.department, position: doc.interviewee.position },
         summary: { summaryVersion: summary.summaryVersion, summaryHash: link.summaryHash, text: summary.text, findings: citedFindings(doc, summary.findingIds) },
-        link: { linkId: link.linkId, state: link.state, expiresAt: link.expiresAt, issuedBy: { name: link.issuedBy.name } },
+        link: {
+          linkId: link.linkId,
+          state: link.state,
+          expiresAt: link.expiresAt,
+          issuedBy: { name: link.issuedBy.name },
+          ...(language === undefined ? {} : { language }),
+        },
         answer: confirmed
           ? { kind: 'confirmed', at: confirmed.confirmedAt }
           : revision
