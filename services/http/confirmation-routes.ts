@@ -73,7 +73,7 @@ type Receipt = {
   generatedAt: string;
   interview: { id: string; engagementId: string; scheduledAt: string; conductedAt?: string; method: string; topics: string[] };
   interviewee: { name: string; department: string; position: string };
-  summary: { version: number; hash: string; hashAlgorithm: 'sha-256'; text: string; findings: Array<{ findingId: string; section: string; text: string }> };
+  summary: { version: number; hash: string; hashAlgorithm: 'sha-256'; text: string; findings: Array<{ findingId: string; section: string; text: string; pain?: number; frequency?: string }> };
   confirmation: {
     by: { id: string; name: string };
     at: string;
@@ -125,7 +125,9 @@ export const receiptOf = (doc: InterviewDocument, generatedAt: string): Receipt 
 const citedFindings = (doc: InterviewDocument, findingIds: readonly string[]) =>
   findingIds.flatMap((id) => {
     const finding = doc.findings.find((f) => f.findingId === id);
-    return finding ? [{ findingId: id, section: finding.section, text: finding.text }] : [];
+    if (!finding) return [];
+    const { section, text, pain, frequency } = finding;
+    return [{ findingId: id, section, text, ...(pain === undefined ? {} : { pain }), ...(frequency === undefined ? {} : { frequency }) }];
   });
 
 /** The interviewee as the link holder acts: their user id if the interview names one, else the link; no roles. */

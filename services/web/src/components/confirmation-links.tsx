@@ -53,7 +53,7 @@ export const ConfirmationLinks = ({ interviewId }: { interviewId: string }) => {
         <p class="hint">{t('links.none')}</p>
       ) : (
         <div class="table-wrap">
-          <table>
+          <table class="links-table">
             <thead>
               <tr>
                 <th scope="col">{t('links.issuedAt')}</th>
@@ -72,17 +72,21 @@ export const ConfirmationLinks = ({ interviewId }: { interviewId: string }) => {
                 const state = stateOf(link, now);
                 return (
                   <tr key={link.linkId}>
-                    <td>{formatDateTime(link.issuedAt)}</td>
-                    <td>{link.issuedBy.name}</td>
-                    <td>{link.summaryVersion}</td>
-                    <td>{formatDateTime(link.expiresAt)}</td>
-                    <td class="email">{link.email ?? '–'}</td>
-                    <td>
-                      <span class={`badge ${BADGE[state]}`}>{t(`links.stateValue.${state}`)}</span>
-                      {link.revoked && <small class="block">{link.revoked.reason}</small>}
-                      {link.usedAt && <small class="block">{formatDateTime(link.usedAt)}</small>}
+                    <td data-label={t('links.issuedAt')}>{formatDateTime(link.issuedAt)}</td>
+                    <td data-label={t('links.issuedBy')}>{link.issuedBy.name}</td>
+                    <td data-label={t('links.version')}>{link.summaryVersion}</td>
+                    <td data-label={t('links.expiresAt')}>{formatDateTime(link.expiresAt)}</td>
+                    <td class="email" data-label={t('links.sentTo')}>
+                      {link.email ?? '–'}
                     </td>
-                    <td>{state === 'issued' && <Revoke interviewId={interviewId} link={link} />}</td>
+                    <td data-label={t('links.state')}>
+                      <span>
+                        <span class={`badge ${BADGE[state]}`}>{t(`links.stateValue.${state}`)}</span>
+                        {link.revoked && <small class="block">{link.revoked.reason}</small>}
+                        {link.usedAt && <small class="block">{formatDateTime(link.usedAt)}</small>}
+                      </span>
+                    </td>
+                    <td class="actions">{state === 'issued' && <Revoke interviewId={interviewId} link={link} />}</td>
                   </tr>
                 );
               })}
