@@ -130,6 +130,16 @@ const separateDuties = (sent: SummaryDraft, actorId: string, what: string) => {
   }
 };
 
+/** The version a usable link answers, and how it was answered: through that link, issued by whom. */
+const answerByLink = (command: Of<'ConfirmSummaryByLink'> | Of<'RequestSummaryRevisionByLink'>, state: InterviewState, what: string) => {
+  const { interview, link } = usableLink(state, command.data, command.metadata.now);
+  separateDuties(interview.sent, command.metadata.actor.id, what);
+  return {
+    answered: { interviewId: interview.interviewId, summaryVersion: link.summaryVersion, summaryHash: link.summaryHash },
+    via: { method: 'link' as const, linkId: link.linkId, issuedBy: link.issuedBy.id },
+  };
+};
+
 const DAY_MS = 86_400_000;
 
 export const decideInterview = (command: InterviewCommandWithContext, state: InterviewState): InterviewEvent[] => {
@@ -276,37 +286,13 @@ export const decideInterview = (command: InterviewCommandWithContext, state: Int
       return [{ type: 'ConfirmationLinkRevoked', data: { interviewId, linkId, reason } }];
     }
     case 'ConfirmSummaryByLink': {
-      const { interview, link } = usableLink(state, command.data, command.metadata.now);
-      separateDuties(interview.sent, command.metadata.actor.id, 'confirm');
-      return [
-        {
-          type: 'SummaryConfirmed',
-          data: {
-            interviewId: interview.interviewId,
-            summaryVersion: link.summaryVersion,
-            summaryHash: link.summaryHash,
-            confirmedBy: command.metadata.actor.id,
-            via: { method: 'link', linkId: link.linkId, issuedBy: link.issuedBy.id },
-          },
-        },
-      ];
+      const { answered, via } = answerByLink(command, state, 'confirm');
+      return [{ type: 'SummaryConfirmed', data: { ...answered, confirmedBy: command.metadata.actor.id, via } }];
     }
     case 'RequestSummaryRevisionByLink': {
-      const { interview, link } = usableLink(state, command.data, command.metadata.now);
-      separateDuties(interview.sent, command.metadata.actor.id, 'answer');
-      return [
-        {
-          type: 'SummaryRevisionRequested',
-          data: {
-            interviewId: interview.interviewId,
-            summaryVersion: link.summaryVersion,
-            summaryHash: link.summaryHash,
-            requestedBy: command.metadata.actor.id,
-            comments: command.data.comments,
-            via: { method: 'link', linkId: link.linkId, issuedBy: link.issuedBy.id },
-          },
-        },
-      ];
+      const { answered, via } = answerByLink(command, state, 'answer');
+      const { comments } = command.data;
+      return [{ type: 'SummaryRevisionRequested', data: { ...answered, requestedBy: command.metadata.actor.id, comments, via } }];
     }
     default:
       return unreachable(command);

@@ -23,9 +23,10 @@ import type { EngagementDocument, InterviewDocument } from '../../projections/in
 import type { CommandBus } from '../commands/command-bus.js';
 import { idSource } from '../commands/ids.js';
 import type { Mailer } from '../mail/confirmation-mail.js';
-import { MIN_POSITION_WAIT_MS, type ReadYourWrites } from '../queries/read-your-writes.js';
+import type { ReadYourWrites } from '../queries/read-your-writes.js';
 import { accessNote, requireAccess } from './auth.js';
 import { fail } from './problem.js';
+import { readOwnWritesHook } from './query-routes.js';
 import { IdParams, ProblemSchema } from './schemas.js';
 
 export type ConfirmationRouteDeps = {
@@ -141,15 +142,7 @@ export const registerConfirmationRoutes = (app: FastifyInstance, deps: Confirmat
   const interviews = deps.readModels.collection<InterviewDocument>('interviews');
   const engagements = deps.readModels.collection<EngagementDocument>('engagements');
 
-  const readOwnWrites = async (request: FastifyRequest) => {
-    const position = request.headers['x-min-position'];
-    if (typeof position !== 'string') return;
-    try {
-      await deps.readYourWrites.waitFor(position, deps.minPositionWaitMs ?? MIN_POSITION_WAIT_MS);
-    } catch {
-      fail('unavailable', `the read models have not reached position ${position} yet`, {}, { 'retry-after': '1' });
-    }
-  };
+  const readOwnWrites = readOwnWritesHook(deps);
   const document = async (interviewId: string): Promise<InterviewDocument> =>
     (await interviews.get(interviewId)) ?? fail('unavailable', 'this interview is not readable yet; try again in a moment', {}, { 'retry-after': '1' });
   const baseUrl = (request: FastifyRequest) => (deps.publicUrl ?? `${request.protocol}://${request.host}`).replace(/\/+$/, '');

@@ -3,17 +3,9 @@ import { bearer, discovery, eventsOf, scheduleBody, testApp, users } from '../su
 
 type App = Awaited<ReturnType<typeof testApp>>['app'];
 
-/** An engagement in its survey with one conducted interview whose summary v1 awaits confirmation. */
-const awaitingConfirmation = async (app: App, interviewee: Record<string, unknown> = scheduleBody().interviewee) => {
+const awaitingConfirmation = async (app: App, interviewee?: Record<string, unknown>) => {
   const d = discovery(app);
-  const engagement = await d.startEngagement();
-  await d.advance(engagement.id, 'business-survey');
-  const interview = await d.post(`/engagements/${engagement.id}/interviews`, users.consultant, { ...scheduleBody(), interviewee });
-  await d.conduct(interview.id);
-  const finding = await d.finding(interview.id);
-  const draft = await d.draft(interview.id, [finding['findingId'] as string]);
-  await d.send(interview.id);
-  return { d, engagementId: engagement.id, interviewId: interview.id, findingId: finding['findingId'] as string, hash: draft['summaryHash'] as string };
+  return { d, ...(await d.awaitingConfirmation(interviewee)) };
 };
 
 const issue = async (app: App, interviewId: string, headers: Record<string, string> = users.consultant, payload: object = { validForDays: 7 }) =>

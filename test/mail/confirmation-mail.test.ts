@@ -13,17 +13,7 @@ const PUBLIC_URL = 'https://crm.example.test';
 
 type App = Awaited<ReturnType<typeof testApp>>['app'];
 
-const summaryAwaitingConfirmation = async (app: App) => {
-  const d = discovery(app);
-  const engagement = await d.startEngagement();
-  await d.advance(engagement.id, 'business-survey');
-  const interview = await d.schedule(engagement.id);
-  await d.conduct(interview.id);
-  const finding = await d.finding(interview.id);
-  await d.draft(interview.id, [finding['findingId'] as string]);
-  await d.send(interview.id);
-  return interview.id;
-};
+const summaryAwaitingConfirmation = async (app: App) => (await discovery(app).awaitingConfirmation()).interviewId;
 
 const issue = (app: App, interviewId: string, payload: object) =>
   app.inject({ method: 'POST', url: `/interviews/${interviewId}/confirmation-links`, headers: users.consultant, payload });
