@@ -115,6 +115,7 @@ export const buildApp = async (deps: AppDeps) => {
       tags: [
         { name: 'engagements', description: 'Engagements, readiness and phases' },
         { name: 'interviews', description: 'Interviews, findings and summaries' },
+        { name: 'confirmations', description: 'Confirmation links (the link is the credential) and receipts of confirmed summaries' },
         { name: 'requirements', description: 'Requirements and their 20/80 priority' },
         { name: 'operations', description: 'Health, metrics and documents' },
         { name: 'sign-in', description: 'The web app’s session: signing in and out from a browser' },
