@@ -29,6 +29,9 @@ type Props = {
 
 export const SummaryAnswer = ({ summary, answer, intro, onConfirm, onRequestRevision, onReceipt, blocked }: Props) => {
   const { t } = useT('interviewee');
+  // Focus moves to the outcome only when it was just given here, not when the page opens on it.
+  const askedHere = useRef(false);
+  if (!answer && !blocked) askedHere.current = true;
   return (
     <article class="interviewee page" aria-labelledby="summary-title">
       <h1 id="summary-title">{t('page.title')}</h1>
@@ -50,7 +53,7 @@ export const SummaryAnswer = ({ summary, answer, intro, onConfirm, onRequestRevi
         ))}
       </section>
       {answer ? (
-        <Answered answer={answer} onReceipt={onReceipt} />
+        <Answered answer={answer} onReceipt={onReceipt} focus={askedHere.current} />
       ) : blocked ? (
         <div class="empty">{blocked}</div>
       ) : (
@@ -182,12 +185,14 @@ const Actions = ({ onConfirm, onRequestRevision }: Pick<Props, 'onConfirm' | 'on
   );
 };
 
-const Answered = ({ answer, onReceipt }: { answer: NonNullable<GivenAnswer>; onReceipt: () => Promise<unknown> }) => {
+const Answered = ({ answer, onReceipt, focus }: { answer: NonNullable<GivenAnswer>; onReceipt: () => Promise<unknown>; focus: boolean }) => {
   const { t } = useT('interviewee');
   const heading = useRef<HTMLHeadingElement>(null);
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
-  useEffect(() => heading.current?.focus(), []);
+  useEffect(() => {
+    if (focus) heading.current?.focus();
+  }, []);
   const receipt = async () => {
     setBusy(true);
     setError(undefined);
