@@ -53,7 +53,9 @@ export const confirmationMailText = (mail: ConfirmationMail): { subject: string;
 };
 
 export const smtpMailer = (smtpUrl: string, from: string): Mailer => {
-  const transport = nodemailer.createTransport(smtpUrl);
+  // The link is issued whatever happens to the email: an SMTP server that does not answer is given
+  // up on within seconds, not nodemailer's default two minutes, and the consultant copies the link.
+  const transport = nodemailer.createTransport({ url: smtpUrl, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 });
   return {
     async send(mail) {
       const { subject, text } = confirmationMailText(mail);
