@@ -22,7 +22,8 @@ type Link = {
   revoked?: { reason: string; at: string; by: { name: string } };
   usedAt?: string;
 };
-type InterviewLinks = { id: string; status: string; links?: Link[] };
+type Via = { method: 'signed-in' } | { method: 'link'; linkId: string; issuedBy: string };
+type InterviewLinks = { id: string; status: string; links?: Link[]; confirmation: { via?: Via } | null };
 type Issued = { linkId: string; summaryVersion: number; expiresAt: string; token: string | null; url: string | null; emailed: boolean; emailError?: string };
 
 const DAYS = [1, 3, 7, 14, 30] as const;
@@ -38,6 +39,7 @@ export const ConfirmationLinks = ({ interviewId }: { interviewId: string }) => {
   if (interview.isPending) return <p class="loading">{t('common:actions.loading')}</p>;
   if (interview.isError) return <ProblemMessage error={interview.error} onRetry={() => void interview.refetch()} />;
   const links = interview.data.links ?? [];
+  const via = interview.data.confirmation?.via;
   const now = Date.now();
   return (
     <section class="panel confirmation-links stack" aria-labelledby="confirmation-links-title">
@@ -46,7 +48,15 @@ export const ConfirmationLinks = ({ interviewId }: { interviewId: string }) => {
       {interview.data.status === 'summary-sent' ? (
         <IssueForm interviewId={interviewId} onIssued={setIssued} />
       ) : (
-        <p class="empty">{t('links.notSent')}</p>
+        interview.data.status !== 'confirmed' && <p class="empty">{t('links.notSent')}</p>
+      )}
+      {via && (
+        <p>
+          <strong>{t('links.answeredVia')}</strong>{' '}
+          {via.method === 'link'
+            ? t('links.via.link', { name: links.find((l) => l.linkId === via.linkId)?.issuedBy.name ?? via.issuedBy })
+            : t('links.via.signed-in')}
+        </p>
       )}
       {issued && <IssuedLink issued={issued} />}
       {links.length === 0 ? (

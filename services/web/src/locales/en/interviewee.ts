@@ -77,7 +77,7 @@ const interviewee = {
     reason: 'Reason',
     confirmRevoke: 'Revoke link',
     revoking: 'Revoking…',
-    answeredVia: 'How it was answered',
+    answeredVia: 'How it was answered:',
     via: { 'signed-in': 'Signed in', link: 'Confirmation link from {{name}}' },
   },
 };

@@ -80,7 +80,7 @@ const interviewee: Messages<typeof en> = {
     reason: '原因',
     confirmRevoke: '撤销链接',
     revoking: '正在撤销…',
-    answeredVia: '答复方式',
+    answeredVia: '答复方式：',
     via: { 'signed-in': '登录后确认', link: '通过 {{name}} 发送的确认链接' },
   },
 };
