@@ -11,9 +11,8 @@ import { formatDateTime, useT } from '../i18n.js';
 import { shortHash } from './receipt.js';
 import './interviewee.css';
 
-export type CitedFinding = { findingId: string; section: string; text: string; pain?: number; frequency?: string };
-export type SentSummary = { summaryVersion: number; summaryHash: string; text: string; findings: CitedFinding[] };
-export type GivenAnswer = { kind: 'confirmed'; at: string } | { kind: 'revision-requested'; at: string; comments: string } | null;
+import type { GivenAnswer, SentSummary } from './answer-state.js';
+export type { CitedFinding, GivenAnswer, SentSummary } from './answer-state.js';
 
 type Props = {
   summary: SentSummary;
