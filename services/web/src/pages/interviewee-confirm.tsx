@@ -34,6 +34,7 @@ export default function IntervieweeConfirm({ id }: { id: string }) {
   else if (interview.data) {
     const doc = interview.data;
     const shown = awaitingOrAnswered(doc);
+    const mine = doc.interviewee.userId === user.id;
     const refresh = () => client.invalidateQueries({ queryKey: ['interview', id] });
     content = !shown ? (
       <section class="interviewee-gone">
@@ -43,9 +44,10 @@ export default function IntervieweeConfirm({ id }: { id: string }) {
     ) : (
       <SummaryAnswer
         summary={shown.summary}
-        answer={shown.answer}
+        // "You confirmed" is said to the interviewee only; anyone else reads the version and the note below.
+        answer={mine ? shown.answer : null}
         intro={<p class="lead">{t('page.lead', { name: doc.interviewee.name, date: formatDate(doc.conductedAt ?? doc.scheduledAt) })}</p>}
-        blocked={doc.interviewee.userId !== user.id ? t('page.notYours') : undefined}
+        blocked={mine ? undefined : t('page.notYours')}
         onConfirm={async (idempotencyKey) => {
           await post(`/interviews/${id}/summary/confirm`, { summaryVersion: shown.summary.summaryVersion, summaryHash: shown.summary.summaryHash }, { idempotencyKey });
           await refresh();
