@@ -38,8 +38,9 @@ export const signInWithProvider = (returnTo = window.location.pathname + window.
   window.location.assign(`/auth/login?returnTo=${encodeURIComponent(returnTo)}`);
 };
 
-export const signInForDevelopment = async (person: { userId: string; name: string; roles: Role[] }) => {
-  await post('/auth/dev', person);
+export const signInForDevelopment = async ({ userId, name, roles }: { userId: string; name: string; roles: Role[] }) => {
+  // The endpoint takes exactly these fields: a demo person's title would be refused as unknown.
+  await post('/auth/dev', { userId, name, roles });
 };
 
 export const hasRole = (user: User | null | undefined, ...roles: Role[]) => !!user && user.roles.some((role) => roles.includes(role));
