@@ -52,7 +52,7 @@ export const userToken = async ({ issuer, clientId, redirectUri, resource, login
 type Page = { url: URL; status: number; text: () => Promise<string> };
 
 /** Just enough of a browser for a login: redirects followed by hand, cookies kept by name. */
-class Browser {
+export class Browser {
   readonly #cookies = new Map<string, string>();
 
   /** Requests `url` (a POST of `form` when given) and follows redirects until a page answers or `stopAt` is reached. */
@@ -65,7 +65,7 @@ class Browser {
         method: body ? 'POST' : 'GET',
         body,
         redirect: 'manual',
-        headers: { cookie: [...this.#cookies].map(([name, value]) => `${name}=${value}`).join('; ') },
+        headers: { cookie: this.cookieHeader() },
       });
       this.#keep(response.headers.getSetCookie());
       const location = response.headers.get('location');
@@ -75,6 +75,11 @@ class Browser {
       body = undefined;
     }
     throw new Error(`more than 20 redirects from ${url}`);
+  }
+
+  /** The Cookie header this browser sends. */
+  cookieHeader(): string {
+    return [...this.#cookies].map(([name, value]) => `${name}=${value}`).join('; ');
   }
 
   #keep(setCookies: string[]) {
