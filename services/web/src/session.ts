@@ -39,7 +39,7 @@ export const signInWithProvider = (returnTo = window.location.pathname + window.
 };
 
 export const signInForDevelopment = async ({ userId, name, roles }: { userId: string; name: string; roles: Role[] }) => {
-  // The endpoint takes exactly these fields: a demo person's title would be refused as unknown.
+  // Only the fields the sign-in takes: a demo person also carries its title, an unknown field there.
   await post('/auth/dev', { userId, name, roles });
 };
 
