@@ -120,9 +120,7 @@ const run = async (t: Test, suite: string, body: (web: Web, t: Test) => Promise<
       acceptDownloads: true,
     });
     // The app remembers the language chosen in the header; a new context starts from the browser's.
-    await context.addInitScript((language) => {
-      if (location.protocol.startsWith('http')) localStorage.setItem('crm.language', language);
-    }, options.language);
+    await context.addInitScript({ content: `if (location.protocol.startsWith('http')) localStorage.setItem('crm.language', ${JSON.stringify(options.language)});` });
     const offMachine: string[] = [];
     const errors: string[] = [];
     const expected = new Set<number>();
@@ -156,6 +154,14 @@ const run = async (t: Test, suite: string, body: (web: Web, t: Test) => Promise<
         const file = join(shots, `${name}.${options.language}.${width}.png`);
         await page.screenshot({ path: file, fullPage: true });
         t.comment(`screenshot: ${file}`);
+        if (width > 390) {
+          // The same page on a phone.
+          await page.setViewportSize({ width: 390, height: 844 });
+          const narrow = join(shots, `${name}.${options.language}.390.png`);
+          await page.screenshot({ path: narrow, fullPage: true });
+          t.comment(`screenshot: ${narrow}`);
+          await page.setViewportSize({ width, height: options.height ?? 900 });
+        }
         const scan = await new AxeBuilder({ page }).analyze();
         const serious = scan.violations
           .filter((v) => v.impact === 'serious' || v.impact === 'critical')
@@ -165,6 +171,11 @@ const run = async (t: Test, suite: string, body: (web: Web, t: Test) => Promise<
     };
     try {
       await body(tab);
+    } catch (failure) {
+      // The page as the failing step left it, to see what went wrong.
+      const file = join(shots, `failed-${t.name.replace(/[^\w.-]+/g, '-')}.png`);
+      await page.screenshot({ path: file, fullPage: true }).then(() => t.comment(`screenshot of the failure: ${file}`), () => undefined);
+      throw failure;
     } finally {
       await context.close();
       t.same(errors, [], `no console or page errors (${options.language})`);
