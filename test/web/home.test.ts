@@ -30,7 +30,7 @@ await webSuite(t, 'home', async (web, t) => {
         }
 
         const name = language === 'en' ? 'Northwind CRM rollout' : '华东区CRM实施';
-        await page.getByText(w('home:engagements.start')).click();
+        await page.locator('summary', { hasText: w('home:engagements.start') }).click();
         await page.getByLabel(w('home:engagements.name'), { exact: true }).fill(name);
         await page.getByLabel(w('home:engagements.client'), { exact: true }).fill(language === 'en' ? 'Northwind Group' : '东方集团');
         await page.getByLabel(w('home:engagements.sponsorName'), { exact: true }).fill(language === 'en' ? 'Dana Sponsor' : '王总');
@@ -55,11 +55,11 @@ await webSuite(t, 'home', async (web, t) => {
     web.inBrowser(t, { language: 'en', person: { userId: 'pat', name: 'Pat Lee', roles: ['pm'] } }, async ({ page }) => {
       const w = await translator('en');
       await page.goto('/');
-      await page.getByText(w('home:engagements.start')).click();
+      await page.locator('summary', { hasText: w('home:engagements.start') }).click();
       let posted = false;
       page.on('request', (request) => (posted ||= request.method() === 'POST' && request.url().endsWith('/engagements')));
       await page.getByRole('button', { name: w('common:actions.create') }).click();
-      const invalid = await page.getByLabel(w('home:engagements.name'), { exact: true }).evaluate((input: HTMLInputElement) => !input.validity.valid);
+      const invalid = await page.getByLabel(w('home:engagements.name'), { exact: true }).evaluate('(input) => !input.validity.valid');
       t.ok(invalid, 'the name field reports itself as missing');
       t.notOk(posted, 'nothing is sent');
     }),
