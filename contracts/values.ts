@@ -13,7 +13,18 @@ export const Id = z
 /** A point in time as an ISO-8601 instant with an explicit offset (`Z` or `+08:00`). */
 export const Instant = z.iso.datetime({ offset: true });
 
-export const text = (max: number) => z.string().trim().min(1).max(max);
+/**
+ * Text people type. NUL and lone surrogates (half of a UTF-16 pair: not a character, and not
+ * representable in UTF-8) are refused, so what is recorded can be exported and read back exactly.
+ */
+export const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((value) => !value.includes('\u0000'), 'text must not contain NUL (U+0000) characters')
+    .refine((value) => !/\p{Surrogate}/u.test(value), 'text must not contain lone surrogates (U+D800–U+DFFF): it is not valid Unicode');
 export const Name = text(200);
 export const Reason = text(2_000);
 export const LongText = text(20_000);

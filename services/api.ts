@@ -5,7 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import { buildApp } from './http/app.js';
 import { openApiStores } from './infrastructure.js';
-import { browserSignIn, identityVerifier, requireSetting, runRole } from './process.js';
+import { browserSignIn, identityVerifier, idSecret, requireSetting, runRole } from './process.js';
 import { checkpointReadYourWrites, readModelCheck } from './read-side.js';
 
 await runRole('api', async (role) => {
@@ -24,8 +24,14 @@ await runRole('api', async (role) => {
     identity,
     signIn: browserSignIn(config, logger),
     webRoot: fileURLToPath(new URL('../web', import.meta.url)),
+    idSecret: idSecret(config),
     logger,
     kafkaTopic: config.KAFKA_TOPIC,
+    connectionLimits: {
+      requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: config.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      maxConnections: config.HTTP_MAX_CONNECTIONS,
+    },
   });
   role.onShutdown(() => app.close());
   await app.listen({ port: config.PORT, host: config.HOST });

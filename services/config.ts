@@ -82,6 +82,15 @@ export const ConfigSchema = z.object({
     .regex(DURATION, 'expected a duration like 90s, 30m, 12h or 1d')
     .default('12h')
     .transform(durationSeconds),
+  /**
+   * The secret ids of idempotent commands are derived with. Processes that share the event store
+   * and DATA_DIR share it; without it one is generated once into DATA_DIR.
+   */
+  IDS_SECRET: z
+    .string()
+    .min(32, 'use at least 32 characters')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   EVENTSTORE_URL: optionalUrl(/^(esdb|esdb\+discover|kurrentdb|kurrent):\/\//, 'esdb://127.0.0.1:2113?tls=false'),
   MONGO_URL: optionalUrl(/^mongodb(\+srv)?:\/\//, 'mongodb://127.0.0.1:27017/crm'),
   KAFKA_BROKERS: z
@@ -91,6 +100,10 @@ export const ConfigSchema = z.object({
     .optional()
     .or(z.literal('').transform(() => undefined)),
   KAFKA_TOPIC: z.string().min(1).default(DEFAULT_TOPIC),
+  /** The whole request, body included, must arrive within this; see services/http/connection-limits.ts. */
+  HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+  HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100_000).default(1_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** `production` refuses to start without AUTH_JWT_SECRET or AUTH_OIDC_ISSUER; anything else may generate a development secret. */
   NODE_ENV: z.string().default('development'),

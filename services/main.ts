@@ -6,7 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import { buildApp } from './http/app.js';
 import { openApiStores } from './infrastructure.js';
-import { browserSignIn, identityVerifier, runRole } from './process.js';
+import { browserSignIn, identityVerifier, idSecret, runRole } from './process.js';
 import { startPublisher } from './publishing.js';
 import { SHARED_PROCESS_BATCH, startProjector } from './read-side.js';
 
@@ -43,8 +43,14 @@ await runRole('all-in-one', async (role) => {
     identity,
     signIn: browserSignIn(config, logger),
     webRoot: fileURLToPath(new URL('../web', import.meta.url)),
+    idSecret: idSecret(config),
     logger,
     kafkaTopic: config.KAFKA_TOPIC,
+    connectionLimits: {
+      requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: config.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      maxConnections: config.HTTP_MAX_CONNECTIONS,
+    },
   });
   role.onShutdown(() => app.close());
   const address = await app.listen({ port: config.PORT, host: config.HOST });

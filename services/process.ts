@@ -109,6 +109,11 @@ export const browserSignIn = (config: Config, logger: Logger): BrowserSignIn => 
   return { sessionSecret, maxAgeSeconds: config.AUTH_MAX_TOKEN_AGE, development: !config.AUTH_OIDC_ISSUER && config.NODE_ENV !== 'production', ...(oidc ? { oidc } : {}) };
 };
 
+const IDS_SECRET_FILE = 'ids-secret';
+
+/** IDS_SECRET, or a secret generated once into DATA_DIR (see services/commands/ids.ts). */
+export const idSecret = (config: Config): string => config.IDS_SECRET ?? keptSecret(config.DATA_DIR, IDS_SECRET_FILE).secret;
+
 /** A worker's own HTTP server: /health/live, /health/ready and /metrics on PORT. */
 export const serveOperations = async (role: Role, checks: ReadinessCheck[]) => {
   const app = Fastify({ loggerInstance: role.logger as FastifyBaseLogger });

@@ -9,6 +9,7 @@ import { comparePositions } from '../contracts/index.js';
 import { PROJECTIONS } from '../projections/index.js';
 import type { EventStore } from '../infra/event-store/port.js';
 import { Projector } from '../infra/projector/projector.js';
+import { StallWatch } from '../infra/projector/readiness.js';
 import type { ReadModelStore } from '../infra/read-models/port.js';
 import { READ_MODELS } from './http/query-routes.js';
 import type { ReadinessCheck } from './http/operations.js';
@@ -43,6 +44,8 @@ export const startProjector = async (deps: {
   logger: Logger;
   registry: Registry;
   batch?: { maxEvents: number; maxWaitMs: number };
+  /** How long a projection may stay behind without advancing before the process is not ready. */
+  stalledAfterMs?: number;
 }) => {
   await ensureReadModelIndexes(deps.readModels);
   const projector = new Projector({
@@ -55,11 +58,12 @@ export const startProjector = async (deps: {
   });
   await projector.start();
   const readYourWrites: ReadYourWrites = { waitFor: (position, timeoutMs) => projector.waitForPosition(position, timeoutMs) };
+  const stalls = new StallWatch(deps.stalledAfterMs === undefined ? {} : { stalledAfterMs: deps.stalledAfterMs });
   const check: ReadinessCheck = {
     name: 'projector',
     check: async () => {
       const projections = await projector.status();
-      return { up: projections.every((p) => p.state !== 'failed' && p.state !== 'stopped'), projections };
+      return { ...stalls.assess(projections), projections };
     },
   };
   return { projector, readYourWrites, check };
@@ -79,12 +83,14 @@ export const checkpointReadYourWrites = (readModels: ReadModelStore, pollMs = 50
 });
 
 /** Readiness of the read models as an API-only process sees them: reachable, and how far behind the log. */
-export const readModelCheck = (readModels: ReadModelStore, eventStore: EventStore): ReadinessCheck => ({
+export const readModelCheck = (readModels: ReadModelStore, eventStore: EventStore, stalls = new StallWatch()): ReadinessCheck => ({
   name: 'readModels',
   check: async () => {
     await readModels.ping();
     const head = await eventStore.headPosition();
     const checkpoints = Object.fromEntries(await Promise.all(PROJECTIONS.map(async (p) => [p.name, (await readModels.checkpoint(p.name)) ?? null] as const)));
-    return { up: true, head: head ?? null, checkpoints };
+    const lag = (checkpoint: string | null) => (head === undefined ? 0 : Number(BigInt(head) - BigInt(checkpoint ?? '0')));
+    const readiness = stalls.assess(Object.entries(checkpoints).map(([name, checkpoint]) => ({ name, checkpoint: checkpoint ?? undefined, lagEvents: lag(checkpoint) })));
+    return { ...readiness, head: head ?? null, checkpoints };
   },
 });

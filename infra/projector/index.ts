@@ -5,3 +5,4 @@ export { runRebuild, rebuildCommand, UnknownProjectionError, type RunRebuildOpti
 export { PositionWaitTimeoutError, ProjectionFailedError, ProjectorStoppedError, type ProjectionError } from './errors.js';
 export { DEFAULT_BATCH_LIMITS, DEFAULT_CATCH_UP_BATCH_LIMITS, type BatchLimits } from './batches.js';
 export { DEFAULT_RETRY, type RetryPolicy } from './retry.js';
+export { DEFAULT_STALLED_AFTER_MS, StallWatch, type Readiness } from './readiness.js';

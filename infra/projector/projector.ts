@@ -33,7 +33,7 @@ import { ProjectorMetrics, type Lag } from './metrics.js';
 import { PositionWaits, type Progress } from './position-waits.js';
 import { projectBatch, type AnyProjection, type BatchOutcome } from './project-batch.js';
 import { rebuildProjection, type RebuildResult } from './rebuild.js';
-import { backoffDelay, DEFAULT_RETRY, pause, retrier, StoppedError, type RetryPolicy } from './retry.js';
+import { backoffDelay, DEFAULT_RETRY, pause, retried, retrier, StoppedError, type Retrying, type RetryPolicy } from './retry.js';
 
 export type { AnyProjection };
 
@@ -54,6 +54,8 @@ export type ProjectionStatus = {
   lagSeconds: number | undefined;
   lastError: ProjectionError | undefined;
   rebuilding: boolean;
+  /** Failures retried since the checkpoint last advanced (a store outage, a log that cannot be read). */
+  retrying: Retrying | undefined;
 };
 
 export type ProjectorOptions = {
@@ -82,6 +84,7 @@ type Tracked = {
   lastEventAt: number | undefined;
   lastError: ProjectionError | undefined;
   rebuilding: boolean;
+  retrying: Retrying | undefined;
 };
 
 type Run = { abort: AbortController; loop: Promise<void> };
@@ -131,6 +134,7 @@ export class Projector {
       lastEventAt: undefined,
       lastError: undefined,
       rebuilding: false,
+      retrying: undefined,
     }));
     this.#byName = new Map(this.#tracked.map((tracked) => [tracked.projection.name, tracked]));
     this.#metrics = new ProjectorMetrics(names, options.registry, () => this.#lags());
@@ -175,6 +179,7 @@ export class Projector {
       lagSeconds: lags[index]?.seconds,
       lastError: tracked.lastError,
       rebuilding: tracked.rebuilding,
+      retrying: tracked.retrying,
     }));
   }
 
@@ -277,6 +282,7 @@ export class Projector {
         } catch (error) {
           this.#handling = undefined;
           if (signal.aborted || error instanceof StoppedError) break;
+          for (const tracked of this.#running()) tracked.retrying = retried(tracked.retrying, error);
           const waitMs = Math.round(backoffDelay(this.#policy, attempt++));
           this.#logger.warn({ err: error, attempt, retryInMs: waitMs }, 'following the log failed; retrying');
           await pause(waitMs, signal);
@@ -305,7 +311,9 @@ export class Projector {
   /** One batch for one projection; throws only when stopped. */
   async #handleFor(tracked: Tracked, batch: Batch, signal: AbortSignal): Promise<void> {
     const name = tracked.projection.name;
-    const retry = retrier(this.#policy, signal, this.#logger.child({ projection: name }));
+    const retry = retrier(this.#policy, signal, this.#logger.child({ projection: name }), (error) => {
+      tracked.retrying = retried(tracked.retrying, error);
+    });
     const after = tracked.checkpoint;
     const events = batch.events.filter(
       (event) => tracked.types.has(event.type) && (after === undefined || comparePositions(event.position, after) > 0),
@@ -330,6 +338,7 @@ export class Projector {
         return;
       }
       tracked.checkpoint = through;
+      tracked.retrying = undefined;
       const last = lastAtOrBefore(batch.events, through);
       if (last !== undefined) tracked.lastEventAt = Date.parse(last.occurredAt);
     }

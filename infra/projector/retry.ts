@@ -43,9 +43,9 @@ export const pause = async (ms: number, signal: AbortSignal): Promise<void> => {
 
 export type Retry = <T>(what: string, operation: () => Promise<T>) => Promise<T>;
 
-/** Runs operations, retrying transient failures; anything else is thrown as it is. */
+/** Runs operations, retrying transient failures; anything else is thrown as it is. `onRetry` hears of each failure retried. */
 export const retrier =
-  (policy: RetryPolicy, signal: AbortSignal, logger: Logger): Retry =>
+  (policy: RetryPolicy, signal: AbortSignal, logger: Logger, onRetry?: (error: unknown) => void): Retry =>
   async (what, operation) => {
     for (let attempt = 1; ; attempt++) {
       if (signal.aborted) throw new StoppedError();
@@ -54,9 +54,19 @@ export const retrier =
       } catch (error) {
         if (signal.aborted) throw new StoppedError();
         if (!isTransient(error)) throw error;
+        onRetry?.(error);
         const waitMs = Math.round(backoffDelay(policy, attempt));
         logger.warn({ err: error, attempt, retryInMs: waitMs }, `${what} failed; retrying`);
         await pause(waitMs, signal);
       }
     }
   };
+
+/** What a projection has been retrying since it last made progress. */
+export type Retrying = { since: string; attempts: number; lastError: string };
+
+export const retried = (before: Retrying | undefined, error: unknown): Retrying => ({
+  since: before?.since ?? new Date().toISOString(),
+  attempts: (before?.attempts ?? 0) + 1,
+  lastError: error instanceof Error ? error.message : String(error),
+});

@@ -3,6 +3,7 @@
  * adapters and drive it with `app.inject`, production with the configured adapters.
  */
 import fastifySwagger from '@fastify/swagger';
+import { randomBytes } from 'node:crypto';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
@@ -21,7 +22,10 @@ import { authPlugin } from './auth.js';
 import { browserSessionPlugin, type BrowserSignIn } from './browser-session.js';
 import { registerWebApp, type WebPage } from './web-app.js';
 import { registerCommandRoutes } from './command-routes.js';
+import { closeAfterEarlyAnswers, DEFAULT_CONNECTION_LIMITS, serverWithLimits, type ConnectionLimits } from './connection-limits.js';
 import { registerErrorHandling } from './errors.js';
+import { parseJsonBodiesStrictly } from './json-body.js';
+import { DEFAULT_EXPENSIVE_READ_LIMITS, limitExpensiveReads, type ExpensiveReadLimits } from './expensive-reads.js';
 import { registerOperations, type ReadinessCheck } from './operations.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { registerQueryRoutes } from './query-routes.js';
@@ -43,12 +47,18 @@ export type AppDeps = {
   signIn?: BrowserSignIn;
   /** The built web app (dist/web), served at `/`. */
   webRoot?: string;
+  /** The secret ids of idempotent commands are derived with (see commands/ids.ts); random per app when not given. */
+  idSecret?: string;
   /** A pino logger; none logs nothing (tests). */
   logger?: FastifyBaseLogger;
   clock?: () => Date;
   /** Further readiness checks (projector, publisher) beside the event store's. */
   readinessChecks?: ReadinessCheck[];
   bodyLimit?: number;
+  /** Socket timeouts and the connection cap of the listening server (DEFAULT_CONNECTION_LIMITS). */
+  connectionLimits?: Partial<ConnectionLimits>;
+  /** Per-user rate limit of audit CSV exports and backlog asOf reads (DEFAULT_EXPENSIVE_READ_LIMITS). */
+  expensiveReads?: Partial<ExpensiveReadLimits>;
   /** The Kafka topic the AsyncAPI document at /asyncapi.json describes. */
   kafkaTopic?: string;
   /** How long a query with X-Min-Position waits for the read models (default 5 s). */
@@ -62,6 +72,7 @@ export const buildApp = async (deps: AppDeps) => {
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
     bodyLimit: deps.bodyLimit ?? 1024 * 1024,
+    serverFactory: serverWithLimits({ ...DEFAULT_CONNECTION_LIMITS, ...deps.connectionLimits }),
     logController: new LogController({ requestIdLogLabel: 'correlationId' }),
     genReqId: (request) => {
       const given = request.headers['x-correlation-id'];
@@ -72,6 +83,7 @@ export const buildApp = async (deps: AppDeps) => {
   app.setSerializerCompiler(serializerCompiler);
   // Commands are JSON only: anything else is answered 415, not parsed as text.
   app.removeContentTypeParser('text/plain');
+  parseJsonBodiesStrictly(app);
 
   const metrics = deps.metrics ?? createMetrics();
   const clock = deps.clock ?? (() => new Date());
@@ -93,6 +105,7 @@ export const buildApp = async (deps: AppDeps) => {
 
   let webPage: WebPage | undefined;
   registerErrorHandling(app, () => webPage);
+  closeAfterEarlyAnswers(app);
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',
@@ -118,6 +131,7 @@ export const buildApp = async (deps: AppDeps) => {
   await app.register(authPlugin, { identity: deps.identity });
   if (deps.signIn) await app.register(browserSessionPlugin, { signIn: deps.signIn, identity: deps.identity });
   if (deps.webRoot) webPage = await registerWebApp(app, deps.webRoot);
+  await limitExpensiveReads(app, { ...DEFAULT_EXPENSIVE_READ_LIMITS, ...deps.expensiveReads });
 
   registerOperations(app, {
     metrics,
@@ -130,7 +144,7 @@ export const buildApp = async (deps: AppDeps) => {
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   const asyncApi = asyncApiDocument(deps.kafkaTopic);
   app.get('/asyncapi.json', { schema: { hide: true } }, async () => asyncApi);
-  registerCommandRoutes(app, { bus, idempotency: deps.idempotency, metrics, clock });
+  registerCommandRoutes(app, { bus, idempotency: deps.idempotency, metrics, clock, idSecret: deps.idSecret ?? randomBytes(32).toString('base64url') });
   if (deps.projector) registerAdminRoutes(app, { projector: deps.projector });
   registerQueryRoutes(app, {
     readModels: deps.readModels,

@@ -243,7 +243,7 @@ const errorResponses = Object.fromEntries(
   [...new Set(Object.values(PROBLEM_TYPES).map((p) => p.status))].map((status) => [status, ProblemSchema]),
 );
 
-export type CommandRouteDeps = { bus: CommandBus; idempotency: IdempotencyStore; metrics: Metrics; clock: () => Date };
+export type CommandRouteDeps = { bus: CommandBus; idempotency: IdempotencyStore; metrics: Metrics; clock: () => Date; idSecret: string };
 
 export const registerCommandRoutes = (app: FastifyInstance, deps: CommandRouteDeps) => {
   const sameKey = new KeyedQueue();
@@ -303,7 +303,7 @@ const handle = async (
       return reply.code(earlier.status).headers({ ...earlier.headers, 'idempotent-replayed': 'true' }).send(earlier.body);
     }
   }
-  const ids = idSource(key ? { userId: actor.id, key } : undefined);
+  const ids = idSource(key ? { userId: actor.id, key, firstUsedAt: deps.idempotency.firstUse(actor.id, key, now.getTime()) } : undefined, deps.idSecret);
   const expectedVersion = expectedVersionOf(request.headers['if-match'] as string | undefined);
   try {
     const outcome = await deps.bus.execute(r.type, r.toData(id, request.body as never, ids, params), {

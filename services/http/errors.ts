@@ -6,6 +6,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { DomainError } from '../../domain/index.js';
 import { EventStoreUnavailableError } from '../../infra/event-store/port.js';
+import { ReadModelStoreUnavailableError } from '../../infra/read-models/port.js';
 import { ContentionError, VersionMismatchError } from '../commands/command-bus.js';
 import { problem, PROBLEM_CONTENT_TYPE, ProblemError, type Problem } from './problem.js';
 import type { WebPage } from './web-app.js';
@@ -32,6 +33,10 @@ export const toProblem = (error: unknown, request: FastifyRequest): { problem: P
   if (error instanceof EventStoreUnavailableError) {
     request.log.error({ err: error }, 'event store unavailable');
     return { problem: problem('unavailable', 'the event store is unavailable; nothing was written'), headers: { 'retry-after': '5' } };
+  }
+  if (error instanceof ReadModelStoreUnavailableError) {
+    request.log.error({ err: error }, 'read-model store unavailable');
+    return { problem: problem('unavailable', 'the read models are unavailable; try again shortly'), headers: { 'retry-after': '5' } };
   }
   const fastifyError = error as FastifyError & { validationContext?: string };
   if (hasZodFastifySchemaValidationErrors(fastifyError) || Array.isArray(fastifyError.validation)) {

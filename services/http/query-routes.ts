@@ -3,10 +3,8 @@
  * `X-Min-Position` to read its own writes; the backlog also answers `asOf` a past instant from the
  * log itself, folded with the same projection code as the live read model.
  */
-import { stringify } from 'csv-stringify';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { Readable } from 'node:stream';
 import { z } from 'zod';
 import { EngagementRole, FindingSection, Instant, RequirementCategory, RequirementStatus } from '../../contracts/index.js';
 import { judge, type Access, type Team } from '../../domain/index.js';
@@ -24,6 +22,7 @@ import type { EventStore } from '../../infra/event-store/port.js';
 import type { Filter, ReadModelStore } from '../../infra/read-models/port.js';
 import { backlogAsOf, backlogPage, decodeCursor, encodeCursor, InvalidCursorError } from '../queries/backlog.js';
 import { MIN_POSITION_WAIT_MS, type ReadYourWrites } from '../queries/read-your-writes.js';
+import { auditCsv, wantsCsv } from './audit-csv.js';
 import { accessNote, requireAccess } from './auth.js';
 import { fail } from './problem.js';
 import { IdParams, ProblemSchema } from './schemas.js';
@@ -59,7 +58,7 @@ const TeamMember = z
   })
   .describe('A member of the engagement team');
 const Page = (item: z.ZodType) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
-const problems = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 503: ProblemSchema };
+const problems = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 429: ProblemSchema, 503: ProblemSchema };
 
 const BacklogQuery = z.strictObject({
   status: RequirementStatus.optional(),
@@ -95,25 +94,6 @@ export type QueryRouteDeps = {
   /** How long a query with X-Min-Position waits for the read models. */
   minPositionWaitMs?: number;
 };
-
-const CSV_COLUMNS = ['eventId', 'position', 'at', 'actorId', 'actorName', 'actorRoles', 'action', 'subjectType', 'subjectId', 'reason', 'changes', 'summaryVersion', 'summaryHash', 'waiver', 'correlationId'];
-const csvRow = (entry: AuditEntry) => [
-  entry.eventId,
-  entry.position,
-  entry.at,
-  entry.actor.id,
-  entry.actor.name,
-  entry.actor.roles.join(' '),
-  entry.action,
-  entry.subject.type,
-  entry.subject.id,
-  entry.reason ?? '',
-  JSON.stringify(entry.changes),
-  entry.summaryVersion ?? '',
-  entry.summaryHash ?? '',
-  entry.waiver ? JSON.stringify(entry.waiver) : '',
-  entry.correlationId,
-];
 
 const scheduleItem = (doc: InterviewDocument) => {
   const { findings: _findings, summaries: _summaries, ...rest } = doc;
@@ -273,16 +253,10 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryRouteDeps) 
       if (subjectId) filter['relatedIds'] = subjectId;
       if (from || to) filter['at'] = { ...(from ? { $gte: new Date(from).toISOString() } : {}), ...(to ? { $lte: new Date(to).toISOString() } : {}) };
       const entries = collection<AuditEntry>(READ_MODELS.audit);
-      const wantsCsv = format === 'csv' || (format === undefined && /\btext\/csv\b/.test(request.headers.accept ?? ''));
-      if (wantsCsv) {
-        const rows = Readable.from(
-          (async function* () {
-            for await (const entry of entries.find(filter, { sort: [['position', 1]] })) yield csvRow(entry);
-          })(),
-        );
+      if (wantsCsv(format, request.headers.accept)) {
         reply.header('content-disposition', `attachment; filename="audit-${id}.csv"`).type('text/csv; charset=utf-8');
-        // A stream bypasses the response serializer; the CSV is written row by row as entries are read.
-        return reply.send(rows.pipe(stringify({ header: true, columns: CSV_COLUMNS })) as never);
+        // A stream bypasses the response serializer; the CSV is written page by page as entries are read.
+        return reply.send(auditCsv(entries, filter) as never);
       }
       let afterPosition: string | undefined;
       if (cursor !== undefined) {

@@ -21,6 +21,11 @@ export type StoredOutcome = {
 export interface IdempotencyStore {
   get(userId: string, key: string, now: number): StoredOutcome | undefined;
   put(outcome: StoredOutcome): void;
+  /**
+   * When the key was first used, recorded (durably, before the command runs) as `now` if it never
+   * was or that record has expired: the ids of the command are derived from it.
+   */
+  firstUse(userId: string, key: string, now: number): number;
   close(): void;
 }
 
@@ -30,6 +35,7 @@ export const IDEMPOTENCY_FILE = 'idempotency.sqlite3';
 
 export class InMemoryIdempotencyStore implements IdempotencyStore {
   private readonly outcomes = new Map<string, StoredOutcome>();
+  private readonly firstUses = new Map<string, number>();
   constructor(private readonly ttlMs = DEFAULT_TTL_MS) {}
   get(userId: string, key: string, now: number) {
     const found = this.outcomes.get(`${userId}\n${key}`);
@@ -37,6 +43,12 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
   }
   put(outcome: StoredOutcome) {
     this.outcomes.set(`${outcome.userId}\n${outcome.key}`, outcome);
+  }
+  firstUse(userId: string, key: string, now: number) {
+    const recorded = this.firstUses.get(`${userId}\n${key}`);
+    if (recorded !== undefined && now - recorded < this.ttlMs) return recorded;
+    this.firstUses.set(`${userId}\n${key}`, now);
+    return now;
   }
   close() {}
 }
@@ -46,6 +58,9 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
   private readonly select: Database.Statement<[string, string, number]>;
   private readonly insert: Database.Statement<[string, string, string, number, string, string, number]>;
   private readonly purge: Database.Statement<[number]>;
+  private readonly selectFirstUse: Database.Statement<[string, string, number]>;
+  private readonly insertFirstUse: Database.Statement<[string, string, number]>;
+  private readonly purgeFirstUses: Database.Statement<[number]>;
   private writes = 0;
 
   constructor(dataDir: string, private readonly ttlMs = DEFAULT_TTL_MS) {
@@ -64,6 +79,12 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
     );
     this.insert = this.db.prepare('INSERT OR REPLACE INTO outcomes VALUES (?, ?, ?, ?, ?, ?, ?)');
     this.purge = this.db.prepare('DELETE FROM outcomes WHERE stored_at <= ?');
+    this.db.exec(`CREATE TABLE IF NOT EXISTS first_uses (
+      user_id TEXT NOT NULL, key TEXT NOT NULL, first_used_at INTEGER NOT NULL,
+      PRIMARY KEY (user_id, key)) WITHOUT ROWID`);
+    this.selectFirstUse = this.db.prepare('SELECT first_used_at AS at FROM first_uses WHERE user_id = ? AND key = ? AND first_used_at > ?');
+    this.insertFirstUse = this.db.prepare('INSERT OR REPLACE INTO first_uses VALUES (?, ?, ?)');
+    this.purgeFirstUses = this.db.prepare('DELETE FROM first_uses WHERE first_used_at <= ?');
   }
 
   get(userId: string, key: string, now: number): StoredOutcome | undefined {
@@ -96,6 +117,14 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
   /** Forgets the answers `answersPast` finds, so that a retry runs its command again; answers how many. */
   dropAnswersPast(position: bigint): number {
     return this.db.prepare<[bigint]>(`DELETE FROM outcomes WHERE ${POSITION_OF_ANSWER} > ?`).run(position).changes;
+  }
+
+  firstUse(userId: string, key: string, now: number): number {
+    const row = this.selectFirstUse.get(userId, key, now - this.ttlMs) as { at: number } | undefined;
+    if (row) return row.at;
+    this.insertFirstUse.run(userId, key, now);
+    if (++this.writes % 1_000 === 0) this.purgeFirstUses.run(now - this.ttlMs);
+    return now;
   }
 
   close(): void {

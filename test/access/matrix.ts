@@ -4,6 +4,7 @@
  * API.md ("Authentication and roles"), written out here on its own – not from the service's rules.
  */
 import { createSigner } from 'fast-jwt';
+import { scheduleBody } from '../support/http.js';
 
 export const SECRET = 'access-matrix-secret-access-matrix-secret';
 const sign = createSigner({ key: SECRET, algorithm: 'HS256', expiresIn: 3_600_000 });
@@ -91,7 +92,7 @@ let counter = 0;
 const unique = () => `${Date.now().toString(36)}-${(counter++).toString(36)}`;
 
 /** Builds a fresh engagement with the whole matrix in its team and interviews at `stage`. */
-export const buildWorld = async (send: Send, stage: Stage): Promise<World> => {
+export const buildWorld = async (send: Send, stage: Stage, ownInterviews: boolean): Promise<World> => {
   let position = '0';
   const post = async (url: string, body: object = {}) => {
     const { status, body: answer } = await send({ method: 'POST', url, body }, builder);
@@ -107,15 +108,7 @@ export const buildWorld = async (send: Send, stage: Stage): Promise<World> => {
   }
   await post(`/engagements/${engagementId}/members`, { userId: 'leaver', name: 'Leaver', role: 'consultant' });
   const interview = async (userId: string, upTo: Stage): Promise<Interview> => {
-    const { id } = await post(`/engagements/${engagementId}/interviews`, {
-      interviewee: { name: userId, department: 'Sales', position: 'Manager', userId },
-      interviewers: ['Chen Wei'],
-      scheduledAt: '2026-03-05T10:00:00+08:00',
-      durationMinutes: 60,
-      location: 'Room 3',
-      method: 'in-person',
-      topics: ['business-process'],
-    });
+    const { id } = await post(`/engagements/${engagementId}/interviews`, scheduleBody(userId));
     const reached = STAGES.indexOf(upTo);
     if (reached < 1) return { id: id! };
     await post(`/interviews/${id}/conduct`, { conductedAt: '2026-03-05T02:00:00Z' });
@@ -126,8 +119,9 @@ export const buildWorld = async (send: Send, stage: Stage): Promise<World> => {
   };
   const source = await interview('client-li', 'sent');
   const other = await interview('client-wang', stage);
+  // The interviewees' own interviews matter only to routes that address an interview.
   const own = {} as Record<OrgRole, Interview>;
-  for (const role of ORG_ROLES) own[role] = await interview(userOf(role, 'interviewee'), stage);
+  for (const role of ORG_ROLES) own[role] = ownInterviews ? await interview(userOf(role, 'interviewee'), stage) : other;
   const requirement = await post(`/engagements/${engagementId}/requirements`, {
     title: 'Credit check on quotes',
     description: 'Quotes above the credit limit need approval.',
@@ -150,6 +144,9 @@ type Route = {
   consumes?: true;
   call: (world: World, target: Interview) => Call;
 };
+
+/** Whether a route's call uses the interview it is given (and so the interviewees' own interviews). */
+const addressesInterview = (route: Route) => route.call.length >= 2;
 
 const get = (url: string): Call => ({ method: 'GET', url });
 const post = (url: string, body: object = {}): Call => ({ method: 'POST', url, body });
@@ -245,21 +242,22 @@ export type CellResult = { route: string; role: OrgRole; relation: Relation; exp
  * interviewee, else an interview of someone else; reads carry the world's position (read-your-writes).
  */
 export const runMatrix = async (send: Send, onCell: (result: CellResult) => void) => {
-  const worlds = new Map<Stage, World>();
-  const worldAt = async (stage: Stage) => {
-    let world = worlds.get(stage);
-    if (!world) worlds.set(stage, (world = await buildWorld(send, stage)));
-    return world;
+  const worlds = new Map<string, World>();
+  const worldFor = async (route: Route) => {
+    const key = `${route.stage}:${addressesInterview(route)}`;
+    let world = worlds.get(key);
+    if (!world) worlds.set(key, (world = await buildWorld(send, route.stage, addressesInterview(route))));
+    return { world, key };
   };
   for (const route of ROUTES) {
     for (const role of ORG_ROLES) {
       for (const relation of RELATIONS) {
-        const world = await worldAt(route.stage);
+        const { world, key } = await worldFor(route);
         const target = relation === 'interviewee' ? world.own[role] : world.other;
         const call = route.call(world, target);
         const headers = { ...headersOf(role, relation), ...(call.method === 'GET' ? { 'x-min-position': world.position } : {}) };
         const { status, body } = await send(call, headers);
-        if (status < 300 && route.consumes) worlds.delete(route.stage);
+        if (status < 300 && route.consumes) worlds.delete(key);
         if (status < 300 && call.method === 'POST' && body.position) world.position = body.position;
         onCell({
           route: route.name,

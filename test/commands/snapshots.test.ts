@@ -6,7 +6,7 @@ import { idSource } from '../../services/commands/ids.js';
 import { InMemorySnapshotStore, SNAPSHOT_EVERY, SqliteSnapshotStore } from '../../services/commands/snapshots.js';
 import { consultant, interviewee, NOW, pm } from '../support/fixtures.js';
 
-const context = (actor = consultant) => ({ actor, now: NOW, correlationId: 'c', causationId: 'c', ids: idSource(undefined) });
+const context = (actor = consultant) => ({ actor, now: NOW, correlationId: 'c', causationId: 'c', ids: idSource(undefined, 'unused') });
 
 /** An event store that counts how many events stream reads hand out. */
 const counting = (store: EventStore) => {

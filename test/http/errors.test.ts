@@ -1,6 +1,7 @@
 import t from 'tap';
 import { EventStoreUnavailableError, type EventStore } from '../../infra/event-store/port.js';
 import { InMemoryEventStore } from '../../infra/event-store/index.js';
+import { InMemoryIdempotencyStore } from '../../services/idempotency/store.js';
 import { discovery, eventsOf, testApp, users } from '../support/http.js';
 
 const engagementBody = { name: 'CRM', client: 'Acme', sponsor: { name: 'Z', title: 'CEO' } };
@@ -120,7 +121,9 @@ t.test('Idempotency-Key: the same request is answered once, another with the key
 
 t.test('a retried command whose events were stored before the answer was lost appends nothing twice', async (t) => {
   const store = new InMemoryEventStore();
-  const first = await testApp({ store });
+  const idempotency = new InMemoryIdempotencyStore();
+  // The process dies after the append, before the answer is remembered.
+  const first = await testApp({ store, idempotency: Object.assign(Object.create(idempotency), { put: () => undefined }) });
   const d = discovery(first.app);
   const engagement = await d.startEngagement();
   const interview = await d.schedule(engagement.id);
@@ -133,9 +136,8 @@ t.test('a retried command whose events were stored before the answer was lost ap
   };
   const original = await first.app.inject(request);
   await first.app.close();
-  // A new process with the same events but without the remembered answer, as after a crash
-  // between the append and storing the outcome.
-  const second = await testApp({ store });
+  // A new process with the same events and data directory, but without the remembered answer.
+  const second = await testApp({ store, idempotency });
   t.teardown(() => second.app.close());
   const retried = await second.app.inject(request);
   t.equal(retried.statusCode, 201);

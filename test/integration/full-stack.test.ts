@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { createSigner } from 'fast-jwt';
 import kafkajs from 'kafkajs';
+import { scheduleBody } from '../support/http.js';
 import { startService } from '../support/service-process.js';
 
 const { EVENTSTORE_URL, MONGO_URL, KAFKA_BROKERS } = process.env;
@@ -51,15 +52,7 @@ t.test('a command travels to EventStoreDB, the MongoDB read model and Kafka', { 
 
   const engagement = await post('/engagements', pm, { name: `E2E ${run}`, client: 'Acme', sponsor: { name: 'Zhang San', title: 'CEO' } });
   await post(`/engagements/${engagement.id}/members`, pm, { userId: 'u-chen', name: 'Chen Wei', role: 'consultant' });
-  const interview = await post(`/engagements/${engagement.id}/interviews`, consultant, {
-    interviewee: { name: 'Li Na', department: 'Sales', position: 'Manager', userId: 'u-li' },
-    interviewers: ['Chen Wei'],
-    scheduledAt: '2026-03-05T10:00:00+08:00',
-    durationMinutes: 60,
-    location: 'Room 3',
-    method: 'in-person',
-    topics: ['business-process'],
-  });
+  const interview = await post(`/engagements/${engagement.id}/interviews`, consultant, scheduleBody('u-li'));
   await post(`/interviews/${interview.id}/conduct`, consultant, { conductedAt: '2026-03-05T02:00:00Z' });
   const finding = await post(`/interviews/${interview.id}/findings`, consultant, { section: 'workflow', text: 'quotes approved by phone' });
   const requirement = await post(`/engagements/${engagement.id}/requirements`, consultant, {

@@ -13,6 +13,8 @@ import { startProjector } from '../../services/read-side.js';
 import { pino } from 'pino';
 
 export const SECRET = 'test-secret-test-secret-test-secret-0123456789';
+/** The secret command ids are derived with, shared like a DATA_DIR between the apps of a test. */
+export const ID_SECRET = 'test-id-secret-test-id-secret-test-id-secret';
 const sign = createSigner({ key: SECRET, algorithm: 'HS256', expiresIn: 3_600_000 });
 
 export const tokenFor = (sub: string, roles: Role[], name = sub) => sign({ sub, name, roles });
@@ -32,15 +34,17 @@ export const users = {
  * all-in-one service; closing the app stops the projector.
  */
 export const testApp = async (
-  deps: Partial<AppDeps> & { store?: EventStore; idempotency?: IdempotencyStore; readModels?: ReadModelStore } = {},
+  { stalledAfterMs, ...deps }: Partial<AppDeps> & { store?: EventStore; idempotency?: IdempotencyStore; readModels?: ReadModelStore; stalledAfterMs?: number } = {},
 ) => {
   const store = deps.store ?? new InMemoryEventStore();
   const idempotency = deps.idempotency ?? new InMemoryIdempotencyStore();
   const readModels = deps.readModels ?? new InMemoryReadModelStore();
   const metrics = createMetrics();
-  const readSide = await startProjector({ eventStore: store, readModels, logger: pino({ level: 'silent' }), registry: metrics.registry });
+  const readSide = await startProjector({ eventStore: store, readModels, logger: pino({ level: 'silent' }), registry: metrics.registry,
+    ...(stalledAfterMs === undefined ? {} : { stalledAfterMs }) });
   const app = await buildApp({
     identity: createTokenVerifier({ secret: SECRET, claims: { roles: 'roles', name: 'name' }, maxTokenAgeSeconds: 12 * 3600 }),
+    idSecret: ID_SECRET,
     readYourWrites: readSide.readYourWrites,
     readinessChecks: [readSide.check],
     projector: readSide.projector,
