@@ -16,6 +16,8 @@ export default defineConfig({
     sourcemap: true,
     target: 'es2022',
     reportCompressedSize: false,
+    // dist/web/.vite/manifest.json: which chunks each page loads (bench/web.ts sums them per page).
+    manifest: true,
   },
   server: {
     // `npm run web:dev` proxies the API to a service on :3000.
