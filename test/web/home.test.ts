@@ -37,7 +37,7 @@ await webSuite(t, 'home', async (web, t) => {
         await page.getByLabel(w('home:engagements.sponsorTitle'), { exact: true }).fill(language === 'en' ? 'Sales VP' : '销售副总裁');
         await page.getByLabel(w('home:engagements.goals')).fill(language === 'en' ? 'One customer view\nFewer lost leads' : '统一客户视图\n减少线索流失');
         await check('engagement-start-form');
-        await page.getByRole('button', { name: w('common:actions.create') }).click();
+        await page.getByRole('button', { name: w('common:actions.create'), exact: true }).click();
         await page.waitForURL(/\/e\/[^/]+$/);
         const id = new URL(page.url()).pathname.split('/')[2];
 
@@ -58,7 +58,7 @@ await webSuite(t, 'home', async (web, t) => {
       await page.locator('summary', { hasText: w('home:engagements.start') }).click();
       let posted = false;
       page.on('request', (request) => (posted ||= request.method() === 'POST' && request.url().endsWith('/engagements')));
-      await page.getByRole('button', { name: w('common:actions.create') }).click();
+      await page.getByRole('button', { name: w('common:actions.create'), exact: true }).click();
       const invalid = await page.getByLabel(w('home:engagements.name'), { exact: true }).evaluate('(input) => !input.validity.valid');
       t.ok(invalid, 'the name field reports itself as missing');
       t.notOk(posted, 'nothing is sent');
