@@ -59,7 +59,7 @@ await webSuite(t, 'home', async (web, t) => {
       let posted = false;
       page.on('request', (request) => (posted ||= request.method() === 'POST' && request.url().endsWith('/engagements')));
       await page.getByRole('button', { name: w('common:actions.create'), exact: true }).click();
-      const invalid = await page.getByLabel(w('home:engagements.name'), { exact: true }).evaluate('(input) => !input.validity.valid');
+      const invalid = await page.getByLabel(w('home:engagements.name'), { exact: true }).evaluate((input) => !(input as unknown as { validity: { valid: boolean } }).validity.valid);
       t.ok(invalid, 'the name field reports itself as missing');
       t.notOk(posted, 'nothing is sent');
     }),
