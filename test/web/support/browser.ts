@@ -65,6 +65,8 @@ export type Tab = {
   check: (name: string) => Promise<void>;
   /** A response status this context provokes on purpose, so the browser's "Failed to load resource" line for it is no error. */
   expectStatus: (status: number) => void;
+  /** What was recorded so far – errors and requests stopped from leaving the machine – and forgets it (for the harness's own test). */
+  drain: () => { errors: string[]; offMachine: string[] };
 };
 
 export type Web = {
@@ -130,14 +132,16 @@ const run = async (t: Test, suite: string, body: (web: Web, t: Test) => Promise<
       offMachine.push(url);
       return route.abort('blockedbyclient');
     });
-    context.on('weberror', (error) => errors.push(`page error: ${error.error().message}`));
     context.on('console', (message) => {
       if (message.type() !== 'error') return;
       const status = /status of (\d{3})/.exec(message.text());
       if (status && expected.has(Number(status[1]))) return;
       errors.push(`console error: ${message.text()} (${message.location().url})`);
     });
-    context.on('page', (page) => page.on('websocket', (socket) => !isLocal(socket.url()) && offMachine.push(socket.url())));
+    context.on('page', (page) => {
+      page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
+      page.on('websocket', (socket) => !isLocal(socket.url()) && offMachine.push(socket.url()));
+    });
     if (options.person) {
       const signIn = await context.request.post('/auth/dev', { data: options.person });
       if (!signIn.ok()) throw new Error(`development sign-in failed: ${signIn.status()} ${await signIn.text()}`);
@@ -149,6 +153,7 @@ const run = async (t: Test, suite: string, body: (web: Web, t: Test) => Promise<
       context,
       language: options.language,
       expectStatus: (status) => expected.add(status),
+      drain: () => ({ errors: errors.splice(0), offMachine: offMachine.splice(0) }),
       check: async (name) => {
         await page.locator('main h1, main [role="heading"]').first().waitFor();
         const file = join(shots, `${name}.${options.language}.${width}.png`);
