@@ -4,7 +4,7 @@
  * so applying an event again yields the same entry.
  *
  * - `action`: the event type in kebab-case (`SummaryConfirmed` → `summary-confirmed`), one rule
- *   for all 18 types; `AUDIT_ACTIONS` lists them for the `action` filter.
+ *   for all 20 types; `AUDIT_ACTIONS` lists them for the `action` filter.
  * - `subject`: the engagement, interview, finding (for `finding-recorded`) or requirement acted
  *   on. `relatedIds` adds the ids the event ties it to – the interview of a finding, the findings a
  *   summary cites, the interviews and findings a requirement was captured from – for "everything
@@ -20,11 +20,14 @@
  *   neither the event nor the lifecycle tells is left out rather than guessed.
  * - `summaryVersion` / `summaryHash` on every summary event: which version, with which content
  *   hash, was drafted, sent, confirmed or sent back. `waiver` on a phase advance that passed its gate
- *   anyway: the reason and the unmet conditions it waived.
+ *   anyway: the reason and the unmet conditions it waived. `via` on a confirmation or revision
+ *   request: signed in, or through which confirmation link and who issued it. Issued and revoked
+ *   links are entries about their interview (the link id among the related ids; never the secret).
  */
 import {
   EVENT_TYPES,
   type Actor,
+  type AnswerVia,
   type DomainEvent,
   type DomainEventType,
   type GateCondition,
@@ -50,9 +53,11 @@ export type AuditEntry = ReadDocument & {
   subject: { type: SubjectType; id: string };
   relatedIds: string[];
   reason: string | null;
-  changes: Record<string, Change>;
+  changes: { [field: string]: Change };
   summaryVersion?: number;
   summaryHash?: string;
+  /** How an answer to a summary was given: signed in, or through which confirmation link issued by whom. */
+  via?: AnswerVia;
   waiver?: { reason: string; unmetConditions: GateCondition[] };
   correlationId: string;
   causationId: string;
@@ -60,7 +65,7 @@ export type AuditEntry = ReadDocument & {
 
 /** What the entry says about its event beyond the envelope. */
 type Account = Pick<AuditEntry, 'subject' | 'reason' | 'changes'> &
-  Partial<Pick<AuditEntry, 'summaryVersion' | 'summaryHash' | 'waiver'>> & { related?: readonly string[] };
+  Partial<Pick<AuditEntry, 'summaryVersion' | 'summaryHash' | 'waiver' | 'via'>> & { related?: readonly string[] };
 
 const copy = <T>(value: T): T => (typeof value === 'object' && value !== null ? structuredClone(value) : value);
 
@@ -77,6 +82,8 @@ const differing = (pairs: Record<string, [from: unknown, to: unknown]>): Record<
       .filter(([, [from, to]]) => JSON.stringify(from ?? null) !== JSON.stringify(to ?? null))
       .map(([field, [from, to]]) => [field, change(from, to)]),
   );
+
+const viaOf = (via: AnswerVia | undefined): { via?: AnswerVia } => (via === undefined ? {} : { via: copy(via) });
 
 const instant = (value: string): number => Date.parse(value);
 
@@ -200,23 +207,45 @@ export const accountOf = (event: DomainEvent): Account => {
       };
     }
     case 'SummaryConfirmed': {
-      const { interviewId, summaryVersion, summaryHash } = event.data;
+      const { interviewId, summaryVersion, summaryHash, via } = event.data;
       return {
         subject: { type: 'interview', id: interviewId },
         reason: null,
         changes: { status: change('summary-sent', 'confirmed') },
         summaryVersion,
         summaryHash,
+        ...viaOf(via),
       };
     }
     case 'SummaryRevisionRequested': {
-      const { interviewId, summaryVersion, summaryHash, comments } = event.data;
+      const { interviewId, summaryVersion, summaryHash, comments, via } = event.data;
       return {
         subject: { type: 'interview', id: interviewId },
         reason: comments,
         changes: { status: change('summary-sent', 'revision-requested') },
         summaryVersion,
         summaryHash,
+        ...viaOf(via),
+      };
+    }
+    case 'ConfirmationLinkIssued': {
+      const { interviewId, summaryVersion, summaryHash, linkId, expiresAt, email, language } = event.data;
+      return {
+        subject: { type: 'interview', id: interviewId },
+        related: [linkId],
+        reason: null,
+        changes: created({ linkId, expiresAt, email, language }),
+        summaryVersion,
+        summaryHash,
+      };
+    }
+    case 'ConfirmationLinkRevoked': {
+      const { interviewId, linkId, reason } = event.data;
+      return {
+        subject: { type: 'interview', id: interviewId },
+        related: [linkId],
+        reason,
+        changes: { [`link ${linkId}`]: change('issued', 'revoked') },
       };
     }
     case 'RequirementCaptured': {

@@ -8,7 +8,7 @@
  * unsent, `awaiting-confirmation` once sent, then `confirmed` or `revision-requested` (a new draft
  * makes it `draft` again).
  */
-import type { Actor, EventOfType, Interviewee } from '../contracts/index.js';
+import type { Actor, AnswerVia, EventOfType, Interviewee } from '../contracts/index.js';
 import { actorOf, defineProjection, documentBase, existing, versioned } from './define.js';
 import type { ReadDocument } from './projection.js';
 
@@ -57,16 +57,36 @@ export type SummaryVersion = {
   /** When this version was sent to the interviewee for confirmation. */
   sentAt?: string;
   /** The interviewee's request to revise this version. */
-  revisionRequested?: { comments: string; at: string; by: Actor };
+  revisionRequested?: { comments: string; at: string; by: Actor; via?: AnswerVia };
 };
 
-/** "Who confirmed what": the interviewee's user id and name, the version and its hash, and when. */
+/** "Who confirmed what": the interviewee's user id and name, the version and its hash, when, and how. */
 export type Confirmation = {
   summaryVersion: number;
   summaryHash: string;
   confirmedBy: string;
   confirmedByName: string;
   confirmedAt: string;
+  /** Signed in, or through which confirmation link (issuer's user id); absent before links existed. */
+  via?: AnswerVia;
+};
+
+/**
+ * A confirmation link as consultants see it – never its secret or the secret's hash. `state` is as
+ * recorded; a link past `expiresAt` is expired whatever it says.
+ */
+export type ConfirmationLink = {
+  linkId: string;
+  summaryVersion: number;
+  summaryHash: string;
+  issuedAt: string;
+  issuedBy: Actor;
+  expiresAt: string;
+  email?: string;
+  language?: 'en' | 'zh-CN';
+  state: 'issued' | 'revoked' | 'used';
+  revoked?: { reason: string; at: string; by: Actor };
+  usedAt?: string;
 };
 
 export type InterviewDocument = ReadDocument & {
@@ -91,6 +111,8 @@ export type InterviewDocument = ReadDocument & {
   /** Every summary draft, by version. */
   summaries: SummaryVersion[];
   confirmation: Confirmation | null;
+  /** Confirmation links, oldest first (absent on documents projected before links existed). */
+  links?: ConfirmationLink[];
   /** Revision of the interview stream after the last event applied (the ETag of commands). */
   version: number;
   updatedAt: string;
@@ -194,22 +216,35 @@ export const interviewSchedule = defineProjection<InterviewDocument>({
       ),
     ),
     SummaryConfirmed: existing((interview, event) => {
-      const { summaryVersion, summaryHash, confirmedBy } = event.data;
+      const { summaryVersion, summaryHash, confirmedBy, via } = event.data;
       return versioned(
         {
-          ...interview,
+          ...usedLink(interview, via, event.occurredAt),
           status: 'confirmed',
           confirmationState: 'confirmed',
-          confirmation: { summaryVersion, summaryHash, confirmedBy, confirmedByName: event.actor.name, confirmedAt: event.occurredAt },
+          confirmation: {
+            summaryVersion,
+            summaryHash,
+            confirmedBy,
+            confirmedByName: event.actor.name,
+            confirmedAt: event.occurredAt,
+            ...(via === undefined ? {} : { via: { ...via } }),
+          },
         },
         event,
       );
     }),
     SummaryRevisionRequested: existing((interview, event) => {
-      const revisionRequested = { comments: event.data.comments, at: event.occurredAt, by: actorOf(event) };
+      const { via } = event.data;
+      const revisionRequested = {
+        comments: event.data.comments,
+        at: event.occurredAt,
+        by: actorOf(event),
+        ...(via === undefined ? {} : { via: { ...via } }),
+      };
       return versioned(
         {
-          ...interview,
+          ...usedLink(interview, via, event.occurredAt),
           status: 'revision-requested',
           confirmationState: 'revision-requested',
           summaries: changeSummary(interview.summaries, event.data.summaryVersion, (summary) => ({ ...summary, revisionRequested })),
@@ -217,5 +252,37 @@ export const interviewSchedule = defineProjection<InterviewDocument>({
         event,
       );
     }),
+    ConfirmationLinkIssued: existing((interview, event) => {
+      const { linkId, summaryVersion, summaryHash, expiresAt, email, language } = event.data;
+      const link: ConfirmationLink = {
+        linkId,
+        summaryVersion,
+        summaryHash,
+        issuedAt: event.occurredAt,
+        issuedBy: actorOf(event),
+        expiresAt,
+        ...(email === undefined ? {} : { email }),
+        ...(language === undefined ? {} : { language }),
+        state: 'issued',
+      };
+      return versioned({ ...interview, links: [...(interview.links ?? []), link] }, event);
+    }),
+    ConfirmationLinkRevoked: existing((interview, event) => {
+      const revoked = { reason: event.data.reason, at: event.occurredAt, by: actorOf(event) };
+      return versioned(changeLink(interview, event.data.linkId, (link) => ({ ...link, state: 'revoked', revoked })), event);
+    }),
   },
 });
+
+const changeLink = (
+  interview: InterviewDocument,
+  linkId: string,
+  change: (link: ConfirmationLink) => ConfirmationLink,
+): InterviewDocument =>
+  interview.links === undefined
+    ? interview
+    : { ...interview, links: interview.links.map((link) => (link.linkId === linkId ? change(link) : link)) };
+
+/** An answer through a link uses the link up. */
+const usedLink = (interview: InterviewDocument, via: AnswerVia | undefined, at: string): InterviewDocument =>
+  via?.method === 'link' ? changeLink(interview, via.linkId, (link) => ({ ...link, state: 'used', usedAt: at })) : interview;

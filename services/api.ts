@@ -4,6 +4,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { buildApp } from './http/app.js';
+import { mailing } from './mail/mailing.js';
 import { openApiStores } from './infrastructure.js';
 import { browserSignIn, identityVerifier, idSecret, requireSetting, runRole } from './process.js';
 import { checkpointReadYourWrites, readModelCheck } from './read-side.js';
@@ -32,6 +33,7 @@ await runRole('api', async (role) => {
       keepAliveTimeoutMs: config.HTTP_KEEP_ALIVE_TIMEOUT_MS,
       maxConnections: config.HTTP_MAX_CONNECTIONS,
     },
+    ...mailing(config, role.onShutdown),
   });
   role.onShutdown(() => app.close());
   await app.listen({ port: config.PORT, host: config.HOST });

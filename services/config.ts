@@ -104,6 +104,10 @@ export const ConfigSchema = z.object({
   HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
   HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
   HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100_000).default(1_000),
+  /** Where confirmation links are emailed from: smtp://user:pass@host:port or smtps://…; none: consultants copy the link. */
+  SMTP_URL: optionalUrl(/^smtps?:\/\/[^\s/]+/, 'smtp://mailer:secret@smtp.example.com:587'),
+  /** The sender of those emails. */
+  SMTP_FROM: z.string().trim().min(3).max(320).default('CRM discovery <no-reply@localhost>'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** `production` refuses to start without AUTH_JWT_SECRET or AUTH_OIDC_ISSUER; anything else may generate a development secret. */
   NODE_ENV: z.string().default('development'),

@@ -5,6 +5,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { buildApp } from './http/app.js';
+import { mailing } from './mail/mailing.js';
 import { openApiStores } from './infrastructure.js';
 import { browserSignIn, identityVerifier, idSecret, runRole } from './process.js';
 import { startPublisher } from './publishing.js';
@@ -51,6 +52,7 @@ await runRole('all-in-one', async (role) => {
       keepAliveTimeoutMs: config.HTTP_KEEP_ALIVE_TIMEOUT_MS,
       maxConnections: config.HTTP_MAX_CONNECTIONS,
     },
+    ...mailing(config, role.onShutdown),
   });
   role.onShutdown(() => app.close());
   const address = await app.listen({ port: config.PORT, host: config.HOST });

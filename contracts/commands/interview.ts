@@ -99,6 +99,41 @@ export const RequestSummaryRevision = command(
   RequestSummaryRevisionBody.extend(InterviewRef),
 );
 
+/** The language a confirmation link's email is written in. */
+export const LinkLanguage = z.enum(['en', 'zh-CN']);
+export const LinkId = Id;
+/** SHA-256 (hex) of a confirmation link's secret: the log keeps this, never the secret. */
+export const TokenHash = z.string().regex(/^[0-9a-f]{64}$/, 'a token hash is 64 lowercase hex digits (SHA-256)');
+
+export const IssueConfirmationLinkBody = z.strictObject({
+  /** How many days the link stays valid (1–30). */
+  validForDays: z.number().int().min(1).max(30).default(7),
+  /** Where the link is emailed (when the service has SMTP); otherwise the consultant hands it over. */
+  email: z.email().max(320).optional(),
+  language: LinkLanguage.optional(),
+});
+export const IssueConfirmationLink = command(
+  'IssueConfirmationLink',
+  IssueConfirmationLinkBody.extend({ ...InterviewRef, linkId: LinkId, tokenHash: TokenHash }),
+);
+
+export const RevokeConfirmationLinkBody = z.strictObject({ reason: Reason });
+export const RevokeConfirmationLink = command(
+  'RevokeConfirmationLink',
+  RevokeConfirmationLinkBody.extend({ ...InterviewRef, linkId: LinkId }),
+);
+
+/** The link holder's answer: the link is the credential (its secret's hash must match an issued link). */
+export const ConfirmSummaryByLink = command(
+  'ConfirmSummaryByLink',
+  z.strictObject({ ...InterviewRef, linkId: LinkId, tokenHash: TokenHash }),
+);
+export const RequestSummaryRevisionByLinkBody = z.strictObject({ comments: LongText });
+export const RequestSummaryRevisionByLink = command(
+  'RequestSummaryRevisionByLink',
+  RequestSummaryRevisionByLinkBody.extend({ ...InterviewRef, linkId: LinkId, tokenHash: TokenHash }),
+);
+
 export const InterviewCommand = z.discriminatedUnion('type', [
   ScheduleInterview,
   RescheduleInterview,
@@ -109,5 +144,9 @@ export const InterviewCommand = z.discriminatedUnion('type', [
   SendSummaryForConfirmation,
   ConfirmSummary,
   RequestSummaryRevision,
+  IssueConfirmationLink,
+  RevokeConfirmationLink,
+  ConfirmSummaryByLink,
+  RequestSummaryRevisionByLink,
 ]);
 export type InterviewCommand = z.infer<typeof InterviewCommand>;

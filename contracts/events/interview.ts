@@ -12,7 +12,7 @@ import {
   Reason,
   text,
 } from '../values.js';
-import { Interviewee, SummaryHash, SummaryVersion } from '../commands/interview.js';
+import { Interviewee, LinkId, LinkLanguage, SummaryHash, SummaryVersion, TokenHash } from '../commands/interview.js';
 import { event } from './event.js';
 
 const InterviewRef = { interviewId: Id };
@@ -79,15 +79,46 @@ const SummaryRef = { ...InterviewRef, summaryVersion: SummaryVersion, summaryHas
 
 export const SummarySentForConfirmation = event('SummarySentForConfirmation', z.strictObject(SummaryRef));
 
+/**
+ * How an answer to a summary was given: signed in as the interviewee, or through a confirmation
+ * link (which one, and who issued it). Optional: events stored before links existed carry none.
+ */
+export const AnswerVia = z.discriminatedUnion('method', [
+  z.strictObject({ method: z.literal('signed-in') }),
+  z.strictObject({ method: z.literal('link'), linkId: LinkId, issuedBy: text(200) }),
+]);
+export type AnswerVia = z.infer<typeof AnswerVia>;
+
 /** "Who confirmed what": the interviewee's user id, the version and the hash of what they confirmed. */
 export const SummaryConfirmed = event(
   'SummaryConfirmed',
-  z.strictObject({ ...SummaryRef, confirmedBy: text(200) }),
+  z.strictObject({ ...SummaryRef, confirmedBy: text(200), via: AnswerVia.optional() }),
 );
 
 export const SummaryRevisionRequested = event(
   'SummaryRevisionRequested',
-  z.strictObject({ ...SummaryRef, requestedBy: text(200), comments: LongText }),
+  z.strictObject({ ...SummaryRef, requestedBy: text(200), comments: LongText, via: AnswerVia.optional() }),
+);
+
+/**
+ * A consultant handed out a single-use link to answer one sent version. Only the SHA-256 of the
+ * link's secret is recorded; the issuer is the event's actor.
+ */
+export const ConfirmationLinkIssued = event(
+  'ConfirmationLinkIssued',
+  z.strictObject({
+    ...SummaryRef,
+    linkId: LinkId,
+    tokenHash: TokenHash,
+    expiresAt: Instant,
+    email: z.email().max(320).optional(),
+    language: LinkLanguage.optional(),
+  }),
+);
+
+export const ConfirmationLinkRevoked = event(
+  'ConfirmationLinkRevoked',
+  z.strictObject({ ...InterviewRef, linkId: LinkId, reason: Reason }),
 );
 
 export const InterviewEvent = z.discriminatedUnion('type', [
@@ -100,5 +131,7 @@ export const InterviewEvent = z.discriminatedUnion('type', [
   SummarySentForConfirmation,
   SummaryConfirmed,
   SummaryRevisionRequested,
+  ConfirmationLinkIssued,
+  ConfirmationLinkRevoked,
 ]);
 export type InterviewEvent = z.infer<typeof InterviewEvent>;

@@ -89,6 +89,7 @@ export const INTEGRATION_EVENT_EXAMPLES: { [T in IntegrationEventType]: Integrat
       summaryVersion: 2,
       summaryHash: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
       confirmedBy: 'u-li',
+      confirmedVia: 'signed-in',
     },
   },
   'engagement.phase-advanced': {

@@ -17,6 +17,12 @@ export const InterviewSummaryConfirmedV1 = integrationEvent(
       .string()
       .regex(/^[0-9a-f]{64}$/)
       .meta({ description: 'SHA-256 of the confirmed summary text and findings: what exactly was confirmed.' }),
-    confirmedBy: PublicText(200).meta({ description: 'The user id of the interviewee who confirmed.' }),
+    confirmedBy: PublicText(200).meta({
+      description: 'The user id of the interviewee who confirmed, or link:<linkId> for an interviewee without an account.',
+    }),
+    confirmedVia: z
+      .enum(['signed-in', 'link'])
+      .optional()
+      .meta({ description: 'How the interviewee confirmed: signed in, or through a confirmation link a consultant issued. Absent on confirmations before links existed.' }),
   }),
 );

@@ -160,8 +160,13 @@ export const INTEGRATION_MAPPING: { [T in DomainEventType]: Decision<T> } = {
         summaryVersion: e.data.summaryVersion,
         summaryHash: e.data.summaryHash,
         confirmedBy: e.data.confirmedBy,
+        ...(e.data.via === undefined ? {} : { confirmedVia: e.data.via.method }),
       }),
   },
+  ConfirmationLinkIssued: {
+    internalOnly: 'a step of the confirmation workflow, carrying the hash of a credential and maybe an email address.',
+  },
+  ConfirmationLinkRevoked: { internalOnly: 'a step of the confirmation workflow.' },
   RequirementCaptured: {
     publish: (e) =>
       publicEvent('requirement.captured', e, e.data.requirementId, {

@@ -11,4 +11,4 @@ export const interviewDecider: Decider<InterviewCommandWithContext, InterviewEve
 
 export * from './state.js';
 export * from './summary-hash.js';
-export { CONDUCTED_AT_TOLERANCE_MS, type InterviewCommandWithContext } from './decide.js';
+export { CONDUCTED_AT_TOLERANCE_MS, presentedLink, usableLink, type InterviewCommandWithContext } from './decide.js';

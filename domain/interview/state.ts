@@ -15,6 +15,18 @@ export type SummaryDraft = { summaryVersion: number; summaryHash: string; drafte
 /** A stored event carries its actor in the envelope; the decider's own events do not yet. */
 export type AttributedInterviewEvent = InterviewEvent & { actor?: Actor };
 
+/** A confirmation link as the rules need it; the secret itself is never known, only its hash. */
+export type ConfirmationLinkState = {
+  linkId: string;
+  tokenHash: string;
+  summaryVersion: number;
+  summaryHash: string;
+  expiresAt: string;
+  /** The issuer's user id and name (the issuing event's actor). */
+  issuedBy: { id: string; name: string };
+  state: 'issued' | 'revoked' | 'used';
+};
+
 export type InterviewState =
   | { status: 'none' }
   | {
@@ -30,6 +42,8 @@ export type InterviewState =
       latestDraft?: SummaryDraft;
       /** The draft awaiting the interviewee's answer, or confirmed. */
       sent?: SummaryDraft;
+      /** Confirmation links by id, in issuing order. */
+      links?: Readonly<Record<string, ConfirmationLinkState>>;
     };
 
 export type ExistingInterview = Exclude<InterviewState, { status: 'none' }>;
@@ -67,8 +81,26 @@ export const evolveInterview = (state: InterviewState, event: AttributedIntervie
       };
     }
     case 'SummaryConfirmed':
-      return { ...state, status: 'confirmed' };
+      return { ...useLink(state, event.data.via), status: 'confirmed' };
     case 'SummaryRevisionRequested':
-      return { ...state, status: 'revision-requested' };
+      return { ...useLink(state, event.data.via), status: 'revision-requested' };
+    case 'ConfirmationLinkIssued': {
+      const { linkId, tokenHash, summaryVersion, summaryHash, expiresAt } = event.data;
+      const issuedBy = { id: event.actor?.id ?? '', name: event.actor?.name ?? '' };
+      const link: ConfirmationLinkState = { linkId, tokenHash, summaryVersion, summaryHash, expiresAt, issuedBy, state: 'issued' };
+      return { ...state, links: { ...state.links, [linkId]: link } };
+    }
+    case 'ConfirmationLinkRevoked':
+      return withLinkState(state, event.data.linkId, 'revoked');
   }
 };
+
+const withLinkState = (state: ExistingInterview, linkId: string, to: ConfirmationLinkState['state']): ExistingInterview => {
+  const link = state.links?.[linkId];
+  return link === undefined ? state : { ...state, links: { ...state.links, [linkId]: { ...link, state: to } } };
+};
+
+/** An answer given through a link uses it up. */
+const useLink = (state: ExistingInterview, via: { method: string; linkId?: string } | undefined): ExistingInterview =>
+  via?.method === 'link' && via.linkId !== undefined ? withLinkState(state, via.linkId, 'used') : state;
+

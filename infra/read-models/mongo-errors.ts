@@ -33,7 +33,11 @@ const TRANSIENT_CODES = new Set([
   13436, // NotPrimaryOrSecondary
 ]);
 
+/** Socket errors Node raises itself, which the driver sometimes passes on unwrapped (a write to a socket the server closed). */
+const NETWORK_ERRNOS = new Set(['EPIPE', 'ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
+
 const isTransient = (error: unknown): boolean => {
+  if (error instanceof Error && NETWORK_ERRNOS.has((error as NodeJS.ErrnoException).code ?? '')) return true;
   if (
     error instanceof MongoNetworkError ||
     error instanceof MongoServerSelectionError ||

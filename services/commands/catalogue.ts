@@ -51,8 +51,11 @@ export const streamOf = (aggregate: Aggregate, id: string) => streamName[aggrega
 
 type Spec<T extends CommandType, A extends Aggregate> = {
   aggregate: A;
-  /** What the caller needs in the engagement (docs/domain.md#access), judged on the log at decision time. */
-  access: Access;
+  /**
+   * What the caller needs in the engagement (docs/domain.md#access), judged on the log at decision
+   * time; `link-holder`: the command carries a confirmation link, which the decider itself judges.
+   */
+  access: Access | 'link-holder';
   /** The id of the aggregate the command addresses. */
   subject: (data: CommandData<T>) => string;
   facts?: (load: FactLoader, data: CommandData<T>, state: AggregateOf[A]) => Promise<object>;
@@ -150,6 +153,26 @@ export const CATALOGUE: { [T in CommandType]: Spec<T, Aggregate> } = {
     },
   },
   RequestSummaryRevision: { aggregate: 'interview', access: 'answer-summary', subject: (d) => d.interviewId },
+  IssueConfirmationLink: {
+    aggregate: 'interview',
+    access: 'run-interviews',
+    subject: (d) => d.interviewId,
+    answer: (events) => {
+      const issued = dataOf(events, 'ConfirmationLinkIssued');
+      return { linkId: issued?.linkId, summaryVersion: issued?.summaryVersion, summaryHash: issued?.summaryHash, expiresAt: issued?.expiresAt };
+    },
+  },
+  RevokeConfirmationLink: { aggregate: 'interview', access: 'run-interviews', subject: (d) => d.interviewId },
+  ConfirmSummaryByLink: {
+    aggregate: 'interview',
+    access: 'link-holder',
+    subject: (d) => d.interviewId,
+    answer: (events) => {
+      const confirmed = dataOf(events, 'SummaryConfirmed');
+      return { summaryVersion: confirmed?.summaryVersion, summaryHash: confirmed?.summaryHash };
+    },
+  },
+  RequestSummaryRevisionByLink: { aggregate: 'interview', access: 'link-holder', subject: (d) => d.interviewId },
   CaptureRequirement: {
     aggregate: 'requirement',
     access: 'run-interviews',

@@ -23,6 +23,8 @@ import { browserSessionPlugin, type BrowserSignIn } from './browser-session.js';
 import { registerWebApp, type WebPage } from './web-app.js';
 import { registerCommandRoutes } from './command-routes.js';
 import { closeAfterEarlyAnswers, DEFAULT_CONNECTION_LIMITS, serverWithLimits, type ConnectionLimits } from './connection-limits.js';
+import { registerConfirmationRoutes } from './confirmation-routes.js';
+import type { Mailer } from '../mail/confirmation-mail.js';
 import { registerErrorHandling } from './errors.js';
 import { parseJsonBodiesStrictly } from './json-body.js';
 import { DEFAULT_EXPENSIVE_READ_LIMITS, limitExpensiveReads, type ExpensiveReadLimits } from './expensive-reads.js';
@@ -64,6 +66,10 @@ export type AppDeps = {
   /** How long a query with X-Min-Position waits for the read models (default 5 s). */
   minPositionWaitMs?: number;
   version?: string;
+  /** Emails confirmation links (SMTP_URL); none: consultants copy them. */
+  mailer?: Mailer;
+  /** The URL browsers reach the service at (PUBLIC_URL), for the links in emails. */
+  publicUrl?: string;
 };
 
 const CORRELATION_ID = /^[\w.:-]{1,200}$/;
@@ -73,6 +79,8 @@ export const buildApp = async (deps: AppDeps) => {
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
     bodyLimit: deps.bodyLimit ?? 1024 * 1024,
     serverFactory: serverWithLimits({ ...DEFAULT_CONNECTION_LIMITS, ...deps.connectionLimits }),
+    // A confirmation link's token (interview id, link id, secret) is longer than fastify's default 100.
+    routerOptions: { maxParamLength: 400 },
     logController: new LogController({ requestIdLogLabel: 'correlationId' }),
     genReqId: (request) => {
       const given = request.headers['x-correlation-id'];
@@ -120,6 +128,7 @@ export const buildApp = async (deps: AppDeps) => {
       tags: [
         { name: 'engagements', description: 'Engagements, readiness and phases' },
         { name: 'interviews', description: 'Interviews, findings and summaries' },
+        { name: 'confirmations', description: 'Confirmation links (the link is the credential) and receipts of confirmed summaries' },
         { name: 'requirements', description: 'Requirements and their 20/80 priority' },
         { name: 'operations', description: 'Health, metrics and documents' },
         { name: 'sign-in', description: 'The web app’s session: signing in and out from a browser' },
@@ -144,7 +153,19 @@ export const buildApp = async (deps: AppDeps) => {
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   const asyncApi = asyncApiDocument(deps.kafkaTopic);
   app.get('/asyncapi.json', { schema: { hide: true } }, async () => asyncApi);
-  registerCommandRoutes(app, { bus, idempotency: deps.idempotency, metrics, clock, idSecret: deps.idSecret ?? randomBytes(32).toString('base64url') });
+  const idSecret = deps.idSecret ?? randomBytes(32).toString('base64url');
+  registerCommandRoutes(app, { bus, idempotency: deps.idempotency, metrics, clock, idSecret });
+  registerConfirmationRoutes(app, {
+    bus,
+    idempotency: deps.idempotency,
+    idSecret,
+    readModels: deps.readModels,
+    readYourWrites: deps.readYourWrites,
+    clock,
+    ...(deps.mailer ? { mailer: deps.mailer } : {}),
+    ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}),
+    ...(deps.minPositionWaitMs === undefined ? {} : { minPositionWaitMs: deps.minPositionWaitMs }),
+  });
   if (deps.projector) registerAdminRoutes(app, { projector: deps.projector });
   registerQueryRoutes(app, {
     readModels: deps.readModels,

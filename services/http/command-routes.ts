@@ -24,12 +24,14 @@ import {
   RemoveMemberBody,
   RequestSummaryRevisionBody,
   RescheduleInterviewBody,
+  RevokeConfirmationLinkBody,
   ReviseRequirementBody,
   ScheduleInterviewBody,
   SendSummaryForConfirmationBody,
   StartEngagementBody,
   UserId,
 } from '../../contracts/index.js';
+import type { Access } from '../../domain/index.js';
 import { CATALOGUE, type CommandData, type CommandType } from '../commands/catalogue.js';
 import type { CommandBus } from '../commands/command-bus.js';
 import { idSource, type IdSource } from '../commands/ids.js';
@@ -163,6 +165,12 @@ export const COMMAND_ROUTES = [
     toData: (id, body: z.infer<typeof RequestSummaryRevisionBody>) => ({ ...body, interviewId: id }),
   }),
   route({
+    type: 'RevokeConfirmationLink', url: '/interviews/:id/confirmation-links/:linkId/revoke', tag: 'interviews',
+    body: RevokeConfirmationLinkBody, summary: 'Revoke a confirmation link that has not been used',
+    example: { reason: 'Sent to the wrong address' },
+    toData: (id, body: z.infer<typeof RevokeConfirmationLinkBody>, _ids, params) => ({ ...body, interviewId: id, linkId: params['linkId']! }),
+  }),
+  route({
     type: 'CaptureRequirement', url: '/engagements/:id/requirements', tag: 'requirements', body: CaptureRequirementBody,
     summary: 'Capture a requirement traced to findings',
     example: {
@@ -250,7 +258,15 @@ export const registerCommandRoutes = (app: FastifyInstance, deps: CommandRouteDe
   const typed = app.withTypeProvider<ZodTypeProvider>();
   for (const r of COMMAND_ROUTES) {
     const spec = CATALOGUE[r.type];
-    const params = r.url.includes(':userId') ? IdParams.extend({ userId: UserId }) : r.url.includes(':id') ? IdParams : undefined;
+    const params = r.url.includes(':userId')
+      ? IdParams.extend({ userId: UserId })
+      : r.url.includes(':linkId')
+        ? IdParams.extend({ linkId: IdParams.shape.id })
+        : r.url.includes(':id')
+          ? IdParams
+          : undefined;
+    // Commands answered through a confirmation link have routes of their own (confirmation-routes.ts).
+    const access = spec.access as Access;
     const success = spec.location ? { 201: CommandAnswer, ...(spec.created ? { 200: CommandAnswer } : {}) } : { 200: CommandAnswer };
     typed.route({
       method: 'POST',
@@ -258,7 +274,7 @@ export const registerCommandRoutes = (app: FastifyInstance, deps: CommandRouteDe
       schema: {
         tags: [r.tag],
         summary: r.summary,
-        description: accessNote(spec.access),
+        description: accessNote(access),
         operationId: r.type,
         security: [{ bearerAuth: [] }],
         ...(params ? { params } : {}),
@@ -268,7 +284,7 @@ export const registerCommandRoutes = (app: FastifyInstance, deps: CommandRouteDe
       },
       // Roles are checked before the body is validated: a user who may not send this command
       // learns that first, whatever the body. Membership is judged when the command is decided.
-      onRequest: [app.authenticate, requireAccess(spec.access)],
+      onRequest: [app.authenticate, requireAccess(access)],
       handler: async (request, reply) => {
         const values = (request.params ?? {}) as Record<string, string>;
         const key = request.headers['idempotency-key'];
@@ -280,7 +296,7 @@ export const registerCommandRoutes = (app: FastifyInstance, deps: CommandRouteDe
   }
 };
 
-const handle = async (
+export const handle = async (
   deps: CommandRouteDeps,
   r: Route<CommandType>,
   id: string,

@@ -100,12 +100,10 @@ const scheduleItem = (doc: InterviewDocument) => {
   return rest;
 };
 
-export const registerQueryRoutes = (app: FastifyInstance, deps: QueryRouteDeps) => {
-  const typed = app.withTypeProvider<ZodTypeProvider>();
-  const { readModels } = deps;
-  const collection = <D extends { id: string }>(name: string) => readModels.collection<D>(name);
-
-  const readOwnWrites = async (request: FastifyRequest) => {
+/** preHandler: a query with X-Min-Position waits until the read models have it, else 503 with Retry-After. */
+export const readOwnWritesHook =
+  (deps: { readYourWrites: ReadYourWrites; minPositionWaitMs?: number }) =>
+  async (request: FastifyRequest): Promise<void> => {
     const position = request.headers['x-min-position'];
     if (typeof position !== 'string') return;
     try {
@@ -114,6 +112,13 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryRouteDeps) 
       fail('unavailable', `the read models have not reached position ${position} yet`, {}, { 'retry-after': '1' });
     }
   };
+
+export const registerQueryRoutes = (app: FastifyInstance, deps: QueryRouteDeps) => {
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  const { readModels } = deps;
+  const collection = <D extends { id: string }>(name: string) => readModels.collection<D>(name);
+
+  const readOwnWrites = readOwnWritesHook(deps);
   const found = async <D extends { id: string }>(name: string, id: string, what: string): Promise<D> =>
     (await collection<D>(name).get(id)) ?? fail('not-found', `${what} ${id} does not exist`);
 

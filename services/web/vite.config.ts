@@ -18,6 +18,11 @@ export default defineConfig({
     sourcemap: true,
     target: 'es2022',
     reportCompressedSize: false,
+    rolldownOptions: {
+      // The shared contracts (imported for the one priority formula) only declare zod schemas and
+      // constants: a page that uses none of them must not carry zod.
+      treeshake: { moduleSideEffects: (id: string) => !/[\\/]contracts[\\/]/.test(id) },
+    },
   },
   server: {
     // `npm run web:dev` proxies the API to a service on :3000.

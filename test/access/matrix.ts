@@ -212,6 +212,10 @@ export const ROUTES: Route[] = [
     call: (_w, i) => post(`/interviews/${i.id}/summary/request-revision`, { summaryVersion: 1, comments: 'the frequency is monthly' }),
   },
   {
+    name: 'POST /interviews/:id/confirmation-links', kind: 'consult', stage: 'sent',
+    call: (_w, i) => post(`/interviews/${i.id}/confirmation-links`, { validForDays: 3 }),
+  },
+  {
     name: 'POST /engagements/:id/requirements', kind: 'consult', stage: 'sent',
     call: (w) =>
       post(`/engagements/${w.engagementId}/requirements`, {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import t from 'tap';
 import { CONDUCTED_AT_TOLERANCE_MS, engagementDecider, interviewDecider, summaryHash, type InterviewCommandWithContext } from '../../domain/index.js';
 import type { Actor, EngagementEvent, InterviewEvent } from '../../contracts/index.js';
@@ -29,7 +30,7 @@ const engagement = (events: EngagementEvent[]) => stateAfter(engagementDecider, 
 const cancelled: InterviewEvent = { type: 'InterviewCancelled', data: { interviewId: I1, reason: 'left the company' } };
 const revisionRequested: InterviewEvent = {
   type: 'SummaryRevisionRequested',
-  data: { interviewId: I1, summaryVersion: 1, summaryHash: summaryHash('summary v1', ['f-1']), requestedBy: interviewee.id, comments: 'add the export step' },
+  data: { interviewId: I1, summaryVersion: 1, summaryHash: summaryHash('summary v1', ['f-1']), requestedBy: interviewee.id, comments: 'add the export step', via: { method: 'signed-in' } },
 };
 
 t.test('ScheduleInterview', async (t) => {
@@ -192,10 +193,10 @@ t.test('SendSummaryForConfirmation', async (t) => {
   t.test('rejects sending what already awaits confirmation', async (t) => {
     spec(t).given(awaitingConfirmation).when(send).thenRejects('summary-already-sent');
   });
-  t.test('rejects when the interviewee has no user id to confirm with', async (t) => {
+  t.test('sends even when the interviewee has no account: they confirm through a link', async (t) => {
     const { userId: _none, ...anonymous } = scheduleData.interviewee;
     const scheduled: InterviewEvent = { type: 'InterviewScheduled', data: { ...scheduleData, interviewee: anonymous } };
-    spec(t).given([scheduled, interviewConducted, findingRecorded('f-1'), summaryDrafted(1)]).when(send).thenRejects('interviewee-has-no-account');
+    spec(t).given([scheduled, interviewConducted, findingRecorded('f-1'), summaryDrafted(1)]).when(send).then([summarySent(1)]);
   });
   t.test('rejects an unknown interview', async (t) => {
     spec(t).given([]).when(send).thenRejects('not-found');
@@ -268,5 +269,119 @@ t.test('RequestSummaryRevision', async (t) => {
   });
   t.test('rejects an unknown interview', async (t) => {
     spec(t).given([]).when(request()).thenRejects('not-found');
+  });
+});
+
+const HASH_OF_SECRET = createHash('sha256').update('the-secret').digest('hex');
+const L1 = 'link-1';
+const WEEK_LATER = '2026-03-09T09:00:00.000Z';
+const linkIssued = (summaryVersion = 1, linkId = L1): InterviewEvent =>
+  ({
+    type: 'ConfirmationLinkIssued',
+    data: {
+      interviewId: I1,
+      summaryVersion,
+      summaryHash: summaryHash(`summary v${summaryVersion}`, ['f-1']),
+      linkId,
+      tokenHash: HASH_OF_SECRET,
+      expiresAt: WEEK_LATER,
+    },
+    actor: consultant,
+  }) as unknown as InterviewEvent;
+const linkRevoked: InterviewEvent = { type: 'ConfirmationLinkRevoked', data: { interviewId: I1, linkId: L1, reason: 'wrong address' } };
+/** The interviewee as a link holder: the user id the interview names, no roles. */
+const holder: Actor = { id: interviewee.id, name: 'Li Na', roles: [] };
+const byLink = { method: 'link', linkId: L1, issuedBy: consultant.id } as const;
+const confirmedByLink: InterviewEvent = { type: 'SummaryConfirmed', data: { ...summaryConfirmed.data, via: byLink } as never };
+const withLink = [...awaitingConfirmation, linkIssued()];
+
+t.test('IssueConfirmationLink', async (t) => {
+  const issue = (data: object = {}) => cmd('IssueConfirmationLink', { linkId: L1, tokenHash: HASH_OF_SECRET, validForDays: 7, ...data });
+  t.test('issues a link bound to the version awaiting confirmation and its hash, expiring after the days given', async (t) => {
+    const [event] = interviewDecider.decide(issue({ email: 'li.na@acme.com', language: 'zh-CN' }), stateAfter(interviewDecider, awaitingConfirmation));
+    t.same(event, {
+      type: 'ConfirmationLinkIssued',
+      data: {
+        interviewId: I1,
+        summaryVersion: 1,
+        summaryHash: summaryHash('summary v1', ['f-1']),
+        linkId: L1,
+        tokenHash: HASH_OF_SECRET,
+        expiresAt: WEEK_LATER,
+        email: 'li.na@acme.com',
+        language: 'zh-CN',
+      },
+    });
+  });
+  t.test('rejects when no version awaits confirmation', async (t) => {
+    spec(t).given([...conductedWithFinding, summaryDrafted(1)]).when(issue()).thenRejects('summary-not-sent');
+    spec(t).given([...awaitingConfirmation, summaryConfirmed]).when(issue()).thenRejects('summary-already-confirmed');
+  });
+  t.test('rejects a link id that is taken', async (t) => {
+    spec(t).given(withLink).when(issue()).thenRejects('already-exists');
+  });
+});
+
+t.test('RevokeConfirmationLink', async (t) => {
+  const revoke = cmd('RevokeConfirmationLink', { linkId: L1, reason: 'wrong address' });
+  t.test('revokes an unused link', async (t) => {
+    spec(t).given(withLink).when(revoke).then([linkRevoked]);
+  });
+  t.test('rejects a link already revoked or used', async (t) => {
+    spec(t).given([...withLink, linkRevoked]).when(revoke).thenRejects('link-already-revoked');
+    spec(t).given([...withLink, confirmedByLink]).when(revoke).thenRejects('link-already-revoked');
+  });
+  t.test('rejects an unknown link', async (t) => {
+    spec(t).given(awaitingConfirmation).when(revoke).thenRejects('not-found');
+  });
+});
+
+t.test('ConfirmSummaryByLink', async (t) => {
+  const confirm = (data: object = {}, actor: Actor = holder, now = NOW) =>
+    ({ type: 'ConfirmSummaryByLink', data: { interviewId: I1, linkId: L1, tokenHash: HASH_OF_SECRET, ...data }, ...meta(actor, now) }) as InterviewCommandWithContext;
+  t.test('the holder of the link confirms the version it was issued for, recording the link and its issuer', async (t) => {
+    spec(t).given(withLink).when(confirm()).then([confirmedByLink]);
+  });
+  t.test('an interviewee without an account confirms as the link', async (t) => {
+    const { userId: _none, ...anonymous } = scheduleData.interviewee;
+    const scheduled: InterviewEvent = { type: 'InterviewScheduled', data: { ...scheduleData, interviewee: anonymous } };
+    const given = [scheduled, interviewConducted, findingRecorded('f-1'), summaryDrafted(1), summarySent(1), linkIssued()];
+    const [event] = interviewDecider.decide(confirm({}, { id: `link:${L1}`, name: 'Li Na', roles: [] }), stateAfter(interviewDecider, given));
+    t.equal(event?.type === 'SummaryConfirmed' && event.data.confirmedBy, `link:${L1}`);
+  });
+  t.test('rejects a secret that does not match, or a link that does not exist', async (t) => {
+    spec(t).given(withLink).when(confirm({ tokenHash: 'b'.repeat(64) })).thenRejects('link-invalid');
+    spec(t).given(withLink).when(confirm({ linkId: 'link-2' })).thenRejects('link-invalid');
+  });
+  t.test('a link works once', async (t) => {
+    spec(t).given([...withLink, confirmedByLink]).when(confirm()).thenRejects('link-used', { issuedBy: consultant.name });
+  });
+  t.test('rejects a revoked link, naming whom to ask', async (t) => {
+    spec(t).given([...withLink, linkRevoked]).when(confirm()).thenRejects('link-revoked', { issuedBy: consultant.name });
+  });
+  t.test('rejects an expired link', async (t) => {
+    spec(t).given(withLink).when(confirm({}, holder, WEEK_LATER)).thenRejects('link-expired', { issuedBy: consultant.name, expiresAt: WEEK_LATER });
+  });
+  t.test('rejects a link for a version that no longer awaits confirmation', async (t) => {
+    const newer = [...withLink, revisionRequested, summaryDrafted(2), summarySent(2)];
+    spec(t).given(newer).when(confirm()).thenRejects('link-outdated');
+    spec(t).given([...withLink, summaryConfirmed]).when(confirm()).thenRejects('link-outdated');
+  });
+  t.test('separation of duties: a link does not let the drafter or sender confirm', async (t) => {
+    const by = (event: InterviewEvent, actor: Actor) => ({ ...event, actor }) as unknown as InterviewEvent;
+    const draftedByInterviewee = [...conductedWithFinding, by(summaryDrafted(1), interviewee), by(summarySent(1), consultant), linkIssued()];
+    spec(t).given(draftedByInterviewee).when(confirm()).thenRejects('forbidden');
+  });
+});
+
+t.test('RequestSummaryRevisionByLink', async (t) => {
+  const request = (data: object = {}) =>
+    ({ type: 'RequestSummaryRevisionByLink', data: { interviewId: I1, linkId: L1, tokenHash: HASH_OF_SECRET, comments: 'add the export step', ...data }, ...meta(holder) }) as InterviewCommandWithContext;
+  t.test('the holder asks for a revision of the version the link was issued for', async (t) => {
+    spec(t).given(withLink).when(request()).then([{ type: 'SummaryRevisionRequested', data: { ...revisionRequested.data, via: byLink } as never }]);
+  });
+  t.test('the link is used up by the request', async (t) => {
+    const asked: InterviewEvent = { type: 'SummaryRevisionRequested', data: { ...revisionRequested.data, via: byLink } as never };
+    spec(t).given([...withLink, asked]).when(request()).thenRejects('link-used');
   });
 });

@@ -9,7 +9,7 @@ source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
 STOP_TIMEOUT="${INFRA_STOP_TIMEOUT:-30}"
 
 stopped=0
-for name in oidc esdb mongo kafka; do
+for name in mailpit oidc esdb mongo kafka; do
   if pid="$(stop_server "$name" "$STOP_TIMEOUT")"; then
     say "$name: stopped (pid $pid)"
     stopped=$((stopped + 1))

@@ -12,7 +12,7 @@ LOG_DIR="$STATE_DIR/logs"
 DATA_DIR="$STATE_DIR/data"
 ENV_FILE="$STATE_DIR/env"
 
-# Downloaded jars, Maven/Go caches and the built FerretDB binary – reused across runs.
+# Downloaded jars, Maven/Go caches and the built FerretDB and Mailpit binaries – reused across runs.
 CACHE_DIR="${INFRA_CACHE_DIR:-${HOME:?HOME is not set: set INFRA_CACHE_DIR}/.cache/crm-discovery-infra}"
 
 BIND_HOST=127.0.0.1
@@ -21,9 +21,11 @@ KAFKA_CONTROLLER_PORT="${INFRA_KAFKA_CONTROLLER_PORT:-$((KAFKA_PORT + 1))}"
 MONGO_PORT="${INFRA_MONGO_PORT:-27018}"
 ESDB_PORT="${INFRA_ESDB_PORT:-2114}"
 OIDC_PORT="${INFRA_OIDC_PORT:-9400}"
+MAILPIT_SMTP_PORT="${INFRA_MAILPIT_SMTP_PORT:-19025}"
+MAILPIT_HTTP_PORT="${INFRA_MAILPIT_HTTP_PORT:-19026}"
 
 # Which servers up.sh starts (down.sh always stops whatever it finds).
-INFRA_SERVICES="${INFRA_SERVICES:-kafka mongo esdb oidc}"
+INFRA_SERVICES="${INFRA_SERVICES:-kafka mongo esdb oidc mailpit}"
 
 # A substring of each server's command line, to tell our process from an unrelated one
 # that happens to reuse a stale pid.
@@ -33,6 +35,7 @@ cmd_pattern() {
     mongo) echo "ferretdb-test-server" ;;
     esdb) echo "esdb-server/main.ts" ;;
     oidc) echo "oidc/main.ts" ;;
+    mailpit) echo "mailpit-test-server" ;;
     *) return 1 ;;
   esac
 }

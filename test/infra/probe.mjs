@@ -24,7 +24,7 @@ for (let i = 0; i < rest.length; i += 2) {
 if (!kind || !target || !Number.isFinite(timeoutS)) usage('missing arguments');
 
 function usage(msg) {
-  console.error(`probe: ${msg}\nusage: probe.mjs kafka|mongo|tcp|oidc TARGET [--timeout S] [--pid N]`);
+  console.error(`probe: ${msg}\nusage: probe.mjs kafka|mongo|tcp|oidc|mailpit TARGET [--timeout S] [--pid N]`);
   process.exit(64);
 }
 
@@ -116,7 +116,15 @@ async function probeOidc(issuer) {
   return `discovery document and ${jwks.keys.length} signing key(s)`;
 }
 
-const probes = { kafka: probeKafka, mongo: probeMongo, tcp: probeTcp, oidc: probeOidc };
+/** Mailpit's HTTP API answers its info (the SMTP port is probed with tcp). */
+async function probeMailpit(apiUrl) {
+  const response = await fetch(`${apiUrl}/api/v1/info`, { signal: AbortSignal.timeout(1500) });
+  if (!response.ok) throw new Error(`${apiUrl}/api/v1/info answered ${response.status}`);
+  const info = await response.json();
+  return `Mailpit ${info.Version ?? ''} with ${info.Messages ?? 0} message(s)`.replace('  ', ' ');
+}
+
+const probes = { kafka: probeKafka, mongo: probeMongo, tcp: probeTcp, oidc: probeOidc, mailpit: probeMailpit };
 const probe = probes[kind];
 if (!probe) usage(`unknown kind ${kind}`);
 

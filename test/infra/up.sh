@@ -4,6 +4,7 @@
 #   - FerretDB 1.24 (MongoDB wire protocol) on SQLite, built from a tiny Go main 127.0.0.1:27018
 #   - the EventStoreDB protocol test server in test/esdb-server/main.ts         127.0.0.1:2114
 #   - an OpenID Provider (oidc-provider) in test/oidc/main.ts                   127.0.0.1:9400
+#   - Mailpit (a real SMTP server with an HTTP API), built with Go   SMTP 127.0.0.1:19025, API :19026
 # and writes .infra/env. Idempotent: a server of ours that is already up and answering is left
 # alone; one that is not running is started afresh on a wiped data dir.
 # See test/infra/README.md.
@@ -15,18 +16,20 @@ KAFKA_TIMEOUT="${INFRA_KAFKA_TIMEOUT:-120}"
 MONGO_TIMEOUT="${INFRA_MONGO_TIMEOUT:-60}"
 ESDB_TIMEOUT="${INFRA_ESDB_TIMEOUT:-60}"
 OIDC_TIMEOUT="${INFRA_OIDC_TIMEOUT:-60}"
+MAILPIT_TIMEOUT="${INFRA_MAILPIT_TIMEOUT:-60}"
 KAFKA_HEAP_OPTS="${INFRA_KAFKA_HEAP_OPTS:--Xms128m -Xmx512m}"
 MONGO_LOG_LEVEL="${INFRA_MONGO_LOG_LEVEL:-error}"
 
 KAFKA_LIBS="$CACHE_DIR/kafka/libs"
 FERRETDB_BIN="$CACHE_DIR/ferretdb/ferretdb-test-server"
+MAILPIT_BIN="$CACHE_DIR/mailpit/mailpit-test-server"
 
 started_at=$SECONDS
 
 want() { [[ " $INFRA_SERVICES " == *" $1 "* ]]; }
 
 for s in $INFRA_SERVICES; do
-  cmd_pattern "$s" >/dev/null || die "unknown service '$s' in INFRA_SERVICES (use: kafka mongo esdb oidc)"
+  cmd_pattern "$s" >/dev/null || die "unknown service '$s' in INFRA_SERVICES (use: kafka mongo esdb oidc mailpit)"
 done
 
 mkdir -p "$RUN_DIR" "$LOG_DIR" "$DATA_DIR" "$CACHE_DIR"
@@ -148,6 +151,27 @@ launch() {
   die "$name: did not start (no pid file $pidf)"
 }
 
+# Mailpit's own main package (github.com/axllent/mailpit), pinned by test/infra/mailpit/go.mod.
+ensure_mailpit_bin() {
+  local stamp="$CACHE_DIR/mailpit/bin.stamp" want_stamp src="$INFRA_DIR/mailpit"
+  command -v go >/dev/null || die "go not found on PATH (Go >= 1.24 is needed to build Mailpit)"
+  want_stamp="$(hash_of "$src/go.mod" "$src/go.sum" "$src/tools.go")-$(go env GOVERSION)"
+  if [[ -f "$stamp" && "$(<"$stamp")" == "$want_stamp" && -x "$MAILPIT_BIN" ]]; then
+    say "mailpit: binary cached at $MAILPIT_BIN"
+    return
+  fi
+  say "mailpit: building Mailpit with Go (first run takes a minute or two)"
+  mkdir -p "$CACHE_DIR/mailpit"
+  if ! (cd "$src" && env GOMODCACHE="$CACHE_DIR/go/mod" GOCACHE="$CACHE_DIR/go/build" \
+    GOFLAGS="-modcacherw -buildvcs=false -mod=readonly" GOTOOLCHAIN=local CGO_ENABLED=0 \
+    go build -trimpath -ldflags='-s -w' -o "$MAILPIT_BIN.tmp" github.com/axllent/mailpit) >"$LOG_DIR/go-build-mailpit.log" 2>&1; then
+    show_log "$LOG_DIR/go-build-mailpit.log"
+    die "mailpit: go build of github.com/axllent/mailpit failed (full log: $LOG_DIR/go-build-mailpit.log)"
+  fi
+  mv -f "$MAILPIT_BIN.tmp" "$MAILPIT_BIN"
+  echo "$want_stamp" >"$stamp"
+}
+
 # Decides what to do for server NAME before starting it. Returns 0 when we must start it,
 # 1 when it is already running (ours, or a foreign one that answers: then it is reused).
 needs_start() {
@@ -238,6 +262,17 @@ start_esdb() {
     --host "$BIND_HOST" --port "$ESDB_PORT"
 }
 
+start_mailpit() {
+  needs_start mailpit mailpit "http://$BIND_HOST:$MAILPIT_HTTP_PORT" "$MAILPIT_SMTP_PORT" "$MAILPIT_HTTP_PORT" || return 0
+  say "mailpit: starting Mailpit, SMTP on $BIND_HOST:$MAILPIT_SMTP_PORT, HTTP API on :$MAILPIT_HTTP_PORT"
+  rm -rf "$DATA_DIR/mailpit"
+  mkdir -p "$DATA_DIR/mailpit"
+  rotate_log "$LOG_DIR/mailpit.log"
+  launch mailpit "$LOG_DIR/mailpit.log" "$MAILPIT_BIN" --smtp "$BIND_HOST:$MAILPIT_SMTP_PORT" \
+    --listen "$BIND_HOST:$MAILPIT_HTTP_PORT" --database "$DATA_DIR/mailpit/mailpit.db" \
+    --smtp-auth-accept-any --smtp-auth-allow-insecure --disable-version-check --quiet
+}
+
 # The signing key and the service client's secret live outside the wiped data dirs, in
 # $OIDC_STATE_DIR/provider.json: a restarted provider keeps them, so tokens issued before stay valid.
 OIDC_STATE_DIR="$STATE_DIR/oidc"
@@ -290,11 +325,13 @@ fi
 
 if want kafka; then ensure_kafka_libs; fi
 if want mongo; then ensure_ferretdb_bin; fi
+if want mailpit; then ensure_mailpit_bin; fi
 
 if want kafka; then start_kafka; fi
 if want mongo; then start_mongo; fi
 if want esdb; then start_esdb; fi
 if want oidc; then start_oidc; fi
+if want mailpit; then start_mailpit; fi
 
 if want mongo; then
   wait_ready mongo mongo "mongodb://$BIND_HOST:$MONGO_PORT/" "$MONGO_TIMEOUT" "$LOG_DIR/mongo.log"
@@ -304,6 +341,10 @@ if want esdb; then
 fi
 if want oidc; then
   wait_ready oidc oidc "$OIDC_ISSUER" "$OIDC_TIMEOUT" "$LOG_DIR/oidc.log"
+fi
+if want mailpit; then
+  wait_ready mailpit mailpit "http://$BIND_HOST:$MAILPIT_HTTP_PORT" "$MAILPIT_TIMEOUT" "$LOG_DIR/mailpit.log"
+  wait_ready mailpit tcp "$BIND_HOST:$MAILPIT_SMTP_PORT" "$MAILPIT_TIMEOUT" "$LOG_DIR/mailpit.log"
 fi
 if want kafka; then
   wait_ready kafka kafka "$BIND_HOST:$KAFKA_PORT" "$KAFKA_TIMEOUT" "$LOG_DIR/kafka.out" "$LOG_DIR/kafka.log"
@@ -315,6 +356,10 @@ fi
   if want esdb; then echo "export EVENTSTORE_URL=\"esdb://$BIND_HOST:$ESDB_PORT?tls=false\""; fi
   if want mongo; then echo "export MONGO_URL=\"mongodb://$BIND_HOST:$MONGO_PORT/\""; fi
   if want kafka; then echo "export KAFKA_BROKERS=\"$BIND_HOST:$KAFKA_PORT\""; fi
+  if want mailpit; then
+    echo "export SMTP_URL=\"smtp://$BIND_HOST:$MAILPIT_SMTP_PORT\""
+    echo "export MAILPIT_URL=\"http://$BIND_HOST:$MAILPIT_HTTP_PORT\""
+  fi
   # The issuer, the API's audience and the test clients, as the provider we started wrote them.
   if want oidc; then cat "$OIDC_STATE_DIR/env"; fi
 } >"$ENV_FILE.tmp"

@@ -41,6 +41,8 @@ t.test('actions are the event types in kebab-case', async (t) => {
     'summary-sent-for-confirmation',
     'summary-confirmed',
     'summary-revision-requested',
+    'confirmation-link-issued',
+    'confirmation-link-revoked',
     'requirement-captured',
     'requirement-revised',
     'requirement-prioritized',

@@ -101,7 +101,13 @@ t.test('the interview record: who confirmed what, after which revision', async (
     ],
   );
   t.same(int1.findings.map((f) => f.findingId), ['f-1', 'f-2']);
-  t.match(interviews.get('int-2'), { reschedules: [{ reason: 'Month-end close', by: consultant }], confirmation: null, version: 5 });
+  t.match(interviews.get('int-2'), {
+    reschedules: [{ reason: 'Month-end close', by: consultant }],
+    confirmation: null,
+    links: [{ linkId: 'link-1', state: 'revoked', revoked: { reason: 'Sent to her old address', by: consultant }, email: 'wang.fang@acme.com' }],
+    version: 7,
+  });
+  t.notOk(JSON.stringify(interviews.get('int-2')).includes('c'.repeat(64)), 'the read model never holds the hash of a link secret');
 });
 
 t.test('the backlog, ranked 20/80 and sorted as it is answered', async (t) => {

@@ -257,5 +257,23 @@ export const wholeDiscovery = () => {
       asPm,
     ),
     log.record({ type: 'MemberRemoved', data: { engagementId: E1, userId: 'u-wang', name: 'Wang Fang', role: 'observer', reason: 'Moved to the Shanghai office' } }, asPm),
+    // 42–43: a confirmation link for Wang's summary, issued and then revoked.
+    log.record(
+      {
+        type: 'ConfirmationLinkIssued',
+        data: {
+          interviewId: 'int-2',
+          summaryVersion: 1,
+          summaryHash: hashOf(summaries.wangV1),
+          linkId: 'link-1',
+          tokenHash: 'c'.repeat(64),
+          expiresAt: '2026-03-20T02:00:00.000Z',
+          email: 'wang.fang@acme.com',
+          language: 'zh-CN',
+        },
+      },
+      asConsultant,
+    ),
+    log.record({ type: 'ConfirmationLinkRevoked', data: { interviewId: 'int-2', linkId: 'link-1', reason: 'Sent to her old address' } }, asConsultant),
   ];
 };

@@ -196,6 +196,7 @@ t.test('SummaryConfirmed: who confirmed which version with which hash, and when'
           confirmedBy: interviewee.id,
           confirmedByName: interviewee.name,
           confirmedAt: minute(6),
+          via: { method: 'signed-in' },
         },
       },
     });
@@ -216,5 +217,7 @@ t.test('it reads exactly the interview events', async (t) => {
     'SummarySentForConfirmation',
     'SummaryConfirmed',
     'SummaryRevisionRequested',
+    'ConfirmationLinkIssued',
+    'ConfirmationLinkRevoked',
   ]);
 });

@@ -66,7 +66,13 @@ export const conductedWithFinding: InterviewEvent[] = [interviewScheduled, inter
 export const awaitingConfirmation: InterviewEvent[] = [...conductedWithFinding, summaryDrafted(1), summarySent(1)];
 export const summaryConfirmed: InterviewEvent = {
   type: 'SummaryConfirmed',
-  data: { interviewId: I1, summaryVersion: 1, summaryHash: summaryHash('summary v1', ['f-1']), confirmedBy: interviewee.id },
+  data: {
+    interviewId: I1,
+    summaryVersion: 1,
+    summaryHash: summaryHash('summary v1', ['f-1']),
+    confirmedBy: interviewee.id,
+    via: { method: 'signed-in' },
+  },
 };
 
 export const requirementCaptured: RequirementEvent = {

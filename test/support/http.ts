@@ -98,6 +98,19 @@ export const discovery = (app: App) => {
     draft: (interviewId: string, findingIds: string[], text = 'Sales approves quotes by phone.') =>
       post(`/interviews/${interviewId}/summary`, users.consultant, { text, findingIds }),
     send: (interviewId: string) => post(`/interviews/${interviewId}/summary/send`, users.consultant),
+    /** An engagement in its survey with one conducted interview whose summary v1 awaits confirmation. */
+    awaitingConfirmation: async (interviewee: Record<string, unknown> = scheduleBody().interviewee) => {
+      const started = await post('/engagements', users.pm, { name: 'CRM for Acme', client: 'Acme Trading', sponsor: { name: 'Zhang San', title: 'CEO' } });
+      await post(`/engagements/${started.id}/members`, users.pm, { userId: 'u-chen', name: 'Chen Wei', role: 'consultant', workgroup: 'Process design' });
+      await post(`/engagements/${started.id}/phase/advance`, users.pm, { to: 'business-survey' });
+      const interview = await post(`/engagements/${started.id}/interviews`, users.consultant, { ...scheduleBody(), interviewee });
+      await post(`/interviews/${interview.id}/conduct`, users.consultant, { conductedAt: '2026-03-05T02:00:00Z', attendees: ['Li Na'] });
+      const finding = await post(`/interviews/${interview.id}/findings`, users.consultant, { section: 'workflow', text: 'quotes are approved by phone', pain: 2, frequency: 'daily' });
+      const findingId = finding['findingId'] as string;
+      const draft = await post(`/interviews/${interview.id}/summary`, users.consultant, { text: 'Sales approves quotes by phone.', findingIds: [findingId] });
+      await post(`/interviews/${interview.id}/summary/send`, users.consultant);
+      return { engagementId: started.id, interviewId: interview.id, findingId, hash: draft['summaryHash'] as string };
+    },
     confirm: (interviewId: string, summaryVersion: number) =>
       post(`/interviews/${interviewId}/summary/confirm`, users.interviewee, { summaryVersion }),
     capture: (engagementId: string, sources: Array<{ interviewId: string; findingId: string }>) =>

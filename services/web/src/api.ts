@@ -100,3 +100,17 @@ export const download = async (path: string): Promise<Blob> => {
   if (lastPosition !== undefined) headers['x-min-position'] = lastPosition.toString();
   return (await send(path, { headers })).blob();
 };
+
+/**
+ * A health or metrics read whose answer matters whatever its status (`/health/ready` answers 503
+ * with the failing checks): the status and the body, text or JSON. Throws only when unreachable.
+ */
+export const probe = async (path: string, as: 'json' | 'text'): Promise<{ status: number; body: unknown }> => {
+  let response: Response;
+  try {
+    response = await fetch(path, { credentials: 'same-origin', headers: { accept: as === 'json' ? 'application/json' : 'text/plain' } });
+  } catch (error) {
+    throw new NetworkError(error);
+  }
+  return { status: response.status, body: as === 'json' ? await response.json().catch(() => undefined) : await response.text() };
+};

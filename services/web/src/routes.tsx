@@ -20,7 +20,8 @@ export const ROUTES: PageRoute[] = [
   { path: '/e/:id/backlog', page: lazy(() => import('./pages/backlog.js')) },
   { path: '/e/:id/audit', page: lazy(() => import('./pages/audit.js')) },
   { path: '/i/:id', page: lazy(() => import('./pages/interview.js')) },
-  { path: '/i/:id/confirm', page: lazy(() => import('./pages/interviewee-confirm.js')) },
+  // One page without navigation for the interviewee; it sends a signed-out visitor to /signin itself.
+  { path: '/i/:id/confirm', page: lazy(() => import('./pages/interviewee-confirm.js')), public: true },
   { path: '/r/:id', page: lazy(() => import('./pages/requirement.js')) },
   { path: '/ops', page: lazy(() => import('./pages/ops.js')) },
   // The link is the interviewee's credential: no sign-in.

@@ -6,6 +6,7 @@ import { get, post } from '../api.js';
 import { fieldError, ProblemMessage } from '../components/problem.js';
 import { formatDate, useT } from '../i18n.js';
 import { hasRole, useSession } from '../session.js';
+import { DemoEngagement } from '../consultant/demo-button.js';
 
 export type EngagementSummary = { id: string; name: string; client: string; currentPhase: string; startedAt: string };
 type Page = { items: EngagementSummary[]; nextCursor: string | null };
@@ -36,6 +37,7 @@ export default function Home() {
         <div class="empty">
           <p>{t('engagements.empty')}</p>
           <p>{mayStart ? t('engagements.emptyCanStart') : t('engagements.emptyMember')}</p>
+          {mayStart && user && <DemoEngagement user={user} development={!!session.data?.signIn.development} />}
         </div>
       )}
       {items.length > 0 && (

@@ -63,7 +63,7 @@ export default function SignIn() {
               <li key={person.userId}>
                 <button type="button" class="person" onClick={() => void enter(person)}>
                   <strong>{person.name}</strong>
-                  <span>{person.title}</span>
+                  <span>{t(`consultant:people.${person.userId.replace(/\./g, '_')}`, { defaultValue: person.title })}</span>
                   <small>{person.roles.map((r) => t(`common:roles.${r}`)).join(' · ')}</small>
                 </button>
               </li>

@@ -1,0 +1,350 @@
+/**
+ * Confirmation links and receipts.
+ *
+ * - A consultant issues a link for the summary version awaiting confirmation; the answer shows its
+ *   token once (the log keeps only the SHA-256 of the secret), and – with SMTP configured and an
+ *   email address given – the link goes out by email in the interviewee's language.
+ * - The link holder needs no account: `/confirmations/:token…` are public, the token is the
+ *   credential, judged on the log like every command (single use, expiring, revocable, bound to the
+ *   interview, the version and its hash).
+ * - Receipts: what was confirmed, by whom, when and how, as a versioned JSON document.
+ *
+ * A token is `<interviewId>.<linkId>.<secret>`: the link id (a UUID) and the secret (base64url) hold
+ * no dot, so the token is read from the right and an interview id may hold dots.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { IssueConfirmationLinkBody, RequestSummaryRevisionByLinkBody, type Actor } from '../../contracts/index.js';
+import { judge, presentedLink, usableLink, type ConfirmationLinkState, type InterviewState } from '../../domain/index.js';
+import type { ReadModelStore } from '../../infra/read-models/port.js';
+import type { EngagementDocument, InterviewDocument } from '../../projections/index.js';
+import type { CommandBus } from '../commands/command-bus.js';
+import type { IdempotencyStore } from '../idempotency/store.js';
+import { idSource } from '../commands/ids.js';
+import type { Mailer } from '../mail/confirmation-mail.js';
+import type { ReadYourWrites } from '../queries/read-your-writes.js';
+import { accessNote, requireAccess } from './auth.js';
+import { fail } from './problem.js';
+import { readOwnWritesHook } from './query-routes.js';
+import { IdParams, ProblemSchema } from './schemas.js';
+
+export type ConfirmationRouteDeps = {
+  bus: CommandBus;
+  readModels: ReadModelStore;
+  readYourWrites: ReadYourWrites;
+  clock: () => Date;
+  /** Sends links by email; none: the consultant copies the link. */
+  mailer?: Mailer;
+  /** The URL browsers reach the service at; else the request's own origin. */
+  publicUrl?: string;
+  /** Where an Idempotency-Key was first used, and the secret ids are derived with (see commands/ids.ts). */
+  idempotency: IdempotencyStore;
+  idSecret: string;
+  minPositionWaitMs?: number;
+};
+
+export const RECEIPT_VERSION = 1;
+
+const SECRET_BYTES = 32;
+const sha256 = (value: string) => createHash('sha256').update(value, 'utf8').digest('hex');
+
+type Presented = { interviewId: string; linkId: string; tokenHash: string };
+
+/** The parts of a token, or "not a valid link". */
+export const parseToken = (token: string): Presented => {
+  const parts = token.split('.');
+  const secret = parts.pop();
+  const linkId = parts.pop();
+  const interviewId = parts.join('.');
+  if (!secret || !linkId || !interviewId || !/^[A-Za-z0-9_-]{43}$/.test(secret)) {
+    return fail('link-invalid', 'this confirmation link is not valid; check that it was copied completely');
+  }
+  return { interviewId, linkId, tokenHash: sha256(secret) };
+};
+
+const TokenParams = z.strictObject({ token: z.string().min(1).max(400).describe('The confirmation link token: <interviewId>.<linkId>.<secret>') });
+const Answer = z.looseObject({}).describe('See the description');
+const problems = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 410: ProblemSchema, 503: ProblemSchema };
+const LinkHeaders = z.looseObject({
+  'idempotency-key': z.string().min(1).max(255).regex(/^[\x21-\x7e]+$/).optional().describe('Repeat a request safely'),
+  'x-min-position': z.string().regex(/^\d{1,40}$/).optional().describe('Read your writes (see the queries)'),
+});
+
+type Receipt = {
+  receiptVersion: typeof RECEIPT_VERSION;
+  kind: 'interview-summary-confirmation';
+  generatedAt: string;
+  interview: { id: string; engagementId: string; scheduledAt: string; conductedAt?: string; method: string; topics: string[] };
+  interviewee: { name: string; department: string; position: string };
+  summary: { version: number; hash: string; hashAlgorithm: 'sha-256'; text: string; findings: Array<{ findingId: string; section: string; text: string; pain?: number; frequency?: string }> };
+  confirmation: {
+    by: { id: string; name: string };
+    at: string;
+    via: { method: 'signed-in' } | { method: 'link'; linkId: string; issuedBy: { id: string; name: string } } | { method: 'unrecorded' };
+  };
+};
+
+/** What was confirmed: interview, interviewee, version, hash, text, cited findings, who, when and how. */
+export const receiptOf = (doc: InterviewDocument, generatedAt: string): Receipt | undefined => {
+  const confirmation = doc.confirmation;
+  if (!confirmation) return undefined;
+  const summary = doc.summaries.find((s) => s.summaryVersion === confirmation.summaryVersion);
+  if (!summary) return undefined;
+  const via = confirmation.via;
+  const issuer = via?.method === 'link' ? doc.links?.find((l) => l.linkId === via.linkId)?.issuedBy : undefined;
+  return {
+    receiptVersion: RECEIPT_VERSION,
+    kind: 'interview-summary-confirmation',
+    generatedAt,
+    interview: {
+      id: doc.id,
+      engagementId: doc.engagementId,
+      scheduledAt: doc.scheduledAt,
+      ...(doc.conductedAt === undefined ? {} : { conductedAt: doc.conductedAt }),
+      method: doc.method,
+      topics: [...doc.topics],
+    },
+    interviewee: { name: doc.interviewee.name, department: doc.interviewee.department, position: doc.interviewee.position },
+    summary: {
+      version: summary.summaryVersion,
+      hash: confirmation.summaryHash,
+      hashAlgorithm: 'sha-256',
+      text: summary.text,
+      findings: citedFindings(doc, summary.findingIds),
+    },
+    confirmation: {
+      by: { id: confirmation.confirmedBy, name: confirmation.confirmedByName },
+      at: confirmation.confirmedAt,
+      via:
+        via === undefined
+          ? { method: 'unrecorded' }
+          : via.method === 'signed-in'
+            ? { method: 'signed-in' }
+            : { method: 'link', linkId: via.linkId, issuedBy: { id: via.issuedBy, name: issuer?.name ?? via.issuedBy } },
+    },
+  };
+};
+
+const citedFindings = (doc: InterviewDocument, findingIds: readonly string[]) =>
+  findingIds.flatMap((id) => {
+    const finding = doc.findings.find((f) => f.findingId === id);
+    if (!finding) return [];
+    const { section, text, pain, frequency } = finding;
+    return [{ findingId: id, section, text, ...(pain === undefined ? {} : { pain }), ...(frequency === undefined ? {} : { frequency }) }];
+  });
+
+/** The interviewee as the link holder acts: their user id if the interview names one, else the link; no roles. */
+const linkHolder = (state: InterviewState, linkId: string): Actor =>
+  state.status === 'none'
+    ? { id: `link:${linkId}`, name: '', roles: [] }
+    : { id: state.interviewee.userId ?? `link:${linkId}`, name: state.interviewee.name, roles: [] };
+
+export const registerConfirmationRoutes = (app: FastifyInstance, deps: ConfirmationRouteDeps) => {
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  const interviews = deps.readModels.collection<InterviewDocument>('interviews');
+  const engagements = deps.readModels.collection<EngagementDocument>('engagements');
+
+  const readOwnWrites = readOwnWritesHook(deps);
+  const document = async (interviewId: string): Promise<InterviewDocument> =>
+    (await interviews.get(interviewId)) ?? fail('unavailable', 'this interview is not readable yet; try again in a moment', {}, { 'retry-after': '1' });
+  const baseUrl = (request: FastifyRequest) => (deps.publicUrl ?? `${request.protocol}://${request.host}`).replace(/\/+$/, '');
+  const idsFor = (scope: string, request: FastifyRequest) => {
+    const key = request.headers['idempotency-key'];
+    if (typeof key !== 'string') return idSource(undefined, deps.idSecret);
+    return idSource({ userId: scope, key, firstUsedAt: deps.idempotency.firstUse(scope, key, deps.clock().getTime()) }, deps.idSecret);
+  };
+
+  typed.post('/interviews/:id/confirmation-links', {
+    onRequest: [app.authenticate, requireAccess('run-interviews')],
+    schema: {
+      tags: ['interviews'],
+      summary: 'Issue a confirmation link for the summary version awaiting confirmation (single use, expiring, revocable)',
+      description:
+        `${accessNote('run-interviews')} The answer carries the link's token and URL once: the service keeps only the hash of its secret. ` +
+        'With SMTP configured and an email given, the link is emailed in `language` (else English); `emailed` tells whether it went out. ' +
+        'Retried with the same Idempotency-Key, the answer names the link without its token (revoke it and issue another if it was lost).',
+      operationId: 'IssueConfirmationLink',
+      security: [{ bearerAuth: [] }],
+      params: IdParams,
+      headers: LinkHeaders,
+      body: IssueConfirmationLinkBody.meta({ examples: [{ validForDays: 7, email: 'li.na@acme.com', language: 'zh-CN' }] }),
+      response: { 200: Answer, ...problems },
+    },
+    handler: async (request) => {
+      const interviewId = request.params.id;
+      const ids = idsFor(request.user.id, request);
+      const secret = randomBytes(SECRET_BYTES).toString('base64url');
+      const linkId = ids.resource('confirmation-link');
+      const now = deps.clock().toISOString();
+      const outcome = await deps.bus.execute(
+        'IssueConfirmationLink',
+        { ...request.body, interviewId, linkId, tokenHash: sha256(secret) },
+        { actor: request.user, now, correlationId: request.id, causationId: ids.resource('command'), ids },
+      );
+      const answer = { id: outcome.id, version: outcome.version, position: outcome.position, ...outcome.answer };
+      if (outcome.replayed) return { ...answer, token: null, url: null, emailed: false };
+      const token = `${interviewId}.${linkId}.${secret}`;
+      const url = `${baseUrl(request)}/c/${encodeURIComponent(token)}`;
+      let emailed = false;
+      let emailError: string | undefined;
+      const { email, language } = request.body;
+      if (email !== undefined && deps.mailer) {
+        const state = await deps.bus.interview(interviewId);
+        try {
+          await deps.mailer.send({
+            to: email,
+            language: language ?? 'en',
+            url,
+            intervieweeName: state.status === 'none' ? '' : state.interviewee.name,
+            issuerName: request.user.name,
+            summaryVersion: outcome.answer['summaryVersion'] as number,
+            expiresAt: outcome.answer['expiresAt'] as string,
+          });
+          emailed = true;
+        } catch (error) {
+          request.log.warn({ err: error }, 'confirmation link email not sent');
+          emailError = 'the email could not be sent; copy the link and hand it over yourself';
+        }
+      }
+      return { ...answer, token, url, emailed, ...(emailError ? { emailError } : {}) };
+    },
+  });
+
+  /** The link behind a token, as the log has it; problems for a token that matches none. */
+  const linkOf = async (token: string) => {
+    const presented = parseToken(token);
+    const state = await deps.bus.interview(presented.interviewId);
+    const link: ConfirmationLinkState = presentedLink(state, presented);
+    return { presented, state, link };
+  };
+
+  typed.get('/confirmations/:token', {
+    preHandler: readOwnWrites,
+    schema: {
+      tags: ['confirmations'],
+      summary: 'What a confirmation link shows: the interview, the interviewee, the summary version sent, its hash, cited findings, expiry and issuer',
+      description:
+        'Public: the link is the credential. A used link answers what was answered through it; a revoked, expired or outdated link answers 410 naming the issuer to ask for a new one.',
+      params: TokenParams,
+      headers: LinkHeaders,
+      response: { 200: Answer, ...problems },
+    },
+    handler: async (request) => {
+      const { presented, state, link } = await linkOf(request.params.token);
+      if (link.state !== 'used') usableLink(state, presented, deps.clock().toISOString());
+      const doc = await document(presented.interviewId);
+      const summary = doc.summaries.find((s) => s.summaryVersion === link.summaryVersion);
+      if (!summary) return fail('unavailable', 'this summary is not readable yet; try again in a moment', {}, { 'retry-after': '1' });
+      const language = doc.links?.find((l) => l.linkId === link.linkId)?.language;
+      const confirmed = doc.confirmation?.via?.method === 'link' && doc.confirmation.via.linkId === link.linkId ? doc.confirmation : undefined;
+      const revision = summary.revisionRequested?.via?.method === 'link' && summary.revisionRequested.via.linkId === link.linkId ? summary.revisionRequested : undefined;
+      return {
+        interview: { id: doc.id, scheduledAt: doc.scheduledAt, ...(doc.conductedAt ? { conductedAt: doc.conductedAt } : {}), method: doc.method, topics: doc.topics },
+        interviewee: { name: doc.interviewee.name, department: doc.interviewee.department, position: doc.interviewee.position },
+        summary: { summaryVersion: summary.summaryVersion, summaryHash: link.summaryHash, text: summary.text, findings: citedFindings(doc, summary.findingIds) },
+        link: {
+          linkId: link.linkId,
+          state: link.state,
+          expiresAt: link.expiresAt,
+          issuedBy: { name: link.issuedBy.name },
+          ...(language === undefined ? {} : { language }),
+        },
+        answer: confirmed
+          ? { kind: 'confirmed', at: confirmed.confirmedAt }
+          : revision
+            ? { kind: 'revision-requested', at: revision.at, comments: revision.comments }
+            : null,
+      };
+    },
+  });
+
+  const answerByLink = async (request: FastifyRequest, token: string, comments: string | undefined) => {
+    const { presented, state } = await linkOf(token);
+    const actor = linkHolder(state, presented.linkId);
+    const ids = idsFor(`link:${presented.linkId}`, request);
+    const now = deps.clock().toISOString();
+    const context = { actor, now, correlationId: request.id, causationId: ids.resource('command'), ids };
+    const outcome =
+      comments === undefined
+        ? await deps.bus.execute('ConfirmSummaryByLink', presented, context)
+        : await deps.bus.execute('RequestSummaryRevisionByLink', { ...presented, comments }, context);
+    return { id: outcome.id, version: outcome.version, position: outcome.position, ...outcome.answer, at: now };
+  };
+
+  typed.post('/confirmations/:token/confirm', {
+    schema: {
+      tags: ['confirmations'],
+      summary: 'Confirm the summary version the link was issued for (single use)',
+      description: 'Public: the link is the credential. Used, expired, revoked or outdated links answer 410 naming whom to ask.',
+      operationId: 'ConfirmSummaryByLink',
+      params: TokenParams,
+      headers: LinkHeaders,
+      body: z.strictObject({}).optional(),
+      response: { 200: Answer, ...problems },
+    },
+    handler: async (request) => answerByLink(request, request.params.token, undefined),
+  });
+
+  typed.post('/confirmations/:token/request-revision', {
+    schema: {
+      tags: ['confirmations'],
+      summary: 'Ask for a revision of the summary version the link was issued for, with comments (single use)',
+      description: 'Public: the link is the credential. Used, expired, revoked or outdated links answer 410 naming whom to ask.',
+      operationId: 'RequestSummaryRevisionByLink',
+      params: TokenParams,
+      headers: LinkHeaders,
+      body: RequestSummaryRevisionByLinkBody.meta({ examples: [{ comments: 'The pipeline report is compiled monthly, not weekly' }] }),
+      response: { 200: Answer, ...problems },
+    },
+    handler: async (request) => answerByLink(request, request.params.token, request.body.comments),
+  });
+
+  const receiptSchema = (summary: string, description: string) => ({
+    tags: ['confirmations'],
+    summary,
+    description: `${description} A JSON document \`{ receiptVersion: ${RECEIPT_VERSION}, kind, generatedAt, interview, interviewee, summary: { version, hash, text, findings }, confirmation: { by, at, via } }\`, sent as a download.`,
+    headers: LinkHeaders,
+    response: { 200: Answer, ...problems },
+  });
+  const sendReceipt = (reply: import('fastify').FastifyReply, receipt: Receipt) =>
+    reply
+      .header('content-disposition', `attachment; filename="receipt-${receipt.interview.id}-v${receipt.summary.version}.json"`)
+      .header('cache-control', 'no-store')
+      .send(receipt);
+
+  typed.get('/confirmations/:token/receipt', {
+    preHandler: readOwnWrites,
+    schema: { ...receiptSchema('The receipt of a confirmation made through this link', 'Public: the link is the credential, once it has been used to confirm.'), params: TokenParams },
+    handler: async (request, reply) => {
+      const { presented, link } = await linkOf(request.params.token);
+      const doc = await interviews.get(presented.interviewId);
+      const via = doc?.confirmation?.via;
+      const receipt = doc && via?.method === 'link' && via.linkId === link.linkId ? receiptOf(doc, deps.clock().toISOString()) : undefined;
+      if (!receipt) return fail('not-found', 'nothing has been confirmed through this link yet, so there is no receipt');
+      return sendReceipt(reply, receipt);
+    },
+  });
+
+  typed.get('/interviews/:id/summary/receipt', {
+    onRequest: app.authenticate,
+    preHandler: readOwnWrites,
+    schema: {
+      ...receiptSchema('The receipt of the confirmed summary', accessNote('read-interview')),
+      security: [{ bearerAuth: [] }],
+      params: IdParams,
+    },
+    handler: async (request, reply) => {
+      const { id } = request.params;
+      const doc = (await interviews.get(id)) ?? fail('not-found', `interview ${id} does not exist`);
+      const engagement = await engagements.get(doc.engagementId);
+      const team = engagement ? Object.fromEntries((engagement.team ?? []).map((m) => [m.userId, { role: m.role }])) : undefined;
+      const verdict = judge('read-interview', request.user, { team, intervieweeId: doc.interviewee.userId });
+      if (!verdict.allowed) return verdict.code === 'not-found' ? fail('not-found', `interview ${id} does not exist`) : fail('forbidden', verdict.reason);
+      const receipt = receiptOf(doc, deps.clock().toISOString());
+      if (!receipt) return fail('not-found', `the summary of interview ${id} is not confirmed yet, so there is no receipt`);
+      return sendReceipt(reply, receipt);
+    },
+  });
+};

@@ -1,0 +1,14 @@
+import type { Config } from '../config.js';
+import { smtpMailer, type Mailer } from './confirmation-mail.js';
+
+/** The mailer and public URL the HTTP app needs for confirmation links, from the configuration. */
+export const mailing = (
+  config: Config,
+  onShutdown: (close: () => unknown) => void,
+): { mailer?: Mailer; publicUrl?: string } => {
+  const publicUrl = config.PUBLIC_URL ? { publicUrl: config.PUBLIC_URL } : {};
+  if (!config.SMTP_URL) return publicUrl;
+  const mailer = smtpMailer(config.SMTP_URL, config.SMTP_FROM);
+  onShutdown(() => mailer.close());
+  return { mailer, ...publicUrl };
+};
