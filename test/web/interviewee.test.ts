@@ -75,6 +75,16 @@ await webSuite(t, 'interviewee', async (web, t) => {
       t.equal(interview.status, 'confirmed', 'the service has the summary confirmed');
     });
 
+    await t.test(`signed out, the interviewee signs in and comes back to her page (${language})`, async (t) => {
+      const sent = await sentSummary(pat, engagement.id, language);
+      await web.inBrowser(t, { language, width: 390, height: 844 }, async ({ page }) => {
+        await page.goto(`/i/${sent.interviewId}/confirm`);
+        await page.getByRole('button', { name: /Li Wei/ }).click();
+        await page.getByText(summaryText[language]).waitFor();
+        t.equal(new URL(page.url()).pathname, `/i/${sent.interviewId}/confirm`, 'back on her confirmation page');
+      });
+    });
+
     await t.test(`a confirmation link, opened in a fresh browser, confirms once (${language})`, async (t) => {
       const sent = await sentSummary(pat, engagement.id, language);
       const link = await pat.post<{ url: string }>(`/interviews/${sent.interviewId}/confirmation-links`, { validForDays: 7, language });
