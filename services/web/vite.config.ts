@@ -13,6 +13,8 @@ export default defineConfig({
   build: {
     outDir: resolve(import.meta.dirname, '../../dist/web'),
     emptyOutDir: true,
+    // dist/web/.vite/manifest.json: which chunks each page loads (bench/web.ts sums them per page).
+    manifest: true,
     sourcemap: true,
     target: 'es2022',
     reportCompressedSize: false,

@@ -26,7 +26,9 @@ const SignedIn = ({ page: Page, params }: { page: Page; params: Record<string, s
   const { t } = useT();
   const signedOut = session.isSuccess && !session.data.user;
   useEffect(() => {
-    if (signedOut) route(`/signin?returnTo=${encodeURIComponent(url)}`, true);
+    // While the lazy sign-in page loads, this page still renders at the new URL: redirecting again
+    // from there would make the sign-in page its own way back.
+    if (signedOut && !url.startsWith('/signin')) route(`/signin?returnTo=${encodeURIComponent(url)}`, true);
   }, [signedOut, url]);
   if (session.isPending) return <p class="loading">{t('actions.loading')}</p>;
   if (session.isError) return <ProblemMessage error={session.error} onRetry={() => void session.refetch()} />;

@@ -22,7 +22,8 @@ export default function IntervieweeConfirm({ id }: { id: string }) {
   const user = session.data?.user;
   const signedOut = session.isSuccess && !user;
   useEffect(() => {
-    if (signedOut) route(`/signin?returnTo=${encodeURIComponent(url)}`, true);
+    // Not again from the sign-in page's URL while it loads: it would become its own way back.
+    if (signedOut && !url.startsWith('/signin')) route(`/signin?returnTo=${encodeURIComponent(url)}`, true);
   }, [signedOut, url]);
   const interview = useQuery({ queryKey: ['interview', id], queryFn: () => get<InterviewDocument>(`/interviews/${id}`), enabled: !!user });
 
