@@ -58,20 +58,21 @@ async function* csvPages(entries: ReadModelCollection<AuditEntry>, filter: Filte
   // The trail as it stands when the export starts: entries added meanwhile would keep it running.
   let through: string | undefined;
   for await (const last of entries.find(filter, { sort: [['position', -1]], limit: 1 })) through = last.position;
-  let after: string | undefined;
+  let page: unknown[][] = [];
   let header = true;
-  for (;;) {
-    await nextExportTurn();
-    const page: AuditEntry[] = [];
-    if (through !== undefined) {
-      const pageFilter = { ...filter, position: after === undefined ? { $lte: through } : { $gt: after, $lte: through } };
-      for await (const entry of entries.find(pageFilter, { sort: [['position', 1]], limit: batchRows })) page.push(entry);
+  await nextExportTurn();
+  if (through !== undefined) {
+    // One query read as a cursor, a page at a time: a query per page would sort the trail again each time.
+    for await (const entry of entries.find({ ...filter, position: { $lte: through } }, { sort: [['position', 1]] })) {
+      page.push(row(entry));
+      if (page.length < batchRows) continue;
+      yield stringify(page, { header, columns: COLUMNS, escape_formulas: true });
+      header = false;
+      page = [];
+      await nextExportTurn();
     }
-    yield stringify(page.map(row), { header, columns: COLUMNS, escape_formulas: true });
-    header = false;
-    if (page.length < batchRows) return;
-    after = page.at(-1)!.position;
   }
+  yield stringify(page, { header, columns: COLUMNS, escape_formulas: true });
 }
 
 /** The filtered trail as a CSV stream with a header row, in log order. */
