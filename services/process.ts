@@ -9,6 +9,7 @@ import { createTokenVerifier, type IdentityVerifier } from '../infra/identity/in
 import { DataDamagedError } from './embedded-data/integrity.js';
 import { developmentSecret, keptSecret, SESSION_SECRET_FILE } from './dev-secret.js';
 import type { BrowserSignIn } from './http/browser-session.js';
+import { DEFAULT_CONNECTION_LIMITS, serverWithLimits } from './http/connection-limits.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
 import { registerOperations, type ReadinessCheck } from './http/operations.js';
 
@@ -116,7 +117,7 @@ export const idSecret = (config: Config): string => config.IDS_SECRET ?? keptSec
 
 /** A worker's own HTTP server: /health/live, /health/ready and /metrics on PORT. */
 export const serveOperations = async (role: Role, checks: ReadinessCheck[]) => {
-  const app = Fastify({ loggerInstance: role.logger as FastifyBaseLogger });
+  const app = Fastify({ loggerInstance: role.logger as FastifyBaseLogger, serverFactory: serverWithLimits(DEFAULT_CONNECTION_LIMITS) });
   registerOperations(app, { metrics: role.metrics, checks });
   role.onShutdown(() => app.close());
   return app.listen({ port: role.config.PORT, host: role.config.HOST });
