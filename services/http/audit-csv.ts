@@ -57,6 +57,7 @@ const nextExportTurn = (): Promise<void> => {
 async function* csvPages(entries: ReadModelCollection<AuditEntry>, filter: Filter, batchRows: number) {
   // The trail as it stands when the export starts: entries added meanwhile would keep it running.
   let through: string | undefined;
+  await nextExportTurn();
   for await (const last of entries.find(filter, { sort: [['position', -1]], limit: 1 })) through = last.position;
   let page: unknown[][] = [];
   let header = true;
