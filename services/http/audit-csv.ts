@@ -47,16 +47,20 @@ const row = (entry: AuditEntry) => [
  * exports at once then hold up a command by about one page's work (turning rows into CSV is most of
  * it), not fifty pages'.
  */
-let lastTurn: Promise<void> = Promise.resolve();
-const nextExportTurn = (): Promise<void> => {
-  const turn = lastTurn.then(() => nextTurn());
-  lastTurn = turn;
-  return turn;
+export const exportTurns = (): (() => Promise<void>) => {
+  let lastTurn: Promise<void> = Promise.resolve();
+  return () => {
+    const turn = lastTurn.then(() => nextTurn());
+    lastTurn = turn;
+    return turn;
+  };
 };
+export type ExportTurns = ReturnType<typeof exportTurns>;
 
-async function* csvPages(entries: ReadModelCollection<AuditEntry>, filter: Filter, batchRows: number) {
-  // The trail as it stands when the export starts: entries added meanwhile would keep it running.
+async function* csvPages(entries: ReadModelCollection<AuditEntry>, filter: Filter, nextExportTurn: ExportTurns, batchRows: number) {
+  // The trail as it stands when the export starts: entries added meanwhile do not join it.
   let through: string | undefined;
+  await nextExportTurn();
   for await (const last of entries.find(filter, { sort: [['position', -1]], limit: 1 })) through = last.position;
   let page: unknown[][] = [];
   let header = true;
@@ -75,6 +79,6 @@ async function* csvPages(entries: ReadModelCollection<AuditEntry>, filter: Filte
   yield stringify(page, { header, columns: COLUMNS, escape_formulas: true });
 }
 
-/** The filtered trail as a CSV stream with a header row, in log order. */
-export const auditCsv = (entries: ReadModelCollection<AuditEntry>, filter: Filter, batchRows = EXPORT_BATCH_ROWS): Readable =>
-  Readable.from(csvPages(entries, filter, batchRows), { objectMode: false });
+/** The filtered trail as a CSV stream with a header row, in log order; `turns` is shared by the exports of one app. */
+export const auditCsv = (entries: ReadModelCollection<AuditEntry>, filter: Filter, turns: ExportTurns, batchRows = EXPORT_BATCH_ROWS): Readable =>
+  Readable.from(csvPages(entries, filter, turns, batchRows), { objectMode: false });

@@ -22,7 +22,7 @@ import type { EventStore } from '../../infra/event-store/port.js';
 import type { Filter, ReadModelStore } from '../../infra/read-models/port.js';
 import { backlogAsOf, backlogPage, decodeCursor, encodeCursor, InvalidCursorError } from '../queries/backlog.js';
 import { MIN_POSITION_WAIT_MS, type ReadYourWrites } from '../queries/read-your-writes.js';
-import { auditCsv, wantsCsv } from './audit-csv.js';
+import { auditCsv, exportTurns, wantsCsv } from './audit-csv.js';
 import { accessNote, requireAccess } from './auth.js';
 import { fail } from './problem.js';
 import { IdParams, ProblemSchema } from './schemas.js';
@@ -117,6 +117,7 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryRouteDeps) 
   const typed = app.withTypeProvider<ZodTypeProvider>();
   const { readModels } = deps;
   const collection = <D extends { id: string }>(name: string) => readModels.collection<D>(name);
+  const exports = exportTurns();
 
   const readOwnWrites = readOwnWritesHook(deps);
   const found = async <D extends { id: string }>(name: string, id: string, what: string): Promise<D> =>
@@ -261,7 +262,7 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryRouteDeps) 
       if (wantsCsv(format, request.headers.accept)) {
         reply.header('content-disposition', `attachment; filename="audit-${id}.csv"`).type('text/csv; charset=utf-8');
         // A stream bypasses the response serializer; the CSV is written page by page as entries are read.
-        return reply.send(auditCsv(entries, filter) as never);
+        return reply.send(auditCsv(entries, filter, exports) as never);
       }
       let afterPosition: string | undefined;
       if (cursor !== undefined) {
