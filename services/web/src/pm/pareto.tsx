@@ -4,7 +4,7 @@
  * top ceil(20%). Drawn with Observable Plot, which only the backlog page loads.
  */
 import * as Plot from '@observablehq/plot';
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { formatNumber, useT } from '../i18n.js';
 import type { BacklogItem } from './model.js';
 import { paretoBars, vitalFewCut, type ParetoBar } from './pareto-data.js';
@@ -16,10 +16,19 @@ export const ParetoChart = ({ items, selected, onSelect }: { items: readonly Bac
   const host = useRef<HTMLDivElement>(null);
   const bars = paretoBars(items);
   const cut = vitalFewCut(bars.length);
+  // Drawn for the width it has: a phone turned, a window resized, gets a chart of its own size.
+  const [hostWidth, setHostWidth] = useState(0);
   useEffect(() => {
     const element = host.current;
-    if (!element || bars.length === 0) return;
-    const width = Math.max(300, element.clientWidth);
+    if (!element) return;
+    const observer = new ResizeObserver(([entry]) => setHostWidth(Math.round(entry?.contentRect.width ?? 0)));
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [bars.length === 0]);
+  useEffect(() => {
+    const element = host.current;
+    if (!element || bars.length === 0 || hostWidth === 0) return;
+    const width = Math.max(280, hostWidth);
     const chart = Plot.plot({
       width,
       height: 260,
@@ -64,7 +73,7 @@ export const ParetoChart = ({ items, selected, onSelect }: { items: readonly Bac
     });
     element.replaceChildren(chart);
     return () => chart.remove();
-  }, [items, selected, language]);
+  }, [items, selected, language, hostWidth]);
   const vitalShare = bars[cut - 1]?.share ?? 0;
   return (
     <figure class="pareto panel">
