@@ -81,6 +81,9 @@ export const mayEver = (access: Access, actor: Actor): Verdict => {
   return has(actor, ROLES_FOR[access]) ? ALLOWED : forbidden(`this needs one of the roles ${ROLES_FOR[access].join(', ')}`);
 };
 
+/** Admins and the PMO see every engagement; everyone else the ones whose team they are in. */
+export const seesEveryEngagement = (actor: Actor) => has(actor, ['admin', 'pmo']);
+
 export const judge = (access: Access, actor: Actor, scope?: Scope): Verdict => {
   const first = mayEver(access, actor);
   if (!first.allowed || access === 'start-engagement') return first;

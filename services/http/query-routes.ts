@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { EngagementRole, FindingSection, Instant, RequirementCategory, RequirementStatus } from '../../contracts/index.js';
-import { judge, type Access, type Team } from '../../domain/index.js';
+import { judge, seesEveryEngagement, type Access, type Team } from '../../domain/index.js';
 import {
   AUDIT_ACTIONS,
   TIERS,
@@ -170,7 +170,7 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryRouteDeps) 
     },
     handler: async (request) => {
       const { limit, cursor } = request.query;
-      const everything = request.user.roles.some((role) => role === 'admin' || role === 'pmo');
+      const everything = seesEveryEngagement(request.user);
       let after: string | undefined;
       if (cursor !== undefined) {
         const decoded = decodeCursor(cursor, (v): v is { i: string } => typeof (v as { i?: unknown })?.i === 'string');
