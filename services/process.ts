@@ -107,7 +107,13 @@ export const browserSignIn = (config: Config, logger: Logger): BrowserSignIn => 
     sessionSecret = keptSecret(config.DATA_DIR, SESSION_SECRET_FILE).secret;
     if (config.NODE_ENV === 'production') logger.warn('AUTH_SESSION_SECRET is not set: sessions are sealed with a key kept in DATA_DIR; api processes that do not share it sign each other’s users out');
   }
-  return { sessionSecret, maxAgeSeconds: config.AUTH_MAX_TOKEN_AGE, development: !config.AUTH_OIDC_ISSUER && config.NODE_ENV !== 'production', ...(oidc ? { oidc } : {}) };
+  return {
+    sessionSecret,
+    maxAgeSeconds: config.AUTH_MAX_TOKEN_AGE,
+    secureCookie: publicUrl.startsWith('https://'),
+    development: !config.AUTH_OIDC_ISSUER && config.NODE_ENV !== 'production',
+    ...(oidc ? { oidc } : {}),
+  };
 };
 
 const IDS_SECRET_FILE = 'ids-secret';

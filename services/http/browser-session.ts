@@ -27,6 +27,11 @@ export type BrowserSignIn = {
   sessionSecret: string;
   /** How long a development session lasts, in seconds (the maximum token age). */
   maxAgeSeconds: number;
+  /**
+   * Browsers reach the service over https (PUBLIC_URL), usually through a proxy that ends TLS: the
+   * cookie is then always Secure. Otherwise it is Secure when the request itself came over TLS.
+   */
+  secureCookie?: boolean;
   /** The organisation's identity provider, when the service has one. */
   oidc?: {
     issuer: string;
@@ -98,7 +103,7 @@ export const browserSessionPlugin = fp(
     await app.register(secureSession, {
       key: sessionKey(signIn.sessionSecret),
       cookieName: SESSION_COOKIE,
-      cookie: { path: '/', httpOnly: true, sameSite: 'lax', secure: 'auto' },
+      cookie: { path: '/', httpOnly: true, sameSite: 'lax', secure: signIn.secureCookie ? true : 'auto' },
       expiry: signIn.maxAgeSeconds,
     });
     await app.register(csrfProtection, {

@@ -58,6 +58,17 @@ t.test('development sign-in: a session cookie that reads, and writes only with i
   t.equal((await app.inject({ method: 'GET', url: '/engagements', headers: { cookie: cleared } })).statusCode, 401, 'signed out');
 });
 
+t.test('behind an https address the session cookie is always Secure', async (t) => {
+  const { app } = await testApp({ signIn: { ...development, secureCookie: true } });
+  t.teardown(() => app.close());
+  const signedIn = await app.inject({ method: 'POST', url: '/auth/dev', payload: { userId: 'pat', name: 'Pat Lee', roles: ['pm'] } });
+  t.match(String(signedIn.headers['set-cookie']), /; Secure/);
+  const plain = await testApp({ signIn: development });
+  t.teardown(() => plain.app.close());
+  const overHttp = await plain.app.inject({ method: 'POST', url: '/auth/dev', payload: { userId: 'pat', name: 'Pat Lee', roles: ['pm'] } });
+  t.notMatch(String(overHttp.headers['set-cookie']), /Secure/, 'over plain http on a plain http address, not');
+});
+
 t.test('the development sign-in is refused where it must be', async (t) => {
   const { app } = await testApp({ signIn: { ...development, development: false } });
   t.teardown(() => app.close());
