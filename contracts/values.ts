@@ -1,8 +1,21 @@
 /**
- * Value types shared by commands, events and read models. Each list here is the single source of
- * truth for its vocabulary; the phase order in particular is the order of `PHASES`.
+ * Value types shared by commands, events and read models, built from the vocabularies of
+ * vocabulary.ts (the single source of truth of each list; the phase order is the order of `PHASES`).
  */
 import { z } from 'zod';
+import {
+  ENGAGEMENT_ROLES,
+  FINDING_SECTIONS,
+  FREQUENCIES,
+  INTERVIEW_METHODS,
+  INTERVIEW_TOPICS,
+  PHASES,
+  READINESS_ITEMS,
+  REQUIREMENT_CATEGORIES,
+  ROLES,
+} from './vocabulary.js';
+
+export * from './vocabulary.js';
 
 export const Id = z
   .string()
@@ -29,14 +42,6 @@ export const Name = text(200);
 export const Reason = text(2_000);
 export const LongText = text(20_000);
 
-export const PHASES = [
-  'concept-introduction',
-  'business-survey',
-  'process-solidification',
-  'system-deployment',
-  'application-training',
-  'go-live',
-] as const;
 export const Phase = z.enum(PHASES);
 export type Phase = z.infer<typeof Phase>;
 
@@ -44,62 +49,26 @@ export type Phase = z.infer<typeof Phase>;
 export const nextPhase = (phase: Phase): Phase | undefined => PHASES[PHASES.indexOf(phase) + 1];
 export const phaseIndex = (phase: Phase): number => PHASES.indexOf(phase);
 
-export const READINESS_ITEMS = [
-  'funding-secured',
-  'strategy-defined',
-  'project-manager-ready',
-  'requirements-defined',
-  'success-criteria-defined',
-  'customer-definition-agreed',
-  'environment-ready',
-  'integrations-identified',
-] as const;
 export const ReadinessItem = z.enum(READINESS_ITEMS);
 export type ReadinessItem = z.infer<typeof ReadinessItem>;
 export const ReadinessStatus = z.enum(['met', 'not-met', 'not-applicable']);
 export type ReadinessStatus = z.infer<typeof ReadinessStatus>;
 
-export const InterviewMethod = z.enum(['in-person', 'phone', 'video', 'email', 'questionnaire', 'workshop']);
-export const InterviewTopic = z.enum([
-  'work-content',
-  'org-structure',
-  'business-process',
-  'data-needs',
-  'reports',
-  'concerns',
-  'focus-issues',
-]);
-export const FindingSection = z.enum([
-  'current-structure',
-  'future-structure',
-  'workflow',
-  'customer',
-  'data-report',
-  'other-requirement',
-]);
+export const InterviewMethod = z.enum(INTERVIEW_METHODS);
+export const InterviewTopic = z.enum(INTERVIEW_TOPICS);
+export const FindingSection = z.enum(FINDING_SECTIONS);
 export const Pain = z.number().int().min(0).max(3);
-export const Frequency = z.enum(['rare', 'monthly', 'weekly', 'daily']);
+export const Frequency = z.enum(FREQUENCIES);
 
-export const RequirementCategory = z.enum([
-  'customer-data',
-  'sales',
-  'marketing',
-  'service',
-  'reporting',
-  'integration',
-  'other',
-]);
+export const RequirementCategory = z.enum(REQUIREMENT_CATEGORIES);
 export type RequirementCategory = z.infer<typeof RequirementCategory>;
 
 /** A 0–3 rating used by the 20/80 priority inputs. */
 export const Rating = z.number().int().min(0).max(3);
 
-export const ROLES = ['consultant', 'stakeholder', 'pm', 'pmo', 'admin'] as const;
 export const Role = z.enum(ROLES);
 export type Role = z.infer<typeof Role>;
 
-/** A person's role in one engagement's team (API.md, "Team"): where they may act, as roles say what. */
-export const ENGAGEMENT_ROLES = ['pm', 'consultant', 'stakeholder', 'observer'] as const;
 export const EngagementRole = z.enum(ENGAGEMENT_ROLES);
 export type EngagementRole = z.infer<typeof EngagementRole>;
 

@@ -1,11 +1,11 @@
 import { z } from 'zod';
+import { REQUIREMENT_STATUSES } from '../vocabulary.js';
 import { Id, LongText, Name, Phase, Reason, RequirementCategory, text } from '../values.js';
 import { PriorityInputs, RequirementSource } from '../commands/requirement.js';
 import { event } from './event.js';
 
 const RequirementRef = { requirementId: Id };
 
-export const REQUIREMENT_STATUSES = ['captured', 'prioritized', 'accepted', 'deferred', 'rejected'] as const;
 export const RequirementStatus = z.enum(REQUIREMENT_STATUSES);
 export type RequirementStatus = z.infer<typeof RequirementStatus>;
 

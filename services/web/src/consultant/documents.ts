@@ -8,26 +8,21 @@ import { get } from '../api.js';
 import type { EngagementDocument } from '../components/engagement-nav.js';
 import { hasRole, useSession } from '../session.js';
 
-export const PHASES = ['concept-introduction', 'business-survey', 'process-solidification', 'system-deployment', 'application-training', 'go-live'] as const;
+// The vocabularies are the contracts' own lists (contracts/vocabulary.ts: one source of truth, no zod).
+export {
+  PHASES,
+  READINESS_ITEMS,
+  FINDING_SECTIONS as SECTIONS,
+  FREQUENCIES,
+  INTERVIEW_METHODS as METHODS,
+  INTERVIEW_TOPICS as TOPICS,
+  REQUIREMENT_CATEGORIES as CATEGORIES,
+  ENGAGEMENT_ROLES as TEAM_ROLES,
+} from '../../../../contracts/vocabulary.js';
+import type { ENGAGEMENT_ROLES, FINDING_SECTIONS, FREQUENCIES, INTERVIEW_METHODS, INTERVIEW_TOPICS, PHASES } from '../../../../contracts/vocabulary.js';
 export type Phase = (typeof PHASES)[number];
-export const READINESS_ITEMS = [
-  'funding-secured',
-  'strategy-defined',
-  'project-manager-ready',
-  'requirements-defined',
-  'success-criteria-defined',
-  'customer-definition-agreed',
-  'environment-ready',
-  'integrations-identified',
-] as const;
-export const SECTIONS = ['current-structure', 'future-structure', 'workflow', 'customer', 'data-report', 'other-requirement'] as const;
-export type Section = (typeof SECTIONS)[number];
-export const FREQUENCIES = ['rare', 'monthly', 'weekly', 'daily'] as const;
+export type Section = (typeof FINDING_SECTIONS)[number];
 export type Frequency = (typeof FREQUENCIES)[number];
-export const METHODS = ['in-person', 'phone', 'video', 'email', 'questionnaire', 'workshop'] as const;
-export const TOPICS = ['work-content', 'org-structure', 'business-process', 'data-needs', 'reports', 'concerns', 'focus-issues'] as const;
-export const CATEGORIES = ['customer-data', 'sales', 'marketing', 'service', 'reporting', 'integration', 'other'] as const;
-export const TEAM_ROLES = ['pm', 'consultant', 'stakeholder', 'observer'] as const;
 
 export type Actor = { id: string; name: string; roles: string[] };
 export type GateCondition = { rule: 'interview-not-confirmed' | 'requirement-not-prioritized' | 'readiness-item-not-met'; subjectId: string };
@@ -51,7 +46,7 @@ export type Progress = {
   };
 };
 
-export type Member = { userId: string; name: string; role: (typeof TEAM_ROLES)[number]; workgroup?: string; department?: string; since: string; changedAt?: string };
+export type Member = { userId: string; name: string; role: (typeof ENGAGEMENT_ROLES)[number]; workgroup?: string; department?: string; since: string; changedAt?: string };
 
 export type Finding = { findingId: string; section: Section; text: string; pain?: number; frequency?: Frequency; recordedAt: string; recordedBy: Actor };
 export type SummaryVersion = {
@@ -74,8 +69,8 @@ export type Interview = {
   scheduledAt: string;
   durationMinutes: number;
   location: string;
-  method: (typeof METHODS)[number];
-  topics: Array<(typeof TOPICS)[number]>;
+  method: (typeof INTERVIEW_METHODS)[number];
+  topics: Array<(typeof INTERVIEW_TOPICS)[number]>;
   preparationNotes?: string;
   reschedules: Array<{ from: { scheduledAt: string; location: string }; to: { scheduledAt: string; location: string }; reason: string; at: string; by: Actor }>;
   cancellation?: { reason: string; at: string; by: Actor };

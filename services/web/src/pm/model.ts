@@ -6,10 +6,9 @@
 import { useQuery } from '@tanstack/preact-query';
 import { get } from '../api.js';
 
-export const STATUSES = ['captured', 'prioritized', 'accepted', 'deferred', 'rejected'] as const;
-export const CATEGORIES = ['customer-data', 'sales', 'marketing', 'service', 'reporting', 'integration', 'other'] as const;
-export const TIERS = ['vital-few', 'trivial-many'] as const;
-export const PHASES = ['concept-introduction', 'business-survey', 'process-solidification', 'system-deployment', 'application-training', 'go-live'] as const;
+// The vocabularies are the contracts' and projections' own lists: one source of truth.
+export { PHASES, REQUIREMENT_CATEGORIES as CATEGORIES, REQUIREMENT_STATUSES as STATUSES } from '../../../../contracts/vocabulary.js';
+export { TIERS } from '../../../../projections/backlog-ranking.js';
 
 export type Actor = { id: string; name: string; roles: string[] };
 export type PriorityInputs = { frequency: number; lossIfMismanaged: number; urgency: number; fundSafety: boolean; stakeholderConcern: boolean };
