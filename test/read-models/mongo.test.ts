@@ -87,7 +87,9 @@ t.test('MongoReadModelStore', { skip: !mongoUrl && 'MONGO_URL not set (npm run i
   t.test('another store instance sees a swap once its alias cache expires', async (t) => {
     const { store, close, dbName } = await openMongoStore(url);
     t.teardown(close);
-    const other = await MongoReadModelStore.open(url, { dbName, aliasTtlMs: 50 });
+    // Long enough that staging, writing and swapping fit inside it on a busy machine.
+    const ttl = 2_000;
+    const other = await MongoReadModelStore.open(url, { dbName, aliasTtlMs: ttl });
     t.teardown(() => other.close());
     await store.collection<Item>('backlog').write([upsert(item('before', '1'))]);
     t.ok(await other.collection<Item>('backlog').get('before'));
@@ -95,7 +97,7 @@ t.test('MongoReadModelStore', { skip: !mongoUrl && 'MONGO_URL not set (npm run i
     await staged.write([upsert(item('after', '2'))]);
     await store.swap('backlog', staged.name);
     t.ok(await other.collection<Item>('backlog').get('before'), 'within the TTL: the replaced collection, still complete');
-    await new Promise((resolve) => setTimeout(resolve, 80));
+    await new Promise((resolve) => setTimeout(resolve, ttl + 100));
     t.ok(await other.collection<Item>('backlog').get('after'), 'after it: the swapped-in one');
   });
 });
