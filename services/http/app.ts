@@ -25,7 +25,7 @@ import { registerCommandRoutes } from './command-routes.js';
 import { closeAfterEarlyAnswers, DEFAULT_CONNECTION_LIMITS, serverWithLimits, type ConnectionLimits } from './connection-limits.js';
 import { registerConfirmationRoutes } from './confirmation-routes.js';
 import type { Mailer } from '../mail/confirmation-mail.js';
-import { registerErrorHandling } from './errors.js';
+import { answerClientError, answerError, registerErrorHandling } from './errors.js';
 import { parseJsonBodiesStrictly } from './json-body.js';
 import { DEFAULT_EXPENSIVE_READ_LIMITS, limitExpensiveReads, type ExpensiveReadLimits } from './expensive-reads.js';
 import { registerOperations, type ReadinessCheck } from './operations.js';
@@ -81,6 +81,8 @@ export const buildApp = async (deps: AppDeps) => {
     serverFactory: serverWithLimits({ ...DEFAULT_CONNECTION_LIMITS, ...deps.connectionLimits }),
     // A confirmation link's token (interview id, link id, secret) is longer than fastify's default 100.
     routerOptions: { maxParamLength: 400 },
+    frameworkErrors: answerError,
+    clientErrorHandler: answerClientError,
     logController: new LogController({ requestIdLogLabel: 'correlationId' }),
     genReqId: (request) => {
       const given = request.headers['x-correlation-id'];

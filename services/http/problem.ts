@@ -15,6 +15,9 @@ export const API_ERRORS = {
   'concurrent-modification': { status: 409, title: 'The resource kept changing; try again' },
   'method-not-allowed': { status: 405, title: 'Method not allowed' },
   'not-acceptable': { status: 406, title: 'Not acceptable' },
+  'request-timeout': { status: 408, title: 'The request did not arrive in time' },
+  'uri-too-long': { status: 414, title: 'The request target is too long' },
+  'headers-too-large': { status: 431, title: 'The request headers are too large' },
   'internal-error': { status: 500, title: 'Internal server error' },
   unavailable: { status: 503, title: 'A backing store is unavailable' },
 } as const satisfies Record<string, { status: number; title: string }>;
