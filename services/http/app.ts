@@ -163,6 +163,7 @@ export const buildApp = async (deps: AppDeps) => {
     idSecret,
     readModels: deps.readModels,
     readYourWrites: deps.readYourWrites,
+    eventStore: deps.store,
     clock,
     ...(deps.mailer ? { mailer: deps.mailer } : {}),
     ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}),

@@ -19,6 +19,7 @@ import { z } from 'zod';
 import { IssueConfirmationLinkBody, RequestSummaryRevisionByLinkBody, type Actor } from '../../contracts/index.js';
 import { judge, presentedLink, usableLink, type ConfirmationLinkState, type InterviewState } from '../../domain/index.js';
 import type { ReadModelStore } from '../../infra/read-models/port.js';
+import type { EventStore } from '../../infra/event-store/port.js';
 import type { EngagementDocument, InterviewDocument } from '../../projections/index.js';
 import type { CommandBus } from '../commands/command-bus.js';
 import type { IdempotencyStore } from '../idempotency/store.js';
@@ -34,6 +35,8 @@ export type ConfirmationRouteDeps = {
   bus: CommandBus;
   readModels: ReadModelStore;
   readYourWrites: ReadYourWrites;
+  /** Its head tells a position no command has answered yet from one the read models still lack. */
+  eventStore: Pick<EventStore, 'headPosition'>;
   clock: () => Date;
   /** Sends links by email; none: the consultant copies the link. */
   mailer?: Mailer;

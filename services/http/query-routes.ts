@@ -18,7 +18,7 @@ import {
   type InterviewDocument,
   type RequirementDocument,
 } from '../../projections/index.js';
-import type { EventStore } from '../../infra/event-store/port.js';
+import { comparePositions, type EventStore } from '../../infra/event-store/port.js';
 import type { Filter, ReadModelStore } from '../../infra/read-models/port.js';
 import { backlogAsOf, backlogPage, decodeCursor, encodeCursor, InvalidCursorError } from '../queries/backlog.js';
 import { MIN_POSITION_WAIT_MS, type ReadYourWrites } from '../queries/read-your-writes.js';
@@ -41,7 +41,10 @@ const MinPositionHeaders = z.looseObject({
     .string()
     .regex(/^\d{1,40}$/, 'X-Min-Position takes the position a command answered')
     .optional()
-    .describe('Wait (up to 5 s) until the read models include this position; 503 with Retry-After otherwise'),
+    .describe(
+      'Wait (up to 5 s) until the read models include this position; 503 with Retry-After otherwise. ' +
+        'A position beyond the log’s head is 422 position-not-reached at once',
+    ),
 });
 
 const Limit = z.coerce.number().int().min(1).max(200).default(50);
@@ -100,12 +103,21 @@ const scheduleItem = (doc: InterviewDocument) => {
   return rest;
 };
 
-/** preHandler: a query with X-Min-Position waits until the read models have it, else 503 with Retry-After. */
+/**
+ * preHandler: a query with X-Min-Position waits until the read models have it, else 503 with
+ * Retry-After. A position beyond the log's head was never answered by a command: waiting for it
+ * would only delay the same refusal, so it is refused at once (422, not worth retrying).
+ */
 export const readOwnWritesHook =
-  (deps: { readYourWrites: ReadYourWrites; minPositionWaitMs?: number }) =>
+  (deps: { readYourWrites: ReadYourWrites; eventStore: Pick<EventStore, 'headPosition'>; minPositionWaitMs?: number }) =>
   async (request: FastifyRequest): Promise<void> => {
     const position = request.headers['x-min-position'];
-    if (typeof position !== 'string') return;
+    // 0 is before the first event: every read model has it.
+    if (typeof position !== 'string' || BigInt(position) === 0n) return;
+    const head = await deps.eventStore.headPosition();
+    if (head === undefined || comparePositions(position, head) > 0) {
+      fail('position-not-reached', `the log ends at position ${head ?? 0}; no command has answered position ${position}`, { headPosition: head ?? '0' });
+    }
     try {
       await deps.readYourWrites.waitFor(position, deps.minPositionWaitMs ?? MIN_POSITION_WAIT_MS);
     } catch {
