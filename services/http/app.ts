@@ -27,10 +27,12 @@ import { registerConfirmationRoutes } from './confirmation-routes.js';
 import type { Mailer } from '../mail/confirmation-mail.js';
 import { answerClientError, answerError, registerErrorHandling } from './errors.js';
 import { parseJsonBodiesStrictly } from './json-body.js';
+import { documentProblems } from './problem-responses.js';
 import { DEFAULT_EXPENSIVE_READ_LIMITS, limitExpensiveReads, type ExpensiveReadLimits } from './expensive-reads.js';
 import { registerOperations, type ReadinessCheck } from './operations.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { registerQueryRoutes } from './query-routes.js';
+import { CORRELATION_ID } from './schemas.js';
 
 export type AppDeps = {
   store: EventStore;
@@ -72,8 +74,6 @@ export type AppDeps = {
   publicUrl?: string;
 };
 
-const CORRELATION_ID = /^[\w.:-]{1,200}$/;
-
 export const buildApp = async (deps: AppDeps) => {
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
@@ -91,6 +91,7 @@ export const buildApp = async (deps: AppDeps) => {
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  documentProblems(app);
   // Commands are JSON only: anything else is answered 415, not parsed as text.
   app.removeContentTypeParser('text/plain');
   parseJsonBodiesStrictly(app);

@@ -29,7 +29,7 @@ import type { ReadYourWrites } from '../queries/read-your-writes.js';
 import { accessNote, requireAccess } from './auth.js';
 import { fail } from './problem.js';
 import { readOwnWritesHook } from './query-routes.js';
-import { IdParams, ProblemSchema } from './schemas.js';
+import { CorrelationId, IdempotencyKey, IdParams, MinPosition, ProblemSchema } from './schemas.js';
 
 export type ConfirmationRouteDeps = {
   bus: CommandBus;
@@ -69,10 +69,12 @@ export const parseToken = (token: string): Presented => {
 
 const TokenParams = z.strictObject({ token: z.string().min(1).max(400).describe('The confirmation link token: <interviewId>.<linkId>.<secret>') });
 const Answer = z.looseObject({}).describe('See the description');
-const problems = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 410: ProblemSchema, 503: ProblemSchema };
+/** Beyond what a route's declaration implies (problem-responses.ts): the link's and the interview's own rules. */
+const problems = { 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 410: ProblemSchema };
 const LinkHeaders = z.looseObject({
-  'idempotency-key': z.string().min(1).max(255).regex(/^[\x21-\x7e]+$/).optional().describe('Repeat a request safely'),
-  'x-min-position': z.string().regex(/^\d{1,40}$/).optional().describe('Read your writes (see the queries)'),
+  'idempotency-key': IdempotencyKey.optional(),
+  'x-min-position': MinPosition.optional(),
+  'x-correlation-id': CorrelationId.optional(),
 });
 
 type Receipt = {

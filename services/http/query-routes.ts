@@ -25,7 +25,7 @@ import { MIN_POSITION_WAIT_MS, type ReadYourWrites } from '../queries/read-your-
 import { auditCsv, exportTurns, wantsCsv } from './audit-csv.js';
 import { accessNote, requireAccess } from './auth.js';
 import { fail } from './problem.js';
-import { IdParams, ProblemSchema } from './schemas.js';
+import { CorrelationId, IdParams, MinPosition, ProblemSchema } from './schemas.js';
 
 export const READ_MODELS = {
   engagements: 'engagements',
@@ -36,16 +36,7 @@ export const READ_MODELS = {
   audit: 'audit-trail',
 } as const;
 
-const MinPositionHeaders = z.looseObject({
-  'x-min-position': z
-    .string()
-    .regex(/^\d{1,40}$/, 'X-Min-Position takes the position a command answered')
-    .optional()
-    .describe(
-      'Wait (up to 5 s) until the read models include this position; 503 with Retry-After otherwise. ' +
-        'A position beyond the log’s head is 422 position-not-reached at once',
-    ),
-});
+const MinPositionHeaders = z.looseObject({ 'x-min-position': MinPosition.optional(), 'x-correlation-id': CorrelationId.optional() });
 
 const Limit = z.coerce.number().int().min(1).max(200).default(50);
 const Document = z.looseObject({ id: z.string() }).describe('The read-model document (see the projections documentation)');
@@ -61,7 +52,10 @@ const TeamMember = z
   })
   .describe('A member of the engagement team');
 const Page = (item: z.ZodType) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
-const problems = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 429: ProblemSchema, 503: ProblemSchema };
+/** Beyond what a query's declaration implies (problem-responses.ts): an unknown or hidden resource. */
+const problems = { 404: ProblemSchema };
+/** Audit CSV exports and backlog asOf reads are rate limited per user (expensive-reads.ts). */
+const limited = { ...problems, 429: ProblemSchema };
 
 const BacklogQuery = z.strictObject({
   status: RequirementStatus.optional(),
@@ -227,7 +221,7 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryRouteDeps) 
     ...common,
     schema: { ...base('requirements', 'The requirement backlog ranked by the 20/80 principle, now or as of a past instant', 'see-overview'),
       querystring: BacklogQuery,
-      response: { 200: Page(Document), ...problems },
+      response: { 200: Page(Document), ...limited },
     },
     handler: async (request) => {
       const { id } = request.params;
@@ -258,7 +252,7 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryRouteDeps) 
         200: z
           .object({ entries: z.array(Document), nextCursor: z.string().nullable() })
           .describe('JSON page; with Accept: text/csv or format=csv, the whole filtered trail as CSV'),
-        ...problems,
+        ...limited,
       },
     },
     handler: async (request, reply) => {
