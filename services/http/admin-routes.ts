@@ -10,6 +10,7 @@ export const registerAdminRoutes = (app: FastifyInstance, deps: { projector: Pro
   app.withTypeProvider<ZodTypeProvider>().post('/projections/:name/rebuild', {
     onRequest: [app.authenticate, requireRole(['admin'])],
     schema: {
+      operationId: 'RebuildProjection',
       tags: ['operations'],
       summary: 'Rebuild a read model into a fresh collection and swap it in when caught up; queries keep being answered meanwhile',
       description: '**Roles:** admin.',

@@ -28,6 +28,7 @@ import type { Mailer } from '../mail/confirmation-mail.js';
 import { answerClientError, answerError, registerErrorHandling } from './errors.js';
 import { parseJsonBodiesStrictly } from './json-body.js';
 import { documentProblems } from './problem-responses.js';
+import { withLinks } from './openapi-links.js';
 import { DEFAULT_EXPENSIVE_READ_LIMITS, limitExpensiveReads, type ExpensiveReadLimits } from './expensive-reads.js';
 import { registerOperations, type ReadinessCheck } from './operations.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -138,6 +139,7 @@ export const buildApp = async (deps: AppDeps) => {
       ],
     },
     transform: jsonSchemaTransform,
+    transformObject: withLinks as never,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
   await app.register(authPlugin, { identity: deps.identity });

@@ -228,6 +228,7 @@ export const registerConfirmationRoutes = (app: FastifyInstance, deps: Confirmat
   typed.get('/confirmations/:token', {
     preHandler: readOwnWrites,
     schema: {
+      operationId: 'GetConfirmationLink',
       tags: ['confirmations'],
       summary: 'What a confirmation link shows: the interview, the interviewee, the summary version sent, its hash, cited findings, expiry and issuer',
       description:
@@ -321,7 +322,11 @@ export const registerConfirmationRoutes = (app: FastifyInstance, deps: Confirmat
 
   typed.get('/confirmations/:token/receipt', {
     preHandler: readOwnWrites,
-    schema: { ...receiptSchema('The receipt of a confirmation made through this link', 'Public: the link is the credential, once it has been used to confirm.'), params: TokenParams },
+    schema: {
+      ...receiptSchema('The receipt of a confirmation made through this link', 'Public: the link is the credential, once it has been used to confirm.'),
+      operationId: 'GetReceiptByLink',
+      params: TokenParams,
+    },
     handler: async (request, reply) => {
       const { presented, link } = await linkOf(request.params.token);
       const doc = await interviews.get(presented.interviewId);
@@ -337,6 +342,7 @@ export const registerConfirmationRoutes = (app: FastifyInstance, deps: Confirmat
     preHandler: readOwnWrites,
     schema: {
       ...receiptSchema('The receipt of the confirmed summary', accessNote('read-interview')),
+      operationId: 'GetSummaryReceipt',
       security: [{ bearerAuth: [] }],
       params: IdParams,
     },

@@ -29,8 +29,8 @@ const withTimeout = <T>(promise: Promise<T>) =>
 
 export const registerOperations = (app: FastifyInstance, deps: { metrics: Metrics; checks: ReadinessCheck[] }) => {
   const tags = ['operations'];
-  app.get('/health/live', { schema: { tags, response: { 200: Live } } }, async () => ({ status: 'live' as const }));
-  app.get('/health/ready', { schema: { tags, response: { 200: Readiness, 503: Readiness } } }, async (_request, reply) => {
+  app.get('/health/live', { schema: { operationId: 'GetLiveness', tags, response: { 200: Live } } }, async () => ({ status: 'live' as const }));
+  app.get('/health/ready', { schema: { operationId: 'GetReadiness', tags, response: { 200: Readiness, 503: Readiness } } }, async (_request, reply) => {
     const results = await Promise.all(
       deps.checks.map(async ({ name, check }) => {
         try {
@@ -45,7 +45,7 @@ export const registerOperations = (app: FastifyInstance, deps: { metrics: Metric
     const ready = results.every(([, r]) => r.status === 'up');
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not-ready', checks: Object.fromEntries(results) });
   });
-  app.get('/metrics', { schema: { tags } }, async (_request, reply) =>
+  app.get('/metrics', { schema: { operationId: 'GetMetrics', tags } }, async (_request, reply) =>
     reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()),
   );
 };

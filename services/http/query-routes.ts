@@ -153,7 +153,8 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryRouteDeps) 
     await permitted(request, 'read-interview', interview.engagementId, `interview ${id}`, interview.interviewee.userId);
     return interview;
   };
-  const base = (tag: string, summary: string, access: Access) => ({
+  const base = (operationId: string, tag: string, summary: string, access: Access) => ({
+    operationId,
     tags: [tag],
     summary,
     description: accessNote(access),
@@ -166,6 +167,7 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryRouteDeps) 
     onRequest: [app.authenticate, requireAccess('see-overview')],
     preHandler: readOwnWrites,
     schema: {
+      operationId: 'ListEngagements',
       tags: ['engagements'],
       summary: 'The engagements you can see: those whose team you are in (every one for pmo and admin)',
       description: accessNote('see-overview'),
@@ -194,13 +196,13 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryRouteDeps) 
 
   typed.get('/engagements/:id', {
     ...common,
-    schema: { ...base('engagements', 'The engagement: name, client, sponsor, current phase, readiness', 'see-overview'), response: { 200: Document, ...problems } },
+    schema: { ...base('GetEngagement', 'engagements', 'The engagement: name, client, sponsor, current phase, readiness', 'see-overview'), response: { 200: Document, ...problems } },
     handler: async (request) => permitted(request, 'see-overview', request.params.id, `engagement ${request.params.id}`),
   });
 
   typed.get('/engagements/:id/members', {
     ...common,
-    schema: { ...base('engagements', 'The team: members with their engagement role, workgroup, department and since when', 'read-records'),
+    schema: { ...base('GetTeam', 'engagements', 'The team: members with their engagement role, workgroup, department and since when', 'read-records'),
       response: { 200: z.object({ items: z.array(TeamMember) }), ...problems },
     },
     handler: async (request) => ({ items: (await permitted(request, 'read-records', request.params.id, `engagement ${request.params.id}`)).team ?? [] }),
@@ -208,7 +210,7 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryRouteDeps) 
 
   typed.get('/engagements/:id/progress', {
     ...common,
-    schema: { ...base('engagements', 'Phase progress: phases with dates and waivers, readiness, survey counters', 'see-overview'),
+    schema: { ...base('GetPhaseProgress', 'engagements', 'Phase progress: phases with dates and waivers, readiness, survey counters', 'see-overview'),
       response: { 200: Document, ...problems },
     },
     handler: async (request) => {
@@ -219,7 +221,7 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryRouteDeps) 
 
   typed.get('/engagements/:id/backlog', {
     ...common,
-    schema: { ...base('requirements', 'The requirement backlog ranked by the 20/80 principle, now or as of a past instant', 'see-overview'),
+    schema: { ...base('GetBacklog', 'requirements', 'The requirement backlog ranked by the 20/80 principle, now or as of a past instant', 'see-overview'),
       querystring: BacklogQuery,
       response: { 200: Page(Document), ...limited },
     },
@@ -246,7 +248,7 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryRouteDeps) 
 
   typed.get('/engagements/:id/audit', {
     ...common,
-    schema: { ...base('engagements', 'The audit trail: every decision with actor, before/after values and reason; JSON pages or CSV', 'read-records'),
+    schema: { ...base('GetAuditTrail', 'engagements', 'The audit trail: every decision with actor, before/after values and reason; JSON pages or CSV', 'read-records'),
       querystring: AuditQuery,
       response: {
         200: z
@@ -287,7 +289,7 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryRouteDeps) 
 
   typed.get('/engagements/:id/interviews', {
     ...common,
-    schema: { ...base('interviews', 'The interview schedule: status, interviewee, time and confirmation state (a stakeholder sees the interviews they gave)', 'see-overview'),
+    schema: { ...base('ListInterviews', 'interviews', 'The interview schedule: status, interviewee, time and confirmation state (a stakeholder sees the interviews they gave)', 'see-overview'),
       querystring: InterviewsQuery,
       response: { 200: z.object({ items: z.array(Document) }), ...problems },
     },
@@ -308,13 +310,14 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryRouteDeps) 
 
   typed.get('/interviews/:id', {
     ...common,
-    schema: { ...base('interviews', 'The interview with its findings, summary versions and confirmation', 'read-interview'), response: { 200: Document, ...problems } },
+    schema: { ...base('GetInterview', 'interviews', 'The interview with its findings, summary versions and confirmation', 'read-interview'), response: { 200: Document, ...problems } },
     handler: async (request) => readableInterview(request, request.params.id),
   });
 
   typed.get('/interviews/:id/findings/:findingId', {
     ...common,
     schema: {
+      operationId: 'GetFinding',
       tags: ['interviews'],
       summary: 'One finding of an interview',
       description: accessNote('read-interview'),
@@ -331,7 +334,7 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryRouteDeps) 
 
   typed.get('/requirements/:id', {
     ...common,
-    schema: { ...base('requirements', 'The requirement with its sources, priority history and decisions', 'read-records'), response: { 200: Document, ...problems } },
+    schema: { ...base('GetRequirement', 'requirements', 'The requirement with its sources, priority history and decisions', 'read-records'), response: { 200: Document, ...problems } },
     handler: async (request) => {
       const what = `requirement ${request.params.id}`;
       const requirement = await found<RequirementDocument>(READ_MODELS.requirements, request.params.id, 'requirement');
