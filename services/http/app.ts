@@ -80,8 +80,10 @@ export const buildApp = async (deps: AppDeps) => {
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
     bodyLimit: deps.bodyLimit ?? 1024 * 1024,
     serverFactory: serverWithLimits({ ...DEFAULT_CONNECTION_LIMITS, ...deps.connectionLimits }),
-    // A confirmation link's token (interview id, link id, secret) is longer than fastify's default 100.
-    routerOptions: { maxParamLength: 400 },
+    // A confirmation link's token (interview id, link id, secret) is longer than fastify's default 100;
+    // above the longest path parameter the schemas allow (400), so those answer 400 and only absurd
+    // lengths 414.
+    routerOptions: { maxParamLength: 1_000 },
     frameworkErrors: answerError,
     clientErrorHandler: answerClientError,
     logController: new LogController({ requestIdLogLabel: 'correlationId' }),

@@ -13,6 +13,10 @@ export type ReadinessCheck = {
 
 const CHECK_TIMEOUT_MS = 2_000;
 
+const MetricsText = {
+  description: 'The Prometheus text exposition format',
+  content: { 'text/plain': { schema: z.string() } },
+};
 const Live = z.object({ status: z.literal('live') });
 const Readiness = z
   .object({
@@ -45,7 +49,7 @@ export const registerOperations = (app: FastifyInstance, deps: { metrics: Metric
     const ready = results.every(([, r]) => r.status === 'up');
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not-ready', checks: Object.fromEntries(results) });
   });
-  app.get('/metrics', { schema: { operationId: 'GetMetrics', tags } }, async (_request, reply) =>
+  app.get('/metrics', { schema: { operationId: 'GetMetrics', tags, response: { 200: MetricsText } } }, async (_request, reply) =>
     reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()),
   );
 };

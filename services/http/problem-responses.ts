@@ -6,7 +6,7 @@
  * - any input schema: 400; a body: 413 and 415; path parameters: 414 (a segment beyond the limit);
  * - a bearer token: 401 and 403;
  * - `If-Match`: 412; `Idempotency-Key`: 422 (reused with another request);
- * - `X-Min-Position`: 422 (beyond the log's head) and 503 (the read models did not reach it in time);
+ * - `X-Min-Position`: 409 (beyond the log's head) and 503 (the read models did not reach it in time);
  * - every route but health and metrics reads or writes a store: 503; anything may fail: 500.
  */
 import { STATUS_CODES } from 'node:http';
@@ -38,7 +38,7 @@ export const declaredFailures = (method: string, schema: Schema): number[] => {
   if ((schema.security ?? []).length > 0) [401, 403].forEach((s) => statuses.add(s));
   if (headers.has('if-match')) statuses.add(412);
   if (headers.has('idempotency-key')) statuses.add(422);
-  if (headers.has('x-min-position')) [422, 503].forEach((s) => statuses.add(s));
+  if (headers.has('x-min-position')) [409, 503].forEach((s) => statuses.add(s));
   if (!schema.tags?.includes('operations')) statuses.add(503);
   return [...statuses];
 };

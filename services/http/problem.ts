@@ -11,7 +11,7 @@ export const API_ERRORS = {
   'payload-too-large': { status: 413, title: 'The request body is too large' },
   'unsupported-media-type': { status: 415, title: 'Send the body as application/json' },
   'idempotency-key-reused': { status: 422, title: 'The Idempotency-Key was used with another request' },
-  'position-not-reached': { status: 422, title: 'No command has answered this X-Min-Position yet' },
+  'position-not-reached': { status: 409, title: 'No command has answered this X-Min-Position yet' },
   'too-many-requests': { status: 429, title: 'Too many expensive requests; slow down' },
   'concurrent-modification': { status: 409, title: 'The resource kept changing; try again' },
   'method-not-allowed': { status: 405, title: 'Method not allowed' },

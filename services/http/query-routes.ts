@@ -100,7 +100,7 @@ const scheduleItem = (doc: InterviewDocument) => {
 /**
  * preHandler: a query with X-Min-Position waits until the read models have it, else 503 with
  * Retry-After. A position beyond the log's head was never answered by a command: waiting for it
- * would only delay the same refusal, so it is refused at once (422, not worth retrying).
+ * would only delay the same refusal, so it is refused at once (409: the log has not reached it).
  */
 export const readOwnWritesHook =
   (deps: { readYourWrites: ReadYourWrites; eventStore: Pick<EventStore, 'headPosition'>; minPositionWaitMs?: number }) =>

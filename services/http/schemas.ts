@@ -30,7 +30,7 @@ export const ProblemSchema = z
  */
 export const IfMatch = z
   .string()
-  .regex(/^(W\/)?"\d+"$|^\*$/, 'If-Match takes the ETag of the resource, e.g. "3"')
+  .regex(/^(?:(?:W\/)?"\d+"|\*)$/, 'If-Match takes the ETag of the resource, e.g. "3"')
   .describe('Optimistic concurrency: the version (ETag, e.g. "3") the command is based on; 412 when the resource has moved on');
 export const IdempotencyKey = z
   .string()
@@ -43,7 +43,7 @@ export const MinPosition = z
   .regex(/^\d{1,40}$/, 'X-Min-Position takes the position a command answered')
   .describe(
     'Read your writes: wait (up to 5 s) until the read models include this position, else 503 with Retry-After. ' +
-      'A position beyond the log’s head is 422 position-not-reached at once',
+      'A position beyond the log’s head is 409 position-not-reached at once',
   );
 /** Any value is accepted; one that does not match the pattern is replaced by a generated id (echoed back). */
 export const CORRELATION_ID = /^[\w.:-]{1,200}$/;

@@ -42,10 +42,13 @@ t.test('unknown paths stay 404 whatever the method', async (t) => {
 t.test('a path segment longer than any id is 414 as a problem', async (t) => {
   const { app } = await testApp();
   t.teardown(() => app.close());
-  const response = await app.inject({ method: 'GET', url: `/interviews/${'x'.repeat(500)}`, headers: users.pm });
+  const response = await app.inject({ method: 'GET', url: `/interviews/${'x'.repeat(1_500)}`, headers: users.pm });
   t.equal(response.statusCode, 414);
   isProblem(t, response);
   t.match(response.json(), { code: 'uri-too-long', status: 414 });
+  const tooLongToken = await app.inject({ method: 'GET', url: `/confirmations/${'x'.repeat(401)}` });
+  t.equal(tooLongToken.statusCode, 400, 'a parameter longer than its schema allows is a validation failure, as documented');
+  t.match(tooLongToken.json().errors, [{ in: 'params', path: '/token' }]);
 });
 
 t.test('headers too large for the server are 431 as a problem', async (t) => {

@@ -232,13 +232,13 @@ t.test('a position beyond the log’s head is refused at once, not after the wai
     const started = Date.now();
     const ahead = await get(app, `/engagements/${engagement.id}`, { ...users.pmo, 'x-min-position': position });
     t.ok(Date.now() - started < 1_000, `${position} answered without waiting`);
-    t.equal(ahead.status, 422);
+    t.equal(ahead.status, 409);
     t.match(ahead.headers['content-type'], /^application\/problem\+json/);
     t.notOk(ahead.headers['retry-after'], 'retrying will not help');
     t.match(JSON.parse(ahead.body as string), { code: 'position-not-reached', headPosition: head, detail: new RegExp(position) });
   }
   const unknownLink = await app.inject({ method: 'GET', url: `/confirmations/${'a'.repeat(60)}`, headers: { 'x-min-position': '47691927811' } });
-  t.equal(unknownLink.statusCode, 422, 'confirmation pages refuse it the same way');
+  t.equal(unknownLink.statusCode, 409, 'confirmation pages refuse it the same way');
   const reached = await get(app, `/engagements/${engagement.id}`, { ...users.pmo, 'x-min-position': engagement.position });
   t.equal(reached.status, 200);
   t.equal((await get(app, `/engagements/${engagement.id}`, { ...users.pmo, 'x-min-position': 'soon' })).status, 400);
@@ -247,7 +247,7 @@ t.test('a position beyond the log’s head is refused at once, not after the wai
 t.test('on an empty log any position but 0 is beyond the head, and 0 is always reached', async (t) => {
   const { app } = await testApp();
   t.teardown(() => app.close());
-  t.equal((await get(app, '/engagements', { ...users.admin, 'x-min-position': '1' })).status, 422);
+  t.equal((await get(app, '/engagements', { ...users.admin, 'x-min-position': '1' })).status, 409);
   t.equal((await get(app, '/engagements', { ...users.admin, 'x-min-position': '0' })).status, 200);
 });
 
