@@ -251,9 +251,13 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryRouteDeps) 
     schema: { ...base('GetAuditTrail', 'engagements', 'The audit trail: every decision with actor, before/after values and reason; JSON pages or CSV', 'read-records'),
       querystring: AuditQuery,
       response: {
-        200: z
-          .object({ entries: z.array(Document), nextCursor: z.string().nullable() })
-          .describe('JSON page; with Accept: text/csv or format=csv, the whole filtered trail as CSV'),
+        200: {
+          description: 'A JSON page; with Accept: text/csv or format=csv, the whole filtered trail as CSV',
+          content: {
+            'application/json': { schema: z.object({ entries: z.array(Document), nextCursor: z.string().nullable() }) },
+            'text/csv': { schema: z.string() },
+          },
+        },
         ...limited,
       },
     },

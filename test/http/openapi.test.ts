@@ -37,6 +37,15 @@ t.test('every failure an operation can answer is documented as a problem+json wi
   }
 });
 
+t.test('answers that are not JSON are documented with their media type', async (t) => {
+  const { app } = await testApp();
+  t.teardown(() => app.close());
+  const operations = await openapi(app);
+  const ok = (name: string) => Object.keys(operations.find((o) => o.name === name)!.operation.responses['200']!.content ?? {}).sort();
+  t.same(ok('GET /engagements/{id}/audit'), ['application/json', 'text/csv']);
+  t.same(ok('GET /metrics'), ['text/plain']);
+});
+
 t.test('the header schemas accept exactly what the service accepts', async (t) => {
   const { app } = await testApp();
   t.teardown(() => app.close());
