@@ -30,7 +30,7 @@ export const ProblemSchema = z
  */
 export const IfMatch = z
   .string()
-  .regex(/^(?:(?:W\/)?"\d+"|\*)$/, 'If-Match takes the ETag of the resource, e.g. "3"')
+  .regex(/^(?:(?:W\/)?"\d{1,15}"|\*)$/, 'If-Match takes the ETag of the resource, e.g. "3"')
   .describe('Optimistic concurrency: the version (ETag, e.g. "3") the command is based on; 412 when the resource has moved on');
 export const IdempotencyKey = z
   .string()
