@@ -25,12 +25,15 @@ import { registerCommandRoutes } from './command-routes.js';
 import { closeAfterEarlyAnswers, DEFAULT_CONNECTION_LIMITS, serverWithLimits, type ConnectionLimits } from './connection-limits.js';
 import { registerConfirmationRoutes } from './confirmation-routes.js';
 import type { Mailer } from '../mail/confirmation-mail.js';
-import { registerErrorHandling } from './errors.js';
+import { answerClientError, answerError, registerErrorHandling } from './errors.js';
 import { parseJsonBodiesStrictly } from './json-body.js';
+import { documentProblems } from './problem-responses.js';
+import { withLinks } from './openapi-links.js';
 import { DEFAULT_EXPENSIVE_READ_LIMITS, limitExpensiveReads, type ExpensiveReadLimits } from './expensive-reads.js';
 import { registerOperations, type ReadinessCheck } from './operations.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { registerQueryRoutes } from './query-routes.js';
+import { CORRELATION_ID } from './schemas.js';
 
 export type AppDeps = {
   store: EventStore;
@@ -72,15 +75,17 @@ export type AppDeps = {
   publicUrl?: string;
 };
 
-const CORRELATION_ID = /^[\w.:-]{1,200}$/;
-
 export const buildApp = async (deps: AppDeps) => {
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
     bodyLimit: deps.bodyLimit ?? 1024 * 1024,
     serverFactory: serverWithLimits({ ...DEFAULT_CONNECTION_LIMITS, ...deps.connectionLimits }),
-    // A confirmation link's token (interview id, link id, secret) is longer than fastify's default 100.
-    routerOptions: { maxParamLength: 400 },
+    // A confirmation link's token (interview id, link id, secret) is longer than fastify's default 100;
+    // above the longest path parameter the schemas allow (400), so those answer 400 and only absurd
+    // lengths 414.
+    routerOptions: { maxParamLength: 1_000 },
+    frameworkErrors: answerError,
+    clientErrorHandler: answerClientError,
     logController: new LogController({ requestIdLogLabel: 'correlationId' }),
     genReqId: (request) => {
       const given = request.headers['x-correlation-id'];
@@ -89,6 +94,7 @@ export const buildApp = async (deps: AppDeps) => {
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  documentProblems(app);
   // Commands are JSON only: anything else is answered 415, not parsed as text.
   app.removeContentTypeParser('text/plain');
   parseJsonBodiesStrictly(app);
@@ -135,6 +141,7 @@ export const buildApp = async (deps: AppDeps) => {
       ],
     },
     transform: jsonSchemaTransform,
+    transformObject: withLinks as never,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
   await app.register(authPlugin, { identity: deps.identity });
@@ -161,6 +168,7 @@ export const buildApp = async (deps: AppDeps) => {
     idSecret,
     readModels: deps.readModels,
     readYourWrites: deps.readYourWrites,
+    eventStore: deps.store,
     clock,
     ...(deps.mailer ? { mailer: deps.mailer } : {}),
     ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}),

@@ -169,7 +169,12 @@ export const browserSessionPlugin = fp(
     });
 
     typed.get('/auth/login', {
-      schema: { tags, summary: "Start signing in with the organisation's identity provider", querystring: z.object({ returnTo: z.string().max(2_000).optional() }) },
+      schema: {
+        tags,
+        summary: "Start signing in with the organisation's identity provider",
+        querystring: z.object({ returnTo: z.string().max(2_000).optional() }),
+        response: { 404: ProblemSchema },
+      },
       handler: async (request, reply) => {
         if (!signIn.oidc) return fail('not-found', 'this service has no identity provider to sign in with');
         const configuration = await providerConfiguration();
@@ -230,7 +235,14 @@ export const browserSessionPlugin = fp(
 
     app.post(
       '/auth/logout',
-      { schema: { tags: ['sign-in'], summary: 'Sign out: the session cookie is cleared' }, onRequest: app.csrfProtection },
+      {
+        schema: {
+          tags: ['sign-in'],
+          summary: 'Sign out: the session cookie is cleared',
+          response: { 200: z.object({ signedOut: z.literal(true), endSessionUrl: z.string().optional() }), 403: ProblemSchema },
+        },
+        onRequest: app.csrfProtection,
+      },
       async (request) => {
         request.session.delete();
         if (!signIn.oidc) return { signedOut: true };

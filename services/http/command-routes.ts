@@ -30,6 +30,7 @@ import {
   SendSummaryForConfirmationBody,
   StartEngagementBody,
   UserId,
+  DOMAIN_ERRORS,
 } from '../../contracts/index.js';
 import type { Access } from '../../domain/index.js';
 import { CATALOGUE, type CommandData, type CommandType } from '../commands/catalogue.js';
@@ -40,7 +41,7 @@ import type { IdempotencyStore } from '../idempotency/store.js';
 import { accessNote, requireAccess } from './auth.js';
 import type { Metrics } from './metrics.js';
 import { fail, PROBLEM_TYPES } from './problem.js';
-import { CommandAnswer, IdParams, ProblemSchema } from './schemas.js';
+import { CommandAnswer, CorrelationId, IdempotencyKey, IdParams, IfMatch, ProblemSchema } from './schemas.js';
 
 type Route<T extends CommandType> = {
   type: T;
@@ -222,19 +223,9 @@ export const COMMAND_ROUTES = [
 ];
 
 const CommandHeaders = z.looseObject({
-  'if-match': z
-    .string()
-    .regex(/^(W\/)?"\d+"$|^\*$/, 'If-Match takes the ETag of the resource, e.g. "3"')
-    .optional()
-    .describe('Optimistic concurrency: the version (ETag) the command is based on'),
-  'idempotency-key': z
-    .string()
-    .min(1)
-    .max(255)
-    .regex(/^[\x21-\x7e]+$/, 'an Idempotency-Key is 1–255 visible ASCII characters')
-    .optional()
-    .describe('Repeat a request safely: the same key and body return the original answer'),
-  'x-correlation-id': z.string().optional(),
+  'if-match': IfMatch.optional(),
+  'idempotency-key': IdempotencyKey.optional(),
+  'x-correlation-id': CorrelationId.optional(),
 });
 
 const expectedVersionOf = (ifMatch: string | undefined) => {
@@ -247,8 +238,9 @@ const canonicalJson = (value: unknown): string =>
     v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v,
   );
 
+/** What a command's own rules answer beyond what its declaration implies (problem-responses.ts): the domain's refusals. */
 const errorResponses = Object.fromEntries(
-  [...new Set(Object.values(PROBLEM_TYPES).map((p) => p.status))].map((status) => [status, ProblemSchema]),
+  [...new Set(Object.values(DOMAIN_ERRORS).map((p) => p.status)), PROBLEM_TYPES['concurrent-modification'].status].map((status) => [status, ProblemSchema]),
 );
 
 export type CommandRouteDeps = { bus: CommandBus; idempotency: IdempotencyStore; metrics: Metrics; clock: () => Date; idSecret: string };

@@ -19,6 +19,7 @@ import { z } from 'zod';
 import { IssueConfirmationLinkBody, RequestSummaryRevisionByLinkBody, type Actor } from '../../contracts/index.js';
 import { judge, presentedLink, usableLink, type ConfirmationLinkState, type InterviewState } from '../../domain/index.js';
 import type { ReadModelStore } from '../../infra/read-models/port.js';
+import type { EventStore } from '../../infra/event-store/port.js';
 import type { EngagementDocument, InterviewDocument } from '../../projections/index.js';
 import type { CommandBus } from '../commands/command-bus.js';
 import type { IdempotencyStore } from '../idempotency/store.js';
@@ -28,12 +29,14 @@ import type { ReadYourWrites } from '../queries/read-your-writes.js';
 import { accessNote, requireAccess } from './auth.js';
 import { fail } from './problem.js';
 import { readOwnWritesHook } from './query-routes.js';
-import { IdParams, ProblemSchema } from './schemas.js';
+import { CorrelationId, IdempotencyKey, IdParams, MinPosition, ProblemSchema } from './schemas.js';
 
 export type ConfirmationRouteDeps = {
   bus: CommandBus;
   readModels: ReadModelStore;
   readYourWrites: ReadYourWrites;
+  /** Its head tells a position no command has answered yet from one the read models still lack. */
+  eventStore: Pick<EventStore, 'headPosition'>;
   clock: () => Date;
   /** Sends links by email; none: the consultant copies the link. */
   mailer?: Mailer;
@@ -66,10 +69,12 @@ export const parseToken = (token: string): Presented => {
 
 const TokenParams = z.strictObject({ token: z.string().min(1).max(400).describe('The confirmation link token: <interviewId>.<linkId>.<secret>') });
 const Answer = z.looseObject({}).describe('See the description');
-const problems = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 410: ProblemSchema, 503: ProblemSchema };
+/** Beyond what a route's declaration implies (problem-responses.ts): the link's and the interview's own rules. */
+const problems = { 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 410: ProblemSchema };
 const LinkHeaders = z.looseObject({
-  'idempotency-key': z.string().min(1).max(255).regex(/^[\x21-\x7e]+$/).optional().describe('Repeat a request safely'),
-  'x-min-position': z.string().regex(/^\d{1,40}$/).optional().describe('Read your writes (see the queries)'),
+  'idempotency-key': IdempotencyKey.optional(),
+  'x-min-position': MinPosition.optional(),
+  'x-correlation-id': CorrelationId.optional(),
 });
 
 type Receipt = {
@@ -223,6 +228,7 @@ export const registerConfirmationRoutes = (app: FastifyInstance, deps: Confirmat
   typed.get('/confirmations/:token', {
     preHandler: readOwnWrites,
     schema: {
+      operationId: 'GetConfirmationLink',
       tags: ['confirmations'],
       summary: 'What a confirmation link shows: the interview, the interviewee, the summary version sent, its hash, cited findings, expiry and issuer',
       description:
@@ -316,7 +322,11 @@ export const registerConfirmationRoutes = (app: FastifyInstance, deps: Confirmat
 
   typed.get('/confirmations/:token/receipt', {
     preHandler: readOwnWrites,
-    schema: { ...receiptSchema('The receipt of a confirmation made through this link', 'Public: the link is the credential, once it has been used to confirm.'), params: TokenParams },
+    schema: {
+      ...receiptSchema('The receipt of a confirmation made through this link', 'Public: the link is the credential, once it has been used to confirm.'),
+      operationId: 'GetReceiptByLink',
+      params: TokenParams,
+    },
     handler: async (request, reply) => {
       const { presented, link } = await linkOf(request.params.token);
       const doc = await interviews.get(presented.interviewId);
@@ -332,6 +342,7 @@ export const registerConfirmationRoutes = (app: FastifyInstance, deps: Confirmat
     preHandler: readOwnWrites,
     schema: {
       ...receiptSchema('The receipt of the confirmed summary', accessNote('read-interview')),
+      operationId: 'GetSummaryReceipt',
       security: [{ bearerAuth: [] }],
       params: IdParams,
     },

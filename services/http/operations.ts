@@ -1,5 +1,6 @@
 /** Health and metrics: the routes every process serves, without a token. */
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import type { Metrics } from './metrics.js';
 
 export type ReadinessCheck = {
@@ -12,6 +13,18 @@ export type ReadinessCheck = {
 
 const CHECK_TIMEOUT_MS = 2_000;
 
+const MetricsText = {
+  description: 'The Prometheus text exposition format',
+  content: { 'text/plain': { schema: z.string() } },
+};
+const Live = z.object({ status: z.literal('live') });
+const Readiness = z
+  .object({
+    status: z.enum(['ready', 'not-ready']),
+    checks: z.record(z.string(), z.looseObject({ status: z.enum(['up', 'down']), error: z.string().optional() })),
+  })
+  .describe('Each check with its details (such as lag); 503 when one is down');
+
 const withTimeout = <T>(promise: Promise<T>) =>
   Promise.race([
     promise,
@@ -19,9 +32,9 @@ const withTimeout = <T>(promise: Promise<T>) =>
   ]);
 
 export const registerOperations = (app: FastifyInstance, deps: { metrics: Metrics; checks: ReadinessCheck[] }) => {
-  const hidden = { schema: { tags: ['operations'] } };
-  app.get('/health/live', hidden, async () => ({ status: 'live' }));
-  app.get('/health/ready', hidden, async (_request, reply) => {
+  const tags = ['operations'];
+  app.get('/health/live', { schema: { operationId: 'GetLiveness', tags, response: { 200: Live } } }, async () => ({ status: 'live' as const }));
+  app.get('/health/ready', { schema: { operationId: 'GetReadiness', tags, response: { 200: Readiness, 503: Readiness } } }, async (_request, reply) => {
     const results = await Promise.all(
       deps.checks.map(async ({ name, check }) => {
         try {
@@ -36,7 +49,7 @@ export const registerOperations = (app: FastifyInstance, deps: { metrics: Metric
     const ready = results.every(([, r]) => r.status === 'up');
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not-ready', checks: Object.fromEntries(results) });
   });
-  app.get('/metrics', hidden, async (_request, reply) =>
+  app.get('/metrics', { schema: { operationId: 'GetMetrics', tags, response: { 200: MetricsText } } }, async (_request, reply) =>
     reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()),
   );
 };

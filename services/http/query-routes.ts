@@ -18,14 +18,14 @@ import {
   type InterviewDocument,
   type RequirementDocument,
 } from '../../projections/index.js';
-import type { EventStore } from '../../infra/event-store/port.js';
+import { comparePositions, type EventStore } from '../../infra/event-store/port.js';
 import type { Filter, ReadModelStore } from '../../infra/read-models/port.js';
 import { backlogAsOf, backlogPage, decodeCursor, encodeCursor, InvalidCursorError } from '../queries/backlog.js';
 import { MIN_POSITION_WAIT_MS, type ReadYourWrites } from '../queries/read-your-writes.js';
 import { auditCsv, exportTurns, wantsCsv } from './audit-csv.js';
 import { accessNote, requireAccess } from './auth.js';
 import { fail } from './problem.js';
-import { IdParams, ProblemSchema } from './schemas.js';
+import { CorrelationId, IdParams, MinPosition, ProblemSchema } from './schemas.js';
 
 export const READ_MODELS = {
   engagements: 'engagements',
@@ -36,13 +36,7 @@ export const READ_MODELS = {
   audit: 'audit-trail',
 } as const;
 
-const MinPositionHeaders = z.looseObject({
-  'x-min-position': z
-    .string()
-    .regex(/^\d{1,40}$/, 'X-Min-Position takes the position a command answered')
-    .optional()
-    .describe('Wait (up to 5 s) until the read models include this position; 503 with Retry-After otherwise'),
-});
+const MinPositionHeaders = z.looseObject({ 'x-min-position': MinPosition.optional(), 'x-correlation-id': CorrelationId.optional() });
 
 const Limit = z.coerce.number().int().min(1).max(200).default(50);
 const Document = z.looseObject({ id: z.string() }).describe('The read-model document (see the projections documentation)');
@@ -58,7 +52,10 @@ const TeamMember = z
   })
   .describe('A member of the engagement team');
 const Page = (item: z.ZodType) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
-const problems = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 429: ProblemSchema, 503: ProblemSchema };
+/** Beyond what a query's declaration implies (problem-responses.ts): an unknown or hidden resource. */
+const problems = { 404: ProblemSchema };
+/** Audit CSV exports and backlog asOf reads are rate limited per user (expensive-reads.ts). */
+const limited = { ...problems, 429: ProblemSchema };
 
 const BacklogQuery = z.strictObject({
   status: RequirementStatus.optional(),
@@ -100,12 +97,21 @@ const scheduleItem = (doc: InterviewDocument) => {
   return rest;
 };
 
-/** preHandler: a query with X-Min-Position waits until the read models have it, else 503 with Retry-After. */
+/**
+ * preHandler: a query with X-Min-Position waits until the read models have it, else 503 with
+ * Retry-After. A position beyond the log's head was never answered by a command: waiting for it
+ * would only delay the same refusal, so it is refused at once (409: the log has not reached it).
+ */
 export const readOwnWritesHook =
-  (deps: { readYourWrites: ReadYourWrites; minPositionWaitMs?: number }) =>
+  (deps: { readYourWrites: ReadYourWrites; eventStore: Pick<EventStore, 'headPosition'>; minPositionWaitMs?: number }) =>
   async (request: FastifyRequest): Promise<void> => {
     const position = request.headers['x-min-position'];
-    if (typeof position !== 'string') return;
+    // 0 is before the first event: every read model has it.
+    if (typeof position !== 'string' || BigInt(position) === 0n) return;
+    const head = await deps.eventStore.headPosition();
+    if (head === undefined || comparePositions(position, head) > 0) {
+      fail('position-not-reached', `the log ends at position ${head ?? 0}; no command has answered position ${position}`, { headPosition: head ?? '0' });
+    }
     try {
       await deps.readYourWrites.waitFor(position, deps.minPositionWaitMs ?? MIN_POSITION_WAIT_MS);
     } catch {
@@ -147,7 +153,8 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryRouteDeps) 
     await permitted(request, 'read-interview', interview.engagementId, `interview ${id}`, interview.interviewee.userId);
     return interview;
   };
-  const base = (tag: string, summary: string, access: Access) => ({
+  const base = (operationId: string, tag: string, summary: string, access: Access) => ({
+    operationId,
     tags: [tag],
     summary,
     description: accessNote(access),
@@ -160,6 +167,7 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryRouteDeps) 
     onRequest: [app.authenticate, requireAccess('see-overview')],
     preHandler: readOwnWrites,
     schema: {
+      operationId: 'ListEngagements',
       tags: ['engagements'],
       summary: 'The engagements you can see: those whose team you are in (every one for pmo and admin)',
       description: accessNote('see-overview'),
@@ -188,13 +196,13 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryRouteDeps) 
 
   typed.get('/engagements/:id', {
     ...common,
-    schema: { ...base('engagements', 'The engagement: name, client, sponsor, current phase, readiness', 'see-overview'), response: { 200: Document, ...problems } },
+    schema: { ...base('GetEngagement', 'engagements', 'The engagement: name, client, sponsor, current phase, readiness', 'see-overview'), response: { 200: Document, ...problems } },
     handler: async (request) => permitted(request, 'see-overview', request.params.id, `engagement ${request.params.id}`),
   });
 
   typed.get('/engagements/:id/members', {
     ...common,
-    schema: { ...base('engagements', 'The team: members with their engagement role, workgroup, department and since when', 'read-records'),
+    schema: { ...base('GetTeam', 'engagements', 'The team: members with their engagement role, workgroup, department and since when', 'read-records'),
       response: { 200: z.object({ items: z.array(TeamMember) }), ...problems },
     },
     handler: async (request) => ({ items: (await permitted(request, 'read-records', request.params.id, `engagement ${request.params.id}`)).team ?? [] }),
@@ -202,7 +210,7 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryRouteDeps) 
 
   typed.get('/engagements/:id/progress', {
     ...common,
-    schema: { ...base('engagements', 'Phase progress: phases with dates and waivers, readiness, survey counters', 'see-overview'),
+    schema: { ...base('GetPhaseProgress', 'engagements', 'Phase progress: phases with dates and waivers, readiness, survey counters', 'see-overview'),
       response: { 200: Document, ...problems },
     },
     handler: async (request) => {
@@ -213,9 +221,9 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryRouteDeps) 
 
   typed.get('/engagements/:id/backlog', {
     ...common,
-    schema: { ...base('requirements', 'The requirement backlog ranked by the 20/80 principle, now or as of a past instant', 'see-overview'),
+    schema: { ...base('GetBacklog', 'requirements', 'The requirement backlog ranked by the 20/80 principle, now or as of a past instant', 'see-overview'),
       querystring: BacklogQuery,
-      response: { 200: Page(Document), ...problems },
+      response: { 200: Page(Document), ...limited },
     },
     handler: async (request) => {
       const { id } = request.params;
@@ -240,13 +248,17 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryRouteDeps) 
 
   typed.get('/engagements/:id/audit', {
     ...common,
-    schema: { ...base('engagements', 'The audit trail: every decision with actor, before/after values and reason; JSON pages or CSV', 'read-records'),
+    schema: { ...base('GetAuditTrail', 'engagements', 'The audit trail: every decision with actor, before/after values and reason; JSON pages or CSV', 'read-records'),
       querystring: AuditQuery,
       response: {
-        200: z
-          .object({ entries: z.array(Document), nextCursor: z.string().nullable() })
-          .describe('JSON page; with Accept: text/csv or format=csv, the whole filtered trail as CSV'),
-        ...problems,
+        200: {
+          description: 'A JSON page; with Accept: text/csv or format=csv, the whole filtered trail as CSV',
+          content: {
+            'application/json': { schema: z.object({ entries: z.array(Document), nextCursor: z.string().nullable() }) },
+            'text/csv': { schema: z.string() },
+          },
+        },
+        ...limited,
       },
     },
     handler: async (request, reply) => {
@@ -281,7 +293,7 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryRouteDeps) 
 
   typed.get('/engagements/:id/interviews', {
     ...common,
-    schema: { ...base('interviews', 'The interview schedule: status, interviewee, time and confirmation state (a stakeholder sees the interviews they gave)', 'see-overview'),
+    schema: { ...base('ListInterviews', 'interviews', 'The interview schedule: status, interviewee, time and confirmation state (a stakeholder sees the interviews they gave)', 'see-overview'),
       querystring: InterviewsQuery,
       response: { 200: z.object({ items: z.array(Document) }), ...problems },
     },
@@ -302,13 +314,14 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryRouteDeps) 
 
   typed.get('/interviews/:id', {
     ...common,
-    schema: { ...base('interviews', 'The interview with its findings, summary versions and confirmation', 'read-interview'), response: { 200: Document, ...problems } },
+    schema: { ...base('GetInterview', 'interviews', 'The interview with its findings, summary versions and confirmation', 'read-interview'), response: { 200: Document, ...problems } },
     handler: async (request) => readableInterview(request, request.params.id),
   });
 
   typed.get('/interviews/:id/findings/:findingId', {
     ...common,
     schema: {
+      operationId: 'GetFinding',
       tags: ['interviews'],
       summary: 'One finding of an interview',
       description: accessNote('read-interview'),
@@ -325,7 +338,7 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryRouteDeps) 
 
   typed.get('/requirements/:id', {
     ...common,
-    schema: { ...base('requirements', 'The requirement with its sources, priority history and decisions', 'read-records'), response: { 200: Document, ...problems } },
+    schema: { ...base('GetRequirement', 'requirements', 'The requirement with its sources, priority history and decisions', 'read-records'), response: { 200: Document, ...problems } },
     handler: async (request) => {
       const what = `requirement ${request.params.id}`;
       const requirement = await found<RequirementDocument>(READ_MODELS.requirements, request.params.id, 'requirement');

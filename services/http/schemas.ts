@@ -23,3 +23,30 @@ export const ProblemSchema = z
     errors: z.array(z.object({ in: z.string(), path: z.string(), message: z.string() })).optional(),
   })
   .describe('RFC 9457 problem details; `code` is stable and documented');
+
+/**
+ * The request headers the service reads, each exactly as it checks them (one schema per header,
+ * shared by every route that takes it).
+ */
+export const IfMatch = z
+  .string()
+  .regex(/^(?:(?:W\/)?"\d{1,15}"|\*)$/, 'If-Match takes the ETag of the resource, e.g. "3"')
+  .describe('Optimistic concurrency: the version (ETag, e.g. "3") the command is based on; 412 when the resource has moved on');
+export const IdempotencyKey = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[\x21-\x7e]+$/, 'an Idempotency-Key is 1–255 visible ASCII characters')
+  .describe('Repeat a request safely: the same key and body return the original answer; another body with the key is 422');
+export const MinPosition = z
+  .string()
+  .regex(/^\d{1,40}$/, 'X-Min-Position takes the position a command answered')
+  .describe(
+    'Read your writes: wait (up to 5 s) until the read models include this position, else 503 with Retry-After. ' +
+      'A position beyond the log’s head is 409 position-not-reached at once',
+  );
+/** Any value is accepted; one that does not match the pattern is replaced by a generated id (echoed back). */
+export const CORRELATION_ID = /^[\w.:-]{1,200}$/;
+export const CorrelationId = z
+  .string()
+  .describe(`Carried into the log's metadata and the logs, and echoed back; kept when it matches ${CORRELATION_ID.source}, else a new id is generated`);

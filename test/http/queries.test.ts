@@ -210,17 +210,45 @@ t.test('the audit trail: every decision, filterable, paged, and as CSV', async (
   }
 });
 
-t.test('read-your-writes waits a bounded time, then answers 503', async (t) => {
-  const { app } = await testApp({ minPositionWaitMs: 200 });
+t.test('read-your-writes waits a bounded time for lagging read models, then answers 503', async (t) => {
+  const lagging = { waitFor: (_position: string, ms: number) => new Promise<void>((_, reject) => setTimeout(() => reject(new Error('not yet')), ms)) };
+  const { app } = await testApp({ minPositionWaitMs: 200, readYourWrites: lagging });
   t.teardown(() => app.close());
   const engagement = await discovery(app).startEngagement();
-  const ahead = await get(app, `/engagements/${engagement.id}`, { ...users.pmo, 'x-min-position': String(BigInt(engagement.position) + 1000n) });
-  t.equal(ahead.status, 503);
-  t.equal(ahead.headers['retry-after'], '1');
-  t.match(JSON.parse(ahead.body as string), { code: 'unavailable' });
+  const started = Date.now();
+  const behind = await get(app, `/engagements/${engagement.id}`, { ...users.pmo, 'x-min-position': engagement.position });
+  t.equal(behind.status, 503);
+  t.ok(Date.now() - started >= 200, 'after the wait');
+  t.equal(behind.headers['retry-after'], '1');
+  t.match(JSON.parse(behind.body as string), { code: 'unavailable' });
+});
+
+t.test('a position beyond the log’s head is refused at once, not after the wait', async (t) => {
+  const { app, store } = await testApp({ minPositionWaitMs: 5_000 });
+  t.teardown(() => app.close());
+  const engagement = await discovery(app).startEngagement();
+  const head = (await store.headPosition())!;
+  for (const position of [String(BigInt(head) + 1n), '47691927811']) {
+    const started = Date.now();
+    const ahead = await get(app, `/engagements/${engagement.id}`, { ...users.pmo, 'x-min-position': position });
+    t.ok(Date.now() - started < 1_000, `${position} answered without waiting`);
+    t.equal(ahead.status, 409);
+    t.match(ahead.headers['content-type'], /^application\/problem\+json/);
+    t.notOk(ahead.headers['retry-after'], 'retrying will not help');
+    t.match(JSON.parse(ahead.body as string), { code: 'position-not-reached', headPosition: head, detail: new RegExp(position) });
+  }
+  const unknownLink = await app.inject({ method: 'GET', url: `/confirmations/${'a'.repeat(60)}`, headers: { 'x-min-position': '47691927811' } });
+  t.equal(unknownLink.statusCode, 409, 'confirmation pages refuse it the same way');
   const reached = await get(app, `/engagements/${engagement.id}`, { ...users.pmo, 'x-min-position': engagement.position });
   t.equal(reached.status, 200);
   t.equal((await get(app, `/engagements/${engagement.id}`, { ...users.pmo, 'x-min-position': 'soon' })).status, 400);
+});
+
+t.test('on an empty log any position but 0 is beyond the head, and 0 is always reached', async (t) => {
+  const { app } = await testApp();
+  t.teardown(() => app.close());
+  t.equal((await get(app, '/engagements', { ...users.admin, 'x-min-position': '1' })).status, 409);
+  t.equal((await get(app, '/engagements', { ...users.admin, 'x-min-position': '0' })).status, 200);
 });
 
 t.test('an admin rebuilds a read model while it keeps answering, and the rebuild equals it', async (t) => {
