@@ -3,7 +3,8 @@
  * event type to a pure update. The projector runtime (`infra/`) runs every one in `PROJECTIONS`.
  *
  * - `engagement-document.ts`  GET /engagements/:id
- * - `phase-progress.ts`       GET /engagements/:id/progress (phases, waivers, readiness, survey counters)
+ * - `phase-progress.ts`       GET /engagements/:id/progress (phases, waivers, readiness, survey counters,
+ *                             goals and the success scorecard of `success-scorecard.ts`)
  * - `interview-schedule.ts`   GET /engagements/:id/interviews and GET /interviews/:id
  * - `requirement-backlog.ts`  GET /engagements/:id/backlog, ranked and sorted by `backlog-ranking.ts`
  * - `requirement-document.ts` GET /requirements/:id (the backlog item plus its history)
@@ -39,6 +40,7 @@ export * from './projection.js';
 export * from './apply.js';
 export * from './define.js';
 export * from './readiness.js';
+export * from './success-scorecard.js';
 export * from './engagement-document.js';
 export * from './phase-progress.js';
 export * from './interview-schedule.js';

@@ -1,7 +1,9 @@
 /**
  * Phase progress (`GET /engagements/:id/progress`): one document per engagement (id =
  * engagementId) with each phase's status and dates, the waivers that passed a gate, the readiness
- * assessment and the survey counters. Interview and requirement events reach it through the
+ * assessment, the survey counters, the goals and the success scorecard (success-scorecard.ts).
+ * Documents written before goals existed lack `goals` and `scorecard` until the projection is
+ * rebuilt; the updates start them empty rather than fail. Interview and requirement events reach it through the
  * envelope's `engagementId`.
  *
  * Phases: all `pending` at the start except `concept-introduction`, `active` from EngagementStarted.
@@ -34,6 +36,7 @@ import {
 import { actorOf, defineProjection, documentBase, existing } from './define.js';
 import type { ReadDocument } from './projection.js';
 import { assessReadiness, unassessedReadiness, type ReadinessAssessment } from './readiness.js';
+import { emptyScorecard, goalsAtStart, measured, targetAdded, targetRevised, type Goal, type Scorecard } from './success-scorecard.js';
 
 export const PHASE_STATUSES = ['pending', 'active', 'completed'] as const;
 export type PhaseStatus = (typeof PHASE_STATUSES)[number];
@@ -61,6 +64,10 @@ export type PhaseProgress = ReadDocument & {
   phases: PhaseEntry[];
   readiness: ReadinessAssessment[];
   survey: SurveyCounters;
+  /** The engagement's goals, in the order they were set (docs/domain.md#goals). */
+  goals: Goal[];
+  /** Every success target with its status and measurements, and how many are met, not met, pending. */
+  scorecard: Scorecard;
   updatedAt: string;
 };
 
@@ -113,8 +120,30 @@ export const phaseProgress = defineProjection<PhaseProgress>({
       ),
       readiness: unassessedReadiness(),
       survey: noSurvey(),
+      goals: goalsAtStart(event),
+      scorecard: emptyScorecard(),
       updatedAt: event.occurredAt,
     }),
+    GoalAdded: existing((progress, event) => ({
+      ...progress,
+      goals: [...(progress.goals ?? []), { goalId: event.data.goalId, text: event.data.text }],
+      updatedAt: event.occurredAt,
+    })),
+    SuccessTargetAdded: existing((progress, event) => ({
+      ...progress,
+      scorecard: targetAdded(progress.scorecard ?? emptyScorecard(), event),
+      updatedAt: event.occurredAt,
+    })),
+    SuccessTargetRevised: existing((progress, event) => ({
+      ...progress,
+      scorecard: targetRevised(progress.scorecard ?? emptyScorecard(), event),
+      updatedAt: event.occurredAt,
+    })),
+    MeasurementRecorded: existing((progress, event) => ({
+      ...progress,
+      scorecard: measured(progress.scorecard ?? emptyScorecard(), event),
+      updatedAt: event.occurredAt,
+    })),
     ReadinessRecorded: existing((progress, event) => ({
       ...progress,
       readiness: assessReadiness(progress.readiness, event),
