@@ -9,6 +9,7 @@
  * - `requirement-backlog.ts`  GET /engagements/:id/backlog, ranked and sorted by `backlog-ranking.ts`
  * - `requirement-document.ts` GET /requirements/:id (the backlog item plus its history)
  * - `audit-trail.ts`          GET /engagements/:id/audit
+ * - `goal-matrix.ts`          GET /engagements/:id/goal-matrix, computed on reading from progress and backlog
  * - `apply.ts`                the position-guarded fold the runtime, rebuilds and `asOf` share
  * - `define.ts`, `readiness.ts` what the projections have in common
  */
@@ -48,3 +49,4 @@ export * from './requirement-backlog.js';
 export * from './backlog-ranking.js';
 export * from './requirement-document.js';
 export * from './audit-trail.js';
+export * from './goal-matrix.js';

@@ -84,12 +84,13 @@ const publicEvent = <T extends IntegrationEventType>(
   } as IntegrationEventOfType<T>;
 };
 
-type Revisable = { title?: string; description?: string; category?: RequirementCategory; departments?: string[] };
+type Revisable = { title?: string; description?: string; category?: RequirementCategory; departments?: string[]; goalIds?: string[] };
 const revisable = (fields: Revisable) => ({
   ...(fields.title !== undefined && { title: fields.title }),
   ...(fields.description !== undefined && { description: fields.description }),
   ...(fields.category !== undefined && { category: CATEGORY[fields.category] }),
   ...(fields.departments !== undefined && { departments: [...fields.departments] }),
+  ...(fields.goalIds !== undefined && { goalIds: [...fields.goalIds] }),
 });
 
 const priorityInputs = (p: { frequency: number; lossIfMismanaged: number; urgency: number; fundSafety: boolean; stakeholderConcern: boolean }) => ({
@@ -223,6 +224,7 @@ export const INTEGRATION_MAPPING: { [T in DomainEventType]: Decision<T> } = {
         category: CATEGORY[e.data.category],
         departments: [...e.data.departments],
         sources: e.data.sources.map((s) => ({ interviewId: s.interviewId, findingId: s.findingId })),
+        ...(e.data.goalIds !== undefined && { goalIds: [...e.data.goalIds] }),
       }),
   },
   RequirementRevised: {

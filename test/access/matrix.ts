@@ -176,6 +176,7 @@ export const ROUTES: Route[] = [
   { name: 'GET /engagements/:id', kind: 'overview', stage: 'sent', call: (w) => get(`/engagements/${w.engagementId}`) },
   { name: 'GET /engagements/:id/progress', kind: 'overview', stage: 'sent', call: (w) => get(`/engagements/${w.engagementId}/progress`) },
   { name: 'GET /engagements/:id/backlog', kind: 'overview', stage: 'sent', call: (w) => get(`/engagements/${w.engagementId}/backlog`) },
+  { name: 'GET /engagements/:id/goal-matrix', kind: 'overview', stage: 'sent', call: (w) => get(`/engagements/${w.engagementId}/goal-matrix`) },
   { name: 'GET /engagements/:id/interviews', kind: 'overview', stage: 'sent', call: (w) => get(`/engagements/${w.engagementId}/interviews`) },
   { name: 'GET /engagements/:id/audit', kind: 'records', stage: 'sent', call: (w) => get(`/engagements/${w.engagementId}/audit`) },
   { name: 'GET /engagements/:id/audit (CSV)', kind: 'records', stage: 'sent', call: (w) => get(`/engagements/${w.engagementId}/audit?format=csv`) },

@@ -81,3 +81,58 @@ t.test('goals, success targets and the scorecard through the API', async (t) => 
     },
   });
 });
+
+t.test('the goal matrix: requirements name the goals they serve; overview readers see goals × requirements', async (t) => {
+  const { app } = await testApp();
+  t.teardown(() => app.close());
+  const d = discovery(app);
+  const inject = (url: string, headers: Record<string, string>, payload: object) => app.inject({ method: 'POST', url, headers, payload });
+  const started = await d.post('/engagements', users.pm, {
+    name: 'CRM for Acme',
+    client: 'Acme Trading',
+    sponsor: { name: 'Zhang San', title: 'CEO' },
+    goals: ['One view of every customer', 'Quotes answered within a working day'],
+  });
+  const E = started.id;
+  await d.addMember(E, 'u-chen', 'consultant');
+  await d.addMember(E, 'u-li', 'stakeholder');
+  await d.advance(E, 'business-survey');
+  const interview = await d.schedule(E);
+  await d.conduct(interview.id);
+  const findingId = (await d.finding(interview.id))['findingId'] as string;
+  const capture = (title: string, goalIds?: string[]) =>
+    inject(`/engagements/${E}/requirements`, users.consultant, {
+      title,
+      description: `${title}, as the interview found.`,
+      category: 'sales',
+      departments: ['Sales'],
+      sources: [{ interviewId: interview.id, findingId }],
+      ...(goalIds ? { goalIds } : {}),
+    });
+
+  const unknown = await capture('Credit check', ['no-such-goal']);
+  t.match(unknown.json(), { status: 409, code: 'goal-not-found' });
+  const served = await capture('Credit check', [`${E}:goal-2`]);
+  t.equal(served.statusCode, 201);
+  const loose = await capture('Birthday greetings');
+  const revised = await inject(`/requirements/${loose.json().id}/revise`, users.consultant, { goalIds: [`${E}:goal-1`], reason: 'greetings keep customers' });
+  t.equal(revised.statusCode, 200);
+  const unserved = await capture('Fax orders');
+
+  const matrix = await app.inject({
+    method: 'GET',
+    url: `/engagements/${E}/goal-matrix`,
+    headers: { ...users.interviewee, 'x-min-position': unserved.json().position },
+  });
+  t.equal(matrix.statusCode, 200, 'a stakeholder of the team sees it, like the backlog');
+  t.strictSame(matrix.json(), {
+    goals: [
+      { goalId: `${E}:goal-1`, text: 'One view of every customer', requirements: [{ requirementId: loose.json().id, title: 'Birthday greetings', status: 'captured' }] },
+      { goalId: `${E}:goal-2`, text: 'Quotes answered within a working day', requirements: [{ requirementId: served.json().id, title: 'Credit check', status: 'captured' }] },
+    ],
+    unservedGoalIds: [],
+    requirementsServingNoGoal: [{ requirementId: unserved.json().id, title: 'Fax orders', status: 'captured' }],
+  });
+  const outsider = await app.inject({ method: 'GET', url: `/engagements/${E}/goal-matrix`, headers: users.otherStakeholder });
+  t.equal(outsider.statusCode, 404, 'outside the team it does not exist');
+});

@@ -127,8 +127,14 @@ const SAMPLES: { [T in DomainEventType]: EventOfType<T>['data'] } = {
     category: 'customer-data',
     departments: ['Sales'],
     sources: [{ interviewId: 'int-1', findingId: 'f-1' }],
+    goalIds: ['g-1'],
   },
-  RequirementRevised: { requirementId: 'req-1', changes: { title: 'Credit limit check', category: 'sales' }, previous: { title: 'Credit check', category: 'customer-data' }, reason: 'clearer' },
+  RequirementRevised: {
+    requirementId: 'req-1',
+    changes: { title: 'Credit limit check', category: 'sales', goalIds: ['g-1', 'g-2'] },
+    previous: { title: 'Credit check', category: 'customer-data', goalIds: ['g-1'] },
+    reason: 'clearer',
+  },
   RequirementPrioritized: {
     requirementId: 'req-1',
     frequency: 3,
