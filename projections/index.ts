@@ -4,7 +4,8 @@
  *
  * - `engagement-document.ts`  GET /engagements/:id
  * - `phase-progress.ts`       GET /engagements/:id/progress (phases, waivers, readiness, survey counters,
- *                             goals and the success scorecard of `success-scorecard.ts`)
+ *                             goals and the success scorecard of `success-scorecard.ts`, the
+ *                             complexity of `complexity.ts`)
  * - `interview-schedule.ts`   GET /engagements/:id/interviews and GET /interviews/:id
  * - `requirement-backlog.ts`  GET /engagements/:id/backlog, ranked and sorted by `backlog-ranking.ts`
  * - `requirement-document.ts` GET /requirements/:id (the backlog item plus its history)
@@ -42,6 +43,7 @@ export * from './apply.js';
 export * from './define.js';
 export * from './readiness.js';
 export * from './success-scorecard.js';
+export * from './complexity.js';
 export * from './engagement-document.js';
 export * from './phase-progress.js';
 export * from './interview-schedule.js';

@@ -133,6 +133,15 @@ t.test('the goal matrix: requirements name the goals they serve; overview reader
     unservedGoalIds: [],
     requirementsServingNoGoal: [{ requirementId: unserved.json().id, title: 'Fax orders', status: 'captured' }],
   });
+  await d.prioritize(served.json().id);
+  const acceptance = await inject(`/requirements/${served.json().id}/accept`, users.pm, { targetPhase: 'system-deployment' });
+  const progress = await app.inject({
+    method: 'GET',
+    url: `/engagements/${E}/progress`,
+    headers: { ...users.interviewee, 'x-min-position': acceptance.json().position },
+  });
+  t.match(progress.json().complexity, { functions: 1, departments: ['Sales'], acceptedRequirements: [{ requirementId: served.json().id, departments: ['Sales'] }] }, 'the progress shows the complexity with its inputs');
+
   const outsider = await app.inject({ method: 'GET', url: `/engagements/${E}/goal-matrix`, headers: users.otherStakeholder });
   t.equal(outsider.statusCode, 404, 'outside the team it does not exist');
 });

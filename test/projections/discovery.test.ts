@@ -134,6 +134,10 @@ t.test('goals and the scorecard: the starting goal with its derived id, the adde
   t.same(engagement.goals, ['one view of the customer', 'Quotes answered within a working day']);
 });
 
+t.test('complexity: one function accepted, concerning sales and finance', async (t) => {
+  t.match(progress.complexity, { functions: 1, departments: ['Finance', 'Sales'], acceptedRequirements: [{ requirementId: 'req-1', departments: ['Sales', 'Finance'] }] });
+});
+
 t.test('a requirement’s history: why its title and its priority changed', async (t) => {
   const req2 = requirements.get('req-2')!;
   t.same(req2.revisions.map((r) => [r.previous.title, r.changes.title, r.reason]), [['Weekly pipeline report', 'Monthly pipeline report', 'The interviewee corrected the frequency']]);

@@ -44,6 +44,7 @@ const started: PhaseProgress = {
   survey: noSurvey,
   goals: [{ goalId: 'eng-1:goal-1', text: 'one view of the customer' }],
   scorecard: { met: 0, notMet: 0, pending: 0, targets: [] },
+  complexity: { functions: 0, departments: [], acceptedRequirements: [], requirementDepartments: [] },
   updatedAt: minute(1),
 };
 /** The survey counters after `events` (an engagement start is put before them). */
@@ -207,6 +208,46 @@ t.test('goals and the success scorecard: targets with their inputs, status as th
   t.equal(progress.updatedAt, minute(6));
 });
 
+t.test('complexity: accepted requirements and the departments they concern, with the inputs', async (t) => {
+  const captured = (requirementId: string, departments: string[]) =>
+    ({ type: 'RequirementCaptured', data: { ...requirementCaptured.data, requirementId, departments } }) as RequirementEvent;
+  const prioritized = (requirementId: string) => ({ ...requirementPrioritized, data: { ...requirementPrioritized.data, requirementId } }) as RequirementEvent;
+  const progress = fold(
+    phaseProgress,
+    recorded([
+      engagementStarted,
+      captured('req-1', ['Sales', 'Finance']),
+      captured('req-2', ['Service']),
+      captured('req-3', ['Sales']),
+      captured('req-4', ['Legal']),
+      { type: 'RequirementRevised', data: { requirementId: 'req-3', changes: { departments: ['Sales', 'Marketing'] }, previous: { departments: ['Sales'] }, reason: 'campaigns too' } },
+      prioritized('req-1'),
+      prioritized('req-2'),
+      prioritized('req-3'),
+      prioritized('req-4'),
+      decided('RequirementAccepted', 'prioritized', 'req-1'),
+      decided('RequirementAccepted', 'prioritized', 'req-3'),
+      decided('RequirementAccepted', 'prioritized', 'req-4'),
+      decided('RequirementDeferred', 'accepted', 'req-4'),
+      decided('RequirementRejected', 'prioritized', 'req-2'),
+    ]),
+  ).get(E1)!;
+  t.strictSame(progress.complexity, {
+    functions: 2,
+    departments: ['Finance', 'Marketing', 'Sales'],
+    acceptedRequirements: [
+      { requirementId: 'req-1', departments: ['Sales', 'Finance'] },
+      { requirementId: 'req-3', departments: ['Sales', 'Marketing'] },
+    ],
+    requirementDepartments: [
+      { requirementId: 'req-1', departments: ['Sales', 'Finance'] },
+      { requirementId: 'req-2', departments: ['Service'] },
+      { requirementId: 'req-3', departments: ['Sales', 'Marketing'] },
+      { requirementId: 'req-4', departments: ['Legal'] },
+    ],
+  });
+});
+
 t.test('events of an engagement never started leave no document', async (t) => {
   spec(t).given(recorded([interviewScheduled, requirementCaptured])).then({});
 });
@@ -226,6 +267,7 @@ t.test('it reads what the progress shows, and nothing else', async (t) => {
       'SummaryConfirmed',
       'SummaryRevisionRequested',
       'RequirementCaptured',
+      'RequirementRevised',
       'RequirementPrioritized',
       'RequirementAccepted',
       'RequirementDeferred',
