@@ -8,6 +8,7 @@ import {
   type EventOfType,
   type RecordedEvent,
   type ScorecardStatus,
+  type SuccessTargetValues,
   type TargetDirection,
 } from '../contracts/index.js';
 
@@ -15,16 +16,10 @@ export type Goal = { goalId: string; text: string };
 
 export type MeasurementEntry = { measurementId: string; value: number; measuredAt: string; note: string | null; recordedAt: string };
 
-export type ScorecardLine = {
+/** A target with its inputs (`horizon`: the date, YYYY-MM-DD, it is to be reached by). */
+export type ScorecardLine = SuccessTargetValues & {
   goalId: string;
   targetId: string;
-  metric: string;
-  unit: string;
-  baseline: number;
-  target: number;
-  /** The date (YYYY-MM-DD) the target is to be reached by. */
-  horizon: string;
-  owner: string;
   direction: TargetDirection;
   status: ScorecardStatus;
   /** In the order they were recorded. */

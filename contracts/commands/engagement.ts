@@ -58,6 +58,8 @@ export const SuccessTargetFields = {
   owner: Name,
 };
 export const AddSuccessTargetBody = z.strictObject(SuccessTargetFields);
+/** What a success target says: metric, unit, baseline, target value, horizon date, owner. */
+export type SuccessTargetValues = z.infer<typeof AddSuccessTargetBody>;
 export const AddSuccessTarget = command(
   'AddSuccessTarget',
   AddSuccessTargetBody.extend({ engagementId: Id, goalId: Id, targetId: Id }),

@@ -1,20 +1,11 @@
-import type { EngagementEvent, EngagementRole, Phase, ReadinessItem, ReadinessStatus } from '../../contracts/index.js';
+import type { EngagementEvent, EngagementRole, Phase, ReadinessItem, ReadinessStatus, SuccessTargetValues } from '../../contracts/index.js';
 import { startingGoalId, type Measurement } from './goals.js';
 
 export type Readiness = Partial<Record<ReadinessItem, { status: ReadinessStatus; evidence?: string }>>;
 
 export type Member = { name: string; role: EngagementRole; workgroup?: string; department?: string };
 
-export type SuccessTarget = {
-  goalId: string;
-  metric: string;
-  unit: string;
-  baseline: number;
-  target: number;
-  horizon: string;
-  owner: string;
-  measurements: readonly Measurement[];
-};
+export type SuccessTarget = SuccessTargetValues & { goalId: string; measurements: readonly Measurement[] };
 
 export type EngagementState =
   | { status: 'none' }

@@ -1,19 +1,18 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { discovery, testApp, users } from '../support/http.js';
 
-t.test('goals, success targets and the scorecard through the API', async (t) => {
+/** An app with an engagement Pat started with these goals. */
+const engagementWithGoals = async (t: Test, goals: string[]) => {
   const { app } = await testApp();
   t.teardown(() => app.close());
   const d = discovery(app);
   const inject = (url: string, headers: Record<string, string>, payload: object) => app.inject({ method: 'POST', url, headers, payload });
+  const started = await d.post('/engagements', users.pm, { name: 'CRM for Acme', client: 'Acme Trading', sponsor: { name: 'Zhang San', title: 'CEO' }, goals });
+  return { app, d, inject, E: started.id };
+};
 
-  const started = await d.post('/engagements', users.pm, {
-    name: 'CRM for Acme',
-    client: 'Acme Trading',
-    sponsor: { name: 'Zhang San', title: 'CEO' },
-    goals: ['One view of every customer'],
-  });
-  const E = started.id;
+t.test('goals, success targets and the scorecard through the API', async (t) => {
+  const { app, d, inject, E } = await engagementWithGoals(t, ['One view of every customer']);
   await d.addMember(E, 'u-chen', 'consultant');
   const startingGoal = `${E}:goal-1`;
 
@@ -83,17 +82,7 @@ t.test('goals, success targets and the scorecard through the API', async (t) => 
 });
 
 t.test('the goal matrix: requirements name the goals they serve; overview readers see goals × requirements', async (t) => {
-  const { app } = await testApp();
-  t.teardown(() => app.close());
-  const d = discovery(app);
-  const inject = (url: string, headers: Record<string, string>, payload: object) => app.inject({ method: 'POST', url, headers, payload });
-  const started = await d.post('/engagements', users.pm, {
-    name: 'CRM for Acme',
-    client: 'Acme Trading',
-    sponsor: { name: 'Zhang San', title: 'CEO' },
-    goals: ['One view of every customer', 'Quotes answered within a working day'],
-  });
-  const E = started.id;
+  const { app, d, inject, E } = await engagementWithGoals(t, ['One view of every customer', 'Quotes answered within a working day']);
   await d.addMember(E, 'u-chen', 'consultant');
   await d.addMember(E, 'u-li', 'stakeholder');
   await d.advance(E, 'business-survey');
