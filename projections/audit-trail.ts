@@ -4,9 +4,9 @@
  * so applying an event again yields the same entry.
  *
  * - `action`: the event type in kebab-case (`SummaryConfirmed` → `summary-confirmed`), one rule
- *   for all 20 types; `AUDIT_ACTIONS` lists them for the `action` filter.
- * - `subject`: the engagement, interview, finding (for `finding-recorded`) or requirement acted
- *   on. `relatedIds` adds the ids the event ties it to – the interview of a finding, the findings a
+ *   for all types; `AUDIT_ACTIONS` lists them for the `action` filter.
+ * - `subject`: the engagement, member, goal, success target, interview, finding (for
+ *   `finding-recorded`) or requirement acted on. `relatedIds` adds the ids the event ties it to – the interview of a finding, the findings a
  *   summary cites, the interviews and findings a requirement was captured from – for "everything
  *   that touched X".
  * - `reason`: the person's justification where the event has one: `reason`, the waiver's reason,
@@ -39,7 +39,7 @@ import type { ReadDocument } from './projection.js';
 export const actionOf = (type: DomainEventType): string => type.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
 export const AUDIT_ACTIONS: readonly string[] = EVENT_TYPES.map(actionOf);
 
-export const SUBJECT_TYPES = ['engagement', 'member', 'interview', 'finding', 'requirement'] as const;
+export const SUBJECT_TYPES = ['engagement', 'member', 'goal', 'success-target', 'interview', 'finding', 'requirement'] as const;
 export type SubjectType = (typeof SUBJECT_TYPES)[number];
 
 export type Change = { from: unknown; to: unknown };
@@ -140,6 +140,40 @@ export const accountOf = (event: DomainEvent): Account => {
     case 'MemberRemoved': {
       const { engagementId, userId, role, reason } = event.data;
       return { subject: { type: 'member', id: userId }, reason, changes: { role: change(role, null) }, related: [engagementId] };
+    }
+    case 'GoalAdded': {
+      const { engagementId, goalId, text } = event.data;
+      return { subject: { type: 'goal', id: goalId }, reason: null, changes: created({ text }), related: [engagementId] };
+    }
+    case 'SuccessTargetAdded': {
+      const { engagementId, goalId, targetId, metric, unit, baseline, target, horizon, owner } = event.data;
+      return {
+        subject: { type: 'success-target', id: targetId },
+        reason: null,
+        changes: created({ metric, unit, baseline, target, horizon, owner }),
+        related: [engagementId, goalId],
+      };
+    }
+    case 'SuccessTargetRevised': {
+      const { engagementId, goalId, targetId, changes, previous, reason } = event.data;
+      return {
+        subject: { type: 'success-target', id: targetId },
+        reason,
+        changes: Object.fromEntries(
+          Object.entries(changes).map(([field, to]) => [field, change(previous[field as keyof typeof previous], to)]),
+        ),
+        related: [engagementId, goalId],
+      };
+    }
+    case 'MeasurementRecorded': {
+      const { engagementId, goalId, targetId, measurementId, value, measuredAt, note } = event.data;
+      return {
+        subject: { type: 'success-target', id: targetId },
+        // The note says what was measured and how: the closest this event has to a justification.
+        reason: note ?? null,
+        changes: created({ value, measuredAt }),
+        related: [engagementId, goalId, measurementId],
+      };
     }
     case 'InterviewScheduled': {
       const { interviewId, engagementId: _, ...fields } = event.data;

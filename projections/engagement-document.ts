@@ -79,6 +79,12 @@ export const engagementDocument = defineProjection<EngagementDocument>({
     MemberRemoved: existing((engagement, event) =>
       versioned(withTeam(engagement, (engagement.team ?? []).filter((m) => m.userId !== event.data.userId)), event),
     ),
+    // Goals with their ids and the scorecard are in the progress; here the texts, and the version
+    // every event of the engagement's stream moves on.
+    GoalAdded: existing((engagement, event) => versioned({ ...engagement, goals: [...engagement.goals, event.data.text] }, event)),
+    SuccessTargetAdded: existing((engagement, event) => versioned(engagement, event)),
+    SuccessTargetRevised: existing((engagement, event) => versioned(engagement, event)),
+    MeasurementRecorded: existing((engagement, event) => versioned(engagement, event)),
   },
 });
 

@@ -3,11 +3,14 @@
  * event type to a pure update. The projector runtime (`infra/`) runs every one in `PROJECTIONS`.
  *
  * - `engagement-document.ts`  GET /engagements/:id
- * - `phase-progress.ts`       GET /engagements/:id/progress (phases, waivers, readiness, survey counters)
+ * - `phase-progress.ts`       GET /engagements/:id/progress (phases, waivers, readiness, survey counters,
+ *                             goals and the success scorecard of `success-scorecard.ts`, the
+ *                             complexity of `complexity.ts`)
  * - `interview-schedule.ts`   GET /engagements/:id/interviews and GET /interviews/:id
  * - `requirement-backlog.ts`  GET /engagements/:id/backlog, ranked and sorted by `backlog-ranking.ts`
  * - `requirement-document.ts` GET /requirements/:id (the backlog item plus its history)
  * - `audit-trail.ts`          GET /engagements/:id/audit
+ * - `goal-matrix.ts`          GET /engagements/:id/goal-matrix, computed on reading from progress and backlog
  * - `apply.ts`                the position-guarded fold the runtime, rebuilds and `asOf` share
  * - `define.ts`, `readiness.ts` what the projections have in common
  */
@@ -39,6 +42,8 @@ export * from './projection.js';
 export * from './apply.js';
 export * from './define.js';
 export * from './readiness.js';
+export * from './success-scorecard.js';
+export * from './complexity.js';
 export * from './engagement-document.js';
 export * from './phase-progress.js';
 export * from './interview-schedule.js';
@@ -46,3 +51,4 @@ export * from './requirement-backlog.js';
 export * from './backlog-ranking.js';
 export * from './requirement-document.js';
 export * from './audit-trail.js';
+export * from './goal-matrix.js';

@@ -1,7 +1,10 @@
 /**
  * Phase progress (`GET /engagements/:id/progress`): one document per engagement (id =
  * engagementId) with each phase's status and dates, the waivers that passed a gate, the readiness
- * assessment and the survey counters. Interview and requirement events reach it through the
+ * assessment, the survey counters, the goals and the success scorecard (success-scorecard.ts), and
+ * the rollout's complexity (complexity.ts). Documents written before these existed lack `goals`,
+ * `scorecard` and `complexity` until the projection is
+ * rebuilt; the updates start them empty rather than fail. Interview and requirement events reach it through the
  * envelope's `engagementId`.
  *
  * Phases: all `pending` at the start except `concept-introduction`, `active` from EngagementStarted.
@@ -31,9 +34,11 @@ import {
   type Phase,
   type RequirementStatus,
 } from '../contracts/index.js';
+import { accepted, departmentsSet, noComplexity, withdrawn, type Complexity } from './complexity.js';
 import { actorOf, defineProjection, documentBase, existing } from './define.js';
 import type { ReadDocument } from './projection.js';
 import { assessReadiness, unassessedReadiness, type ReadinessAssessment } from './readiness.js';
+import { emptyScorecard, goalsAtStart, measured, targetAdded, targetRevised, type Goal, type Scorecard } from './success-scorecard.js';
 
 export const PHASE_STATUSES = ['pending', 'active', 'completed'] as const;
 export type PhaseStatus = (typeof PHASE_STATUSES)[number];
@@ -61,6 +66,12 @@ export type PhaseProgress = ReadDocument & {
   phases: PhaseEntry[];
   readiness: ReadinessAssessment[];
   survey: SurveyCounters;
+  /** The engagement's goals, in the order they were set (docs/domain.md#goals). */
+  goals: Goal[];
+  /** Every success target with its status and measurements, and how many are met, not met, pending. */
+  scorecard: Scorecard;
+  /** Functions (accepted requirements) and range of use (their departments), with the inputs (complexity.ts). */
+  complexity: Complexity;
   updatedAt: string;
 };
 
@@ -113,8 +124,31 @@ export const phaseProgress = defineProjection<PhaseProgress>({
       ),
       readiness: unassessedReadiness(),
       survey: noSurvey(),
+      goals: goalsAtStart(event),
+      scorecard: emptyScorecard(),
+      complexity: noComplexity(),
       updatedAt: event.occurredAt,
     }),
+    GoalAdded: existing((progress, event) => ({
+      ...progress,
+      goals: [...(progress.goals ?? []), { goalId: event.data.goalId, text: event.data.text }],
+      updatedAt: event.occurredAt,
+    })),
+    SuccessTargetAdded: existing((progress, event) => ({
+      ...progress,
+      scorecard: targetAdded(progress.scorecard ?? emptyScorecard(), event),
+      updatedAt: event.occurredAt,
+    })),
+    SuccessTargetRevised: existing((progress, event) => ({
+      ...progress,
+      scorecard: targetRevised(progress.scorecard ?? emptyScorecard(), event),
+      updatedAt: event.occurredAt,
+    })),
+    MeasurementRecorded: existing((progress, event) => ({
+      ...progress,
+      scorecard: measured(progress.scorecard ?? emptyScorecard(), event),
+      updatedAt: event.occurredAt,
+    })),
     ReadinessRecorded: existing((progress, event) => ({
       ...progress,
       readiness: assessReadiness(progress.readiness, event),
@@ -156,22 +190,35 @@ export const phaseProgress = defineProjection<PhaseProgress>({
     SummaryRevisionRequested: existing((progress, event) =>
       surveyUpdate(progress, event.occurredAt, summaries('revisionRequested')),
     ),
-    RequirementCaptured: existing((progress, event) =>
-      surveyUpdate(progress, event.occurredAt, requirements(undefined, 'captured')),
+    RequirementCaptured: existing((progress, event) => ({
+      ...surveyUpdate(progress, event.occurredAt, requirements(undefined, 'captured')),
+      complexity: departmentsSet(progress.complexity ?? noComplexity(), event.data.requirementId, event.data.departments),
+    })),
+    RequirementRevised: existing((progress, event) =>
+      event.data.changes.departments === undefined
+        ? { ...progress, updatedAt: event.occurredAt }
+        : {
+            ...progress,
+            complexity: departmentsSet(progress.complexity ?? noComplexity(), event.data.requirementId, event.data.changes.departments),
+            updatedAt: event.occurredAt,
+          },
     ),
     RequirementPrioritized: existing((progress, event) =>
       event.data.previous === undefined
         ? surveyUpdate(progress, event.occurredAt, requirements('captured', 'prioritized'))
         : { ...progress, updatedAt: event.occurredAt },
     ),
-    RequirementAccepted: existing((progress, event) =>
-      surveyUpdate(progress, event.occurredAt, requirements(event.data.previousStatus, 'accepted')),
-    ),
-    RequirementDeferred: existing((progress, event) =>
-      surveyUpdate(progress, event.occurredAt, requirements(event.data.previousStatus, 'deferred')),
-    ),
-    RequirementRejected: existing((progress, event) =>
-      surveyUpdate(progress, event.occurredAt, requirements(event.data.previousStatus, 'rejected')),
-    ),
+    RequirementAccepted: existing((progress, event) => ({
+      ...surveyUpdate(progress, event.occurredAt, requirements(event.data.previousStatus, 'accepted')),
+      complexity: accepted(progress.complexity ?? noComplexity(), event.data.requirementId),
+    })),
+    RequirementDeferred: existing((progress, event) => ({
+      ...surveyUpdate(progress, event.occurredAt, requirements(event.data.previousStatus, 'deferred')),
+      complexity: withdrawn(progress.complexity ?? noComplexity(), event.data.requirementId),
+    })),
+    RequirementRejected: existing((progress, event) => ({
+      ...surveyUpdate(progress, event.occurredAt, requirements(event.data.previousStatus, 'rejected')),
+      complexity: withdrawn(progress.complexity ?? noComplexity(), event.data.requirementId),
+    })),
   },
 });

@@ -45,6 +45,8 @@ export type BacklogItem = ReadDocument & {
   departments: string[];
   status: RequirementStatus;
   sources: RequirementSource[];
+  /** The goals it serves (none named: empty). */
+  goalIds: string[];
   /** Absent until the first prioritization. */
   priority?: Priority;
   /** occurredAt of the latest prioritization. */
@@ -100,7 +102,7 @@ export const requirementBacklog = defineProjection<BacklogItem>({
   route: (event) => ('requirementId' in event.data ? [event.data.requirementId] : []),
   on: {
     RequirementCaptured: (_, event, id) => {
-      const { title, description, category, departments, sources } = event.data;
+      const { title, description, category, departments, sources, goalIds = [] } = event.data;
       return {
         ...documentBase(event, id),
         title,
@@ -109,6 +111,7 @@ export const requirementBacklog = defineProjection<BacklogItem>({
         departments: [...departments],
         status: 'captured',
         sources: sources.map(({ interviewId, findingId }) => ({ interviewId, findingId })),
+        goalIds: [...goalIds],
         capturedAt: event.occurredAt,
         capturedBy: actorOf(event),
         version: event.revision,
@@ -116,7 +119,7 @@ export const requirementBacklog = defineProjection<BacklogItem>({
       };
     },
     RequirementRevised: existing((item, event) => {
-      const { title, description, category, departments } = event.data.changes;
+      const { title, description, category, departments, goalIds } = event.data.changes;
       return versioned(
         {
           ...item,
@@ -124,6 +127,7 @@ export const requirementBacklog = defineProjection<BacklogItem>({
           ...(description === undefined ? {} : { description }),
           ...(category === undefined ? {} : { category }),
           ...(departments === undefined ? {} : { departments: [...departments] }),
+          ...(goalIds === undefined ? {} : { goalIds: [...goalIds] }),
         },
         event,
       );

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EngagementRole, Id, Name, Phase, ReadinessItem, ReadinessStatus, Reason, text, UserId } from '../values.js';
+import { EngagementRole, Id, Instant, Name, Phase, ReadinessItem, ReadinessStatus, Reason, text, UserId } from '../values.js';
 import { command } from './command.js';
 
 export const Sponsor = z.strictObject({ name: Name, title: Name });
@@ -43,5 +43,67 @@ export const AddMember = command('AddMember', AddMemberBody.extend({ engagementI
 export const RemoveMemberBody = z.strictObject({ reason: Reason });
 export const RemoveMember = command('RemoveMember', RemoveMemberBody.extend({ engagementId: Id, userId: UserId }));
 
-export const EngagementCommand = z.discriminatedUnion('type', [StartEngagement, RecordReadiness, AdvancePhase, AddMember, RemoveMember]);
+/** A business goal of the engagement (docs/domain.md#goals). */
+export const GoalText = text(1_000);
+export const AddGoalBody = z.strictObject({ text: GoalText });
+export const AddGoal = command('AddGoal', AddGoalBody.extend({ engagementId: Id, goalId: Id }));
+
+/** A measurable success target of a goal: from `baseline` towards `target` by the `horizon` date. */
+export const SuccessTargetFields = {
+  metric: Name,
+  unit: text(50),
+  baseline: z.number().finite(),
+  target: z.number().finite(),
+  horizon: z.iso.date(),
+  owner: Name,
+};
+export const AddSuccessTargetBody = z.strictObject(SuccessTargetFields);
+/** What a success target says: metric, unit, baseline, target value, horizon date, owner. */
+export type SuccessTargetValues = z.infer<typeof AddSuccessTargetBody>;
+export const AddSuccessTarget = command(
+  'AddSuccessTarget',
+  AddSuccessTargetBody.extend({ engagementId: Id, goalId: Id, targetId: Id }),
+);
+
+/** The fields of a target a revision may change (each optional). */
+export const RevisableTargetFields = z.strictObject({
+  metric: SuccessTargetFields.metric.optional(),
+  unit: SuccessTargetFields.unit.optional(),
+  baseline: SuccessTargetFields.baseline.optional(),
+  target: SuccessTargetFields.target.optional(),
+  horizon: SuccessTargetFields.horizon.optional(),
+  owner: SuccessTargetFields.owner.optional(),
+});
+const TargetRevision = RevisableTargetFields.extend({ reason: Reason });
+const TARGET_FIELDS = ['metric', 'unit', 'baseline', 'target', 'horizon', 'owner'] as const;
+const revisesTarget = (body: Partial<Record<(typeof TARGET_FIELDS)[number], unknown>>) =>
+  TARGET_FIELDS.some((field) => body[field] !== undefined);
+const revisesTargetMessage = { message: `name at least one of ${TARGET_FIELDS.join(', ')} to revise` };
+export const ReviseSuccessTargetBody = TargetRevision.refine(revisesTarget, revisesTargetMessage);
+export const ReviseSuccessTarget = command(
+  'ReviseSuccessTarget',
+  TargetRevision.extend({ engagementId: Id, targetId: Id }).refine(revisesTarget, revisesTargetMessage),
+);
+
+export const RecordMeasurementBody = z.strictObject({
+  value: z.number().finite(),
+  measuredAt: Instant,
+  note: Reason.optional(),
+});
+export const RecordMeasurement = command(
+  'RecordMeasurement',
+  RecordMeasurementBody.extend({ engagementId: Id, targetId: Id, measurementId: Id }),
+);
+
+export const EngagementCommand = z.discriminatedUnion('type', [
+  StartEngagement,
+  RecordReadiness,
+  AdvancePhase,
+  AddMember,
+  RemoveMember,
+  AddGoal,
+  AddSuccessTarget,
+  ReviseSuccessTarget,
+  RecordMeasurement,
+]);
 export type EngagementCommand = z.infer<typeof EngagementCommand>;

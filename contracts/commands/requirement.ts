@@ -8,6 +8,8 @@ export type RequirementSource = z.infer<typeof RequirementSource>;
 
 const Title = text(300);
 const Departments = uniqueList(Name, 'departments').min(1).max(50);
+/** The goals of the engagement a requirement serves (docs/domain.md#goal-matrix). */
+const GoalIds = uniqueList(Id, 'goalIds').max(100);
 
 export const CaptureRequirementBody = z.strictObject({
   title: Title,
@@ -15,6 +17,7 @@ export const CaptureRequirementBody = z.strictObject({
   category: RequirementCategory,
   departments: Departments,
   sources: uniqueList(RequirementSource, 'sources').min(1).max(200),
+  goalIds: GoalIds.optional(),
 });
 export const CaptureRequirement = command(
   'CaptureRequirement',
@@ -26,16 +29,18 @@ const RevisableFields = z.strictObject({
   description: LongText.optional(),
   category: RequirementCategory.optional(),
   departments: Departments.optional(),
+  goalIds: GoalIds.optional(),
   reason: Reason,
 });
 const revisesSomething = {
-  message: 'name at least one of title, description, category, departments to revise',
+  message: 'name at least one of title, description, category, departments, goalIds to revise',
 };
 const hasRevision = (body: z.infer<typeof RevisableFields>) =>
   body.title !== undefined ||
   body.description !== undefined ||
   body.category !== undefined ||
-  body.departments !== undefined;
+  body.departments !== undefined ||
+  body.goalIds !== undefined;
 export const ReviseRequirementBody = RevisableFields.refine(hasRevision, revisesSomething);
 export const ReviseRequirement = command(
   'ReviseRequirement',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { EngagementRole, Id, Name, Phase, ReadinessItem, ReadinessStatus, Reason, text, UserId } from '../values.js';
-import { MemberFields, Sponsor } from '../commands/engagement.js';
+import { EngagementRole, Id, Instant, Name, Phase, ReadinessItem, ReadinessStatus, Reason, text, UserId } from '../values.js';
+import { GoalText, MemberFields, RevisableTargetFields, SuccessTargetFields, Sponsor } from '../commands/engagement.js';
 import { event } from './event.js';
 
 export const EngagementStarted = event(
@@ -14,6 +14,13 @@ export const EngagementStarted = event(
     successCriteria: z.array(text(1_000)),
   }),
 );
+
+/**
+ * The id of the goal at `index` of an `EngagementStarted`, which records its goals as plain texts.
+ * Derived, not stored, so that events written before goals had ids stay valid and every fold of
+ * them (decider, projections, any process) names the same goal the same way.
+ */
+export const startingGoalId = (engagementId: string, index: number): string => `${engagementId}:goal-${index + 1}`;
 
 export const ReadinessRecorded = event(
   'ReadinessRecorded',
@@ -74,6 +81,54 @@ export const MemberRemoved = event(
   }),
 );
 
+export const GoalAdded = event('GoalAdded', z.strictObject({ engagementId: Id, goalId: Id, text: GoalText }));
+
+/** From the baseline towards the target value (docs/domain.md#goals). */
+export const TargetDirection = z.enum(['increase', 'decrease']);
+export type TargetDirection = z.infer<typeof TargetDirection>;
+/** A target's place on the success scorecard, decided when the event is (docs/domain.md#goals). */
+export const SCORECARD_STATUSES = ['met', 'not-met', 'pending'] as const;
+export const ScorecardStatus = z.enum(SCORECARD_STATUSES);
+export type ScorecardStatus = z.infer<typeof ScorecardStatus>;
+
+export const SuccessTargetAdded = event(
+  'SuccessTargetAdded',
+  z.strictObject({ engagementId: Id, goalId: Id, targetId: Id, ...SuccessTargetFields, direction: TargetDirection }),
+);
+
+export const SuccessTargetRevised = event(
+  'SuccessTargetRevised',
+  z.strictObject({
+    engagementId: Id,
+    goalId: Id,
+    targetId: Id,
+    /** Only the fields that changed, with their new values … */
+    changes: RevisableTargetFields,
+    /** … and the values they replaced. */
+    previous: RevisableTargetFields,
+    reason: Reason,
+    /** The direction and scorecard status after the revision. */
+    direction: TargetDirection,
+    status: ScorecardStatus,
+  }),
+);
+
+export const MeasurementRecorded = event(
+  'MeasurementRecorded',
+  z.strictObject({
+    engagementId: Id,
+    goalId: Id,
+    targetId: Id,
+    measurementId: Id,
+    value: z.number().finite(),
+    measuredAt: Instant,
+    note: Reason.optional(),
+    /** The target's direction, and its scorecard status once this measurement is taken into account. */
+    direction: TargetDirection,
+    status: ScorecardStatus,
+  }),
+);
+
 export const EngagementEvent = z.discriminatedUnion('type', [
   EngagementStarted,
   ReadinessRecorded,
@@ -81,5 +136,9 @@ export const EngagementEvent = z.discriminatedUnion('type', [
   MemberAdded,
   MemberRoleChanged,
   MemberRemoved,
+  GoalAdded,
+  SuccessTargetAdded,
+  SuccessTargetRevised,
+  MeasurementRecorded,
 ]);
 export type EngagementEvent = z.infer<typeof EngagementEvent>;

@@ -19,6 +19,8 @@ export const RequirementCaptured = event(
     category: RequirementCategory,
     departments: z.array(Name),
     sources: z.array(RequirementSource),
+    /** The goals it serves; absent on requirements captured before goals had ids, and when none was named. */
+    goalIds: z.array(Id).optional(),
   }),
 );
 
@@ -27,6 +29,7 @@ export const RevisableRequirementFields = z.strictObject({
   description: LongText.optional(),
   category: RequirementCategory.optional(),
   departments: z.array(Name).optional(),
+  goalIds: z.array(Id).optional(),
 });
 
 export const RequirementRevised = event(

@@ -1,7 +1,7 @@
 /** Public events about engagements: phase advances, the milestones of an implementation. */
 import { z } from 'zod';
 import { integrationEvent } from './envelope.js';
-import { PublicEngagementRole, PublicGateRule, PublicName, PublicPhase, PublicReason, PublicText } from './vocabulary.js';
+import { PublicEngagementRole, PublicGateRule, PublicId, PublicInstant, PublicName, PublicPhase, PublicReason, PublicText } from './vocabulary.js';
 
 export const EngagementPhaseAdvancedV1 = integrationEvent(
   {
@@ -46,5 +46,50 @@ export const EngagementTeamChangedV1 = integrationEvent(
     member: PublicMember,
     previousRole: PublicEngagementRole.optional().meta({ description: 'Present for `changed`: the role before the change.' }),
     reason: PublicReason.optional(),
+  }),
+);
+
+const PublicTargetFields = {
+  metric: PublicName,
+  unit: PublicText(50),
+  baseline: z.number(),
+  target: z.number(),
+  horizon: z.iso.date().meta({ description: 'The date (YYYY-MM-DD) by which the target is to be reached.' }),
+  owner: PublicName,
+};
+const PublicTargetRevision = z.strictObject({
+  metric: PublicTargetFields.metric.optional(),
+  unit: PublicTargetFields.unit.optional(),
+  baseline: PublicTargetFields.baseline.optional(),
+  target: PublicTargetFields.target.optional(),
+  horizon: PublicTargetFields.horizon.optional(),
+  owner: PublicTargetFields.owner.optional(),
+});
+
+export const EngagementSuccessScorecardChangedV1 = integrationEvent(
+  {
+    type: 'engagement.success-scorecard-changed',
+    schemaVersion: 1,
+    subjectType: 'engagement',
+    summary:
+      "A line of the engagement's success scorecard changed: a goal got a measurable target, a target was revised (with the " +
+      'values it replaced and why), or an actual value was measured after go-live. `status` is the target’s verdict after the change: ' +
+      '`met` when the latest measurement reaches the target value in its `direction`, `not-met` when it does not and was taken on or ' +
+      'after the horizon, `pending` otherwise.',
+  },
+  z.strictObject({
+    change: z.enum(['target-added', 'target-revised', 'measured']),
+    goalId: PublicId,
+    targetId: PublicId,
+    direction: z.enum(['increase', 'decrease']).meta({ description: 'From the baseline towards the target value.' }),
+    status: z.enum(['met', 'not-met', 'pending']),
+    target: z.strictObject(PublicTargetFields).optional().meta({ description: 'Present for `target-added`: the target as set.' }),
+    changes: PublicTargetRevision.optional().meta({ description: 'Present for `target-revised`: the fields that changed, new values.' }),
+    previous: PublicTargetRevision.optional().meta({ description: 'Present for `target-revised`: the values they replaced.' }),
+    reason: PublicReason.optional().meta({ description: 'Present for `target-revised`.' }),
+    measurement: z
+      .strictObject({ measurementId: PublicId, value: z.number(), measuredAt: PublicInstant, note: PublicReason.optional() })
+      .optional()
+      .meta({ description: 'Present for `measured`.' }),
   }),
 );

@@ -1,6 +1,6 @@
 /** Every integration event, as one union discriminated by its public `type`. */
 import { z } from 'zod';
-import { EngagementPhaseAdvancedV1, EngagementTeamChangedV1 } from './engagement.js';
+import { EngagementPhaseAdvancedV1, EngagementSuccessScorecardChangedV1, EngagementTeamChangedV1 } from './engagement.js';
 import { InterviewSummaryConfirmedV1 } from './interview.js';
 import {
   RequirementAcceptedV1,
@@ -21,6 +21,7 @@ export const IntegrationEvent = z.discriminatedUnion('type', [
   InterviewSummaryConfirmedV1,
   EngagementPhaseAdvancedV1,
   EngagementTeamChangedV1,
+  EngagementSuccessScorecardChangedV1,
 ]);
 export type IntegrationEvent = z.infer<typeof IntegrationEvent>;
 export type IntegrationEventType = IntegrationEvent['type'];

@@ -112,6 +112,27 @@ export const INTEGRATION_EVENT_EXAMPLES: { [T in IntegrationEventType]: Integrat
       reason: 'leads the sales process interviews',
     },
   },
+  'engagement.success-scorecard-changed': {
+    ...base,
+    actor: { id: 'u-pat', name: 'Pat Lee' },
+    occurredAt: '2026-09-01T09:00:00.000Z',
+    id: '0195a7e2-51c4-7d8e-9a0b-000000000010',
+    type: 'engagement.success-scorecard-changed',
+    subject: { type: 'engagement', id: 'acme-crm' },
+    data: {
+      change: 'measured',
+      goalId: 'acme-crm:goal-1',
+      targetId: '0195a7e2-51c4-7d8e-9a0b-000000000201',
+      direction: 'decrease',
+      status: 'met',
+      measurement: {
+        measurementId: '0195a7e2-51c4-7d8e-9a0b-000000000301',
+        value: 7.5,
+        measuredAt: '2026-08-31T16:00:00+08:00',
+        note: 'August average from the quote log',
+      },
+    },
+  },
 };
 
 export const exampleOf = (type: IntegrationEventType): IntegrationEvent => INTEGRATION_EVENT_EXAMPLES[type];

@@ -84,12 +84,13 @@ const publicEvent = <T extends IntegrationEventType>(
   } as IntegrationEventOfType<T>;
 };
 
-type Revisable = { title?: string; description?: string; category?: RequirementCategory; departments?: string[] };
+type Revisable = { title?: string; description?: string; category?: RequirementCategory; departments?: string[]; goalIds?: string[] };
 const revisable = (fields: Revisable) => ({
   ...(fields.title !== undefined && { title: fields.title }),
   ...(fields.description !== undefined && { description: fields.description }),
   ...(fields.category !== undefined && { category: CATEGORY[fields.category] }),
   ...(fields.departments !== undefined && { departments: [...fields.departments] }),
+  ...(fields.goalIds !== undefined && { goalIds: [...fields.goalIds] }),
 });
 
 const priorityInputs = (p: { frequency: number; lossIfMismanaged: number; urgency: number; fundSafety: boolean; stakeholderConcern: boolean }) => ({
@@ -145,6 +146,53 @@ export const INTEGRATION_MAPPING: { [T in DomainEventType]: Decision<T> } = {
         reason: e.data.reason,
       }),
   },
+  GoalAdded: {
+    internalOnly:
+      'a goal in the words of the project team, like the goals of EngagementStarted; the public scorecard names goals by id.',
+  },
+  SuccessTargetAdded: {
+    publish: (e) => {
+      const { goalId, targetId, direction, metric, unit, baseline, target, horizon, owner } = e.data;
+      return publicEvent('engagement.success-scorecard-changed', e, e.data.engagementId, {
+        change: 'target-added',
+        goalId,
+        targetId,
+        direction,
+        // A new target has no measurement yet (docs/domain.md#goals).
+        status: 'pending',
+        target: { metric, unit, baseline, target, horizon, owner },
+      });
+    },
+  },
+  SuccessTargetRevised: {
+    publish: (e) =>
+      publicEvent('engagement.success-scorecard-changed', e, e.data.engagementId, {
+        change: 'target-revised',
+        goalId: e.data.goalId,
+        targetId: e.data.targetId,
+        direction: e.data.direction,
+        status: e.data.status,
+        changes: { ...e.data.changes },
+        previous: { ...e.data.previous },
+        reason: e.data.reason,
+      }),
+  },
+  MeasurementRecorded: {
+    publish: (e) =>
+      publicEvent('engagement.success-scorecard-changed', e, e.data.engagementId, {
+        change: 'measured',
+        goalId: e.data.goalId,
+        targetId: e.data.targetId,
+        direction: e.data.direction,
+        status: e.data.status,
+        measurement: {
+          measurementId: e.data.measurementId,
+          value: e.data.value,
+          measuredAt: e.data.measuredAt,
+          ...(e.data.note !== undefined && { note: e.data.note }),
+        },
+      }),
+  },
   InterviewScheduled: { internalOnly: 'scheduling of discovery work, with interviewee contact details.' },
   InterviewRescheduled: { internalOnly: 'scheduling of discovery work.' },
   InterviewCancelled: { internalOnly: 'scheduling of discovery work.' },
@@ -176,6 +224,7 @@ export const INTEGRATION_MAPPING: { [T in DomainEventType]: Decision<T> } = {
         category: CATEGORY[e.data.category],
         departments: [...e.data.departments],
         sources: e.data.sources.map((s) => ({ interviewId: s.interviewId, findingId: s.findingId })),
+        ...(e.data.goalIds !== undefined && { goalIds: [...e.data.goalIds] }),
       }),
   },
   RequirementRevised: {

@@ -14,6 +14,7 @@ import {
 const Title = PublicText(300);
 const Description = PublicText(20_000);
 const Departments = z.array(PublicName);
+const GoalIds = z.array(PublicId).meta({ description: 'The engagement goals the requirement serves.' });
 
 export const RequirementCapturedV1 = integrationEvent(
   {
@@ -31,6 +32,7 @@ export const RequirementCapturedV1 = integrationEvent(
     sources: z
       .array(z.strictObject({ interviewId: PublicId, findingId: PublicId }))
       .meta({ description: 'The interview findings the requirement traces back to.' }),
+    goalIds: GoalIds.optional(),
   }),
 );
 
@@ -39,6 +41,7 @@ const RevisableFields = z.strictObject({
   description: Description.optional(),
   category: PublicRequirementCategory.optional(),
   departments: Departments.optional(),
+  goalIds: GoalIds.optional(),
 });
 
 export const RequirementRevisedV1 = integrationEvent(

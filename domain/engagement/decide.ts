@@ -1,6 +1,7 @@
 import { nextPhase, type EngagementCommand, type EngagementEvent } from '../../contracts/index.js';
 import { reject, unreachable, type WithMetadata } from '../decider.js';
 import { unmetConditions, type SurveyFacts } from './gates.js';
+import { directionOf, scorecardStatus } from './goals.js';
 import type { EngagementState } from './state.js';
 
 type Of<T extends EngagementCommand['type']> = WithMetadata<Extract<EngagementCommand, { type: T }>>;
@@ -11,7 +12,11 @@ export type EngagementCommandWithContext =
   | Of<'RecordReadiness'>
   | (Of<'AdvancePhase'> & { facts?: SurveyFacts })
   | Of<'AddMember'>
-  | Of<'RemoveMember'>;
+  | Of<'RemoveMember'>
+  | Of<'AddGoal'>
+  | Of<'AddSuccessTarget'>
+  | Of<'ReviseSuccessTarget'>
+  | Of<'RecordMeasurement'>;
 
 type Active = Extract<EngagementState, { status: 'active' }>;
 
@@ -28,6 +33,11 @@ export const openEngagement = (state: EngagementState, engagementId: string): Ac
   return state;
 };
 
+const TARGET_FIELDS = ['metric', 'unit', 'baseline', 'target', 'horizon', 'owner'] as const;
+
+const targetOf = (engagement: Active, targetId: string) =>
+  engagement.targets[targetId] ?? reject('not-found', `success target ${targetId} does not exist in engagement ${engagement.engagementId}`);
+
 export const decideEngagement = (command: EngagementCommandWithContext, state: EngagementState): EngagementEvent[] => {
   switch (command.type) {
     case 'StartEngagement': {
@@ -42,6 +52,9 @@ export const decideEngagement = (command: EngagementCommandWithContext, state: E
     }
     case 'RecordReadiness': {
       const engagement = openEngagement(state, command.data.engagementId);
+      if (command.data.item === 'success-criteria-defined' && command.data.status === 'met' && Object.keys(engagement.targets).length === 0) {
+        return reject('success-targets-missing', 'success criteria are defined once a goal has a measurable success target; add one first');
+      }
       const previousStatus = engagement.readiness[command.data.item]?.status;
       return [
         {
@@ -94,6 +107,75 @@ export const decideEngagement = (command: EngagementCommandWithContext, state: E
         return reject('last-pm', `${userId} is the only pm of engagement ${engagementId}; add another pm first`);
       }
       return [{ type: 'MemberRemoved', data: { engagementId, userId, name: current.name, role: current.role, reason } }];
+    }
+    case 'AddGoal': {
+      const engagement = openEngagement(state, command.data.engagementId);
+      if (engagement.goals[command.data.goalId] !== undefined) return reject('already-exists', `goal ${command.data.goalId} already exists`);
+      return [{ type: 'GoalAdded', data: command.data }];
+    }
+    case 'AddSuccessTarget': {
+      const engagement = openEngagement(state, command.data.engagementId);
+      const { engagementId, goalId, targetId } = command.data;
+      if (engagement.goals[goalId] === undefined) return reject('not-found', `goal ${goalId} does not exist in engagement ${engagementId}`);
+      if (engagement.targets[targetId] !== undefined) return reject('already-exists', `success target ${targetId} already exists`);
+      return [{ type: 'SuccessTargetAdded', data: { ...command.data, direction: directionOf(command.data) } }];
+    }
+    case 'ReviseSuccessTarget': {
+      const engagement = existingEngagement(state, command.data.engagementId);
+      const { engagementId, targetId, reason } = command.data;
+      const current = targetOf(engagement, targetId);
+      const changes: Record<string, unknown> = {};
+      const previous: Record<string, unknown> = {};
+      for (const field of TARGET_FIELDS) {
+        const value = command.data[field];
+        if (value === undefined || value === current[field]) continue;
+        changes[field] = value;
+        previous[field] = current[field];
+      }
+      if (Object.keys(changes).length === 0) {
+        return reject('revision-changes-nothing', `the revision leaves success target ${targetId} as it is`);
+      }
+      const revised = { ...current, ...changes } as typeof current;
+      return [
+        {
+          type: 'SuccessTargetRevised',
+          data: {
+            engagementId,
+            goalId: current.goalId,
+            targetId,
+            changes,
+            previous,
+            reason,
+            direction: directionOf(revised),
+            status: scorecardStatus(revised, revised.measurements),
+          },
+        },
+      ];
+    }
+    case 'RecordMeasurement': {
+      const engagement = existingEngagement(state, command.data.engagementId);
+      const { engagementId, targetId, measurementId, value, measuredAt, note } = command.data;
+      const current = targetOf(engagement, targetId);
+      if (engagement.phase !== 'go-live') {
+        return reject('engagement-not-live', `engagement ${engagementId} is in ${engagement.phase}; measurements are recorded after go-live`);
+      }
+      const status = scorecardStatus(current, [...current.measurements, { value, measuredAt }]);
+      return [
+        {
+          type: 'MeasurementRecorded',
+          data: {
+            engagementId,
+            goalId: current.goalId,
+            targetId,
+            measurementId,
+            value,
+            measuredAt,
+            ...(note === undefined ? {} : { note }),
+            direction: directionOf(current),
+            status,
+          },
+        },
+      ];
     }
     default:
       return unreachable(command);

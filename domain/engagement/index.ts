@@ -11,4 +11,5 @@ export const engagementDecider: Decider<EngagementCommandWithContext, Engagement
 
 export * from './state.js';
 export * from './gates.js';
+export * from './goals.js';
 export { openEngagement, type EngagementCommandWithContext } from './decide.js';

@@ -1,8 +1,11 @@
-import type { EngagementEvent, EngagementRole, Phase, ReadinessItem, ReadinessStatus } from '../../contracts/index.js';
+import type { EngagementEvent, EngagementRole, Phase, ReadinessItem, ReadinessStatus, SuccessTargetValues } from '../../contracts/index.js';
+import { startingGoalId, type Measurement } from './goals.js';
 
 export type Readiness = Partial<Record<ReadinessItem, { status: ReadinessStatus; evidence?: string }>>;
 
 export type Member = { name: string; role: EngagementRole; workgroup?: string; department?: string };
+
+export type SuccessTarget = SuccessTargetValues & { goalId: string; measurements: readonly Measurement[] };
 
 export type EngagementState =
   | { status: 'none' }
@@ -13,6 +16,9 @@ export type EngagementState =
       readiness: Readiness;
       /** The team by user id (absent in states saved before teams existed). */
       team?: Readonly<Record<string, Member>>;
+      /** Goal texts by goal id, in the order they were set (docs/domain.md#goals). */
+      goals: Readonly<Record<string, string>>;
+      targets: Readonly<Record<string, SuccessTarget>>;
     };
 
 const memberOf = (data: { name: string; role: EngagementRole; workgroup?: string | undefined; department?: string | undefined }): Member => ({
@@ -27,7 +33,18 @@ export const initialEngagementState = (): EngagementState => ({ status: 'none' }
 export const evolveEngagement = (state: EngagementState, event: EngagementEvent): EngagementState => {
   switch (event.type) {
     case 'EngagementStarted':
-      return { status: 'active', engagementId: event.data.engagementId, phase: 'concept-introduction', readiness: {}, team: {} };
+    {
+      const { engagementId, goals } = event.data;
+      return {
+        status: 'active',
+        engagementId,
+        phase: 'concept-introduction',
+        readiness: {},
+        team: {},
+        goals: Object.fromEntries(goals.map((text, index) => [startingGoalId(engagementId, index), text])),
+        targets: {},
+      };
+    }
     case 'ReadinessRecorded': {
       if (state.status !== 'active') return state;
       const { item, status, evidence } = event.data;
@@ -42,6 +59,27 @@ export const evolveEngagement = (state: EngagementState, event: EngagementEvent)
       if (state.status !== 'active') return state;
       const { [event.data.userId]: _removed, ...team } = state.team ?? {};
       return { ...state, team };
+    }
+    case 'GoalAdded':
+      return state.status === 'active' ? { ...state, goals: { ...state.goals, [event.data.goalId]: event.data.text } } : state;
+    case 'SuccessTargetAdded': {
+      if (state.status !== 'active') return state;
+      const { targetId, goalId, metric, unit, baseline, target, horizon, owner } = event.data;
+      return { ...state, targets: { ...state.targets, [targetId]: { goalId, metric, unit, baseline, target, horizon, owner, measurements: [] } } };
+    }
+    case 'SuccessTargetRevised': {
+      const current = state.status === 'active' ? state.targets[event.data.targetId] : undefined;
+      if (state.status !== 'active' || current === undefined) return state;
+      return { ...state, targets: { ...state.targets, [event.data.targetId]: { ...current, ...event.data.changes } } };
+    }
+    case 'MeasurementRecorded': {
+      const current = state.status === 'active' ? state.targets[event.data.targetId] : undefined;
+      if (state.status !== 'active' || current === undefined) return state;
+      const { value, measuredAt } = event.data;
+      return {
+        ...state,
+        targets: { ...state.targets, [event.data.targetId]: { ...current, measurements: [...current.measurements, { value, measuredAt }] } },
+      };
     }
   }
 };

@@ -42,6 +42,14 @@ const requirePrioritized = (requirement: ExistingRequirement): void => {
   }
 };
 
+/** Every goal named exists in the engagement, as its stream stands at decision time. */
+const requireGoals = (engagement: Extract<EngagementState, { status: 'active' }>, goalIds: readonly string[] | undefined): void => {
+  const unknown = (goalIds ?? []).filter((goalId) => engagement.goals[goalId] === undefined);
+  if (unknown.length > 0) {
+    reject('goal-not-found', `goal(s) ${unknown.join(', ')} do not exist in engagement ${engagement.engagementId}`, { goalIds: unknown });
+  }
+};
+
 const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 export const decideRequirement = (command: RequirementCommandWithContext, state: RequirementState): RequirementEvent[] => {
@@ -49,7 +57,7 @@ export const decideRequirement = (command: RequirementCommandWithContext, state:
     case 'CaptureRequirement': {
       const { data, facts } = command;
       if (state.status !== 'none') return reject('already-exists', `requirement ${data.requirementId} already exists`);
-      openEngagement(facts.engagement, data.engagementId);
+      requireGoals(openEngagement(facts.engagement, data.engagementId), data.goalIds);
       for (const { interviewId, findingId } of data.sources) {
         const interview = facts.interviews[interviewId];
         if (!interview || interview.status === 'none' || !interview.findingIds.includes(findingId)) {
@@ -66,14 +74,15 @@ export const decideRequirement = (command: RequirementCommandWithContext, state:
       return [{ type: 'RequirementCaptured', data }];
     }
     case 'ReviseRequirement': {
-      const { requirement } = changeable(command, state);
+      const { requirement, engagement } = changeable(command, state);
       if (requirement.status === 'accepted') {
         return reject('requirement-already-accepted', `requirement ${requirement.requirementId} is accepted; it can no longer be revised`);
       }
-      const { requirementId, reason, title, description, category, departments } = command.data;
+      const { requirementId, reason, title, description, category, departments, goalIds } = command.data;
+      requireGoals(engagement, goalIds);
       const changes: Record<string, unknown> = {};
       const previous: Record<string, unknown> = {};
-      const note = (field: 'title' | 'description' | 'category' | 'departments', value: unknown, differs: boolean) => {
+      const note = (field: 'title' | 'description' | 'category' | 'departments' | 'goalIds', value: unknown, differs: boolean) => {
         if (value === undefined || !differs) return;
         changes[field] = value;
         previous[field] = requirement[field];
@@ -82,6 +91,7 @@ export const decideRequirement = (command: RequirementCommandWithContext, state:
       note('description', description, description !== requirement.description);
       note('category', category, category !== requirement.category);
       note('departments', departments, !!departments && !sameList(departments, requirement.departments));
+      note('goalIds', goalIds, !!goalIds && !sameList(goalIds, requirement.goalIds));
       if (Object.keys(changes).length === 0) {
         return reject('revision-changes-nothing', `the revision leaves requirement ${requirementId} as it is`);
       }

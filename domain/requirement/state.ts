@@ -19,6 +19,8 @@ export type RequirementState =
       category: RequirementCategory;
       departments: readonly string[];
       sources: readonly RequirementSource[];
+      /** The goals it serves (docs/domain.md#goal-matrix). */
+      goalIds: readonly string[];
       priority?: PriorityInputs & { score: number };
     };
 
@@ -28,8 +30,8 @@ export const initialRequirementState = (): RequirementState => ({ status: 'none'
 
 export const evolveRequirement = (state: RequirementState, event: RequirementEvent): RequirementState => {
   if (event.type === 'RequirementCaptured') {
-    const { requirementId, engagementId, title, description, category, departments, sources } = event.data;
-    return { status: 'captured', requirementId, engagementId, title, description, category, departments, sources };
+    const { requirementId, engagementId, title, description, category, departments, sources, goalIds = [] } = event.data;
+    return { status: 'captured', requirementId, engagementId, title, description, category, departments, sources, goalIds };
   }
   if (state.status === 'none') return state;
   switch (event.type) {

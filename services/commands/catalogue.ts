@@ -99,6 +99,35 @@ export const CATALOGUE: { [T in CommandType]: Spec<T, Aggregate> } = {
     created: (events) => events.some((e) => e.type === 'MemberAdded'),
   },
   RemoveMember: { aggregate: 'engagement', access: 'manage', subject: (d) => d.engagementId },
+  AddGoal: {
+    aggregate: 'engagement',
+    access: 'manage',
+    subject: (d) => d.engagementId,
+    location: (d) => `/engagements/${d.engagementId}/goals/${d.goalId}`,
+    answer: (events) => ({ goalId: dataOf(events, 'GoalAdded')?.goalId }),
+  },
+  AddSuccessTarget: {
+    aggregate: 'engagement',
+    access: 'manage',
+    subject: (d) => d.engagementId,
+    location: (d) => `/engagements/${d.engagementId}/targets/${d.targetId}`,
+    answer: (events) => ({ targetId: dataOf(events, 'SuccessTargetAdded')?.targetId }),
+  },
+  ReviseSuccessTarget: {
+    aggregate: 'engagement',
+    access: 'manage',
+    subject: (d) => d.engagementId,
+    answer: (events) => ({ status: dataOf(events, 'SuccessTargetRevised')?.status }),
+  },
+  RecordMeasurement: {
+    aggregate: 'engagement',
+    access: 'manage',
+    subject: (d) => d.engagementId,
+    answer: (events) => {
+      const measured = dataOf(events, 'MeasurementRecorded');
+      return { measurementId: measured?.measurementId, status: measured?.status };
+    },
+  },
   AdvancePhase: {
     aggregate: 'engagement',
     access: 'manage',

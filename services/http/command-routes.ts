@@ -9,7 +9,9 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
   AcceptRequirementBody,
+  AddGoalBody,
   AddMemberBody,
+  AddSuccessTargetBody,
   AdvancePhaseBody,
   CancelInterviewBody,
   CaptureRequirementBody,
@@ -19,6 +21,7 @@ import {
   PrioritizeRequirementBody,
   RecordFindingBody,
   RecordInterviewConductedBody,
+  RecordMeasurementBody,
   RecordReadinessBody,
   RejectRequirementBody,
   RemoveMemberBody,
@@ -26,6 +29,7 @@ import {
   RescheduleInterviewBody,
   RevokeConfirmationLinkBody,
   ReviseRequirementBody,
+  ReviseSuccessTargetBody,
   ScheduleInterviewBody,
   SendSummaryForConfirmationBody,
   StartEngagementBody,
@@ -92,6 +96,47 @@ export const COMMAND_ROUTES = [
     summary: 'Remove a member from the team (the last pm stays)',
     example: { reason: 'Moved to the Shanghai office' },
     toData: (id, body: z.infer<typeof RemoveMemberBody>, _ids, params) => ({ ...body, engagementId: id, userId: params['userId']! }),
+  }),
+  route({
+    type: 'AddGoal', url: '/engagements/:id/goals', tag: 'engagements', body: AddGoalBody,
+    summary: 'Add a business goal to the engagement',
+    example: { text: 'Answer every quote request within one working day' },
+    toData: (id, body: z.infer<typeof AddGoalBody>, ids) => ({ ...body, engagementId: id, goalId: ids.resource('goal') }),
+  }),
+  route({
+    type: 'AddSuccessTarget', url: '/engagements/:id/goals/:goalId/targets', tag: 'engagements', body: AddSuccessTargetBody,
+    summary: 'Add a measurable success target to a goal',
+    example: {
+      metric: 'Average time to answer a quote request',
+      unit: 'hours',
+      baseline: 30,
+      target: 8,
+      horizon: '2026-12-31',
+      owner: 'Wang Fang, head of sales operations',
+    },
+    toData: (id, body: z.infer<typeof AddSuccessTargetBody>, ids, params) => ({
+      ...body,
+      engagementId: id,
+      goalId: params['goalId']!,
+      targetId: ids.resource('success-target'),
+    }),
+  }),
+  route({
+    type: 'ReviseSuccessTarget', url: '/engagements/:id/targets/:targetId/revise', tag: 'engagements', body: ReviseSuccessTargetBody,
+    summary: 'Revise a success target, with the reason; answers its scorecard status',
+    example: { target: 12, horizon: '2027-03-31', reason: 'Quotes for export customers need a customs check that takes half a day' },
+    toData: (id, body: z.infer<typeof ReviseSuccessTargetBody>, _ids, params) => ({ ...body, engagementId: id, targetId: params['targetId']! }),
+  }),
+  route({
+    type: 'RecordMeasurement', url: '/engagements/:id/targets/:targetId/measurements', tag: 'engagements', body: RecordMeasurementBody,
+    summary: 'Record a measured actual value of a success target (after go-live); answers its scorecard status',
+    example: { value: 7.5, measuredAt: '2026-08-31T18:00:00+08:00', note: 'August average from the quote log' },
+    toData: (id, body: z.infer<typeof RecordMeasurementBody>, ids, params) => ({
+      ...body,
+      engagementId: id,
+      targetId: params['targetId']!,
+      measurementId: ids.resource('measurement'),
+    }),
   }),
   route({
     type: 'AdvancePhase', url: '/engagements/:id/phase/advance', tag: 'engagements', body: AdvancePhaseBody,
@@ -243,6 +288,13 @@ const errorResponses = Object.fromEntries(
   [...new Set(Object.values(DOMAIN_ERRORS).map((p) => p.status)), PROBLEM_TYPES['concurrent-modification'].status].map((status) => [status, ProblemSchema]),
 );
 
+/** The schema of a route's path parameters: user ids for `:userId`, ids for every other one. */
+const paramsOf = (url: string) => {
+  const names = [...url.matchAll(/:(\w+)/g)].map((match) => match[1]!);
+  if (names.length === 0) return undefined;
+  return z.strictObject(Object.fromEntries(names.map((name) => [name, name === 'userId' ? UserId : IdParams.shape.id])));
+};
+
 export type CommandRouteDeps = { bus: CommandBus; idempotency: IdempotencyStore; metrics: Metrics; clock: () => Date; idSecret: string };
 
 export const registerCommandRoutes = (app: FastifyInstance, deps: CommandRouteDeps) => {
@@ -250,13 +302,7 @@ export const registerCommandRoutes = (app: FastifyInstance, deps: CommandRouteDe
   const typed = app.withTypeProvider<ZodTypeProvider>();
   for (const r of COMMAND_ROUTES) {
     const spec = CATALOGUE[r.type];
-    const params = r.url.includes(':userId')
-      ? IdParams.extend({ userId: UserId })
-      : r.url.includes(':linkId')
-        ? IdParams.extend({ linkId: IdParams.shape.id })
-        : r.url.includes(':id')
-          ? IdParams
-          : undefined;
+    const params = paramsOf(r.url);
     // Commands answered through a confirmation link have routes of their own (confirmation-routes.ts).
     const access = spec.access as Access;
     const success = spec.location ? { 201: CommandAnswer, ...(spec.created ? { 200: CommandAnswer } : {}) } : { 200: CommandAnswer };

@@ -14,8 +14,10 @@ import {
   INTERVIEW_STATUSES,
   type AuditEntry,
   type BacklogItem,
+  goalMatrix,
   type EngagementDocument,
   type InterviewDocument,
+  type PhaseProgress,
   type RequirementDocument,
 } from '../../projections/index.js';
 import { comparePositions, type EventStore } from '../../infra/event-store/port.js';
@@ -51,6 +53,14 @@ const TeamMember = z
     changedAt: z.string().optional().describe('When their role, workgroup or department last changed'),
   })
   .describe('A member of the engagement team');
+const MatrixRequirement = z.object({ requirementId: z.string(), title: z.string(), status: RequirementStatus });
+const GoalMatrixSchema = z
+  .object({
+    goals: z.array(z.object({ goalId: z.string(), text: z.string(), requirements: z.array(MatrixRequirement) })),
+    unservedGoalIds: z.array(z.string()),
+    requirementsServingNoGoal: z.array(MatrixRequirement),
+  })
+  .describe('Rejected requirements are left out: they serve nothing');
 const Page = (item: z.ZodType) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 /** Beyond what a query's declaration implies (problem-responses.ts): an unknown or hidden resource. */
 const problems = { 404: ProblemSchema };
@@ -222,6 +232,22 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryRouteDeps) 
     handler: async (request) => {
       await permitted(request, 'see-overview', request.params.id, `engagement ${request.params.id}`);
       return found(READ_MODELS.progress, request.params.id, 'engagement');
+    },
+  });
+
+  // An overview like the progress and the backlog it is computed from: whoever sees those sees this.
+  typed.get('/engagements/:id/goal-matrix', {
+    ...common,
+    schema: { ...base('engagements', 'Goals × requirements: which requirements serve each goal, goals nothing serves, requirements that serve no goal', 'see-overview'),
+      response: { 200: GoalMatrixSchema, ...problems },
+    },
+    handler: async (request) => {
+      const { id } = request.params;
+      await permitted(request, 'see-overview', id, `engagement ${id}`);
+      const progress = await found<PhaseProgress>(READ_MODELS.progress, id, 'engagement');
+      const items: BacklogItem[] = [];
+      for await (const item of collection<BacklogItem>(READ_MODELS.backlog).find({ engagementId: id })) items.push(item);
+      return goalMatrix(progress.goals ?? [], items);
     },
   });
 

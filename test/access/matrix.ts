@@ -70,7 +70,8 @@ export const headersOf = (role: OrgRole, relation: Relation) => {
 };
 const builder = { authorization: `Bearer ${sign({ sub: 'builder', name: 'Builder', roles: ['admin'] })}` };
 
-type Stage = 'scheduled' | 'conducted' | 'drafted' | 'sent';
+/** How far the interviews are; `live`: interviews sent, and the engagement taken to go-live (with waivers). */
+type Stage = 'scheduled' | 'conducted' | 'drafted' | 'sent' | 'live';
 const STAGES: Stage[] = ['scheduled', 'conducted', 'drafted', 'sent'];
 
 type Interview = { id: string; findingId?: string };
@@ -81,12 +82,15 @@ export type World = {
   /** The interview each role's `interviewee` user gave. */
   own: Record<OrgRole, Interview>;
   requirementId: string;
+  /** The goal the engagement started with, and a success target of it. */
+  goalId: string;
+  targetId: string;
   /** The log position after the world was built, for read-your-writes. */
   position: string;
 };
 
 export type Call = { method: 'GET' | 'POST'; url: string; body?: object };
-type Send = (call: Call, headers: Record<string, string>) => Promise<{ status: number; body: { position?: string; id?: string; findingId?: string } }>;
+type Send = (call: Call, headers: Record<string, string>) => Promise<{ status: number; body: { position?: string; id?: string; findingId?: string; targetId?: string } }>;
 
 let counter = 0;
 const unique = () => `${Date.now().toString(36)}-${(counter++).toString(36)}`;
@@ -100,8 +104,16 @@ export const buildWorld = async (send: Send, stage: Stage, ownInterviews: boolea
     position = answer.position!;
     return answer;
   };
-  const engagement = await post('/engagements', { name: `Matrix ${unique()}`, client: 'Acme', sponsor: { name: 'Zhang San', title: 'CEO' } });
+  const engagement = await post('/engagements', {
+    name: `Matrix ${unique()}`,
+    client: 'Acme',
+    sponsor: { name: 'Zhang San', title: 'CEO' },
+    goals: ['Quotes answered within a working day'],
+  });
   const engagementId = engagement.id!;
+  // The id of a goal the engagement started with is derived from the engagement id (docs/domain.md#goals).
+  const goalId = `${engagementId}:goal-1`;
+  const { targetId } = await post(`/engagements/${engagementId}/goals/${goalId}/targets`, target);
   for (const role of ORG_ROLES) {
     await post(`/engagements/${engagementId}/members`, { userId: userOf(role, 'member'), name: role, role: NATURAL[role] });
     await post(`/engagements/${engagementId}/members`, { userId: userOf(role, 'observer'), name: role, role: 'observer' });
@@ -118,7 +130,7 @@ export const buildWorld = async (send: Send, stage: Stage, ownInterviews: boolea
     return { id: id!, findingId: findingId! };
   };
   const source = await interview('client-li', 'sent');
-  const other = await interview('client-wang', stage);
+  const other = await interview('client-wang', stage === 'live' ? 'sent' : stage);
   // The interviewees' own interviews matter only to routes that address an interview.
   const own = {} as Record<OrgRole, Interview>;
   for (const role of ORG_ROLES) own[role] = ownInterviews ? await interview(userOf(role, 'interviewee'), stage) : other;
@@ -130,9 +142,15 @@ export const buildWorld = async (send: Send, stage: Stage, ownInterviews: boolea
     sources: [{ interviewId: source.id, findingId: source.findingId }],
   });
   await post(`/requirements/${requirement.id}/prioritize`, priority);
-  return { engagementId, other, own, requirementId: requirement.id!, position };
+  if (stage === 'live') {
+    for (const to of ['business-survey', 'process-solidification', 'system-deployment', 'application-training', 'go-live']) {
+      await post(`/engagements/${engagementId}/phase/advance`, { to, waiverReason: 'the matrix needs a live engagement' });
+    }
+  }
+  return { engagementId, other, own, requirementId: requirement.id!, goalId, targetId: targetId!, position };
 };
 
+const target = { metric: 'Quote answer time', unit: 'hours', baseline: 30, target: 8, horizon: '2026-12-31', owner: 'Wang Fang' };
 const priority = { frequency: 3, lossIfMismanaged: 2, urgency: 1, fundSafety: true, stakeholderConcern: false, rationale: 'touches credit' };
 
 type Route = {
@@ -158,6 +176,7 @@ export const ROUTES: Route[] = [
   { name: 'GET /engagements/:id', kind: 'overview', stage: 'sent', call: (w) => get(`/engagements/${w.engagementId}`) },
   { name: 'GET /engagements/:id/progress', kind: 'overview', stage: 'sent', call: (w) => get(`/engagements/${w.engagementId}/progress`) },
   { name: 'GET /engagements/:id/backlog', kind: 'overview', stage: 'sent', call: (w) => get(`/engagements/${w.engagementId}/backlog`) },
+  { name: 'GET /engagements/:id/goal-matrix', kind: 'overview', stage: 'sent', call: (w) => get(`/engagements/${w.engagementId}/goal-matrix`) },
   { name: 'GET /engagements/:id/interviews', kind: 'overview', stage: 'sent', call: (w) => get(`/engagements/${w.engagementId}/interviews`) },
   { name: 'GET /engagements/:id/audit', kind: 'records', stage: 'sent', call: (w) => get(`/engagements/${w.engagementId}/audit`) },
   { name: 'GET /engagements/:id/audit (CSV)', kind: 'records', stage: 'sent', call: (w) => get(`/engagements/${w.engagementId}/audit?format=csv`) },
@@ -177,6 +196,19 @@ export const ROUTES: Route[] = [
   {
     name: 'POST /engagements/:id/members/:userId/remove', kind: 'manage', stage: 'sent', consumes: true,
     call: (w) => post(`/engagements/${w.engagementId}/members/leaver/remove`, { reason: 'moved to another project' }),
+  },
+  { name: 'POST /engagements/:id/goals', kind: 'manage', stage: 'sent', call: (w) => post(`/engagements/${w.engagementId}/goals`, { text: 'Fewer lost deals' }) },
+  {
+    name: 'POST /engagements/:id/goals/:goalId/targets', kind: 'manage', stage: 'sent',
+    call: (w) => post(`/engagements/${w.engagementId}/goals/${w.goalId}/targets`, target),
+  },
+  {
+    name: 'POST /engagements/:id/targets/:targetId/revise', kind: 'manage', stage: 'sent',
+    call: (w) => post(`/engagements/${w.engagementId}/targets/${w.targetId}/revise`, { owner: `Owner ${unique()}`, reason: 'handed over' }),
+  },
+  {
+    name: 'POST /engagements/:id/targets/:targetId/measurements', kind: 'manage', stage: 'live',
+    call: (w) => post(`/engagements/${w.engagementId}/targets/${w.targetId}/measurements`, { value: 9, measuredAt: '2026-08-31T10:00:00Z' }),
   },
   {
     name: 'POST /engagements/:id/interviews', kind: 'consult', stage: 'sent',

@@ -71,6 +71,22 @@ t.test('CaptureRequirement', async (t) => {
     ];
     spec(t).given([]).when(capture({ interviews: { 'int-1': elsewhere } })).thenRejects('source-in-other-engagement');
   });
+  t.test('names the goals it serves: one the engagement started with, by its derived id', async (t) => {
+    spec(t)
+      .given([])
+      .when(capture({ data: { goalIds: ['eng-1:goal-1'] } }))
+      .then([{ type: 'RequirementCaptured', data: { ...requirementCaptured.data, goalIds: ['eng-1:goal-1'] } } as RequirementEvent]);
+  });
+  t.test('and one added later', async (t) => {
+    const goalAdded: EngagementEvent = { type: 'GoalAdded', data: { engagementId: E1, goalId: 'g-2', text: 'fewer lost deals' } };
+    spec(t)
+      .given([])
+      .when(capture({ engagement: [...inSurvey, goalAdded], data: { goalIds: ['g-2'] } }))
+      .then([{ type: 'RequirementCaptured', data: { ...requirementCaptured.data, goalIds: ['g-2'] } } as RequirementEvent]);
+  });
+  t.test('rejects a goal the engagement does not have', async (t) => {
+    spec(t).given([]).when(capture({ data: { goalIds: ['eng-1:goal-1', 'g-9'] } })).thenRejects('goal-not-found', { goalIds: ['g-9'] });
+  });
 });
 
 t.test('ReviseRequirement', async (t) => {
@@ -94,6 +110,17 @@ t.test('ReviseRequirement', async (t) => {
   });
   t.test('rejects a revision that changes nothing', async (t) => {
     spec(t).given([requirementCaptured]).when(revise({ category: 'sales' })).thenRejects('revision-changes-nothing');
+  });
+  t.test('revises the goals it serves; none named before reads as none', async (t) => {
+    spec(t).given([requirementCaptured]).when(revise({ goalIds: ['eng-1:goal-1'] })).then([
+      {
+        type: 'RequirementRevised',
+        data: { requirementId: R1, changes: { goalIds: ['eng-1:goal-1'] }, previous: { goalIds: [] }, reason: 'clarified with finance' },
+      },
+    ]);
+  });
+  t.test('rejects a goal the engagement does not have', async (t) => {
+    spec(t).given([requirementCaptured]).when(revise({ goalIds: ['g-9'] })).thenRejects('goal-not-found');
   });
   t.test('rejects an accepted requirement', async (t) => {
     spec(t).given([requirementCaptured, requirementPrioritized, accepted]).when(revise({ title: 'x' })).thenRejects('requirement-already-accepted');

@@ -3,9 +3,9 @@ import fc from 'fast-check';
 import { alreadyApplied, applyInOrder, comparePositions, project, PROJECTIONS, requirementBacklog } from '../../projections/index.js';
 import { R1, requirementCaptured, requirementPrioritized } from '../support/fixtures.js';
 import { deepFreeze, fold, recorded } from '../support/projection-spec.js';
-import { wholeDiscovery } from './discovery.js';
+import { afterGoLive } from './discovery.js';
 
-const log = deepFreeze(wholeDiscovery());
+const log = deepFreeze(afterGoLive());
 const plain = (documents: Map<string, unknown>) => Object.fromEntries(documents);
 
 t.test('positions compare as numbers', async (t) => {

@@ -3,10 +3,10 @@ import { EVENT_TYPES } from '../../contracts/index.js';
 import { actionOf, AUDIT_ACTIONS, auditTrail, type AuditEntry } from '../../projections/index.js';
 import { consultant, E1, pm } from '../support/fixtures.js';
 import { eventIdAt, fold, minute, projectionSpec } from '../support/projection-spec.js';
-import { hashOf, li, summaries, waiver, wholeDiscovery } from './discovery.js';
+import { afterGoLive, hashOf, li, quoteTarget, summaries, waiver } from './discovery.js';
 
 const spec = projectionSpec(auditTrail);
-const log = wholeDiscovery();
+const log = afterGoLive();
 const entries = fold(auditTrail, log);
 /** The entry of the event at log position n. */
 const entry = (n: number) => entries.get(eventIdAt(n))!;
@@ -32,6 +32,10 @@ t.test('actions are the event types in kebab-case', async (t) => {
     'member-added',
     'member-role-changed',
     'member-removed',
+    'goal-added',
+    'success-target-added',
+    'success-target-revised',
+    'measurement-recorded',
     'interview-scheduled',
     'interview-rescheduled',
     'interview-cancelled',
@@ -50,6 +54,26 @@ t.test('actions are the event types in kebab-case', async (t) => {
     'requirement-deferred',
     'requirement-rejected',
   ]);
+});
+
+t.test('goals and success targets: entries about the goal or the target, tied to the engagement and goal', async (t) => {
+  t.match(entry(44), { action: 'goal-added', subject: { type: 'goal', id: 'goal-quotes' }, relatedIds: ['goal-quotes', E1], changes: { text: { from: null, to: 'Quotes answered within a working day' } } });
+  t.match(entry(45), {
+    action: 'success-target-added',
+    subject: { type: 'success-target', id: 'target-1' },
+    relatedIds: ['target-1', E1, 'goal-quotes'],
+    reason: null,
+    changes: { metric: { from: null, to: quoteTarget.metric }, target: { from: null, to: 8 }, horizon: { from: null, to: '2026-12-31' } },
+  });
+  t.strictSame(entry(46).changes, { target: { from: 8, to: 12 } });
+  t.equal(entry(46).reason, 'Export quotes need a customs check');
+  t.match(entry(50), {
+    action: 'measurement-recorded',
+    subject: { type: 'success-target', id: 'target-1' },
+    relatedIds: ['target-1', E1, 'goal-quotes', 'measurement-1'],
+    reason: 'August average from the quote log',
+    changes: { value: { from: null, to: 10 }, measuredAt: { from: null, to: '2026-08-31T10:00:00.000Z' } },
+  });
 });
 
 t.test('a confirmation: who confirmed which version, with which hash, when', async (t) => {

@@ -33,7 +33,7 @@ t.test('the engagement: in process solidification after the survey, funding secu
     sponsor: { name: 'Zhang San', title: 'CEO' },
     currentPhase: 'process-solidification',
     startedAt: minute(1),
-    version: 7,
+    version: 10,
     team: [],
     memberIds: [],
   });
@@ -123,6 +123,19 @@ t.test('the backlog, ranked 20/80 and sorted as it is answered', async (t) => {
     ],
     'req-1 by rank (top 1 of 4) and money, req-3 because the client asked for it',
   );
+});
+
+t.test('goals and the scorecard: the starting goal with its derived id, the added goal and its revised target', async (t) => {
+  t.same(progress.goals, [
+    { goalId: 'eng-1:goal-1', text: 'one view of the customer' },
+    { goalId: 'goal-quotes', text: 'Quotes answered within a working day' },
+  ]);
+  t.match(progress.scorecard, { met: 0, notMet: 0, pending: 1, targets: [{ targetId: 'target-1', goalId: 'goal-quotes', target: 12, status: 'pending', measurements: [] }] });
+  t.same(engagement.goals, ['one view of the customer', 'Quotes answered within a working day']);
+});
+
+t.test('complexity: one function accepted, concerning sales and finance', async (t) => {
+  t.match(progress.complexity, { functions: 1, departments: ['Finance', 'Sales'], acceptedRequirements: [{ requirementId: 'req-1', departments: ['Sales', 'Finance'] }] });
 });
 
 t.test('a requirement’s history: why its title and its priority changed', async (t) => {

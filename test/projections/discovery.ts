@@ -3,7 +3,9 @@
  * readiness is assessed, the survey runs (three interviews – one moved, one called off), findings
  * are recorded, one summary goes back for revision before it is confirmed, another is still
  * awaiting the interviewee, six requirements are captured, revised, prioritized and decided, and
- * the project manager leaves the survey with a written waiver; then the team changes. Every event type occurs.
+ * the project manager leaves the survey with a written waiver; then the team changes and a goal gets
+ * a success target. Every event type occurs but the measurement, which needs go-live
+ * (`afterGoLive`).
  */
 import type { Actor, DomainEvent, GateCondition } from '../../contracts/index.js';
 import { summaryHash } from '../../domain/index.js';
@@ -58,9 +60,12 @@ const inputs = (frequency: number, lossIfMismanaged: number, urgency: number, fu
   score: frequency + lossIfMismanaged + urgency + 3 * Number(fundSafety) + 3 * Number(stakeholderConcern),
 });
 
-/** The log of the discovery; positions are 1 … 38 in the order below. */
-export const wholeDiscovery = () => {
-  const log = eventLog();
+export const quoteTarget = { metric: 'Quote answer time', unit: 'hours', baseline: 30, target: 8, horizon: '2026-12-31', owner: 'Wang Fang' };
+
+/** The log of the discovery; positions are 1 … 46 in the order below. */
+export const wholeDiscovery = () => discoveryOn(eventLog());
+
+const discoveryOn = (log: ReturnType<typeof eventLog>) => {
   const asPm = { actor: pm };
   const asConsultant = { actor: consultant };
   return [
@@ -275,5 +280,59 @@ export const wholeDiscovery = () => {
       asConsultant,
     ),
     log.record({ type: 'ConfirmationLinkRevoked', data: { interviewId: 'int-2', linkId: 'link-1', reason: 'Sent to her old address' } }, asConsultant),
+    // 44–46: a goal added, and a success target set for the goal the engagement started with, then revised.
+    log.record({ type: 'GoalAdded', data: { engagementId: E1, goalId: 'goal-quotes', text: 'Quotes answered within a working day' } }, asPm),
+    log.record(
+      {
+        type: 'SuccessTargetAdded',
+        data: { engagementId: E1, goalId: 'goal-quotes', targetId: 'target-1', ...quoteTarget, direction: 'decrease' },
+      },
+      asPm,
+    ),
+    log.record(
+      {
+        type: 'SuccessTargetRevised',
+        data: {
+          engagementId: E1,
+          goalId: 'goal-quotes',
+          targetId: 'target-1',
+          changes: { target: 12 },
+          previous: { target: 8 },
+          reason: 'Export quotes need a customs check',
+          direction: 'decrease',
+          status: 'pending',
+        },
+      },
+      asPm,
+    ),
+  ];
+};
+
+/** The discovery taken to go-live, and the first measurement of its success target (positions 47–50). */
+export const afterGoLive = () => {
+  const next = eventLog();
+  const asPm = { actor: pm };
+  return [
+    ...discoveryOn(next),
+    next.record({ type: 'PhaseAdvanced', data: { engagementId: E1, from: 'process-solidification', to: 'system-deployment' } }, asPm),
+    next.record({ type: 'PhaseAdvanced', data: { engagementId: E1, from: 'system-deployment', to: 'application-training' } }, asPm),
+    next.record({ type: 'PhaseAdvanced', data: { engagementId: E1, from: 'application-training', to: 'go-live' } }, asPm),
+    next.record(
+      {
+        type: 'MeasurementRecorded',
+        data: {
+          engagementId: E1,
+          goalId: 'goal-quotes',
+          targetId: 'target-1',
+          measurementId: 'measurement-1',
+          value: 10,
+          measuredAt: '2026-08-31T10:00:00.000Z',
+          note: 'August average from the quote log',
+          direction: 'decrease',
+          status: 'met',
+        },
+      },
+      asPm,
+    ),
   ];
 };

@@ -116,5 +116,16 @@ t.test('an event for an engagement never started leaves no document', async (t) 
 });
 
 t.test('it reads exactly the engagement events', async (t) => {
-  t.same(engagementDocument.eventTypes, ['EngagementStarted', 'ReadinessRecorded', 'PhaseAdvanced', 'MemberAdded', 'MemberRoleChanged', 'MemberRemoved']);
+  t.same(engagementDocument.eventTypes, [
+    'EngagementStarted',
+    'ReadinessRecorded',
+    'PhaseAdvanced',
+    'MemberAdded',
+    'MemberRoleChanged',
+    'MemberRemoved',
+    'GoalAdded',
+    'SuccessTargetAdded',
+    'SuccessTargetRevised',
+    'MeasurementRecorded',
+  ]);
 });

@@ -42,6 +42,9 @@ const started: PhaseProgress = {
   ],
   readiness: READINESS_ITEMS.map((item) => ({ item, status: 'not-assessed' as const, evidence: null, recordedAt: null, recordedBy: null })),
   survey: noSurvey,
+  goals: [{ goalId: 'eng-1:goal-1', text: 'one view of the customer' }],
+  scorecard: { met: 0, notMet: 0, pending: 0, targets: [] },
+  complexity: { functions: 0, departments: [], acceptedRequirements: [], requirementDepartments: [] },
   updatedAt: minute(1),
 };
 /** The survey counters after `events` (an engagement start is put before them). */
@@ -163,6 +166,88 @@ t.test('requirement counters: requirements by their current status', async (t) =
   );
 });
 
+t.test('goals and the success scorecard: targets with their inputs, status as the events give it, and the counts', async (t) => {
+  const G1 = 'eng-1:goal-1';
+  const fields = { metric: 'Quote answer time', unit: 'hours', baseline: 30, target: 8, horizon: '2026-12-31', owner: 'Wang Fang' };
+  const events: DomainEvent[] = [
+    engagementStarted,
+    { type: 'GoalAdded', data: { engagementId: E1, goalId: 'g-2', text: 'Fewer lost deals' } },
+    { type: 'SuccessTargetAdded', data: { engagementId: E1, goalId: G1, targetId: 't-1', ...fields, direction: 'decrease' } },
+    { type: 'SuccessTargetAdded', data: { engagementId: E1, goalId: 'g-2', targetId: 't-2', ...fields, metric: 'Win rate', unit: '%', baseline: 20, target: 30, direction: 'increase' } },
+    {
+      type: 'SuccessTargetRevised',
+      data: { engagementId: E1, goalId: G1, targetId: 't-1', changes: { target: 12 }, previous: { target: 8 }, reason: 'customs check', direction: 'decrease', status: 'pending' },
+    },
+    {
+      type: 'MeasurementRecorded',
+      data: { engagementId: E1, goalId: G1, targetId: 't-1', measurementId: 'm-1', value: 10, measuredAt: '2026-08-31T10:00:00.000Z', direction: 'decrease', status: 'met' },
+    },
+  ];
+  const progress = fold(phaseProgress, recorded(events)).get(E1)!;
+  t.strictSame(progress.goals, [
+    { goalId: G1, text: 'one view of the customer' },
+    { goalId: 'g-2', text: 'Fewer lost deals' },
+  ]);
+  t.strictSame(progress.scorecard, {
+    met: 1,
+    notMet: 0,
+    pending: 1,
+    targets: [
+      {
+        goalId: G1,
+        targetId: 't-1',
+        ...fields,
+        target: 12,
+        direction: 'decrease',
+        status: 'met',
+        measurements: [{ measurementId: 'm-1', value: 10, measuredAt: '2026-08-31T10:00:00.000Z', note: null, recordedAt: minute(6) }],
+      },
+      { goalId: 'g-2', targetId: 't-2', ...fields, metric: 'Win rate', unit: '%', baseline: 20, target: 30, direction: 'increase', status: 'pending', measurements: [] },
+    ],
+  });
+  t.equal(progress.updatedAt, minute(6));
+});
+
+t.test('complexity: accepted requirements and the departments they concern, with the inputs', async (t) => {
+  const captured = (requirementId: string, departments: string[]) =>
+    ({ type: 'RequirementCaptured', data: { ...requirementCaptured.data, requirementId, departments } }) as RequirementEvent;
+  const prioritized = (requirementId: string) => ({ ...requirementPrioritized, data: { ...requirementPrioritized.data, requirementId } }) as RequirementEvent;
+  const progress = fold(
+    phaseProgress,
+    recorded([
+      engagementStarted,
+      captured('req-1', ['Sales', 'Finance']),
+      captured('req-2', ['Service']),
+      captured('req-3', ['Sales']),
+      captured('req-4', ['Legal']),
+      { type: 'RequirementRevised', data: { requirementId: 'req-3', changes: { departments: ['Sales', 'Marketing'] }, previous: { departments: ['Sales'] }, reason: 'campaigns too' } },
+      prioritized('req-1'),
+      prioritized('req-2'),
+      prioritized('req-3'),
+      prioritized('req-4'),
+      decided('RequirementAccepted', 'prioritized', 'req-1'),
+      decided('RequirementAccepted', 'prioritized', 'req-3'),
+      decided('RequirementAccepted', 'prioritized', 'req-4'),
+      decided('RequirementDeferred', 'accepted', 'req-4'),
+      decided('RequirementRejected', 'prioritized', 'req-2'),
+    ]),
+  ).get(E1)!;
+  t.strictSame(progress.complexity, {
+    functions: 2,
+    departments: ['Finance', 'Marketing', 'Sales'],
+    acceptedRequirements: [
+      { requirementId: 'req-1', departments: ['Sales', 'Finance'] },
+      { requirementId: 'req-3', departments: ['Sales', 'Marketing'] },
+    ],
+    requirementDepartments: [
+      { requirementId: 'req-1', departments: ['Sales', 'Finance'] },
+      { requirementId: 'req-2', departments: ['Service'] },
+      { requirementId: 'req-3', departments: ['Sales', 'Marketing'] },
+      { requirementId: 'req-4', departments: ['Legal'] },
+    ],
+  });
+});
+
 t.test('events of an engagement never started leave no document', async (t) => {
   spec(t).given(recorded([interviewScheduled, requirementCaptured])).then({});
 });
@@ -182,10 +267,15 @@ t.test('it reads what the progress shows, and nothing else', async (t) => {
       'SummaryConfirmed',
       'SummaryRevisionRequested',
       'RequirementCaptured',
+      'RequirementRevised',
       'RequirementPrioritized',
       'RequirementAccepted',
       'RequirementDeferred',
       'RequirementRejected',
+      'GoalAdded',
+      'SuccessTargetAdded',
+      'SuccessTargetRevised',
+      'MeasurementRecorded',
     ].sort(),
   );
 });

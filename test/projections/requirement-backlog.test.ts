@@ -22,6 +22,7 @@ const capturedItem: BacklogItem = {
   departments: ['Sales', 'Finance'],
   status: 'captured',
   sources: [{ interviewId: 'int-1', findingId: 'f-1' }],
+  goalIds: [],
   capturedAt: minute(1),
   capturedBy: consultant,
   version: 0,
