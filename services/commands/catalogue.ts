@@ -103,14 +103,15 @@ export const CATALOGUE: { [T in CommandType]: Spec<T, Aggregate> } = {
     aggregate: 'engagement',
     access: 'manage',
     subject: (d) => d.engagementId,
-    location: (d) => `/engagements/${d.engagementId}/goals/${d.goalId}`,
+    // Goals and targets are read in the engagement's progress (goals and the scorecard).
+    location: (d) => `/engagements/${d.engagementId}/progress`,
     answer: (events) => ({ goalId: dataOf(events, 'GoalAdded')?.goalId }),
   },
   AddSuccessTarget: {
     aggregate: 'engagement',
     access: 'manage',
     subject: (d) => d.engagementId,
-    location: (d) => `/engagements/${d.engagementId}/targets/${d.targetId}`,
+    location: (d) => `/engagements/${d.engagementId}/progress`,
     answer: (events) => ({ targetId: dataOf(events, 'SuccessTargetAdded')?.targetId }),
   },
   ReviseSuccessTarget: {

@@ -20,6 +20,15 @@ export const CREATE_LINKS: Record<string, Link[]> = {
     { operationId: 'CaptureRequirement', parameters: { id: created } },
   ],
   AddMember: [{ operationId: 'GetTeam', parameters: { id: created }, description: 'The team the member joined' }],
+  AddGoal: [
+    { operationId: 'GetPhaseProgress', parameters: { id: requestId }, description: 'The goals and the success scorecard' },
+    { operationId: 'AddSuccessTarget', parameters: { id: requestId, goalId: '$response.body#/goalId' } },
+  ],
+  AddSuccessTarget: [
+    { operationId: 'GetPhaseProgress', parameters: { id: requestId }, description: 'The success scorecard with the new target' },
+    { operationId: 'ReviseSuccessTarget', parameters: { id: requestId, targetId: '$response.body#/targetId' } },
+    { operationId: 'RecordMeasurement', parameters: { id: requestId, targetId: '$response.body#/targetId' } },
+  ],
   ScheduleInterview: [
     { operationId: 'GetInterview', parameters: { id: created }, description: 'The interview scheduled' },
     { operationId: 'RescheduleInterview', parameters: { id: created } },

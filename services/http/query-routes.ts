@@ -238,7 +238,7 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryRouteDeps) 
   // An overview like the progress and the backlog it is computed from: whoever sees those sees this.
   typed.get('/engagements/:id/goal-matrix', {
     ...common,
-    schema: { ...base('engagements', 'Goals × requirements: which requirements serve each goal, goals nothing serves, requirements that serve no goal', 'see-overview'),
+    schema: { ...base('GetGoalMatrix', 'engagements', 'Goals × requirements: which requirements serve each goal, goals nothing serves, requirements that serve no goal', 'see-overview'),
       response: { 200: GoalMatrixSchema, ...problems },
     },
     handler: async (request) => {

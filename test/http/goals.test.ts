@@ -22,7 +22,7 @@ t.test('goals, success targets and the scorecard through the API', async (t) => 
   const goal = await inject(`/engagements/${E}/goals`, users.pm, { text: 'Quotes answered within a working day' });
   t.equal(goal.statusCode, 201);
   const goalId = goal.json().goalId as string;
-  t.equal(goal.headers['location'], `/engagements/${E}/goals/${goalId}`);
+  t.equal(goal.headers['location'], `/engagements/${E}/progress`, 'goals are read in the progress');
   t.match((await inject(`/engagements/${E}/goals`, users.consultant, { text: 'mine' })).json(), { status: 403, code: 'forbidden' }, 'goals are the pm’s');
 
   const target = await inject(`/engagements/${E}/goals/${goalId}/targets`, users.pm, {
