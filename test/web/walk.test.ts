@@ -179,7 +179,8 @@ const walk = async (web: Web, tap: Test, language: Language, w: TFunction) => {
       const row = page.getByRole('row').filter({ hasText: say.requirement });
       await row.waitFor();
       t.ok(await row.getByText(w('common:requirementStatus.accepted')).count(), 'the requirement is accepted in the backlog');
-      t.ok(await page.locator('figure svg, svg[role="img"]').first().isVisible(), 'the Pareto chart is drawn');
+      const chart = page.locator('figure svg, svg[role="img"]').first();
+      t.ok(await chart.waitFor({ state: 'visible', timeout: 10_000 }).then(() => true, () => false), 'the Pareto chart is drawn');
       await check('backlog');
       // Back to before the first decision: the requirement had no score yet.
       const slider = page.getByLabel(w('pm:asOf.slider'));

@@ -27,8 +27,9 @@ export const ParetoChart = ({ items, selected, onSelect }: { items: readonly Bac
   }, [bars.length === 0]);
   useEffect(() => {
     const element = host.current;
-    if (!element || bars.length === 0 || hostWidth === 0) return;
-    const width = Math.max(280, hostWidth);
+    if (!element || bars.length === 0) return;
+    // The observer reports after layout; until then the element's own width stands in.
+    const width = Math.max(280, hostWidth || element.clientWidth);
     const chart = Plot.plot({
       width,
       height: 260,
