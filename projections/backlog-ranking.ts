@@ -34,6 +34,16 @@ export const isRanked = (item: Rankable): boolean => item.priority !== undefined
 /** How many of `ranked` requirements make the top 20 %: ceil(ranked / 5), in integers (0.2 · 15 is not 3 in floating point). */
 export const vitalFewCount = (ranked: number): number => Math.ceil(ranked / 5);
 
+/** Why a ranked requirement is in its tier: the first of these that holds, in this order. */
+export const TIER_REASONS = ['fund-safety', 'stakeholder-concern', 'within-vital-few-count', 'beyond-vital-few-count'] as const;
+export type TierReason = (typeof TIER_REASONS)[number];
+
+/** The reason for the tier of the requirement at `rank` among requirements whose top `vitalFew` make the vital few. */
+export const tierReason = (inputs: { fundSafety: boolean; stakeholderConcern: boolean }, rank: number, vitalFew: number): TierReason =>
+  inputs.fundSafety ? 'fund-safety' : inputs.stakeholderConcern ? 'stakeholder-concern' : rank <= vitalFew ? 'within-vital-few-count' : 'beyond-vital-few-count';
+
+export const tierFor = (reason: TierReason): Tier => (reason === 'beyond-vital-few-count' ? 'trivial-many' : 'vital-few');
+
 const byScoreThenEarlierPrioritization = (a: Rankable, b: Rankable): number =>
   b.priority!.score - a.priority!.score ||
   comparePositions(a.prioritizedPosition ?? '0', b.prioritizedPosition ?? '0') ||
@@ -55,8 +65,7 @@ export const rankBacklog = <T extends Rankable>(items: readonly T[]): (T & Ranki
     [...ranked].sort(byScoreThenEarlierPrioritization).forEach((item, index) => {
       const rank = index + 1;
       const { score, inputs } = item.priority!;
-      const vital = inputs.fundSafety || inputs.stakeholderConcern || rank <= top;
-      rankings.set(item, { rank, tier: vital ? 'vital-few' : 'trivial-many', score });
+      rankings.set(item, { rank, tier: tierFor(tierReason(inputs, rank, top)), score });
     });
   }
   return items.map((item) => ({ ...item, ...(rankings.get(item) ?? { rank: null, tier: null, score: item.priority?.score ?? null }) }));
