@@ -1,7 +1,7 @@
 import t from 'tap';
 import fc from 'fast-check';
 import type { RequirementStatus } from '../../contracts/index.js';
-import { rankBacklog, sortBacklog, vitalFewCount, type Rankable } from '../../projections/index.js';
+import { rankBacklog, sortBacklog, tierFor, tierReason, vitalFewCount, type Rankable } from '../../projections/index.js';
 
 type Flags = { fundSafety?: boolean; stakeholderConcern?: boolean };
 /** A prioritized requirement with `score`, prioritized at log position `position`. */
@@ -178,4 +178,15 @@ t.test('sorting is a permutation ordered by tier, then score', async (t) => {
     }),
   );
   t.pass('ordered as the backlog is answered');
+});
+
+t.test('the reason for a tier: money first, then the client’s concern, then the rank against the vital-few count', async (t) => {
+  const none = { fundSafety: false, stakeholderConcern: false };
+  t.equal(tierReason({ fundSafety: true, stakeholderConcern: true }, 9, 1), 'fund-safety');
+  t.equal(tierReason({ ...none, stakeholderConcern: true }, 9, 1), 'stakeholder-concern');
+  t.equal(tierReason(none, 2, 2), 'within-vital-few-count');
+  t.equal(tierReason(none, 3, 2), 'beyond-vital-few-count');
+  t.same(['fund-safety', 'stakeholder-concern', 'within-vital-few-count', 'beyond-vital-few-count'].map((r) => tierFor(r as never)), ['vital-few', 'vital-few', 'vital-few', 'trivial-many']);
+  const ranked = rankBacklog(descending(11));
+  t.ok(ranked.every((r) => r.tier === tierFor(tierReason({ fundSafety: false, stakeholderConcern: false }, r.rank!, vitalFewCount(11)))), 'the backlog’s tiers follow their reasons');
 });
