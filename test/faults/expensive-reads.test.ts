@@ -37,10 +37,7 @@ t.test('the changes between two instants and the explanation of a rank are read 
   t.teardown(() => app.close());
   const d = discovery(app);
   const engagement = await d.startEngagement();
-  const interview = await d.schedule(engagement.id);
-  await d.conduct(interview.id);
-  const finding = await d.finding(interview.id);
-  const requirement = await d.capture(engagement.id, [{ interviewId: interview.id, findingId: finding['findingId'] as string }]);
+  const requirement = await d.capturedRequirement(engagement.id);
   const get = (url: string) => app.inject({ method: 'GET', url, headers: { ...users.pmo, 'x-min-position': requirement.position } });
   const changes = `/engagements/${engagement.id}/changes?from=2000-01-01T00:00:00Z`;
   t.equal((await get(changes)).statusCode, 200);
