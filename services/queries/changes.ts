@@ -79,6 +79,7 @@ export const Changes = z
     changes: z.array(Change).describe('Oldest first, by the last event behind each'),
   })
   .meta({
+    description: 'What changed between two instants, each change with the events behind it',
     examples: [
       {
         engagementId: 'eng-1',
@@ -104,8 +105,7 @@ export const Changes = z
         ],
       },
     ],
-  })
-  .describe('What changed between two instants, each change with the events behind it');
+  });
 export type Changes = z.infer<typeof Changes>;
 
 const DECISIONS: ReadonlySet<DomainEventType> = new Set(['RequirementAccepted', 'RequirementDeferred', 'RequirementRejected']);

@@ -61,6 +61,7 @@ export const PriorityExplanation = z
       .describe('Every change of its tier up to the instant, oldest first'),
   })
   .meta({
+    description: 'Why this rank: the score’s arithmetic, the rank and the vital-few cut at an instant, and what moved it across the line',
     examples: [
       {
         requirementId: 'req-c',
@@ -95,8 +96,7 @@ export const PriorityExplanation = z
         ],
       },
     ],
-  })
-  .describe('Why this rank: the score’s arithmetic, the rank and the vital-few cut at an instant, and what moved it across the line');
+  });
 export type PriorityExplanation = z.infer<typeof PriorityExplanation>;
 
 type Prioritized = RecordedEvent<EventOfType<'RequirementPrioritized'>>;

@@ -1,8 +1,8 @@
 /** Given the log, then the ranking walk, the changes between two instants and the explanation of a rank. */
 import t from 'tap';
 import type { DomainEvent, PriorityInputs } from '../../contracts/index.js';
-import { changesBetween } from '../../services/queries/changes.js';
-import { explainPriority } from '../../services/queries/priority-explanation.js';
+import { Changes, changesBetween } from '../../services/queries/changes.js';
+import { explainPriority, PriorityExplanation } from '../../services/queries/priority-explanation.js';
 import { walkRanking } from '../../services/queries/ranking-walk.js';
 import { E1, pm, requirementCaptured } from '../support/fixtures.js';
 import { eventLog, minute } from '../support/projection-spec.js';
@@ -101,4 +101,14 @@ t.test('the explanation of a rank at an instant', async (t) => {
   t.match(explainPriority(log(), 'r2', halfPast(7)), { status: 'rejected', ranking: { rank: null, tier: null, tierReason: null, ranked: 2 } }, 'a rejected requirement has no rank');
   t.match(explainPriority(log(), 'r3', halfPast(4)), { priority: null, ranking: { rank: null, ranked: 1, vitalFewCount: 1, cutOffScore: 5 } }, 'a captured one has no priority yet');
   t.equal(explainPriority(log(), 'r3', minute(2)), undefined, 'before its capture there is nothing to explain');
+});
+
+t.test('the OpenAPI examples are answers the schemas accept', async (t) => {
+  for (const schema of [Changes, PriorityExplanation]) {
+    const examples = (schema.meta()?.['examples'] ?? []) as unknown[];
+    t.ok(examples.length > 0, 'an example is documented');
+    for (const example of examples) t.ok(schema.safeParse(example).success, JSON.stringify(schema.safeParse(example).error?.issues ?? []));
+  }
+  t.ok(Changes.safeParse({ engagementId: E1, from: minute(1), to: minute(2), changes: changesBetween(log(), minute(1), minute(8)) }).success, 'so is a computed answer');
+  t.ok(PriorityExplanation.safeParse(explainPriority(log(), 'r1', minute(8))).success);
 });
