@@ -85,3 +85,60 @@ export const sortBacklog = <T extends { id: string } & Ranking>(items: readonly 
       (a.rank ?? Number.MAX_SAFE_INTEGER) - (b.rank ?? Number.MAX_SAFE_INTEGER) ||
       (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
   );
+
+/**
+ * One engagement's ranking kept up to date requirement by requirement, for walking the log and
+ * ranking after every event (what `rankBacklog` gives from scratch, with the same order and the
+ * same tier rule). A change moves one requirement and the ranks between its old and new place by
+ * one, and the vital-few count by at most one, so a tier can only change for that requirement or
+ * near the cut: `update` answers those, as they stood before the change and after it.
+ */
+export const rankedCohort = () => {
+  const order: Rankable[] = [];
+  const current = new Map<string, Rankable>();
+  /** Where `item` is, or would go, in `order`. */
+  const placeOf = (item: Rankable): number => {
+    let low = 0;
+    let high = order.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (byScoreThenEarlierPrioritization(order[middle]!, item) < 0) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  };
+  const ranking = (id: string): Ranking => {
+    const item = current.get(id);
+    if (item === undefined) return { rank: null, tier: null, score: null };
+    const rank = placeOf(item) + 1;
+    return { rank, tier: tierFor(tierReason(item.priority!.inputs, rank, vitalFewCount(order.length))), score: item.priority!.score };
+  };
+  /** The requirements around the cut, `margin` places either side of it. */
+  const nearTheCut = (margin: number): string[] => {
+    const cut = vitalFewCount(order.length);
+    return order.slice(Math.max(0, cut - margin), cut + margin).map((item) => item.id);
+  };
+  return {
+    ranking,
+    /**
+     * Puts `item` in its place (out of the ranking when it is not ranked) and answers the ranking,
+     * before and after, of every requirement whose tier may have changed.
+     */
+    update: (item: Rankable): Map<string, { from: Ranking; to: Ranking }> => {
+      // A tier can flip only for a requirement whose new place is within two of the new cut (ranks
+      // and the cut each move by at most one); before the change those were within four of the cut.
+      const before = new Map([item.id, ...nearTheCut(4)].map((id) => [id, ranking(id)]));
+      const previous = current.get(item.id);
+      if (previous !== undefined) {
+        order.splice(placeOf(previous), 1);
+        current.delete(item.id);
+      }
+      if (isRanked(item)) {
+        order.splice(placeOf(item), 0, item);
+        current.set(item.id, item);
+      }
+      const affected = new Set([item.id, ...nearTheCut(2)]);
+      return new Map([...affected].map((id) => [id, { from: before.get(id)!, to: ranking(id) }]));
+    },
+  };
+};

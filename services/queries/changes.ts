@@ -151,11 +151,15 @@ export const changesBetween = (events: readonly RecordedEvent[], from: string, t
   const window = events.filter((event) => byTo(event) && !byFrom(event));
   const before = new Map(rankBacklog(backlogAsOf(events, from)).map((item) => [item.id, item]));
   const after = walkRanking(events, to);
-  const movesInWindow = after.moves.filter((move) => !byFrom(move.event));
   const changes: Change[] = [];
 
+  const eventsOf = new Map<string, RecordedEvent[]>();
+  for (const event of window) for (const id of requirementBacklog.route(event)) eventsOf.set(id, [...(eventsOf.get(id) ?? []), event]);
+  const movesOf = new Map<string, RecordedEvent[]>();
+  for (const move of after.moves) if (!byFrom(move.event)) movesOf.set(move.requirementId, [...(movesOf.get(move.requirementId) ?? []), move.event]);
+
   for (const [requirementId, item] of after.items) {
-    const own = window.filter((event) => requirementBacklog.route(event).includes(requirementId));
+    const own = eventsOf.get(requirementId) ?? [];
     const was = before.get(requirementId);
     const common = { requirementId, title: item.title };
     const refs = (selected: readonly RecordedEvent[]) => selected.map(eventRef);
@@ -172,8 +176,7 @@ export const changesBetween = (events: readonly RecordedEvent[], from: string, t
     const then: Ranking = was ?? UNRANKED;
     const now = after.rankings.get(requirementId) ?? UNRANKED;
     if (then.tier !== now.tier) {
-      const moves = movesInWindow.filter((move) => move.requirementId === requirementId);
-      changes.push({ kind: 'requirement-retiered', ...common, tier: { from: then.tier, to: now.tier }, rank: { from: then.rank, to: now.rank }, events: moves.map((move) => eventRef(move.event)) });
+      changes.push({ kind: 'requirement-retiered', ...common, tier: { from: then.tier, to: now.tier }, rank: { from: then.rank, to: now.rank }, events: refs(movesOf.get(requirementId) ?? []) });
     }
   }
   for (const event of window) {

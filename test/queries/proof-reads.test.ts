@@ -44,10 +44,11 @@ t.test('the walk records every change of tier with the event that caused it, on 
     walk.moves.map((m) => [m.event.position, m.requirementId, m.from.tier, m.to.tier]),
     [
       ['4', 'r1', null, 'vital-few'],
-      ['5', 'r1', 'vital-few', 'trivial-many'],
+      // An event's own requirement first, then those it moved.
       ['5', 'r2', null, 'vital-few'],
-      ['6', 'r1', 'trivial-many', 'vital-few'],
+      ['5', 'r1', 'vital-few', 'trivial-many'],
       ['6', 'r2', 'vital-few', null],
+      ['6', 'r1', 'trivial-many', 'vital-few'],
       ['7', 'r3', null, 'trivial-many'],
     ],
   );
