@@ -3,6 +3,7 @@ export * from './position.js';
 export * from './errors.js';
 export * from './commands/command.js';
 export * from './commands/engagement.js';
+export * from './commands/business-case.js';
 export * from './commands/interview.js';
 export * from './commands/requirement.js';
 export * from './events/event.js';

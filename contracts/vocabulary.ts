@@ -41,3 +41,9 @@ export const ROLES = ['consultant', 'stakeholder', 'pm', 'pmo', 'admin'] as cons
 export const ENGAGEMENT_ROLES = ['pm', 'consultant', 'stakeholder', 'observer'] as const;
 
 export const REQUIREMENT_STATUSES = ['captured', 'prioritized', 'accepted', 'deferred', 'rejected'] as const;
+
+/** How long one period of a business case is: its gains, costs and discount rate are per period. */
+export const PERIOD_LENGTHS = ['year', 'quarter', 'month'] as const;
+
+/** A line of a business case is an expected gain or a cost. */
+export const CASH_FLOW_KINDS = ['gain', 'cost'] as const;

@@ -37,6 +37,7 @@ import {
 import { accepted, departmentsSet, noComplexity, withdrawn, type Complexity } from './complexity.js';
 import { actorOf, defineProjection, documentBase, existing } from './define.js';
 import type { ReadDocument } from './projection.js';
+import { businessCaseSet, type BusinessCase } from './business-case.js';
 import { assessReadiness, unassessedReadiness, type ReadinessAssessment } from './readiness.js';
 import { emptyScorecard, goalsAtStart, measured, targetAdded, targetRevised, type Goal, type Scorecard } from './success-scorecard.js';
 
@@ -72,6 +73,8 @@ export type PhaseProgress = ReadDocument & {
   scorecard: Scorecard;
   /** Functions (accepted requirements) and range of use (their departments), with the inputs (complexity.ts). */
   complexity: Complexity;
+  /** The business case with its inputs and figures; null until it is drawn up (business-case.ts). */
+  businessCase: BusinessCase | null;
   updatedAt: string;
 };
 
@@ -127,8 +130,10 @@ export const phaseProgress = defineProjection<PhaseProgress>({
       goals: goalsAtStart(event),
       scorecard: emptyScorecard(),
       complexity: noComplexity(),
+      businessCase: null,
       updatedAt: event.occurredAt,
     }),
+    BusinessCaseSet: existing((progress, event) => ({ ...progress, businessCase: businessCaseSet(event), updatedAt: event.occurredAt })),
     GoalAdded: existing((progress, event) => ({
       ...progress,
       goals: [...(progress.goals ?? []), { goalId: event.data.goalId, text: event.data.text }],

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EngagementRole, Id, Instant, Name, Phase, ReadinessItem, ReadinessStatus, Reason, text, UserId } from '../values.js';
+import { SetBusinessCaseData } from './business-case.js';
 import { command } from './command.js';
 
 export const Sponsor = z.strictObject({ name: Name, title: Name });
@@ -95,6 +96,9 @@ export const RecordMeasurement = command(
   RecordMeasurementBody.extend({ engagementId: Id, targetId: Id, measurementId: Id }),
 );
 
+/** Draws up the business case, or revises it as a whole, with the reason (docs/domain.md#business-case). */
+export const SetBusinessCase = command('SetBusinessCase', SetBusinessCaseData);
+
 export const EngagementCommand = z.discriminatedUnion('type', [
   StartEngagement,
   RecordReadiness,
@@ -105,5 +109,6 @@ export const EngagementCommand = z.discriminatedUnion('type', [
   AddSuccessTarget,
   ReviseSuccessTarget,
   RecordMeasurement,
+  SetBusinessCase,
 ]);
 export type EngagementCommand = z.infer<typeof EngagementCommand>;

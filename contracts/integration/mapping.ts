@@ -193,6 +193,22 @@ export const INTEGRATION_MAPPING: { [T in DomainEventType]: Decision<T> } = {
         },
       }),
   },
+  BusinessCaseSet: {
+    publish: (e) => {
+      const { revision, currency, periodLength, discountRate, groups, lines, figures, previous, reason } = e.data;
+      return publicEvent('engagement.business-case-revised', e, e.data.engagementId, {
+        revision,
+        currency,
+        periodLength,
+        discountRate,
+        groups: groups.map((g) => ({ ...g, ...(g.category === undefined ? {} : { category: CATEGORY[g.category] }) })),
+        lines: lines.map((l) => ({ ...l })),
+        figures,
+        changedInputs: (['currency', 'periodLength', 'discountRate', 'groups', 'lines'] as const).filter((field) => field in previous),
+        reason,
+      });
+    },
+  },
   InterviewScheduled: { internalOnly: 'scheduling of discovery work, with interviewee contact details.' },
   InterviewRescheduled: { internalOnly: 'scheduling of discovery work.' },
   InterviewCancelled: { internalOnly: 'scheduling of discovery work.' },

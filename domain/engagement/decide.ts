@@ -1,6 +1,7 @@
-import { nextPhase, type EngagementCommand, type EngagementEvent } from '../../contracts/index.js';
+import { BUSINESS_CASE_INPUTS, nextPhase, type EngagementCommand, type EngagementEvent } from '../../contracts/index.js';
 import { reject, unreachable, type WithMetadata } from '../decider.js';
 import { unmetConditions, type SurveyFacts } from './gates.js';
+import { businessCaseFigures } from './business-case.js';
 import { directionOf, scorecardStatus } from './goals.js';
 import type { EngagementState } from './state.js';
 
@@ -16,7 +17,11 @@ export type EngagementCommandWithContext =
   | Of<'AddGoal'>
   | Of<'AddSuccessTarget'>
   | Of<'ReviseSuccessTarget'>
-  | Of<'RecordMeasurement'>;
+  | Of<'RecordMeasurement'>
+  | (Of<'SetBusinessCase'> & { facts?: BusinessCaseFacts });
+
+/** The ids of the engagement's requirements, for a business case whose groups name requirements. */
+export type BusinessCaseFacts = { requirementIds: readonly string[] };
 
 type Active = Extract<EngagementState, { status: 'active' }>;
 
@@ -34,6 +39,8 @@ export const openEngagement = (state: EngagementState, engagementId: string): Ac
 };
 
 const TARGET_FIELDS = ['metric', 'unit', 'baseline', 'target', 'horizon', 'owner'] as const;
+
+const canonical = (value: unknown) => JSON.stringify(value);
 
 const targetOf = (engagement: Active, targetId: string) =>
   engagement.targets[targetId] ?? reject('not-found', `success target ${targetId} does not exist in engagement ${engagement.engagementId}`);
@@ -173,6 +180,39 @@ export const decideEngagement = (command: EngagementCommandWithContext, state: E
             ...(note === undefined ? {} : { note }),
             direction: directionOf(current),
             status,
+          },
+        },
+      ];
+    }
+    case 'SetBusinessCase': {
+      const engagement = openEngagement(state, command.data.engagementId);
+      const { engagementId, reason, ...inputs } = command.data;
+      const named = inputs.groups.flatMap((g) => g.requirementIds ?? []);
+      if (named.length > 0) {
+        if (!command.facts) throw new Error('a business case naming requirements is decided on the requirement ids; none were loaded');
+        const known = new Set(command.facts.requirementIds);
+        const unknown = named.filter((id) => !known.has(id));
+        if (unknown.length > 0) return reject('requirement-not-found', `requirements ${unknown.join(', ')} do not exist in engagement ${engagementId}`);
+      }
+      const current = engagement.businessCase;
+      const previous: Record<string, unknown> = {};
+      for (const field of BUSINESS_CASE_INPUTS) {
+        if (current !== undefined && canonical(current.inputs[field]) !== canonical(inputs[field])) previous[field] = current.inputs[field];
+      }
+      if (current !== undefined && Object.keys(previous).length === 0) {
+        return reject('revision-changes-nothing', `the business case of engagement ${engagementId} already has these inputs`);
+      }
+      return [
+        {
+          type: 'BusinessCaseSet',
+          data: {
+            engagementId,
+            revision: (current?.revision ?? 0) + 1,
+            ...inputs,
+            figures: businessCaseFigures(inputs),
+            reason,
+            previous,
+            ...(current === undefined ? {} : { previousTotal: current.total }),
           },
         },
       ];

@@ -1,4 +1,4 @@
-import type { EngagementEvent, EngagementRole, Phase, ReadinessItem, ReadinessStatus, SuccessTargetValues } from '../../contracts/index.js';
+import type { BusinessCaseInputs, CashFlowFigures, EngagementEvent, EngagementRole, Phase, ReadinessItem, ReadinessStatus, SuccessTargetValues } from '../../contracts/index.js';
 import { startingGoalId, type Measurement } from './goals.js';
 
 export type Readiness = Partial<Record<ReadinessItem, { status: ReadinessStatus; evidence?: string }>>;
@@ -19,6 +19,8 @@ export type EngagementState =
       /** Goal texts by goal id, in the order they were set (docs/domain.md#goals). */
       goals: Readonly<Record<string, string>>;
       targets: Readonly<Record<string, SuccessTarget>>;
+      /** The business case as last set, absent until it is drawn up (docs/domain.md#business-case). */
+      businessCase?: { revision: number; inputs: BusinessCaseInputs; total: CashFlowFigures };
     };
 
 const memberOf = (data: { name: string; role: EngagementRole; workgroup?: string | undefined; department?: string | undefined }): Member => ({
@@ -71,6 +73,11 @@ export const evolveEngagement = (state: EngagementState, event: EngagementEvent)
       const current = state.status === 'active' ? state.targets[event.data.targetId] : undefined;
       if (state.status !== 'active' || current === undefined) return state;
       return { ...state, targets: { ...state.targets, [event.data.targetId]: { ...current, ...event.data.changes } } };
+    }
+    case 'BusinessCaseSet': {
+      if (state.status !== 'active') return state;
+      const { revision, currency, periodLength, discountRate, groups, lines, figures } = event.data;
+      return { ...state, businessCase: { revision, inputs: { currency, periodLength, discountRate, groups, lines }, total: figures.total } };
     }
     case 'MeasurementRecorded': {
       const current = state.status === 'active' ? state.targets[event.data.targetId] : undefined;

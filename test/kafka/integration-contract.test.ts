@@ -22,11 +22,23 @@ import {
   type EventOfType,
   type RecordedEvent,
 } from '../../contracts/index.js';
+import { businessCaseFigures } from '../../domain/index.js';
 import { renderAsyncApi } from '../../infra/publisher/write-asyncapi.js';
 import { ASYNCAPI_PATH, publishedValidator } from './support/published-schema.js';
 
 const HASH = 'a'.repeat(64);
 const E = 'acme-crm';
+
+const businessCase = {
+  currency: 'CNY',
+  periodLength: 'year' as const,
+  discountRate: 0.1,
+  groups: [{ groupId: 'call-centre', name: 'Call centre application', category: 'service' as const, requirementIds: ['req-1'] }],
+  lines: [
+    { kind: 'cost' as const, label: 'Platform', amounts: [500000, 100000] },
+    { kind: 'gain' as const, label: 'Fewer repeat calls', groupId: 'call-centre', amounts: [0, 900000] },
+  ],
+};
 
 /** One internal event of every type – typed over all of them, so a new type needs a sample here. */
 const SAMPLES: { [T in DomainEventType]: EventOfType<T>['data'] } = {
@@ -81,6 +93,15 @@ const SAMPLES: { [T in DomainEventType]: EventOfType<T>['data'] } = {
     note: 'August average',
     direction: 'decrease',
     status: 'met',
+  },
+  BusinessCaseSet: {
+    engagementId: E,
+    revision: 2,
+    ...businessCase,
+    figures: businessCaseFigures(businessCase),
+    reason: 'Finance set the hurdle rate at 10 %',
+    previous: { discountRate: 0.08 },
+    previousTotal: businessCaseFigures({ ...businessCase, discountRate: 0.08 }).total,
   },
   InterviewScheduled: {
     interviewId: 'int-1',

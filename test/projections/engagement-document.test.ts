@@ -127,5 +127,6 @@ t.test('it reads exactly the engagement events', async (t) => {
     'SuccessTargetAdded',
     'SuccessTargetRevised',
     'MeasurementRecorded',
+    'BusinessCaseSet',
   ]);
 });

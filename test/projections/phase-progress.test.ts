@@ -45,6 +45,7 @@ const started: PhaseProgress = {
   goals: [{ goalId: 'eng-1:goal-1', text: 'one view of the customer' }],
   scorecard: { met: 0, notMet: 0, pending: 0, targets: [] },
   complexity: { functions: 0, departments: [], acceptedRequirements: [], requirementDepartments: [] },
+  businessCase: null,
   updatedAt: minute(1),
 };
 /** The survey counters after `events` (an engagement start is put before them). */
@@ -248,6 +249,34 @@ t.test('complexity: accepted requirements and the departments they concern, with
   });
 });
 
+t.test('the business case: its inputs and the figures its event carries, the latest revision, who set it and why', async (t) => {
+  const inputs = {
+    currency: 'CNY',
+    periodLength: 'quarter' as const,
+    discountRate: 0.02,
+    groups: [{ groupId: 'call-centre', name: 'Call centre application', category: 'service' as const }],
+    lines: [{ kind: 'cost' as const, label: 'Set-up', groupId: 'call-centre', amounts: [1000] }, { kind: 'gain' as const, label: 'Fewer calls', amounts: [0, 600, 600] }],
+  };
+  // The figures are the decider's, carried by the event: the projection copies, never recomputes.
+  const figures = { total: { netCashFlows: [1], presentValueOfGains: 2, presentValueOfCosts: 3, npv: 4, roi: 5, irr: { status: 'none' as const }, paybackPeriods: null, discountedPaybackPeriods: null }, groups: [], shared: null };
+  const set = (revision: number, discountRate: number, reason: string): DomainEvent => ({
+    type: 'BusinessCaseSet',
+    data: { engagementId: E1, revision, ...inputs, discountRate, figures, reason, previous: revision === 1 ? {} : { discountRate: 0.02 } },
+  });
+  const log = eventLog();
+  const progress = fold(phaseProgress, [log.record(engagementStarted), log.record(set(1, 0.02, 'workshop'), { actor: pm }), log.record(set(2, 0.03, 'hurdle rate'), { actor: pm })]).get(E1)!;
+  t.strictSame(progress.businessCase, {
+    revision: 2,
+    ...inputs,
+    discountRate: 0.03,
+    figures,
+    reason: 'hurdle rate',
+    setAt: minute(3),
+    setBy: { id: pm.id, name: pm.name, roles: pm.roles },
+  });
+  t.equal(progress.updatedAt, minute(3));
+});
+
 t.test('events of an engagement never started leave no document', async (t) => {
   spec(t).given(recorded([interviewScheduled, requirementCaptured])).then({});
 });
@@ -259,6 +288,7 @@ t.test('it reads what the progress shows, and nothing else', async (t) => {
       'EngagementStarted',
       'ReadinessRecorded',
       'PhaseAdvanced',
+      'BusinessCaseSet',
       'InterviewScheduled',
       'InterviewConducted',
       'InterviewCancelled',
