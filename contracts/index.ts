@@ -12,4 +12,5 @@ export * from './events/interview.js';
 export * from './events/requirement.js';
 export * from './events/envelope.js';
 export * from './events/upcasting.js';
+export * from './hearing.js';
 export * from './integration/index.js';

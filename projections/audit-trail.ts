@@ -193,6 +193,10 @@ export const accountOf = (event: DomainEvent): Account => {
         related: [engagementId, ...groups.flatMap((g) => g.requirementIds ?? [])],
       };
     }
+    case 'GateConditionsChosen': {
+      const { engagementId, phase, require, previous, reason } = event.data;
+      return { subject: { type: 'engagement', id: engagementId }, reason, changes: { [`gate:${phase}`]: change(previous, require) } };
+    }
     case 'InterviewScheduled': {
       const { interviewId, engagementId: _, ...fields } = event.data;
       return {

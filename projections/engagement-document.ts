@@ -86,6 +86,7 @@ export const engagementDocument = defineProjection<EngagementDocument>({
     SuccessTargetRevised: existing((engagement, event) => versioned(engagement, event)),
     MeasurementRecorded: existing((engagement, event) => versioned(engagement, event)),
     BusinessCaseSet: existing((engagement, event) => versioned(engagement, event)),
+    GateConditionsChosen: existing((engagement, event) => versioned(engagement, event)),
   },
 });
 

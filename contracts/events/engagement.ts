@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { EngagementRole, Id, Instant, Name, Phase, ReadinessItem, ReadinessStatus, Reason, text, UserId } from '../values.js';
-import { GoalText, MemberFields, RevisableTargetFields, SuccessTargetFields, Sponsor } from '../commands/engagement.js';
+import { GateOptionName, GoalText, MemberFields, RevisableTargetFields, SuccessTargetFields, Sponsor } from '../commands/engagement.js';
 import {
   BusinessCaseFigures,
   BusinessCaseGroup,
@@ -44,7 +44,7 @@ export const ReadinessRecorded = event(
 
 /** One unmet condition of a phase gate, named so that a waiver says exactly what it waived. */
 export const GateCondition = z.strictObject({
-  rule: z.enum(['interview-not-confirmed', 'requirement-not-prioritized', 'readiness-item-not-met']),
+  rule: z.enum(['interview-not-confirmed', 'requirement-not-prioritized', 'readiness-item-not-met', 'department-not-heard']),
   subjectId: z.string(),
 });
 export type GateCondition = z.infer<typeof GateCondition>;
@@ -168,6 +168,12 @@ export const BusinessCaseSet = event(
   }),
 );
 
+/** The optional conditions that gate leaving `phase` from now on, with those they replace. */
+export const GateConditionsChosen = event(
+  'GateConditionsChosen',
+  z.strictObject({ engagementId: Id, phase: Phase, require: z.array(GateOptionName), previous: z.array(GateOptionName), reason: Reason }),
+);
+
 export const EngagementEvent = z.discriminatedUnion('type', [
   EngagementStarted,
   ReadinessRecorded,
@@ -180,5 +186,6 @@ export const EngagementEvent = z.discriminatedUnion('type', [
   SuccessTargetRevised,
   MeasurementRecorded,
   BusinessCaseSet,
+  GateConditionsChosen,
 ]);
 export type EngagementEvent = z.infer<typeof EngagementEvent>;

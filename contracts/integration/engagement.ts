@@ -31,6 +31,18 @@ export const EngagementPhaseAdvancedV1 = integrationEvent(
       })
       .optional()
       .meta({ description: 'Present exactly when `waived` is true.' }),
+    departmentsWaiver: z
+      .strictObject({
+        reason: PublicReason,
+        unheardDepartments: z.array(PublicName).min(1),
+      })
+      .optional()
+      .meta({
+        description:
+          'Present when the project manager passed the gate although departments named by the team, the interviews or the ' +
+          'requirements had not been heard (a condition the team chose for its gate). Independent of `waived`, which speaks of ' +
+          'the conditions listed in `waiver.unmetConditions` only.',
+      }),
   }),
 );
 

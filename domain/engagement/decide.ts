@@ -1,4 +1,4 @@
-import { BUSINESS_CASE_INPUTS, nextPhase, type EngagementCommand, type EngagementEvent } from '../../contracts/index.js';
+import { BUSINESS_CASE_INPUTS, nextPhase, phaseIndex, type EngagementCommand, type EngagementEvent } from '../../contracts/index.js';
 import { reject, unreachable, type WithMetadata } from '../decider.js';
 import { unmetConditions, type SurveyFacts } from './gates.js';
 import { businessCaseFigures } from './business-case.js';
@@ -18,7 +18,8 @@ export type EngagementCommandWithContext =
   | Of<'AddSuccessTarget'>
   | Of<'ReviseSuccessTarget'>
   | Of<'RecordMeasurement'>
-  | (Of<'SetBusinessCase'> & { facts?: BusinessCaseFacts });
+  | (Of<'SetBusinessCase'> & { facts?: BusinessCaseFacts })
+  | Of<'ChooseGateConditions'>;
 
 /** The ids of the engagement's requirements, for a business case whose groups name requirements. */
 export type BusinessCaseFacts = { requirementIds: readonly string[] };
@@ -80,7 +81,7 @@ export const decideEngagement = (command: EngagementCommandWithContext, state: E
           nextPhase: expected,
         });
       }
-      const unmet = unmetConditions(engagement.phase, engagement.readiness, command.facts);
+      const unmet = unmetConditions(engagement.phase, engagement, command.facts);
       if (unmet.length > 0 && waiverReason === undefined) {
         return reject(
           'gate-not-satisfied',
@@ -216,6 +217,18 @@ export const decideEngagement = (command: EngagementCommandWithContext, state: E
           },
         },
       ];
+    }
+    case 'ChooseGateConditions': {
+      const engagement = openEngagement(state, command.data.engagementId);
+      const { engagementId, phase, require, reason } = command.data;
+      if (phaseIndex(phase) < phaseIndex(engagement.phase)) {
+        return reject('gate-already-passed', `engagement ${engagementId} has left ${phase}; its gate no longer applies`);
+      }
+      const previous = [...(engagement.gateOptions?.[phase] ?? [])];
+      if (canonical([...previous].sort()) === canonical([...require].sort())) {
+        return reject('revision-changes-nothing', `leaving ${phase} already requires ${previous.length === 0 ? 'no option' : previous.join(', ')}`);
+      }
+      return [{ type: 'GateConditionsChosen', data: { engagementId, phase, require, previous, reason } }];
     }
     default:
       return unreachable(command);

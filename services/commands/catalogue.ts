@@ -146,6 +146,7 @@ export const CATALOGUE: { [T in CommandType]: Spec<T, Aggregate> } = {
       return { revision: set?.revision, npv: set?.figures.total.npv, irr: set?.figures.total.irr, paybackPeriods: set?.figures.total.paybackPeriods };
     },
   },
+  ChooseGateConditions: { aggregate: 'engagement', access: 'manage', subject: (d) => d.engagementId },
   AdvancePhase: {
     aggregate: 'engagement',
     access: 'manage',

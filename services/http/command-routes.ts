@@ -15,6 +15,7 @@ import {
   AdvancePhaseBody,
   CancelInterviewBody,
   CaptureRequirementBody,
+  ChooseGateConditionsBody,
   ConfirmSummaryBody,
   DeferRequirementBody,
   DraftSummaryBody,
@@ -156,6 +157,12 @@ export const COMMAND_ROUTES = [
       reason: 'Figures from the finance workshop of 18 April',
     },
     toData: (id, body: z.infer<typeof SetBusinessCaseBody>) => ({ ...body, engagementId: id }),
+  }),
+  route({
+    type: 'ChooseGateConditions', url: '/engagements/:id/gate-conditions', tag: 'engagements', body: ChooseGateConditionsBody,
+    summary: 'Choose the optional conditions of a phase gate, e.g. every named department heard before leaving the business survey',
+    example: { phase: 'business-survey', require: ['departments-heard'], reason: 'Finance and the warehouse must be heard before the processes are fixed' },
+    toData: (id, body: z.infer<typeof ChooseGateConditionsBody>) => ({ ...body, engagementId: id }),
   }),
   route({
     type: 'AdvancePhase', url: '/engagements/:id/phase/advance', tag: 'engagements', body: AdvancePhaseBody,

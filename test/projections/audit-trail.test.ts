@@ -37,6 +37,7 @@ t.test('actions are the event types in kebab-case', async (t) => {
     'success-target-revised',
     'measurement-recorded',
     'business-case-set',
+    'gate-conditions-chosen',
     'interview-scheduled',
     'interview-rescheduled',
     'interview-cancelled',
@@ -68,7 +69,7 @@ t.test('goals and success targets: entries about the goal or the target, tied to
   });
   t.strictSame(entry(46).changes, { target: { from: 8, to: 12 } });
   t.equal(entry(46).reason, 'Export quotes need a customs check');
-  t.match(entry(51), {
+  t.match(entry(52), {
     action: 'measurement-recorded',
     subject: { type: 'success-target', id: 'target-1' },
     relatedIds: ['target-1', E1, 'goal-quotes', 'measurement-1'],
@@ -89,6 +90,15 @@ t.test('the business case: an entry about the case, with its inputs and figures,
       lines: { from: null, to: businessCase.lines },
       irr: { from: null, to: { status: 'unique' } },
     },
+  });
+});
+
+t.test('a gate condition chosen: the gate before and after, and why', async (t) => {
+  t.match(entry(48), {
+    action: 'gate-conditions-chosen',
+    subject: { type: 'engagement', id: E1 },
+    reason: 'Seed 004: identify the key stakeholders',
+    changes: { 'gate:business-survey': { from: [], to: ['departments-heard'] } },
   });
 });
 

@@ -4,7 +4,7 @@
  * are recorded, one summary goes back for revision before it is confirmed, another is still
  * awaiting the interviewee, six requirements are captured, revised, prioritized and decided, and
  * the project manager leaves the survey with a written waiver; then the team changes, a goal gets
- * a success target and the business case is drawn up. Every event type occurs but the measurement, which needs go-live
+ * a success target, the business case is drawn up and a gate condition chosen. Every event type occurs but the measurement, which needs go-live
  * (`afterGoLive`).
  */
 import type { Actor, DomainEvent, GateCondition } from '../../contracts/index.js';
@@ -73,7 +73,7 @@ export const businessCase = {
 
 export const quoteTarget = { metric: 'Quote answer time', unit: 'hours', baseline: 30, target: 8, horizon: '2026-12-31', owner: 'Wang Fang' };
 
-/** The log of the discovery; positions are 1 … 47 in the order below. */
+/** The log of the discovery; positions are 1 … 48 in the order below. */
 export const wholeDiscovery = () => discoveryOn(eventLog());
 
 const discoveryOn = (log: ReturnType<typeof eventLog>) => {
@@ -324,10 +324,19 @@ const discoveryOn = (log: ReturnType<typeof eventLog>) => {
       },
       asPm,
     ),
+    // 48: "every named department heard" chosen for the survey's gate. A real log has it before the
+    // survey is left (the decider refuses it afterwards); it comes last here so the positions above stay.
+    log.record(
+      {
+        type: 'GateConditionsChosen',
+        data: { engagementId: E1, phase: 'business-survey', require: ['departments-heard'], previous: [], reason: 'Seed 004: identify the key stakeholders' },
+      },
+      asPm,
+    ),
   ];
 };
 
-/** The discovery taken to go-live, and the first measurement of its success target (positions 48–51). */
+/** The discovery taken to go-live, and the first measurement of its success target (positions 49–52). */
 export const afterGoLive = () => {
   const next = eventLog();
   const asPm = { actor: pm };

@@ -128,5 +128,6 @@ t.test('it reads exactly the engagement events', async (t) => {
     'SuccessTargetRevised',
     'MeasurementRecorded',
     'BusinessCaseSet',
+    'GateConditionsChosen',
   ]);
 });

@@ -46,6 +46,8 @@ const started: PhaseProgress = {
   scorecard: { met: 0, notMet: 0, pending: 0, targets: [] },
   complexity: { functions: 0, departments: [], acceptedRequirements: [], requirementDepartments: [] },
   businessCase: null,
+  hearing: { inputs: { members: [], interviews: [], requirements: [] }, departments: [], notHeard: [] },
+  gateOptions: [],
   updatedAt: minute(1),
 };
 /** The survey counters after `events` (an engagement start is put before them). */
@@ -277,6 +279,50 @@ t.test('the business case: its inputs and the figures its event carries, the lat
   t.equal(progress.updatedAt, minute(3));
 });
 
+t.test('who has not been heard: the departments named by the team, interviews and requirements, heard once an interviewee confirmed', async (t) => {
+  const member = (userId: string, department: string): DomainEvent => ({ type: 'MemberAdded', data: { engagementId: E1, userId, name: userId, role: 'stakeholder', department } });
+  const scheduled = (interviewId: string, department: string): DomainEvent => ({
+    type: 'InterviewScheduled',
+    data: { ...scheduleData, interviewId, interviewee: { ...scheduleData.interviewee, department } },
+  });
+  const progress = fold(
+    phaseProgress,
+    recorded([
+      engagementStarted,
+      member('u-wang', 'Finance'),
+      member('u-zhao', 'Warehouse'),
+      { type: 'MemberRoleChanged', data: { engagementId: E1, userId: 'u-zhao', name: 'u-zhao', role: 'observer', department: 'Logistics', previous: { name: 'u-zhao', role: 'stakeholder', department: 'Warehouse' } } },
+      scheduled('int-1', 'Sales'),
+      scheduled('int-2', 'Service'),
+      scheduled('int-3', 'Legal'),
+      { type: 'InterviewConducted', data: { interviewId: 'int-1', conductedAt: minute(6), attendees: ['Li Na'] } },
+      { type: 'InterviewConducted', data: { interviewId: 'int-2', conductedAt: minute(6), attendees: ['Zhou Min'] } },
+      { type: 'InterviewCancelled', data: { interviewId: 'int-3', reason: 'left the company' } },
+      { ...summaryConfirmed, data: { ...summaryConfirmed.data, interviewId: 'int-1' } } as DomainEvent,
+      { ...requirementCaptured, data: { ...requirementCaptured.data, departments: ['sales', 'Marketing'] } } as DomainEvent,
+      { type: 'GateConditionsChosen', data: { engagementId: E1, phase: 'business-survey', require: ['departments-heard'], previous: [], reason: 'hear everyone' } },
+    ]),
+  ).get(E1)!;
+  t.strictSame(
+    progress.hearing.departments.map((d) => [d.department, d.namedBy, d.interviewed, d.confirmed, d.heard]),
+    [
+      ['Finance', { members: ['u-wang'], interviews: [], requirements: [] }, [], [], false],
+      ['Logistics', { members: ['u-zhao'], interviews: [], requirements: [] }, [], [], false],
+      ['Marketing', { members: [], interviews: [], requirements: [R1] }, [], [], false],
+      ['Sales', { members: [], interviews: ['int-1'], requirements: [R1] }, ['int-1'], ['int-1'], true],
+      ['Service', { members: [], interviews: ['int-2'], requirements: [] }, ['int-2'], [], false],
+    ],
+    'a member who moved names the new department; a cancelled interview names none',
+  );
+  t.strictSame(progress.hearing.notHeard, ['Finance', 'Logistics', 'Marketing', 'Service']);
+  t.strictSame(progress.gateOptions, [{ phase: 'business-survey', require: ['departments-heard'] }]);
+  const afterRejection = fold(
+    phaseProgress,
+    recorded([engagementStarted, { ...requirementCaptured, data: { ...requirementCaptured.data, departments: ['Marketing'] } } as DomainEvent, decided('RequirementRejected', 'captured')]),
+  ).get(E1)!;
+  t.strictSame(afterRejection.hearing.notHeard, [], 'a rejected requirement names no department');
+});
+
 t.test('events of an engagement never started leave no document', async (t) => {
   spec(t).given(recorded([interviewScheduled, requirementCaptured])).then({});
 });
@@ -289,6 +335,10 @@ t.test('it reads what the progress shows, and nothing else', async (t) => {
       'ReadinessRecorded',
       'PhaseAdvanced',
       'BusinessCaseSet',
+      'GateConditionsChosen',
+      'MemberAdded',
+      'MemberRoleChanged',
+      'MemberRemoved',
       'InterviewScheduled',
       'InterviewConducted',
       'InterviewCancelled',
