@@ -32,11 +32,12 @@ const CaseView = ({ businessCase: c }: { businessCase: BusinessCase }) => {
   const period = t(`businessCase.period.${c.periodLength}`);
   const periods = c.figures.total.netCashFlows.length;
   const groupName = new Map(c.groups.map((g) => [g.groupId, g.name]));
-  const column = (index: number) => (index === 0 ? t('businessCase.start') : t('businessCase.periodColumn', { period, index }));
+  const column = (index: number) => (index === 0 ? t('businessCase.start') : t('businessCase.periodColumn', { period: t(`businessCase.periodTitle.${c.periodLength}`), index }));
   const rows: Array<[string, CashFlowFigures]> = [
     [t('businessCase.whole'), c.figures.total],
     ...c.figures.groups.map((g): [string, CashFlowFigures] => [groupName.get(g.groupId) ?? g.groupId, g]),
-    ...(c.figures.shared ? [[t('businessCase.shared'), c.figures.shared] as [string, CashFlowFigures]] : []),
+    // Without groups the shared lines are the whole case: shown once.
+    ...(c.figures.shared && c.groups.length > 0 ? [[t('businessCase.shared'), c.figures.shared] as [string, CashFlowFigures]] : []),
   ];
   const payback = (value: number | null) =>
     value === null ? t('businessCase.never') : t('businessCase.periods', { value: formatNumber(value, { maximumFractionDigits: 2 }), period });
@@ -96,7 +97,7 @@ const CaseView = ({ businessCase: c }: { businessCase: BusinessCase }) => {
                 <td>{line.groupId === undefined ? t('businessCase.shared') : (groupName.get(line.groupId) ?? line.groupId)}</td>
                 {Array.from({ length: periods }, (_, t0) => (
                   <td key={t0} class="money">
-                    {money((line.kind === 'cost' ? -1 : 1) * (line.amounts[t0] ?? 0), c.currency)}
+                    {money(line.kind === 'cost' && (line.amounts[t0] ?? 0) > 0 ? -line.amounts[t0]! : (line.amounts[t0] ?? 0), c.currency)}
                   </td>
                 ))}
               </tr>
@@ -222,7 +223,7 @@ const CaseForm = ({ id, current }: { id: string; current: BusinessCase | null })
           <legend>{t('businessCase.line')}</legend>
           <p class="hint" id="amounts-hint">{t('businessCase.editHint')}</p>
           {draft.lines.map((line, index) => (
-            <div class="row case-line" key={index}>
+            <div class="case-line" key={index}>
               <label>
                 {t('businessCase.kind.gain')} / {t('businessCase.kind.cost')}
                 <select value={line.kind} onChange={(e) => setLine(index, { kind: (e.target as HTMLSelectElement).value as CaseLine['kind'] })}>
