@@ -19,6 +19,7 @@ import {
   ConfirmSummaryBody,
   DeferRequirementBody,
   DraftSummaryBody,
+  INTEGRATION_EVENT_EXAMPLES,
   PrioritizeRequirementBody,
   RecordFindingBody,
   RecordInterviewConductedBody,
@@ -143,19 +144,10 @@ export const COMMAND_ROUTES = [
   route({
     type: 'SetBusinessCase', url: '/engagements/:id/business-case', tag: 'engagements', body: SetBusinessCaseBody,
     summary: 'Draw up or revise the business case (gains and costs per period, groups, discount rate), with the reason; answers NPV, IRR and payback',
-    example: {
-      currency: 'CNY',
-      periodLength: 'year',
-      discountRate: 0.1,
-      groups: [{ groupId: 'call-centre', name: 'Call centre application', category: 'service' }],
-      lines: [
-        { kind: 'cost', label: 'CRM platform licences and hosting', amounts: [500000, 100000, 100000, 100000] },
-        { kind: 'cost', label: 'Call centre set-up', groupId: 'call-centre', amounts: [200000] },
-        { kind: 'gain', label: 'Fewer repeat calls', groupId: 'call-centre', amounts: [0, 300000, 350000, 400000] },
-        { kind: 'gain', label: 'Quotes answered faster', amounts: [0, 150000, 200000, 250000] },
-      ],
-      reason: 'Figures from the finance workshop of 18 April',
-    },
+    // The case of the public example of engagement.business-case-revised, as a pm sends it.
+    example: (({ currency, periodLength, discountRate, groups, lines }) => ({ currency, periodLength, discountRate, groups, lines, reason: 'Figures from the finance workshop of 18 April' }))(
+      INTEGRATION_EVENT_EXAMPLES['engagement.business-case-revised'].data,
+    ),
     toData: (id, body: z.infer<typeof SetBusinessCaseBody>) => ({ ...body, engagementId: id }),
   }),
   route({

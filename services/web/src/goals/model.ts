@@ -5,6 +5,8 @@
 import { useQuery } from '@tanstack/preact-query';
 import { get } from '../api.js';
 import type { Actor, Progress } from '../consultant/documents.js';
+// The contracts' own type: the progress serves `departmentsHeard`'s answer as it is.
+import type { DepartmentHearing } from '../../../../contracts/hearing.js';
 
 export type ScorecardStatus = 'met' | 'not-met' | 'pending';
 export type ScorecardLine = {
@@ -46,14 +48,6 @@ export type BusinessCase = {
   reason: string;
   setAt: string;
   setBy: Actor;
-};
-
-export type DepartmentHearing = {
-  department: string;
-  namedBy: { members: string[]; interviews: string[]; requirements: string[] };
-  interviewed: string[];
-  confirmed: string[];
-  heard: boolean;
 };
 
 export type GoalsProgress = Progress & {
