@@ -32,7 +32,7 @@ export default function Goals({ id }: { id: string }) {
           <Scorecard progress={progress.data} />
           <GoalList id={id} progress={progress.data} pm={pm} />
           <Matrix id={id} />
-          <Complexity progress={progress.data} />
+          <Complexity id={id} progress={progress.data} />
           <BusinessCasePanel id={id} businessCase={progress.data.businessCase ?? null} pm={pm} />
           <Hearing id={id} progress={progress.data} pm={pm} />
         </>
@@ -379,9 +379,12 @@ const Matrix = ({ id }: { id: string }) => {
   );
 };
 
-const Complexity = ({ progress }: { progress: GoalsProgress }) => {
+const Complexity = ({ id, progress }: { id: string; progress: GoalsProgress }) => {
   const { t } = useT('goals');
   const c = progress.complexity;
+  // Titles from the goal matrix, which lists every requirement that is not rejected.
+  const matrix = useGoalMatrix(id).data;
+  const titles = new Map([...(matrix?.goals.flatMap((g) => g.requirements) ?? []), ...(matrix?.requirementsServingNoGoal ?? [])].map((r) => [r.requirementId, r.title]));
   return (
     <section class="panel" aria-labelledby="complexity">
       <h2 id="complexity">{t('complexity.title')}</h2>
@@ -402,7 +405,7 @@ const Complexity = ({ progress }: { progress: GoalsProgress }) => {
         <ul>
           {c.acceptedRequirements.map((r) => (
             <li key={r.requirementId}>
-              <a href={`/r/${r.requirementId}`}>{r.requirementId}</a>: {r.departments.join(', ')}
+              <a href={`/r/${r.requirementId}`}>{titles.get(r.requirementId) ?? r.requirementId}</a>: {r.departments.join(', ')}
             </li>
           ))}
         </ul>
