@@ -12,8 +12,11 @@ import type { BusinessCaseFigures, BusinessCaseInputs, BusinessCaseLine, CashFlo
 const sum = (values: readonly number[]) => values.reduce((total, value) => total + value, 0);
 
 /** Period by period, the amounts of the lines of one kind; shorter lines bring nothing after their end. */
-const perPeriod = (lines: readonly BusinessCaseLine[], kind: BusinessCaseLine['kind'], periods: number): number[] =>
-  Array.from({ length: periods }, (_, t) => sum(lines.filter((l) => l.kind === kind).map((l) => l.amounts[t] ?? 0)));
+const perPeriod = (lines: readonly BusinessCaseLine[], kind: BusinessCaseLine['kind'], periods: number): number[] => {
+  const totals = new Array<number>(periods).fill(0);
+  for (const line of lines) if (line.kind === kind) line.amounts.forEach((amount, t) => (totals[t]! += amount));
+  return totals;
+};
 
 const presentValue = (flows: readonly number[], rate: number) => sum(flows.map((flow, t) => flow / (1 + rate) ** t));
 
@@ -41,8 +44,9 @@ const signChanges = (flows: readonly number[]) => {
  * With x = 1/(1+r), the NPV is the polynomial p(x) = Σ flow[t]·xᵗ. With exactly one sign change
  * in the flows, Descartes' rule of signs gives exactly one positive root x*, i.e. exactly one rate
  * r* = 1/x* − 1 > −1. p(0⁺) has the sign of the first non-zero flow and p(x) for large x that of the
- * last, so x* is bracketed by doubling an upper bound until the sign flips, then bisected to the
- * last bit of a double (bisection cannot miss a bracketed root, unlike Newton's method).
+ * last, so x* is bracketed by doubling an upper bound until the sign flips, then bisected until
+ * the bracket is a few units of a double's last bit wide (bisection cannot miss a bracketed root,
+ * unlike Newton's method).
  * Without a sign change there is no rate; with more than one there may be none or several, and no
  * single number is honest.
  */
@@ -57,7 +61,8 @@ export const internalRateOfReturn = (flows: readonly number[]): Irr => {
   while (Math.sign(p(high)) === first && high < 1e12) high *= 2;
   // Still unbracketed: the rate lies within 10⁻¹² of −100 %, too close to tell from a total loss.
   if (Math.sign(p(high)) === first) return { status: 'not-determined' };
-  for (let i = 0; i < 2_000; i++) {
+  // Until the bracket is within a few units of a double's last bit (about 50 halvings from 1).
+  while (high - low > 4 * Number.EPSILON * high) {
     const mid = (low + high) / 2;
     if (mid === low || mid === high) break;
     if (Math.sign(p(mid)) === first) low = mid;
