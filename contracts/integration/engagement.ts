@@ -18,7 +18,10 @@ export const EngagementPhaseAdvancedV1 = integrationEvent(
     type: 'engagement.phase-advanced',
     schemaVersion: 1,
     subjectType: 'engagement',
-    summary: 'The engagement passed a phase gate; `waived` tells whether a project manager passed it with unmet conditions.',
+    summary:
+      'The engagement passed a phase gate; `waived` tells whether a project manager passed it with unmet conditions of the rules ' +
+      'listed in `waiver.unmetConditions`. Departments not heard that a waiver passed (a condition a team may choose for leaving ' +
+      'the business survey) are in `departmentsWaiver`.',
   },
   z.strictObject({
     from: PublicPhase,
