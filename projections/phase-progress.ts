@@ -1,11 +1,13 @@
 /**
  * Phase progress (`GET /engagements/:id/progress`): one document per engagement (id =
  * engagementId) with each phase's status and dates, the waivers that passed a gate, the readiness
- * assessment, the survey counters, the goals and the success scorecard (success-scorecard.ts), and
- * the rollout's complexity (complexity.ts). Documents written before these existed lack `goals`,
- * `scorecard` and `complexity` until the projection is
- * rebuilt; the updates start them empty rather than fail. Interview and requirement events reach it through the
- * envelope's `engagementId`.
+ * assessment, the survey counters, the goals and the success scorecard (success-scorecard.ts), the
+ * rollout's complexity (complexity.ts), the business case (business-case.ts), who has not been
+ * heard (departments-heard.ts) and the gate conditions a pm chose. Documents written before these
+ * existed lack them until the projection is rebuilt (`npm run projections:rebuild -- phase-progress`);
+ * the updates start them empty rather than fail – so `hearing` counts only what happened since,
+ * until that rebuild. Interview and requirement events reach it through the envelope's
+ * `engagementId`.
  *
  * Phases: all `pending` at the start except `concept-introduction`, `active` from EngagementStarted.
  * An advance completes the phase it leaves (a waiver is shown on that phase: it waived that
