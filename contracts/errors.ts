@@ -38,6 +38,8 @@ export const DOMAIN_ERRORS = {
   'last-pm': { status: 409, title: 'An engagement keeps at least one pm in its team' },
   'goal-not-found': { status: 409, title: 'A goal the requirement names does not exist in its engagement' },
   'engagement-not-live': { status: 409, title: 'Measurements are recorded once the engagement has gone live' },
+  'gate-already-passed': { status: 409, title: 'The engagement has already left that phase' },
+  'requirement-not-found': { status: 409, title: 'A named requirement does not exist in this engagement' },
   'success-targets-missing': { status: 409, title: 'Success criteria are not defined while no goal has a success target' },
   'membership-changes-nothing': { status: 409, title: 'The member already has that role, workgroup and department' },
 } as const satisfies Record<string, { status: number; title: string }>;

@@ -41,3 +41,17 @@ export const ROLES = ['consultant', 'stakeholder', 'pm', 'pmo', 'admin'] as cons
 export const ENGAGEMENT_ROLES = ['pm', 'consultant', 'stakeholder', 'observer'] as const;
 
 export const REQUIREMENT_STATUSES = ['captured', 'prioritized', 'accepted', 'deferred', 'rejected'] as const;
+
+/** How long one period of a business case is: its gains, costs and discount rate are per period. */
+export const PERIOD_LENGTHS = ['year', 'quarter', 'month'] as const;
+
+/** A line of a business case is an expected gain or a cost. */
+export const CASH_FLOW_KINDS = ['gain', 'cost'] as const;
+
+/**
+ * Conditions a pm may add to a phase gate, each with the phase whose leaving it gates
+ * (docs/domain.md#departments-heard).
+ */
+export const GATE_OPTIONS = { 'departments-heard': 'business-survey' } as const;
+export type GateOption = keyof typeof GATE_OPTIONS;
+export const GATE_OPTION_NAMES = Object.keys(GATE_OPTIONS) as GateOption[];

@@ -5,7 +5,8 @@
  *
  * - `action`: the event type in kebab-case (`SummaryConfirmed` → `summary-confirmed`), one rule
  *   for all types; `AUDIT_ACTIONS` lists them for the `action` filter.
- * - `subject`: the engagement, member, goal, success target, interview, finding (for
+ * - `subject`: the engagement, member, goal, success target, business case (named by its
+ *   engagement's id), interview, finding (for
  *   `finding-recorded`) or requirement acted on. `relatedIds` adds the ids the event ties it to – the interview of a finding, the findings a
  *   summary cites, the interviews and findings a requirement was captured from – for "everything
  *   that touched X".
@@ -39,7 +40,7 @@ import type { ReadDocument } from './projection.js';
 export const actionOf = (type: DomainEventType): string => type.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
 export const AUDIT_ACTIONS: readonly string[] = EVENT_TYPES.map(actionOf);
 
-export const SUBJECT_TYPES = ['engagement', 'member', 'goal', 'success-target', 'interview', 'finding', 'requirement'] as const;
+export const SUBJECT_TYPES = ['engagement', 'member', 'goal', 'success-target', 'business-case', 'interview', 'finding', 'requirement'] as const;
 export type SubjectType = (typeof SUBJECT_TYPES)[number];
 
 export type Change = { from: unknown; to: unknown };
@@ -174,6 +175,27 @@ export const accountOf = (event: DomainEvent): Account => {
         changes: created({ value, measuredAt }),
         related: [engagementId, goalId, measurementId],
       };
+    }
+    case 'BusinessCaseSet': {
+      const { engagementId, currency, periodLength, discountRate, groups, lines, figures, previous, previousTotal, reason } = event.data;
+      const inputs = { currency, periodLength, discountRate, groups, lines };
+      const { npv, irr, paybackPeriods } = figures.total;
+      return {
+        subject: { type: 'business-case', id: engagementId },
+        reason,
+        changes:
+          previousTotal === undefined
+            ? created({ ...inputs, npv, irr, paybackPeriods })
+            : {
+                ...Object.fromEntries(Object.entries(previous).map(([field, from]) => [field, change(from, inputs[field as keyof typeof inputs])])),
+                ...differing({ npv: [previousTotal.npv, npv], irr: [previousTotal.irr, irr], paybackPeriods: [previousTotal.paybackPeriods, paybackPeriods] }),
+              },
+        related: [engagementId, ...groups.flatMap((g) => g.requirementIds ?? [])],
+      };
+    }
+    case 'GateConditionsChosen': {
+      const { engagementId, phase, require, previous, reason } = event.data;
+      return { subject: { type: 'engagement', id: engagementId }, reason, changes: { [`gate:${phase}`]: change(previous, require) } };
     }
     case 'InterviewScheduled': {
       const { interviewId, engagementId: _, ...fields } = event.data;

@@ -85,6 +85,8 @@ export const engagementDocument = defineProjection<EngagementDocument>({
     SuccessTargetAdded: existing((engagement, event) => versioned(engagement, event)),
     SuccessTargetRevised: existing((engagement, event) => versioned(engagement, event)),
     MeasurementRecorded: existing((engagement, event) => versioned(engagement, event)),
+    BusinessCaseSet: existing((engagement, event) => versioned(engagement, event)),
+    GateConditionsChosen: existing((engagement, event) => versioned(engagement, event)),
   },
 });
 

@@ -5,7 +5,7 @@
  * - `engagement-document.ts`  GET /engagements/:id
  * - `phase-progress.ts`       GET /engagements/:id/progress (phases, waivers, readiness, survey counters,
  *                             goals and the success scorecard of `success-scorecard.ts`, the
- *                             complexity of `complexity.ts`)
+ *                             complexity of `complexity.ts`, the business case of `business-case.ts`)
  * - `interview-schedule.ts`   GET /engagements/:id/interviews and GET /interviews/:id
  * - `requirement-backlog.ts`  GET /engagements/:id/backlog, ranked and sorted by `backlog-ranking.ts`
  * - `requirement-document.ts` GET /requirements/:id (the backlog item plus its history)
@@ -43,6 +43,7 @@ export * from './apply.js';
 export * from './define.js';
 export * from './readiness.js';
 export * from './success-scorecard.js';
+export * from './business-case.js';
 export * from './complexity.js';
 export * from './engagement-document.js';
 export * from './phase-progress.js';

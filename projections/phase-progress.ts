@@ -1,11 +1,13 @@
 /**
  * Phase progress (`GET /engagements/:id/progress`): one document per engagement (id =
  * engagementId) with each phase's status and dates, the waivers that passed a gate, the readiness
- * assessment, the survey counters, the goals and the success scorecard (success-scorecard.ts), and
- * the rollout's complexity (complexity.ts). Documents written before these existed lack `goals`,
- * `scorecard` and `complexity` until the projection is
- * rebuilt; the updates start them empty rather than fail. Interview and requirement events reach it through the
- * envelope's `engagementId`.
+ * assessment, the survey counters, the goals and the success scorecard (success-scorecard.ts), the
+ * rollout's complexity (complexity.ts), the business case (business-case.ts), who has not been
+ * heard (departments-heard.ts) and the gate conditions a pm chose. Documents written before these
+ * existed lack them until the projection is rebuilt (`npm run projections:rebuild -- phase-progress`);
+ * the updates start them empty rather than fail – so `hearing` counts only what happened since,
+ * until that rebuild. Interview and requirement events reach it through the envelope's
+ * `engagementId`.
  *
  * Phases: all `pending` at the start except `concept-introduction`, `active` from EngagementStarted.
  * An advance completes the phase it leaves (a waiver is shown on that phase: it waived that
@@ -27,16 +29,29 @@
  *   re-prioritizing changes no status). `requirements.total` is their sum: requirements captured.
  */
 import {
+  phaseIndex,
   PHASES,
   REQUIREMENT_STATUSES,
   type Actor,
   type GateCondition,
+  type GateOption,
   type Phase,
   type RequirementStatus,
 } from '../contracts/index.js';
 import { accepted, departmentsSet, noComplexity, withdrawn, type Complexity } from './complexity.js';
 import { actorOf, defineProjection, documentBase, existing } from './define.js';
 import type { ReadDocument } from './projection.js';
+import { businessCaseSet, type BusinessCase } from './business-case.js';
+import {
+  interviewNow,
+  interviewScheduled,
+  memberRemoved,
+  memberSet,
+  noHearing,
+  requirementDepartments,
+  requirementRejected,
+  type Hearing,
+} from './departments-heard.js';
 import { assessReadiness, unassessedReadiness, type ReadinessAssessment } from './readiness.js';
 import { emptyScorecard, goalsAtStart, measured, targetAdded, targetRevised, type Goal, type Scorecard } from './success-scorecard.js';
 
@@ -72,6 +87,12 @@ export type PhaseProgress = ReadDocument & {
   scorecard: Scorecard;
   /** Functions (accepted requirements) and range of use (their departments), with the inputs (complexity.ts). */
   complexity: Complexity;
+  /** The business case with its inputs and figures; null until it is drawn up (business-case.ts). */
+  businessCase: BusinessCase | null;
+  /** Departments named by the team, interviews and requirements, and whether each was heard (departments-heard.ts). */
+  hearing: Hearing;
+  /** The optional conditions the pm chose for leaving a phase, by phase (docs/domain.md#departments-heard). */
+  gateOptions: Array<{ phase: Phase; require: GateOption[] }>;
   updatedAt: string;
 };
 
@@ -127,8 +148,29 @@ export const phaseProgress = defineProjection<PhaseProgress>({
       goals: goalsAtStart(event),
       scorecard: emptyScorecard(),
       complexity: noComplexity(),
+      businessCase: null,
+      hearing: noHearing(),
+      gateOptions: [],
       updatedAt: event.occurredAt,
     }),
+    MemberAdded: existing((progress, event) => ({
+      ...progress,
+      hearing: memberSet(progress.hearing, event.data.userId, event.data.department),
+      updatedAt: event.occurredAt,
+    })),
+    MemberRoleChanged: existing((progress, event) => ({
+      ...progress,
+      hearing: memberSet(progress.hearing, event.data.userId, event.data.department),
+      updatedAt: event.occurredAt,
+    })),
+    MemberRemoved: existing((progress, event) => ({ ...progress, hearing: memberRemoved(progress.hearing, event.data.userId), updatedAt: event.occurredAt })),
+    GateConditionsChosen: existing((progress, event) => {
+      const { phase, require } = event.data;
+      const others = (progress.gateOptions ?? []).filter((g) => g.phase !== phase);
+      const gateOptions = require.length === 0 ? others : [...others, { phase, require: [...require] }];
+      return { ...progress, gateOptions: gateOptions.sort((a, b) => phaseIndex(a.phase) - phaseIndex(b.phase)), updatedAt: event.occurredAt };
+    }),
+    BusinessCaseSet: existing((progress, event) => ({ ...progress, businessCase: businessCaseSet(event), updatedAt: event.occurredAt })),
     GoalAdded: existing((progress, event) => ({
       ...progress,
       goals: [...(progress.goals ?? []), { goalId: event.data.goalId, text: event.data.text }],
@@ -179,20 +221,33 @@ export const phaseProgress = defineProjection<PhaseProgress>({
       });
       return { ...progress, currentPhase: to, phases, updatedAt: at };
     }),
-    InterviewScheduled: existing((progress, event) => surveyUpdate(progress, event.occurredAt, interviews('scheduled'))),
-    InterviewConducted: existing((progress, event) => surveyUpdate(progress, event.occurredAt, interviews('conducted'))),
-    InterviewCancelled: existing((progress, event) => surveyUpdate(progress, event.occurredAt, interviews('cancelled'))),
+    InterviewScheduled: existing((progress, event) => ({
+      ...surveyUpdate(progress, event.occurredAt, interviews('scheduled')),
+      hearing: interviewScheduled(progress.hearing, event.data.interviewId, event.data.interviewee.department),
+    })),
+    InterviewConducted: existing((progress, event) => ({
+      ...surveyUpdate(progress, event.occurredAt, interviews('conducted')),
+      hearing: interviewNow(progress.hearing, event.data.interviewId, 'conducted'),
+    })),
+    InterviewCancelled: existing((progress, event) => ({
+      ...surveyUpdate(progress, event.occurredAt, interviews('cancelled')),
+      hearing: interviewNow(progress.hearing, event.data.interviewId, 'cancelled'),
+    })),
     FindingRecorded: existing((progress, event) =>
       surveyUpdate(progress, event.occurredAt, (survey) => ({ ...survey, findings: survey.findings + 1 })),
     ),
     SummarySentForConfirmation: existing((progress, event) => surveyUpdate(progress, event.occurredAt, summaries('sent'))),
-    SummaryConfirmed: existing((progress, event) => surveyUpdate(progress, event.occurredAt, summaries('confirmed'))),
+    SummaryConfirmed: existing((progress, event) => ({
+      ...surveyUpdate(progress, event.occurredAt, summaries('confirmed')),
+      hearing: interviewNow(progress.hearing, event.data.interviewId, 'confirmed'),
+    })),
     SummaryRevisionRequested: existing((progress, event) =>
       surveyUpdate(progress, event.occurredAt, summaries('revisionRequested')),
     ),
     RequirementCaptured: existing((progress, event) => ({
       ...surveyUpdate(progress, event.occurredAt, requirements(undefined, 'captured')),
       complexity: departmentsSet(progress.complexity ?? noComplexity(), event.data.requirementId, event.data.departments),
+      hearing: requirementDepartments(progress.hearing, event.data.requirementId, event.data.departments),
     })),
     RequirementRevised: existing((progress, event) =>
       event.data.changes.departments === undefined
@@ -200,6 +255,7 @@ export const phaseProgress = defineProjection<PhaseProgress>({
         : {
             ...progress,
             complexity: departmentsSet(progress.complexity ?? noComplexity(), event.data.requirementId, event.data.changes.departments),
+            hearing: requirementDepartments(progress.hearing, event.data.requirementId, event.data.changes.departments),
             updatedAt: event.occurredAt,
           },
     ),
@@ -219,6 +275,7 @@ export const phaseProgress = defineProjection<PhaseProgress>({
     RequirementRejected: existing((progress, event) => ({
       ...surveyUpdate(progress, event.occurredAt, requirements(event.data.previousStatus, 'rejected')),
       complexity: withdrawn(progress.complexity ?? noComplexity(), event.data.requirementId),
+      hearing: requirementRejected(progress.hearing, event.data.requirementId),
     })),
   },
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { EngagementRole, Id, Instant, Name, Phase, ReadinessItem, ReadinessStatus, Reason, text, UserId } from '../values.js';
+import { EngagementRole, GATE_OPTION_NAMES, GATE_OPTIONS, Id, Instant, Name, Phase, ReadinessItem, ReadinessStatus, Reason, text, UserId } from '../values.js';
+import { SetBusinessCaseData } from './business-case.js';
 import { command } from './command.js';
 
 export const Sponsor = z.strictObject({ name: Name, title: Name });
@@ -95,6 +96,28 @@ export const RecordMeasurement = command(
   RecordMeasurementBody.extend({ engagementId: Id, targetId: Id, measurementId: Id }),
 );
 
+/** Draws up the business case, or revises it as a whole, with the reason (docs/domain.md#business-case). */
+export const SetBusinessCase = command('SetBusinessCase', SetBusinessCaseData);
+
+export const GateOptionName = z.enum(GATE_OPTION_NAMES);
+/** Each option gates the phase it belongs to; the list is the whole choice (empty: none). */
+const GateConditionsFields = z.strictObject({
+  phase: Phase,
+  require: z.array(GateOptionName).max(GATE_OPTION_NAMES.length),
+  reason: Reason,
+});
+const ofThePhase = (body: { phase: Phase; require: Array<keyof typeof GATE_OPTIONS> }, ctx: z.core.$RefinementCtx) => {
+  if (new Set(body.require).size !== body.require.length) ctx.addIssue({ code: 'custom', path: ['require'], message: 'require must not repeat' });
+  body.require.forEach((option, index) => {
+    if (GATE_OPTIONS[option] !== body.phase) {
+      ctx.addIssue({ code: 'custom', path: ['require', index], message: `${option} gates leaving ${GATE_OPTIONS[option]}, not ${body.phase}` });
+    }
+  });
+};
+export const ChooseGateConditionsBody = GateConditionsFields.superRefine(ofThePhase);
+/** Chooses which optional conditions gate leaving a phase (docs/domain.md#departments-heard). */
+export const ChooseGateConditions = command('ChooseGateConditions', GateConditionsFields.extend({ engagementId: Id }).superRefine(ofThePhase));
+
 export const EngagementCommand = z.discriminatedUnion('type', [
   StartEngagement,
   RecordReadiness,
@@ -105,5 +128,7 @@ export const EngagementCommand = z.discriminatedUnion('type', [
   AddSuccessTarget,
   ReviseSuccessTarget,
   RecordMeasurement,
+  SetBusinessCase,
+  ChooseGateConditions,
 ]);
 export type EngagementCommand = z.infer<typeof EngagementCommand>;

@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import { EngagementRole, Id, Instant, Name, Phase, ReadinessItem, ReadinessStatus, Reason, text, UserId } from '../values.js';
-import { GoalText, MemberFields, RevisableTargetFields, SuccessTargetFields, Sponsor } from '../commands/engagement.js';
+import { GateOptionName, GoalText, MemberFields, RevisableTargetFields, SuccessTargetFields, Sponsor } from '../commands/engagement.js';
+import {
+  BusinessCaseFigures,
+  BusinessCaseGroup,
+  BusinessCaseLine,
+  CashFlowFigures,
+  Currency,
+  PeriodLength,
+} from '../commands/business-case.js';
 import { event } from './event.js';
 
 export const EngagementStarted = event(
@@ -36,7 +44,7 @@ export const ReadinessRecorded = event(
 
 /** One unmet condition of a phase gate, named so that a waiver says exactly what it waived. */
 export const GateCondition = z.strictObject({
-  rule: z.enum(['interview-not-confirmed', 'requirement-not-prioritized', 'readiness-item-not-met']),
+  rule: z.enum(['interview-not-confirmed', 'requirement-not-prioritized', 'readiness-item-not-met', 'department-not-heard']),
   subjectId: z.string(),
 });
 export type GateCondition = z.infer<typeof GateCondition>;
@@ -129,6 +137,43 @@ export const MeasurementRecorded = event(
   }),
 );
 
+const BusinessCaseInputChanges = z.strictObject({
+  currency: Currency.optional(),
+  periodLength: PeriodLength.optional(),
+  discountRate: z.number().finite().optional(),
+  groups: z.array(BusinessCaseGroup).optional(),
+  lines: z.array(BusinessCaseLine).optional(),
+});
+
+/**
+ * The business case as a whole after it was drawn up (`revision` 1) or revised, with the figures
+ * the decider computed from it – read models and consumers never recompute them.
+ */
+export const BusinessCaseSet = event(
+  'BusinessCaseSet',
+  z.strictObject({
+    engagementId: Id,
+    revision: z.number().int().min(1),
+    currency: Currency,
+    periodLength: PeriodLength,
+    discountRate: z.number().finite(),
+    groups: z.array(BusinessCaseGroup),
+    lines: z.array(BusinessCaseLine),
+    figures: BusinessCaseFigures,
+    reason: Reason,
+    /** For a revision: the inputs that changed, with the values they replaced (empty for the first) … */
+    previous: BusinessCaseInputChanges,
+    /** … and the total figures of the revision it replaced. */
+    previousTotal: CashFlowFigures.optional(),
+  }),
+);
+
+/** The optional conditions that gate leaving `phase` from now on, with those they replace. */
+export const GateConditionsChosen = event(
+  'GateConditionsChosen',
+  z.strictObject({ engagementId: Id, phase: Phase, require: z.array(GateOptionName), previous: z.array(GateOptionName), reason: Reason }),
+);
+
 export const EngagementEvent = z.discriminatedUnion('type', [
   EngagementStarted,
   ReadinessRecorded,
@@ -140,5 +185,7 @@ export const EngagementEvent = z.discriminatedUnion('type', [
   SuccessTargetAdded,
   SuccessTargetRevised,
   MeasurementRecorded,
+  BusinessCaseSet,
+  GateConditionsChosen,
 ]);
 export type EngagementEvent = z.infer<typeof EngagementEvent>;

@@ -1,14 +1,27 @@
 /** Public events about engagements: phase advances, the milestones of an implementation. */
 import { z } from 'zod';
 import { integrationEvent } from './envelope.js';
-import { PublicEngagementRole, PublicGateRule, PublicId, PublicInstant, PublicName, PublicPhase, PublicReason, PublicText } from './vocabulary.js';
+import {
+  PublicEngagementRole,
+  PublicGateRule,
+  PublicId,
+  PublicInstant,
+  PublicName,
+  PublicPhase,
+  PublicReason,
+  PublicRequirementCategory,
+  PublicText,
+} from './vocabulary.js';
 
 export const EngagementPhaseAdvancedV1 = integrationEvent(
   {
     type: 'engagement.phase-advanced',
     schemaVersion: 1,
     subjectType: 'engagement',
-    summary: 'The engagement passed a phase gate; `waived` tells whether a project manager passed it with unmet conditions.',
+    summary:
+      'The engagement passed a phase gate; `waived` tells whether a project manager passed it with unmet conditions of the rules ' +
+      'listed in `waiver.unmetConditions`. Departments not heard that a waiver passed (a condition a team may choose for leaving ' +
+      'the business survey) are in `departmentsWaiver`.',
   },
   z.strictObject({
     from: PublicPhase,
@@ -21,6 +34,18 @@ export const EngagementPhaseAdvancedV1 = integrationEvent(
       })
       .optional()
       .meta({ description: 'Present exactly when `waived` is true.' }),
+    departmentsWaiver: z
+      .strictObject({
+        reason: PublicReason,
+        unheardDepartments: z.array(PublicName).min(1),
+      })
+      .optional()
+      .meta({
+        description:
+          'Present when the project manager passed the gate although departments named by the team, the interviews or the ' +
+          'requirements had not been heard (a condition the team chose for its gate). Independent of `waived`, which speaks of ' +
+          'the conditions listed in `waiver.unmetConditions` only.',
+      }),
   }),
 );
 
@@ -91,5 +116,72 @@ export const EngagementSuccessScorecardChangedV1 = integrationEvent(
       .strictObject({ measurementId: PublicId, value: z.number(), measuredAt: PublicInstant, note: PublicReason.optional() })
       .optional()
       .meta({ description: 'Present for `measured`.' }),
+  }),
+);
+
+const PublicIrr = z
+  .discriminatedUnion('status', [
+    z.strictObject({ status: z.literal('unique'), rate: z.number().meta({ description: 'Per period, as a fraction (0.12 is 12 %).' }) }),
+    z.strictObject({ status: z.literal('none') }),
+    z.strictObject({ status: z.literal('not-determined') }),
+  ])
+  .meta({
+    description:
+      'The internal rate of return: `unique` when the net cash flows change sign once; `none` when they never do (no rate makes ' +
+      'them worth zero); `not-determined` when they change sign more than once (there may be none or several rates).',
+  });
+
+const PublicCashFlowFigures = z.strictObject({
+  netCashFlows: z.array(z.number()).meta({ description: 'Gains less costs per period; index 0 is the start.' }),
+  presentValueOfGains: z.number(),
+  presentValueOfCosts: z.number(),
+  npv: z.number().meta({ description: 'Net present value at the discount rate, in the currency.' }),
+  roi: z.number().nullable().meta({ description: 'npv ÷ present value of the costs; null without costs.' }),
+  irr: PublicIrr,
+  paybackPeriods: z.number().nullable().meta({ description: 'Periods until the cumulative net cash flow stays non-negative; null if it never does.' }),
+  discountedPaybackPeriods: z.number().nullable(),
+});
+
+export const EngagementBusinessCaseRevisedV1 = integrationEvent(
+  {
+    type: 'engagement.business-case-revised',
+    schemaVersion: 1,
+    subjectType: 'engagement',
+    summary:
+      "The engagement's business case was drawn up (`revision` 1) or revised, with the reason: the expected gains and costs per " +
+      'period, per group of requirements where the team split them, the discount rate, and the figures computed from them – NPV, ' +
+      'ROI, IRR and payback for the whole case, for each group (its contribution) and for the lines shared by all. Each event ' +
+      'carries the whole case; `changedInputs` names what this revision changed.',
+  },
+  z.strictObject({
+    revision: z.number().int().min(1),
+    currency: z.string().regex(/^[A-Z]{3}$/).meta({ description: 'ISO 4217 code of every amount.' }),
+    periodLength: z.enum(['year', 'quarter', 'month']),
+    discountRate: z.number().meta({ description: 'Per period, as a fraction.' }),
+    groups: z.array(
+      z.strictObject({
+        groupId: PublicId,
+        name: PublicName,
+        category: PublicRequirementCategory.optional(),
+        requirementIds: z.array(PublicId).optional(),
+      }),
+    ),
+    lines: z.array(
+      z.strictObject({
+        kind: z.enum(['gain', 'cost']),
+        label: PublicName,
+        groupId: PublicId.optional(),
+        amounts: z.array(z.number()).meta({ description: 'Per period from the start (index 0, not discounted).' }),
+      }),
+    ),
+    figures: z.strictObject({
+      total: PublicCashFlowFigures,
+      groups: z.array(PublicCashFlowFigures.extend({ groupId: PublicId })),
+      shared: PublicCashFlowFigures.nullable().meta({ description: 'The lines of no group; null if there are none.' }),
+    }),
+    changedInputs: z
+      .array(z.enum(['currency', 'periodLength', 'discountRate', 'groups', 'lines']))
+      .meta({ description: 'The inputs this revision changed; empty for the first revision.' }),
+    reason: PublicReason,
   }),
 );

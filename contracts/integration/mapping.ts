@@ -39,10 +39,25 @@ const STATUS: Record<RequirementStatus, PublicRequirementStatus> = {
   deferred: 'deferred',
   rejected: 'rejected',
 };
-const GATE_RULE: Record<GateCondition['rule'], PublicGateRule> = {
+/**
+ * The rules of `waiver.unmetConditions` in engagement.phase-advanced v1. A new value there would be
+ * an incompatible change, so departments not heard are published in a field of their own.
+ */
+const GATE_RULE: Record<Exclude<GateCondition['rule'], 'department-not-heard'>, PublicGateRule> = {
   'interview-not-confirmed': 'interview-not-confirmed',
   'requirement-not-prioritized': 'requirement-not-prioritized',
   'readiness-item-not-met': 'readiness-item-not-met',
+};
+
+const publicWaiver = (waiver: { reason: string; unmetConditions: GateCondition[] } | undefined) => {
+  const conditions = waiver?.unmetConditions ?? [];
+  const ruled = conditions.flatMap((c) => (c.rule === 'department-not-heard' ? [] : [{ rule: GATE_RULE[c.rule], subjectId: c.subjectId }]));
+  const unheardDepartments = conditions.filter((c) => c.rule === 'department-not-heard').map((c) => c.subjectId);
+  return {
+    waived: ruled.length > 0,
+    ...(waiver && ruled.length > 0 && { waiver: { reason: waiver.reason, unmetConditions: ruled } }),
+    ...(waiver && unheardDepartments.length > 0 && { departmentsWaiver: { reason: waiver.reason, unheardDepartments } }),
+  };
 };
 
 const ENGAGEMENT_ROLE: Record<EngagementRole, PublicEngagementRole> = {
@@ -112,13 +127,7 @@ export const INTEGRATION_MAPPING: { [T in DomainEventType]: Decision<T> } = {
       publicEvent('engagement.phase-advanced', e, e.data.engagementId, {
         from: PHASE[e.data.from],
         to: PHASE[e.data.to],
-        waived: e.data.waiver !== undefined,
-        ...(e.data.waiver && {
-          waiver: {
-            reason: e.data.waiver.reason,
-            unmetConditions: e.data.waiver.unmetConditions.map((c) => ({ rule: GATE_RULE[c.rule], subjectId: c.subjectId })),
-          },
-        }),
+        ...publicWaiver(e.data.waiver),
       }),
   },
   MemberAdded: {
@@ -192,6 +201,25 @@ export const INTEGRATION_MAPPING: { [T in DomainEventType]: Decision<T> } = {
           ...(e.data.note !== undefined && { note: e.data.note }),
         },
       }),
+  },
+  BusinessCaseSet: {
+    publish: (e) => {
+      const { revision, currency, periodLength, discountRate, groups, lines, figures, previous, reason } = e.data;
+      return publicEvent('engagement.business-case-revised', e, e.data.engagementId, {
+        revision,
+        currency,
+        periodLength,
+        discountRate,
+        groups: groups.map((g) => ({ ...g, ...(g.category === undefined ? {} : { category: CATEGORY[g.category] }) })),
+        lines: lines.map((l) => ({ ...l })),
+        figures,
+        changedInputs: (['currency', 'periodLength', 'discountRate', 'groups', 'lines'] as const).filter((field) => field in previous),
+        reason,
+      });
+    },
+  },
+  GateConditionsChosen: {
+    internalOnly: 'how the team set up its own gate; what the gate let pass is published as engagement.phase-advanced.',
   },
   InterviewScheduled: { internalOnly: 'scheduling of discovery work, with interviewee contact details.' },
   InterviewRescheduled: { internalOnly: 'scheduling of discovery work.' },

@@ -1,6 +1,7 @@
-import { nextPhase, type EngagementCommand, type EngagementEvent } from '../../contracts/index.js';
+import { BUSINESS_CASE_INPUTS, nextPhase, phaseIndex, type EngagementCommand, type EngagementEvent } from '../../contracts/index.js';
 import { reject, unreachable, type WithMetadata } from '../decider.js';
 import { unmetConditions, type SurveyFacts } from './gates.js';
+import { businessCaseFigures } from './business-case.js';
 import { directionOf, scorecardStatus } from './goals.js';
 import type { EngagementState } from './state.js';
 
@@ -16,7 +17,12 @@ export type EngagementCommandWithContext =
   | Of<'AddGoal'>
   | Of<'AddSuccessTarget'>
   | Of<'ReviseSuccessTarget'>
-  | Of<'RecordMeasurement'>;
+  | Of<'RecordMeasurement'>
+  | (Of<'SetBusinessCase'> & { facts?: BusinessCaseFacts })
+  | Of<'ChooseGateConditions'>;
+
+/** The ids of the engagement's requirements, for a business case whose groups name requirements. */
+export type BusinessCaseFacts = { requirementIds: readonly string[] };
 
 type Active = Extract<EngagementState, { status: 'active' }>;
 
@@ -34,6 +40,8 @@ export const openEngagement = (state: EngagementState, engagementId: string): Ac
 };
 
 const TARGET_FIELDS = ['metric', 'unit', 'baseline', 'target', 'horizon', 'owner'] as const;
+
+const canonical = (value: unknown) => JSON.stringify(value);
 
 const targetOf = (engagement: Active, targetId: string) =>
   engagement.targets[targetId] ?? reject('not-found', `success target ${targetId} does not exist in engagement ${engagement.engagementId}`);
@@ -73,7 +81,7 @@ export const decideEngagement = (command: EngagementCommandWithContext, state: E
           nextPhase: expected,
         });
       }
-      const unmet = unmetConditions(engagement.phase, engagement.readiness, command.facts);
+      const unmet = unmetConditions(engagement.phase, engagement, command.facts);
       if (unmet.length > 0 && waiverReason === undefined) {
         return reject(
           'gate-not-satisfied',
@@ -176,6 +184,51 @@ export const decideEngagement = (command: EngagementCommandWithContext, state: E
           },
         },
       ];
+    }
+    case 'SetBusinessCase': {
+      const engagement = openEngagement(state, command.data.engagementId);
+      const { engagementId, reason, ...inputs } = command.data;
+      const named = inputs.groups.flatMap((g) => g.requirementIds ?? []);
+      if (named.length > 0) {
+        if (!command.facts) throw new Error('a business case naming requirements is decided on the requirement ids; none were loaded');
+        const known = new Set(command.facts.requirementIds);
+        const unknown = named.filter((id) => !known.has(id));
+        if (unknown.length > 0) return reject('requirement-not-found', `requirements ${unknown.join(', ')} do not exist in engagement ${engagementId}`);
+      }
+      const current = engagement.businessCase;
+      const previous: Record<string, unknown> = {};
+      for (const field of BUSINESS_CASE_INPUTS) {
+        if (current !== undefined && canonical(current.inputs[field]) !== canonical(inputs[field])) previous[field] = current.inputs[field];
+      }
+      if (current !== undefined && Object.keys(previous).length === 0) {
+        return reject('revision-changes-nothing', `the business case of engagement ${engagementId} already has these inputs`);
+      }
+      return [
+        {
+          type: 'BusinessCaseSet',
+          data: {
+            engagementId,
+            revision: (current?.revision ?? 0) + 1,
+            ...inputs,
+            figures: businessCaseFigures(inputs),
+            reason,
+            previous,
+            ...(current === undefined ? {} : { previousTotal: current.total }),
+          },
+        },
+      ];
+    }
+    case 'ChooseGateConditions': {
+      const engagement = openEngagement(state, command.data.engagementId);
+      const { engagementId, phase, require, reason } = command.data;
+      if (phaseIndex(phase) < phaseIndex(engagement.phase)) {
+        return reject('gate-already-passed', `engagement ${engagementId} has left ${phase}; its gate no longer applies`);
+      }
+      const previous = [...(engagement.gateOptions?.[phase] ?? [])];
+      if (canonical([...previous].sort()) === canonical([...require].sort())) {
+        return reject('revision-changes-nothing', `leaving ${phase} already requires ${previous.length === 0 ? 'no option' : previous.join(', ')}`);
+      }
+      return [{ type: 'GateConditionsChosen', data: { engagementId, phase, require, previous, reason } }];
     }
     default:
       return unreachable(command);

@@ -12,4 +12,5 @@ export const engagementDecider: Decider<EngagementCommandWithContext, Engagement
 export * from './state.js';
 export * from './gates.js';
 export * from './goals.js';
-export { openEngagement, type EngagementCommandWithContext } from './decide.js';
+export * from './business-case.js';
+export { openEngagement, type BusinessCaseFacts, type EngagementCommandWithContext } from './decide.js';

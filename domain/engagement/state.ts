@@ -1,4 +1,4 @@
-import type { EngagementEvent, EngagementRole, Phase, ReadinessItem, ReadinessStatus, SuccessTargetValues } from '../../contracts/index.js';
+import type { BusinessCaseInputs, CashFlowFigures, EngagementEvent, EngagementRole, GateOption, Phase, ReadinessItem, ReadinessStatus, SuccessTargetValues } from '../../contracts/index.js';
 import { startingGoalId, type Measurement } from './goals.js';
 
 export type Readiness = Partial<Record<ReadinessItem, { status: ReadinessStatus; evidence?: string }>>;
@@ -19,6 +19,10 @@ export type EngagementState =
       /** Goal texts by goal id, in the order they were set (docs/domain.md#goals). */
       goals: Readonly<Record<string, string>>;
       targets: Readonly<Record<string, SuccessTarget>>;
+      /** The business case as last set, absent until it is drawn up (docs/domain.md#business-case). */
+      businessCase?: { revision: number; inputs: BusinessCaseInputs; total: CashFlowFigures };
+      /** The optional conditions a pm chose for leaving each phase (docs/domain.md#departments-heard). */
+      gateOptions?: Partial<Record<Phase, readonly GateOption[]>>;
     };
 
 const memberOf = (data: { name: string; role: EngagementRole; workgroup?: string | undefined; department?: string | undefined }): Member => ({
@@ -72,6 +76,13 @@ export const evolveEngagement = (state: EngagementState, event: EngagementEvent)
       if (state.status !== 'active' || current === undefined) return state;
       return { ...state, targets: { ...state.targets, [event.data.targetId]: { ...current, ...event.data.changes } } };
     }
+    case 'BusinessCaseSet': {
+      if (state.status !== 'active') return state;
+      const { revision, currency, periodLength, discountRate, groups, lines, figures } = event.data;
+      return { ...state, businessCase: { revision, inputs: { currency, periodLength, discountRate, groups, lines }, total: figures.total } };
+    }
+    case 'GateConditionsChosen':
+      return state.status === 'active' ? { ...state, gateOptions: { ...state.gateOptions, [event.data.phase]: event.data.require } } : state;
     case 'MeasurementRecorded': {
       const current = state.status === 'active' ? state.targets[event.data.targetId] : undefined;
       if (state.status !== 'active' || current === undefined) return state;

@@ -129,6 +129,24 @@ export const CATALOGUE: { [T in CommandType]: Spec<T, Aggregate> } = {
       return { measurementId: measured?.measurementId, status: measured?.status };
     },
   },
+  SetBusinessCase: {
+    aggregate: 'engagement',
+    access: 'manage',
+    subject: (d) => d.engagementId,
+    // The case is read in the engagement's progress; drawing it up creates it, a revision changes it.
+    location: (d) => `/engagements/${d.engagementId}/progress`,
+    created: (events) => dataOf(events, 'BusinessCaseSet')?.revision === 1,
+    // Only a case whose groups name requirements needs them: the ids are read from the log as it stands.
+    facts: async (load, d) =>
+      d.groups.some((g) => (g.requirementIds ?? []).length > 0)
+        ? { facts: { requirementIds: (await load.survey(d.engagementId)).requirements.map((r) => r.requirementId) } }
+        : {},
+    answer: (events) => {
+      const set = dataOf(events, 'BusinessCaseSet');
+      return { revision: set?.revision, npv: set?.figures.total.npv, irr: set?.figures.total.irr, paybackPeriods: set?.figures.total.paybackPeriods };
+    },
+  },
+  ChooseGateConditions: { aggregate: 'engagement', access: 'manage', subject: (d) => d.engagementId },
   AdvancePhase: {
     aggregate: 'engagement',
     access: 'manage',

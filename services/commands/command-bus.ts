@@ -213,9 +213,11 @@ export class CommandBus {
       }
     }
     return {
-      interviews: [...interviews.values()].flatMap((s) => (s.status === 'none' ? [] : [{ interviewId: s.interviewId, status: s.status }])),
+      interviews: [...interviews.values()].flatMap((s) =>
+        s.status === 'none' ? [] : [{ interviewId: s.interviewId, status: s.status, department: s.interviewee.department }],
+      ),
       requirements: [...requirements.values()].flatMap((s) =>
-        s.status === 'none' ? [] : [{ requirementId: s.requirementId, status: s.status }],
+        s.status === 'none' ? [] : [{ requirementId: s.requirementId, status: s.status, departments: s.departments }],
       ),
     };
   }

@@ -15,9 +15,11 @@ import {
   AdvancePhaseBody,
   CancelInterviewBody,
   CaptureRequirementBody,
+  ChooseGateConditionsBody,
   ConfirmSummaryBody,
   DeferRequirementBody,
   DraftSummaryBody,
+  INTEGRATION_EVENT_EXAMPLES,
   PrioritizeRequirementBody,
   RecordFindingBody,
   RecordInterviewConductedBody,
@@ -31,6 +33,7 @@ import {
   ReviseRequirementBody,
   ReviseSuccessTargetBody,
   ScheduleInterviewBody,
+  SetBusinessCaseBody,
   SendSummaryForConfirmationBody,
   StartEngagementBody,
   UserId,
@@ -137,6 +140,21 @@ export const COMMAND_ROUTES = [
       targetId: params['targetId']!,
       measurementId: ids.resource('measurement'),
     }),
+  }),
+  route({
+    type: 'SetBusinessCase', url: '/engagements/:id/business-case', tag: 'engagements', body: SetBusinessCaseBody,
+    summary: 'Draw up or revise the business case (gains and costs per period, groups, discount rate), with the reason; answers NPV, IRR and payback',
+    // The case of the public example of engagement.business-case-revised, as a pm sends it.
+    example: (({ currency, periodLength, discountRate, groups, lines }) => ({ currency, periodLength, discountRate, groups, lines, reason: 'Figures from the finance workshop of 18 April' }))(
+      INTEGRATION_EVENT_EXAMPLES['engagement.business-case-revised'].data,
+    ),
+    toData: (id, body: z.infer<typeof SetBusinessCaseBody>) => ({ ...body, engagementId: id }),
+  }),
+  route({
+    type: 'ChooseGateConditions', url: '/engagements/:id/gate-conditions', tag: 'engagements', body: ChooseGateConditionsBody,
+    summary: 'Choose the optional conditions of a phase gate, e.g. every named department heard before leaving the business survey',
+    example: { phase: 'business-survey', require: ['departments-heard'], reason: 'Finance and the warehouse must be heard before the processes are fixed' },
+    toData: (id, body: z.infer<typeof ChooseGateConditionsBody>) => ({ ...body, engagementId: id }),
   }),
   route({
     type: 'AdvancePhase', url: '/engagements/:id/phase/advance', tag: 'engagements', body: AdvancePhaseBody,

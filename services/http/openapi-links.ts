@@ -29,6 +29,10 @@ export const CREATE_LINKS: Record<string, Link[]> = {
     { operationId: 'ReviseSuccessTarget', parameters: { id: requestId, targetId: '$response.body#/targetId' } },
     { operationId: 'RecordMeasurement', parameters: { id: requestId, targetId: '$response.body#/targetId' } },
   ],
+  SetBusinessCase: [
+    { operationId: 'GetPhaseProgress', parameters: { id: requestId }, description: 'The business case with its inputs and figures' },
+    { operationId: 'SetBusinessCase', parameters: { id: requestId }, description: 'Revise it, with the reason' },
+  ],
   ScheduleInterview: [
     { operationId: 'GetInterview', parameters: { id: created }, description: 'The interview scheduled' },
     { operationId: 'RescheduleInterview', parameters: { id: created } },

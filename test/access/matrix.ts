@@ -201,6 +201,23 @@ export const ROUTES: Route[] = [
   },
   { name: 'POST /engagements/:id/goals', kind: 'manage', stage: 'sent', call: (w) => post(`/engagements/${w.engagementId}/goals`, { text: 'Fewer lost deals' }) },
   {
+    // A second identical choice would change nothing: a success uses the world up.
+    name: 'POST /engagements/:id/gate-conditions', kind: 'manage', stage: 'sent', consumes: true,
+    call: (w) => post(`/engagements/${w.engagementId}/gate-conditions`, { phase: 'business-survey', require: ['departments-heard'], reason: 'hear every department' }),
+  },
+  {
+    // Each call changes the case (a new label), so it is never a revision that changes nothing.
+    name: 'POST /engagements/:id/business-case', kind: 'manage', stage: 'sent',
+    call: (w) =>
+      post(`/engagements/${w.engagementId}/business-case`, {
+        currency: 'CNY',
+        periodLength: 'year',
+        discountRate: 0.1,
+        lines: [{ kind: 'cost', label: `Platform ${unique()}`, amounts: [1000] }, { kind: 'gain', label: 'Faster quotes', amounts: [0, 600, 600] }],
+        reason: 'finance workshop',
+      }),
+  },
+  {
     name: 'POST /engagements/:id/goals/:goalId/targets', kind: 'manage', stage: 'sent',
     call: (w) => post(`/engagements/${w.engagementId}/goals/${w.goalId}/targets`, target),
   },

@@ -73,15 +73,15 @@ t.test('AdvancePhase', async (t) => {
   t.test('leaving business-survey', async (t) => {
     const facts: SurveyFacts = {
       interviews: [
-        { interviewId: 'int-confirmed', status: 'confirmed' },
-        { interviewId: 'int-cancelled', status: 'cancelled' },
-        { interviewId: 'int-sent', status: 'summary-sent' },
+        { interviewId: 'int-confirmed', status: 'confirmed', department: 'Sales' },
+        { interviewId: 'int-cancelled', status: 'cancelled', department: 'Sales' },
+        { interviewId: 'int-sent', status: 'summary-sent', department: 'Sales' },
       ],
       requirements: [
-        { requirementId: 'req-prioritized', status: 'prioritized' },
-        { requirementId: 'req-accepted', status: 'accepted' },
-        { requirementId: 'req-rejected', status: 'rejected' },
-        { requirementId: 'req-captured', status: 'captured' },
+        { requirementId: 'req-prioritized', status: 'prioritized', departments: ['Sales'] },
+        { requirementId: 'req-accepted', status: 'accepted', departments: ['Sales'] },
+        { requirementId: 'req-rejected', status: 'rejected', departments: ['Sales'] },
+        { requirementId: 'req-captured', status: 'captured', departments: ['Sales'] },
       ],
     };
     const unmet = [

@@ -20,13 +20,26 @@ import {
   toIntegrationEvent,
   type DomainEventType,
   type EventOfType,
+  type GateCondition,
   type RecordedEvent,
 } from '../../contracts/index.js';
+import { businessCaseFigures } from '../../domain/index.js';
 import { renderAsyncApi } from '../../infra/publisher/write-asyncapi.js';
 import { ASYNCAPI_PATH, publishedValidator } from './support/published-schema.js';
 
 const HASH = 'a'.repeat(64);
 const E = 'acme-crm';
+
+const businessCase = {
+  currency: 'CNY',
+  periodLength: 'year' as const,
+  discountRate: 0.1,
+  groups: [{ groupId: 'call-centre', name: 'Call centre application', category: 'service' as const, requirementIds: ['req-1'] }],
+  lines: [
+    { kind: 'cost' as const, label: 'Platform', amounts: [500000, 100000] },
+    { kind: 'gain' as const, label: 'Fewer repeat calls', groupId: 'call-centre', amounts: [0, 900000] },
+  ],
+};
 
 /** One internal event of every type – typed over all of them, so a new type needs a sample here. */
 const SAMPLES: { [T in DomainEventType]: EventOfType<T>['data'] } = {
@@ -82,6 +95,16 @@ const SAMPLES: { [T in DomainEventType]: EventOfType<T>['data'] } = {
     direction: 'decrease',
     status: 'met',
   },
+  BusinessCaseSet: {
+    engagementId: E,
+    revision: 2,
+    ...businessCase,
+    figures: businessCaseFigures(businessCase),
+    reason: 'Finance set the hurdle rate at 10 %',
+    previous: { discountRate: 0.08 },
+    previousTotal: businessCaseFigures({ ...businessCase, discountRate: 0.08 }).total,
+  },
+  GateConditionsChosen: { engagementId: E, phase: 'business-survey', require: ['departments-heard'], previous: [], reason: 'every department must be heard' },
   InterviewScheduled: {
     interviewId: 'int-1',
     engagementId: E,
@@ -224,6 +247,20 @@ t.test('the published JSON schemas accept what is sent and reject what breaks th
     t.same(validate(message(example)), [], `example ${example.type} validates`);
   }
   for (const type of PUBLISHED_DOMAIN_EVENT_TYPES) t.same(validate(message(toIntegrationEvent(recorded(type)))), [], `mapped ${type} validates`);
+
+  // Departments not heard are a later gate rule: they travel in a field of their own, so v1's rules stay as they were.
+  const waiverOf = (unmetConditions: GateCondition[]) =>
+    toIntegrationEvent({ ...recorded('PhaseAdvanced'), data: { ...SAMPLES.PhaseAdvanced, waiver: { reason: 'workshops', unmetConditions } } } as RecordedEvent)!;
+  const onlyDepartments = waiverOf([{ rule: 'department-not-heard', subjectId: 'Finance' }]);
+  t.same(validate(message(onlyDepartments)), [], 'a waiver of departments alone validates against v1');
+  t.match(onlyDepartments.data, { waived: false, departmentsWaiver: { reason: 'workshops', unheardDepartments: ['Finance'] } });
+  t.notOk('waiver' in onlyDepartments.data, 'v1 waivers list v1 rules only');
+  const both = waiverOf([
+    { rule: 'interview-not-confirmed', subjectId: 'int-1' },
+    { rule: 'department-not-heard', subjectId: 'Finance' },
+  ]);
+  t.same(validate(message(both)), [], 'a waiver of both validates');
+  t.match(both.data, { waived: true, waiver: { unmetConditions: [{ rule: 'interview-not-confirmed', subjectId: 'int-1' }] }, departmentsWaiver: { unheardDepartments: ['Finance'] } });
 
   const good = INTEGRATION_EVENT_EXAMPLES['requirement.captured'];
   t.same(validate(message({ ...good, addedLater: true, data: { ...good.data, priorityHint: 1 } })), [], 'objects are open: added fields pass');

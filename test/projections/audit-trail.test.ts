@@ -3,7 +3,7 @@ import { EVENT_TYPES } from '../../contracts/index.js';
 import { actionOf, AUDIT_ACTIONS, auditTrail, type AuditEntry } from '../../projections/index.js';
 import { consultant, E1, pm } from '../support/fixtures.js';
 import { eventIdAt, fold, minute, projectionSpec } from '../support/projection-spec.js';
-import { afterGoLive, hashOf, li, quoteTarget, summaries, waiver } from './discovery.js';
+import { afterGoLive, businessCase, hashOf, li, quoteTarget, summaries, waiver } from './discovery.js';
 
 const spec = projectionSpec(auditTrail);
 const log = afterGoLive();
@@ -36,6 +36,8 @@ t.test('actions are the event types in kebab-case', async (t) => {
     'success-target-added',
     'success-target-revised',
     'measurement-recorded',
+    'business-case-set',
+    'gate-conditions-chosen',
     'interview-scheduled',
     'interview-rescheduled',
     'interview-cancelled',
@@ -67,12 +69,36 @@ t.test('goals and success targets: entries about the goal or the target, tied to
   });
   t.strictSame(entry(46).changes, { target: { from: 8, to: 12 } });
   t.equal(entry(46).reason, 'Export quotes need a customs check');
-  t.match(entry(50), {
+  t.match(entry(52), {
     action: 'measurement-recorded',
     subject: { type: 'success-target', id: 'target-1' },
     relatedIds: ['target-1', E1, 'goal-quotes', 'measurement-1'],
     reason: 'August average from the quote log',
     changes: { value: { from: null, to: 10 }, measuredAt: { from: null, to: '2026-08-31T10:00:00.000Z' } },
+  });
+});
+
+t.test('the business case: an entry about the case, with its inputs and figures, tied to the requirements its groups name', async (t) => {
+  t.match(entry(47), {
+    action: 'business-case-set',
+    subject: { type: 'business-case', id: E1 },
+    relatedIds: [E1, 'req-1'],
+    reason: 'Finance workshop',
+    changes: {
+      currency: { from: null, to: 'CNY' },
+      discountRate: { from: null, to: 0.1 },
+      lines: { from: null, to: businessCase.lines },
+      irr: { from: null, to: { status: 'unique' } },
+    },
+  });
+});
+
+t.test('a gate condition chosen: the gate before and after, and why', async (t) => {
+  t.match(entry(48), {
+    action: 'gate-conditions-chosen',
+    subject: { type: 'engagement', id: E1 },
+    reason: 'Seed 004: identify the key stakeholders',
+    changes: { 'gate:business-survey': { from: [], to: ['departments-heard'] } },
   });
 });
 

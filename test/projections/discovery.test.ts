@@ -33,7 +33,7 @@ t.test('the engagement: in process solidification after the survey, funding secu
     sponsor: { name: 'Zhang San', title: 'CEO' },
     currentPhase: 'process-solidification',
     startedAt: minute(1),
-    version: 10,
+    version: 12,
     team: [],
     memberIds: [],
   });

@@ -3,12 +3,12 @@
  * readiness is assessed, the survey runs (three interviews – one moved, one called off), findings
  * are recorded, one summary goes back for revision before it is confirmed, another is still
  * awaiting the interviewee, six requirements are captured, revised, prioritized and decided, and
- * the project manager leaves the survey with a written waiver; then the team changes and a goal gets
- * a success target. Every event type occurs but the measurement, which needs go-live
+ * the project manager leaves the survey with a written waiver; then the team changes, a goal gets
+ * a success target, the business case is drawn up and a gate condition chosen. Every event type occurs but the measurement, which needs go-live
  * (`afterGoLive`).
  */
 import type { Actor, DomainEvent, GateCondition } from '../../contracts/index.js';
-import { summaryHash } from '../../domain/index.js';
+import { businessCaseFigures, summaryHash } from '../../domain/index.js';
 import { consultant, E1, interviewee, pm } from '../support/fixtures.js';
 import { eventLog } from '../support/projection-spec.js';
 
@@ -60,9 +60,20 @@ const inputs = (frequency: number, lossIfMismanaged: number, urgency: number, fu
   score: frequency + lossIfMismanaged + urgency + 3 * Number(fundSafety) + 3 * Number(stakeholderConcern),
 });
 
+export const businessCase = {
+  currency: 'CNY',
+  periodLength: 'year' as const,
+  discountRate: 0.1,
+  groups: [{ groupId: 'quotes', name: 'Quoting', requirementIds: ['req-1'] }],
+  lines: [
+    { kind: 'cost' as const, label: 'Platform', amounts: [1000, 100, 100] },
+    { kind: 'gain' as const, label: 'Quotes answered faster', groupId: 'quotes', amounts: [0, 700, 700] },
+  ],
+};
+
 export const quoteTarget = { metric: 'Quote answer time', unit: 'hours', baseline: 30, target: 8, horizon: '2026-12-31', owner: 'Wang Fang' };
 
-/** The log of the discovery; positions are 1 … 46 in the order below. */
+/** The log of the discovery; positions are 1 … 48 in the order below. */
 export const wholeDiscovery = () => discoveryOn(eventLog());
 
 const discoveryOn = (log: ReturnType<typeof eventLog>) => {
@@ -305,10 +316,27 @@ const discoveryOn = (log: ReturnType<typeof eventLog>) => {
       },
       asPm,
     ),
+    // 47: the business case drawn up.
+    log.record(
+      {
+        type: 'BusinessCaseSet',
+        data: { engagementId: E1, revision: 1, ...businessCase, figures: businessCaseFigures(businessCase), reason: 'Finance workshop', previous: {} },
+      },
+      asPm,
+    ),
+    // 48: "every named department heard" chosen for the survey's gate. A real log has it before the
+    // survey is left (the decider refuses it afterwards); it comes last here so the positions above stay.
+    log.record(
+      {
+        type: 'GateConditionsChosen',
+        data: { engagementId: E1, phase: 'business-survey', require: ['departments-heard'], previous: [], reason: 'Seed 004: identify the key stakeholders' },
+      },
+      asPm,
+    ),
   ];
 };
 
-/** The discovery taken to go-live, and the first measurement of its success target (positions 47–50). */
+/** The discovery taken to go-live, and the first measurement of its success target (positions 49–52). */
 export const afterGoLive = () => {
   const next = eventLog();
   const asPm = { actor: pm };

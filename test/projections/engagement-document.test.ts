@@ -127,5 +127,7 @@ t.test('it reads exactly the engagement events', async (t) => {
     'SuccessTargetAdded',
     'SuccessTargetRevised',
     'MeasurementRecorded',
+    'BusinessCaseSet',
+    'GateConditionsChosen',
   ]);
 });

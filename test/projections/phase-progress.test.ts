@@ -45,6 +45,9 @@ const started: PhaseProgress = {
   goals: [{ goalId: 'eng-1:goal-1', text: 'one view of the customer' }],
   scorecard: { met: 0, notMet: 0, pending: 0, targets: [] },
   complexity: { functions: 0, departments: [], acceptedRequirements: [], requirementDepartments: [] },
+  businessCase: null,
+  hearing: { inputs: { members: [], interviews: [], requirements: [] }, departments: [], notHeard: [] },
+  gateOptions: [],
   updatedAt: minute(1),
 };
 /** The survey counters after `events` (an engagement start is put before them). */
@@ -248,6 +251,78 @@ t.test('complexity: accepted requirements and the departments they concern, with
   });
 });
 
+t.test('the business case: its inputs and the figures its event carries, the latest revision, who set it and why', async (t) => {
+  const inputs = {
+    currency: 'CNY',
+    periodLength: 'quarter' as const,
+    discountRate: 0.02,
+    groups: [{ groupId: 'call-centre', name: 'Call centre application', category: 'service' as const }],
+    lines: [{ kind: 'cost' as const, label: 'Set-up', groupId: 'call-centre', amounts: [1000] }, { kind: 'gain' as const, label: 'Fewer calls', amounts: [0, 600, 600] }],
+  };
+  // The figures are the decider's, carried by the event: the projection copies, never recomputes.
+  const figures = { total: { netCashFlows: [1], presentValueOfGains: 2, presentValueOfCosts: 3, npv: 4, roi: 5, irr: { status: 'none' as const }, paybackPeriods: null, discountedPaybackPeriods: null }, groups: [], shared: null };
+  const set = (revision: number, discountRate: number, reason: string): DomainEvent => ({
+    type: 'BusinessCaseSet',
+    data: { engagementId: E1, revision, ...inputs, discountRate, figures, reason, previous: revision === 1 ? {} : { discountRate: 0.02 } },
+  });
+  const log = eventLog();
+  const progress = fold(phaseProgress, [log.record(engagementStarted), log.record(set(1, 0.02, 'workshop'), { actor: pm }), log.record(set(2, 0.03, 'hurdle rate'), { actor: pm })]).get(E1)!;
+  t.strictSame(progress.businessCase, {
+    revision: 2,
+    ...inputs,
+    discountRate: 0.03,
+    figures,
+    reason: 'hurdle rate',
+    setAt: minute(3),
+    setBy: { id: pm.id, name: pm.name, roles: pm.roles },
+  });
+  t.equal(progress.updatedAt, minute(3));
+});
+
+t.test('who has not been heard: the departments named by the team, interviews and requirements, heard once an interviewee confirmed', async (t) => {
+  const member = (userId: string, department: string): DomainEvent => ({ type: 'MemberAdded', data: { engagementId: E1, userId, name: userId, role: 'stakeholder', department } });
+  const scheduled = (interviewId: string, department: string): DomainEvent => ({
+    type: 'InterviewScheduled',
+    data: { ...scheduleData, interviewId, interviewee: { ...scheduleData.interviewee, department } },
+  });
+  const progress = fold(
+    phaseProgress,
+    recorded([
+      engagementStarted,
+      member('u-wang', 'Finance'),
+      member('u-zhao', 'Warehouse'),
+      { type: 'MemberRoleChanged', data: { engagementId: E1, userId: 'u-zhao', name: 'u-zhao', role: 'observer', department: 'Logistics', previous: { name: 'u-zhao', role: 'stakeholder', department: 'Warehouse' } } },
+      scheduled('int-1', 'Sales'),
+      scheduled('int-2', 'Service'),
+      scheduled('int-3', 'Legal'),
+      { type: 'InterviewConducted', data: { interviewId: 'int-1', conductedAt: minute(6), attendees: ['Li Na'] } },
+      { type: 'InterviewConducted', data: { interviewId: 'int-2', conductedAt: minute(6), attendees: ['Zhou Min'] } },
+      { type: 'InterviewCancelled', data: { interviewId: 'int-3', reason: 'left the company' } },
+      { ...summaryConfirmed, data: { ...summaryConfirmed.data, interviewId: 'int-1' } } as DomainEvent,
+      { ...requirementCaptured, data: { ...requirementCaptured.data, departments: ['sales', 'Marketing'] } } as DomainEvent,
+      { type: 'GateConditionsChosen', data: { engagementId: E1, phase: 'business-survey', require: ['departments-heard'], previous: [], reason: 'hear everyone' } },
+    ]),
+  ).get(E1)!;
+  t.strictSame(
+    progress.hearing.departments.map((d) => [d.department, d.namedBy, d.interviewed, d.confirmed, d.heard]),
+    [
+      ['Finance', { members: ['u-wang'], interviews: [], requirements: [] }, [], [], false],
+      ['Logistics', { members: ['u-zhao'], interviews: [], requirements: [] }, [], [], false],
+      ['Marketing', { members: [], interviews: [], requirements: [R1] }, [], [], false],
+      ['Sales', { members: [], interviews: ['int-1'], requirements: [R1] }, ['int-1'], ['int-1'], true],
+      ['Service', { members: [], interviews: ['int-2'], requirements: [] }, ['int-2'], [], false],
+    ],
+    'a member who moved names the new department; a cancelled interview names none',
+  );
+  t.strictSame(progress.hearing.notHeard, ['Finance', 'Logistics', 'Marketing', 'Service']);
+  t.strictSame(progress.gateOptions, [{ phase: 'business-survey', require: ['departments-heard'] }]);
+  const afterRejection = fold(
+    phaseProgress,
+    recorded([engagementStarted, { ...requirementCaptured, data: { ...requirementCaptured.data, departments: ['Marketing'] } } as DomainEvent, decided('RequirementRejected', 'captured')]),
+  ).get(E1)!;
+  t.strictSame(afterRejection.hearing.notHeard, [], 'a rejected requirement names no department');
+});
+
 t.test('events of an engagement never started leave no document', async (t) => {
   spec(t).given(recorded([interviewScheduled, requirementCaptured])).then({});
 });
@@ -259,6 +334,11 @@ t.test('it reads what the progress shows, and nothing else', async (t) => {
       'EngagementStarted',
       'ReadinessRecorded',
       'PhaseAdvanced',
+      'BusinessCaseSet',
+      'GateConditionsChosen',
+      'MemberAdded',
+      'MemberRoleChanged',
+      'MemberRemoved',
       'InterviewScheduled',
       'InterviewConducted',
       'InterviewCancelled',

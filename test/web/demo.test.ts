@@ -41,6 +41,11 @@ await webSuite(t, 'demo', async (web, t) => {
         t.ok(await page.getByText(w('common:tier.vital-few')).count(), 'some in the vital few');
         t.ok(await page.getByText(w('common:tier.trivial-many')).count(), 'some in the trivial many');
         await check('demo-backlog');
+        await page.goto(`/e/${engagementId}/goals`);
+        await page.locator('table.figures').getByRole('row').nth(3).waitFor();
+        t.equal(await page.locator('.target').count(), 1, 'a goal has a success target');
+        t.ok((await page.locator('section[aria-labelledby="heard"] tbody tr').count()) >= 4, 'the departments the team, interviews and requirements name');
+        await check('demo-goals');
         await page.goto(`/e/${engagementId}/audit`);
         await page.getByRole('table').getByRole('row').nth(10).waitFor();
         t.pass('the audit trail has the demo’s history');

@@ -15,6 +15,7 @@ export const ROUTES: PageRoute[] = [
   { path: '/', page: lazy(() => import('./pages/home.js')) },
   { path: '/signin', page: lazy(() => import('./pages/signin.js')), public: true },
   { path: '/e/:id', page: lazy(() => import('./pages/engagement-overview.js')) },
+  { path: '/e/:id/goals', page: lazy(() => import('./pages/goals.js')) },
   { path: '/e/:id/team', page: lazy(() => import('./pages/team.js')) },
   { path: '/e/:id/interviews', page: lazy(() => import('./pages/interview-schedule.js')) },
   { path: '/e/:id/backlog', page: lazy(() => import('./pages/backlog.js')) },

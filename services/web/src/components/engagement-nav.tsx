@@ -21,6 +21,7 @@ export const useEngagement = (id: string) => useQuery({ queryKey: ['engagement',
 
 const TABS = [
   { path: '', key: 'overview' },
+  { path: '/goals', key: 'goals' },
   { path: '/team', key: 'team' },
   { path: '/interviews', key: 'interviews' },
   { path: '/backlog', key: 'backlog' },

@@ -145,7 +145,7 @@ export const createDemoEngagement = async (self: User, language: string, onProgr
   const total =
     3 + READINESS.length + 1 +
     INTERVIEWS.reduce((n, i) => n + 1 + (i.conducted ? 1 : 0) + i.findings.length + (i.summary ? 1 + (i.summary.send ? 1 : 0) + (i.summary.confirm ? 1 : 0) : 0), 0) +
-    REQUIREMENTS.length * 2 + REQUIREMENTS.filter((r) => r.decision).length + 1 + 3;
+    REQUIREMENTS.length * 2 + REQUIREMENTS.filter((r) => r.decision).length + 3 + 1 + 3;
   let step = 0;
   let current = me.userId;
   const act = async (path: string, body: object = {}): Promise<CommandAnswer> => {
@@ -212,6 +212,8 @@ export const createDemoEngagement = async (self: User, language: string, onProgr
         category: r.category,
         departments: r.departments,
         sources: r.sources.map(([i, f]) => ({ interviewId: interviews[i]!.id, findingId: interviews[i]!.findingIds[f]! })),
+        // The goals the engagement starts with get derived ids (docs/domain.md#goals): one view of the customer, quoting.
+        ...(r.category === 'customer-data' ? { goalIds: [`${id}:goal-1`] } : r.category === 'sales' ? { goalIds: [`${id}:goal-2`] } : {}),
       });
       requirementIds.push(captured.id);
     }
@@ -236,6 +238,29 @@ export const createDemoEngagement = async (self: User, language: string, onProgr
       const [decision, reason] = r.decision;
       await act(`/requirements/${requirementIds[index]}/${decision}`, decision === 'accept' ? { targetPhase: 'system-deployment', reason } : { reason });
     }
+    // The goals page populated: a success target, the business case, and every department to be heard.
+    await act(`/engagements/${id}/goals/${encodeURIComponent(`${id}:goal-1`)}/targets`, {
+      metric: 'Duplicate customer records',
+      unit: '%',
+      baseline: 12,
+      target: 2,
+      horizon: days(365).slice(0, 10),
+      owner: 'Zhang Min',
+    });
+    await act(`/engagements/${id}/business-case`, {
+      currency: 'CNY',
+      periodLength: 'year',
+      discountRate: 0.08,
+      groups: [{ groupId: 'sales-quoting', name: 'Sales and quoting', category: 'sales' }],
+      lines: [
+        { kind: 'cost', label: 'CRM licences, hosting and rollout', amounts: [1200000, 300000, 300000, 300000] },
+        { kind: 'gain', label: 'Fewer duplicate customers', amounts: [0, 250000, 400000, 450000] },
+        { kind: 'cost', label: 'Quoting module set-up', groupId: 'sales-quoting', amounts: [400000, 50000, 50000, 50000] },
+        { kind: 'gain', label: 'Quotes won faster', groupId: 'sales-quoting', amounts: [0, 500000, 700000, 800000] },
+      ],
+      reason: 'Figures from the finance workshop.',
+    });
+    await act(`/engagements/${id}/gate-conditions`, { phase: 'business-survey', require: ['departments-heard'], reason: 'Every department the team names is to be heard.' });
     await act(`/engagements/${id}/phase/advance`, {
       to: 'process-solidification',
       waiverReason: 'The sponsor asked to start process design; the open interviews finish in parallel.',

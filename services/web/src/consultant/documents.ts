@@ -25,7 +25,7 @@ export type Section = (typeof FINDING_SECTIONS)[number];
 export type Frequency = (typeof FREQUENCIES)[number];
 
 export type Actor = { id: string; name: string; roles: string[] };
-export type GateCondition = { rule: 'interview-not-confirmed' | 'requirement-not-prioritized' | 'readiness-item-not-met'; subjectId: string };
+export type GateCondition = { rule: 'interview-not-confirmed' | 'requirement-not-prioritized' | 'readiness-item-not-met' | 'department-not-heard'; subjectId: string };
 
 export type Progress = {
   id: string;

@@ -11,6 +11,8 @@ import { fieldError, ProblemMessage } from '../components/problem.js';
 import { FieldError, ProblemWithNextStep } from '../consultant/problem-next-step.js';
 import { useCommand } from '../consultant/use-command.js';
 import { PHASES, READINESS_ITEMS, useAbilities, useInterviews, useProgress, type GateCondition, type Progress } from '../consultant/documents.js';
+import { Hearing } from '../goals/hearing.js';
+import type { GoalsProgress } from '../goals/model.js';
 import { formatDate, formatDateTime, formatNumber, useT } from '../i18n.js';
 import '../consultant/consultant.css';
 
@@ -31,6 +33,7 @@ export default function EngagementOverview({ id }: { id: string }) {
           <Timeline progress={progress.data} />
           <Survey progress={progress.data} />
           <NextGate id={id} progress={progress.data} pm={pm} />
+          <Hearing id={id} progress={progress.data as GoalsProgress} pm={pm} compact />
           <Readiness id={id} progress={progress.data} pm={pm} />
         </>
       )}
@@ -136,7 +139,10 @@ const useGatePreview = (id: string, progress: Progress): GateCondition[] => {
     enabled: from === 'business-survey',
   });
   if (from === 'business-survey') {
+    const { gateOptions = [], hearing } = progress as Partial<GoalsProgress>;
+    const departmentsRequired = gateOptions.some((g) => g.phase === from && g.require.includes('departments-heard'));
     return [
+      ...(departmentsRequired ? (hearing?.notHeard ?? []) : []).map((department) => ({ rule: 'department-not-heard' as const, subjectId: department })),
       ...(interviews.data?.items ?? [])
         .filter((i) => i.status !== 'cancelled' && i.status !== 'confirmed')
         .map((i) => ({ rule: 'interview-not-confirmed' as const, subjectId: i.id })),
@@ -178,7 +184,13 @@ const NextGate = ({ id, progress, pm }: { id: string; progress: Progress; pm: bo
   const subject = (c: GateCondition) =>
     c.rule === 'readiness-item-not-met' ? t(`common:readiness.${c.subjectId}`) : c.rule === 'interview-not-confirmed' ? (names.get(c.subjectId) ?? c.subjectId) : c.subjectId;
   const href = (c: GateCondition) =>
-    c.rule === 'interview-not-confirmed' ? `/i/${c.subjectId}` : c.rule === 'requirement-not-prioritized' ? `/r/${c.subjectId}` : `#readiness-${c.subjectId}`;
+    c.rule === 'interview-not-confirmed'
+      ? `/i/${c.subjectId}`
+      : c.rule === 'requirement-not-prioritized'
+        ? `/r/${c.subjectId}`
+        : c.rule === 'department-not-heard'
+          ? `/e/${id}/goals#heard`
+          : `#readiness-${c.subjectId}`;
   return (
     <section class="panel" aria-labelledby="gate">
       <h2 id="gate">{t('overview.gate', { from: t(`common:phase.${progress.currentPhase}`), to: t(`common:phase.${next}`) })}</h2>

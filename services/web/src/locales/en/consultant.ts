@@ -58,6 +58,7 @@ const consultant = {
       'interview-not-confirmed': 'Interview not confirmed: {{subject}}',
       'requirement-not-prioritized': 'Requirement not prioritized: {{subject}}',
       'readiness-item-not-met': 'Readiness item not met: {{subject}}',
+      'department-not-heard': 'Department not heard: {{subject}}',
     },
     advance: 'Advance to {{phase}}',
     advanced: 'The engagement is now in {{phase}}.',

@@ -59,6 +59,7 @@ const consultant: Messages<typeof en> = {
       'interview-not-confirmed': '访谈纪要未确认：{{subject}}',
       'requirement-not-prioritized': '需求未排定优先级：{{subject}}',
       'readiness-item-not-met': '实施前评估项未达到：{{subject}}',
+      'department-not-heard': '部门尚未听取意见：{{subject}}',
     },
     advance: '推进到{{phase}}',
     advanced: '项目现处于{{phase}}阶段。',
