@@ -30,7 +30,8 @@ import {
   type LogStart,
   type LogSubscription,
 } from './port.js';
-import { CURRENT_UPCASTING, serializeEvent, type SerializedEvent, type Upcasting } from './serialization.js';
+import { prevOfNext } from './chain.js';
+import { CURRENT_UPCASTING, sealAndSerialize, type StoredEvent, type Upcasting } from './serialization.js';
 import { isUniqueViolation, translateSqliteError } from './sqlite-errors.js';
 import { headWitnessFileOf, LogHeadWitness } from './sqlite-head.js';
 import { SqliteLog } from './sqlite-log.js';
@@ -66,7 +67,6 @@ type Appended = { result: AppendResult; appended: boolean };
 type PendingAppend = {
   stream: string;
   events: readonly EventEnvelope[];
-  serialized: SerializedEvent[];
   expected: ExpectedRevision;
   settle: (outcome: { appended: Appended } | { error: unknown }) => void;
 };
@@ -123,10 +123,13 @@ export class SqliteEventStore implements EventStore {
       pollIntervalMs: options.pollIntervalMs ?? 250,
     };
     const append = db.transaction(
-      (stream: string, events: readonly EventEnvelope[], serialized: SerializedEvent[], expected: ExpectedRevision): Appended => {
-        const ids = serialized.map((event) => event.eventId);
+      (stream: string, events: readonly EventEnvelope[], expected: ExpectedRevision): Appended => {
+        const ids = events.map((event) => event.eventId);
         const decision = decideAppend(this.#log, stream, ids, expected);
         if (decision.kind === 'answer') return { result: decision.result, appended: false };
+        // Under the write lock: the stream's last digest cannot change before the batch is in.
+        const prev = prevOfNext(this.#log.lastOfStream(stream), () => this.#log.storedStream(stream));
+        const { serialized } = sealAndSerialize(stream, decision.firstRevision, prev, events);
         const positions = serialized.map((event, i) => this.#log.insert(stream, decision.firstRevision + i, event, events[i]!.engagementId));
         return { result: { ok: true, revision: decision.firstRevision + ids.length - 1, position: positions.at(-1)! }, appended: true };
       },
@@ -136,7 +139,7 @@ export class SqliteEventStore implements EventStore {
     const appendGroup = db.transaction((group: readonly PendingAppend[]) =>
       group.map((item) => {
         try {
-          return { appended: append(item.stream, item.events, item.serialized, item.expected) };
+          return { appended: append(item.stream, item.events, item.expected) };
         } catch (error) {
           return { error };
         }
@@ -148,9 +151,8 @@ export class SqliteEventStore implements EventStore {
   async appendToStream(stream: string, events: readonly EventEnvelope[], expected: ExpectedRevision): Promise<AppendResult> {
     this.#ensureOpen();
     if (events.length === 0) throw new RangeError('an append needs at least one event');
-    const serialized = events.map(serializeEvent);
     const outcome = await new Promise<{ appended: Appended } | { error: unknown }>((settle) => {
-      if (this.#pending.push({ stream, events, serialized, expected, settle }) === 1) setImmediate(() => this.#commitPending());
+      if (this.#pending.push({ stream, events, expected, settle }) === 1) setImmediate(() => this.#commitPending());
     });
     if ('appended' in outcome) return outcome.appended.result;
     const error = outcome.error;
@@ -213,6 +215,18 @@ export class SqliteEventStore implements EventStore {
     let after = BEFORE_FIRST;
     for (;;) {
       const page = this.#guard(`reading engagement ${engagementId}`, () => this.#log.engagementPage(engagementId, after, prefixes, pageSize));
+      yield* page;
+      const last = page.at(-1);
+      if (page.length < pageSize || !last) return;
+      after = BigInt(last.position);
+    }
+  }
+
+  async *readEngagementAsStored(engagementId: string): AsyncIterable<StoredEvent> {
+    const pageSize = this.#tuning.pageSize;
+    let after = BEFORE_FIRST;
+    for (;;) {
+      const page = this.#guard(`reading engagement ${engagementId}`, () => this.#log.engagementStoredPage(engagementId, after, pageSize));
       yield* page;
       const last = page.at(-1);
       if (page.length < pageSize || !last) return;
