@@ -1,6 +1,6 @@
 /** Every integration event, as one union discriminated by its public `type`. */
 import { z } from 'zod';
-import { EngagementPhaseAdvancedV1, EngagementSuccessScorecardChangedV1, EngagementTeamChangedV1 } from './engagement.js';
+import { EngagementHistoryAnchoredV1, EngagementPhaseAdvancedV1, EngagementSuccessScorecardChangedV1, EngagementTeamChangedV1 } from './engagement.js';
 import { InterviewSummaryConfirmedV1 } from './interview.js';
 import {
   RequirementAcceptedV1,
@@ -22,6 +22,7 @@ export const IntegrationEvent = z.discriminatedUnion('type', [
   EngagementPhaseAdvancedV1,
   EngagementTeamChangedV1,
   EngagementSuccessScorecardChangedV1,
+  EngagementHistoryAnchoredV1,
 ]);
 export type IntegrationEvent = z.infer<typeof IntegrationEvent>;
 export type IntegrationEventType = IntegrationEvent['type'];

@@ -22,7 +22,7 @@
  * proof is a break.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import canonicalize from 'canonicalize';
+import { canonicalJson } from './canonical-json.js';
 
 /** The version of the digest's input; a later scheme gets a new number and its own branch here. */
 export const CHAIN_VERSION = 1;
@@ -41,6 +41,7 @@ export type EventProof = {
 /** Top-level data fields that hold a person's personal data, by event type. */
 export const PERSONAL_FIELDS: Readonly<Record<string, readonly string[]>> = {
   InterviewScheduled: ['interviewee'],
+  InterviewConducted: ['attendees'],
 };
 
 /** An event as the chain sees it: as stored, with its place in its stream. */
@@ -56,11 +57,7 @@ export type ChainedEvent = {
 
 const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 
-const canonical = (value: unknown): string => {
-  const text = canonicalize(value);
-  if (text === undefined) throw new TypeError('the chain digests JSON values only');
-  return text;
-};
+const canonical = canonicalJson;
 
 const isErased = (value: unknown): value is { erased: string } =>
   typeof value === 'object' && value !== null && Object.keys(value).length === 1 && typeof (value as { erased?: unknown }).erased === 'string';
@@ -85,6 +82,23 @@ const committedData = (type: string, data: unknown, salt: string | undefined): u
     else return undefined;
   }
   return committed;
+};
+
+/**
+ * `event` with its personal data erased: each personal field replaced by `{ erased: <commitment> }`
+ * and the salt dropped. Its digest is unchanged, so the chain still verifies; this is what an
+ * erasure writes in place of the values, and what an archive holds instead of them.
+ */
+export const withPersonalDataErased = <E extends ChainedEvent>(event: E): E => {
+  const fields = PERSONAL_FIELDS[event.type];
+  const proof = event.metadata.proof;
+  if (!fields || !proof?.salt || typeof event.data !== 'object' || event.data === null) return event;
+  const data: Record<string, unknown> = { ...(event.data as Record<string, unknown>) };
+  for (const field of fields) {
+    if (data[field] !== undefined && !isErased(data[field])) data[field] = { erased: personalCommitment(proof.salt, field, data[field]) };
+  }
+  const { salt: _salt, ...kept } = proof;
+  return { ...event, data, metadata: { ...event.metadata, proof: kept } };
 };
 
 /** The digest of `event` following `prev`, or undefined when its personal data cannot be committed to. */

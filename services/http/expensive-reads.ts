@@ -1,6 +1,7 @@
 /**
- * The reads that cost far more than the others – the audit trail as CSV, and the backlog `asOf` a
- * past instant (folded from the log) – are rate limited per user, so that one client cannot keep
+ * The reads that cost far more than the others – the audit trail as CSV, the backlog `asOf` a
+ * past instant (folded from the log), the verification of an engagement's history and its signed
+ * export (both read every event of the engagement) – are rate limited per user, so that one client cannot keep
  * the process busy for everyone. Every other request passes untouched.
  */
 import fastifyRateLimit from '@fastify/rate-limit';
@@ -23,6 +24,9 @@ const isExpensive = (request: FastifyRequest): boolean => {
       return wantsCsv(query.format, request.headers.accept);
     case '/engagements/:id/backlog':
       return query.asOf !== undefined;
+    case '/engagements/:id/verification':
+    case '/engagements/:id/audit/export':
+      return true;
     default:
       return false;
   }
@@ -40,7 +44,7 @@ export const limitExpensiveReads = async (app: FastifyInstance, limits: Expensiv
       allowList: (request) => !isExpensive(request),
       errorResponseBuilder: (_request, context) =>
         new ProblemError(
-          problem('too-many-requests', `at most ${context.max} exports and asOf reads per ${limits.windowMs / 1000} s; try again in ${context.after}`),
+          problem('too-many-requests', `at most ${context.max} exports, verifications and asOf reads per ${limits.windowMs / 1000} s; try again in ${context.after}`),
         ),
     }),
   );
