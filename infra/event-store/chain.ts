@@ -19,7 +19,7 @@
  * Events stored before the chain existed carry no proof: a stream's leading events without one are
  * chained all the same (their digests are computed, not stored), and the first event appended
  * after them commits to their digests through `prev`. An event without a proof after one with a
- * proof is a break.
+ * proof – in its stream, or anywhere in its engagement before it in log order – is a break.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { canonicalJson } from './canonical-json.js';
@@ -151,8 +151,12 @@ export class StreamChain {
 
   constructor(readonly streamId: string) {}
 
-  /** Takes the stream's next stored event; answers the break it found, if any. */
-  next(event: ChainedEvent): { revision: number; eventId?: string; reason: BreakReason } | undefined {
+  /**
+   * Takes the stream's next stored event; answers the break it found, if any. `chainStarted`: an
+   * earlier event of the same engagement (in log order) carried a proof, so this one can no longer
+   * be from before the chain existed.
+   */
+  next(event: ChainedEvent, chainStarted = false): { revision: number; eventId?: string; reason: BreakReason } | undefined {
     this.#events++;
     if (this.#broken) return undefined;
     const fail = (reason: BreakReason, revision = event.revision) =>
@@ -160,7 +164,7 @@ export class StreamChain {
     if (event.revision !== this.#expected) return fail('revision-gap', Math.min(event.revision, this.#expected));
     const proof = event.metadata.proof;
     if (!proof) {
-      if (this.#chained) return fail('proof-missing');
+      if (this.#chained || chainStarted) return fail('proof-missing');
     } else {
       this.#chained = true;
     }

@@ -39,6 +39,7 @@ export class EngagementVerifier {
   readonly #anchored: Map<string, { revision: number; digest: string }>;
   readonly #digestsAtAnchor = new Map<string, string>();
   #events = 0;
+  #chainStarted = false;
   #first: Located | undefined;
 
   constructor(
@@ -56,7 +57,8 @@ export class EngagementVerifier {
       chain = new StreamChain(event.streamId);
       this.#chains.set(event.streamId, chain);
     }
-    const broken = chain.next(event);
+    const broken = chain.next(event, this.#chainStarted);
+    if (event.metadata.proof) this.#chainStarted = true;
     if (broken) this.#note({ streamId: event.streamId, ...broken, order });
     const anchored = this.#anchored.get(event.streamId);
     if (!broken && !chain.broken && anchored?.revision === event.revision) this.#digestsAtAnchor.set(event.streamId, chain.head.digest);
