@@ -61,7 +61,7 @@ export class InMemoryEventStore implements EventStore {
     if (decision.kind === 'answer') return decision.result;
 
     const streamEntries = this.#streams.get(stream) ?? [];
-    const { serialized } = sealAndSerialize(stream, decision.firstRevision, prevOfNext(
+    const { serialized } = sealAndSerialize(stream, decision.firstRevision, () => prevOfNext(
       streamEntries.length > 0 ? this.#stored(streamEntries.at(-1)!) : undefined,
       () => streamEntries.map((entry) => this.#stored(entry)),
     ), events);

@@ -31,7 +31,7 @@ import {
   type LogSubscription,
 } from './port.js';
 import { prevOfNext } from './chain.js';
-import { CURRENT_UPCASTING, sealAndSerialize, type StoredEvent, type Upcasting } from './serialization.js';
+import { CURRENT_UPCASTING, sealAndSerialize, type Sealing, type StoredEvent, type Upcasting } from './serialization.js';
 import { isUniqueViolation, translateSqliteError } from './sqlite-errors.js';
 import { headWitnessFileOf, LogHeadWitness } from './sqlite-head.js';
 import { SqliteLog } from './sqlite-log.js';
@@ -45,6 +45,8 @@ export type SqliteEventStoreOptions = {
   /** Positions a filtered subscription passes over before it sends a checkpoint. */
   checkpointEvery?: number;
   upcasting?: Upcasting;
+  /** How batches are sealed into the chain; only `bench/proof.ts` replaces it, to measure what the chain costs. */
+  sealing?: Sealing;
   /**
    * Open a log that ends before its acknowledged head (see `EventLogBehindError`) instead of
    * refusing it: the operator accepted the loss. The lost positions are still never handed out again.
@@ -122,14 +124,15 @@ export class SqliteEventStore implements EventStore {
       checkpointEvery: options.checkpointEvery ?? 1_000,
       pollIntervalMs: options.pollIntervalMs ?? 250,
     };
+    const seal = options.sealing ?? sealAndSerialize;
     const append = db.transaction(
       (stream: string, events: readonly EventEnvelope[], expected: ExpectedRevision): Appended => {
         const ids = events.map((event) => event.eventId);
         const decision = decideAppend(this.#log, stream, ids, expected);
         if (decision.kind === 'answer') return { result: decision.result, appended: false };
         // Under the write lock: the stream's last digest cannot change before the batch is in.
-        const prev = prevOfNext(this.#log.lastOfStream(stream), () => this.#log.storedStream(stream));
-        const { serialized } = sealAndSerialize(stream, decision.firstRevision, prev, events);
+        const prev = () => prevOfNext(this.#log.lastOfStream(stream), () => this.#log.storedStream(stream));
+        const { serialized } = seal(stream, decision.firstRevision, prev, events);
         const positions = serialized.map((event, i) => this.#log.insert(stream, decision.firstRevision + i, event, events[i]!.engagementId));
         return { result: { ok: true, revision: decision.firstRevision + ids.length - 1, position: positions.at(-1)! }, appended: true };
       },

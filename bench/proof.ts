@@ -1,0 +1,159 @@
+/**
+ * What the chained history costs and how fast it verifies. Not a test: run it by hand on the
+ * machine in question.
+ *
+ *   npm run bench:proof               (ROUNDS=5 SECONDS=3 CONCURRENCY=32 VERIFY_EVENTS=1000000 to change)
+ *
+ * 1. Commands/s with and without the chain, in the same run: RecordFinding commands through the
+ *    command bus on the embedded SQLite store (group commit, fsync), 32 at a time, in rounds that
+ *    alternate between a store that seals every batch into the chain and one that stores the same
+ *    events unsealed (`sealing` replaced). Goal: the chain costs ≤ 5 % of the command throughput.
+ * 2. Verification: an engagement of VERIFY_EVENTS events in the SQLite store, verified from its
+ *    stored rows (reading, parsing and recomputing every digest). Goal: ≥ 200,000 events/s.
+ *
+ * Prints the figures of every round and the medians.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { EventEnvelope } from '../contracts/index.js';
+import { openSqliteEventStore, streamName, type SqliteEventStore } from '../infra/event-store/index.js';
+import { serializeEvent, type Sealing } from '../infra/event-store/serialization.js';
+import { verifyEngagement } from '../infra/proof/verify.js';
+import { CommandBus } from '../services/commands/command-bus.js';
+import { idSource } from '../services/commands/ids.js';
+import { median } from './support.js';
+
+const ROUNDS = Number(process.env['ROUNDS'] ?? 5);
+const SECONDS = Number(process.env['SECONDS'] ?? 3);
+const CONCURRENCY = Number(process.env['CONCURRENCY'] ?? 32);
+const VERIFY_EVENTS = Number(process.env['VERIFY_EVENTS'] ?? 1_000_000);
+
+const log = (line: string) => process.stdout.write(`${line}\n`);
+const pm = { id: 'bench', name: 'Bench', roles: ['pm' as const, 'consultant' as const] };
+const context = () => ({ actor: pm, now: new Date().toISOString(), correlationId: 'bench', causationId: 'bench', ids: idSource(undefined, 'bench') });
+
+/** The same events as the chain stores, without their proofs: what the log held before the chain. */
+const unchained: Sealing = (_stream, _firstRevision, _prev, envelopes) => ({ serialized: envelopes.map(serializeEvent), last: '' });
+
+const withStore = async <T>(sealing: Sealing | undefined, work: (store: SqliteEventStore) => Promise<T>): Promise<T> => {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-proof-'));
+  const store = await openSqliteEventStore(dir, sealing ? { sealing } : {});
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+};
+
+/** Commands per second for SECONDS: RecordFinding on CONCURRENCY interviews, each loop waiting for its answer. */
+const commandsPerSecond = (sealing: Sealing | undefined) =>
+  withStore(sealing, async (store) => {
+    const bus = new CommandBus(store);
+    const { id: engagementId } = await bus.execute('StartEngagement', { engagementId: randomUUID(), name: 'Bench', client: 'Acme', sponsor: { name: 'Z', title: 'CEO' }, goals: [], successCriteria: [] }, context());
+    const interviews: string[] = [];
+    for (let i = 0; i < CONCURRENCY; i++) {
+      const interviewId = randomUUID();
+      await bus.execute(
+        'ScheduleInterview',
+        {
+          interviewId,
+          engagementId,
+          interviewee: { name: 'Li Na', department: 'Sales', position: 'Manager', userId: 'u-li' },
+          interviewers: ['Chen Wei'],
+          scheduledAt: '2026-03-05T10:00:00+08:00',
+          durationMinutes: 60,
+          location: 'Room 3',
+          method: 'in-person',
+          topics: ['business-process'],
+        } as never,
+        context(),
+      );
+      await bus.execute('RecordInterviewConducted', { interviewId, conductedAt: '2026-03-05T02:00:00Z', attendees: ['Li Na'] } as never, context());
+      interviews.push(interviewId);
+    }
+    let done = 0;
+    const until = performance.now() + SECONDS * 1_000;
+    const started = performance.now();
+    await Promise.all(
+      interviews.map(async (interviewId) => {
+        while (performance.now() < until) {
+          await bus.execute(
+            'RecordFinding',
+            { interviewId, findingId: randomUUID(), section: 'workflow', text: 'Quotes above the credit limit are approved by phone.', pain: 2, frequency: 'daily' } as never,
+            context(),
+          );
+          done++;
+        }
+      }),
+    );
+    return done / ((performance.now() - started) / 1_000);
+  });
+
+const finding = (engagementId: string, interview: number, n: number): EventEnvelope => ({
+  type: 'FindingRecorded',
+  data: {
+    interviewId: `int-${interview}`,
+    findingId: `f-${n}`,
+    section: 'workflow',
+    text: 'Quotes above the customer credit limit are printed and walked to finance for a signature; approvals take two days.',
+    pain: 3,
+    frequency: 'daily',
+  },
+  eventId: randomUUID(),
+  schemaVersion: 1,
+  occurredAt: '2026-03-05T02:00:00.000Z',
+  actor: { id: 'u-chen', name: 'Chen Wei', roles: ['consultant'] },
+  correlationId: `req-${interview}-${n}`,
+  causationId: `cmd-${interview}-${n}`,
+  engagementId,
+});
+
+const verification = () =>
+  withStore(undefined, async (store) => {
+    const engagementId = 'bench-verify';
+    const perStream = 500;
+    const filledAt = performance.now();
+    for (let appended = 0, stream = 0; appended < VERIFY_EVENTS; stream++) {
+      const size = Math.min(perStream, VERIFY_EVENTS - appended);
+      await store.appendToStream(streamName.interview(`int-${stream}`), Array.from({ length: size }, (_, i) => finding(engagementId, stream, i)), 'no-stream');
+      appended += size;
+      if (stream % 200 === 0) process.stderr.write(`\r  filling: ${appended.toLocaleString('en')} of ${VERIFY_EVENTS.toLocaleString('en')} events`);
+    }
+    process.stderr.write(`\r  filled ${VERIFY_EVENTS.toLocaleString('en')} events in ${((performance.now() - filledAt) / 1_000).toFixed(1)} s\n`);
+    const rounds: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      const started = performance.now();
+      const result = await verifyEngagement(engagementId, store.readEngagementAsStored(engagementId));
+      const seconds = (performance.now() - started) / 1_000;
+      if (!result.verified || result.events !== VERIFY_EVENTS) throw new Error(`the bench log did not verify: ${JSON.stringify(result.firstBreak)}`);
+      rounds.push(result.events / seconds);
+      log(`  verification round ${round + 1}: ${Math.round(result.events / seconds).toLocaleString('en')} events/s (${seconds.toFixed(2)} s)`);
+    }
+    return median(rounds);
+  });
+
+log(`proof benchmark: ${ROUNDS} interleaved rounds of ${SECONDS} s, ${CONCURRENCY} concurrent commands; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+// One round of each first, not counted: the JIT compiles the command path before anything is measured.
+await commandsPerSecond(undefined);
+await commandsPerSecond(unchained);
+const chained: number[] = [];
+const bare: number[] = [];
+for (let round = 1; round <= ROUNDS; round++) {
+  // Alternating which goes first keeps a trend in the machine's load from favouring one side.
+  const order = round % 2 === 1 ? (['chained', 'unchained'] as const) : (['unchained', 'chained'] as const);
+  for (const side of order) {
+    const figure = await commandsPerSecond(side === 'chained' ? undefined : unchained);
+    (side === 'chained' ? chained : bare).push(figure);
+    log(`  round ${round} ${side.padEnd(9)}: ${figure.toFixed(0)} commands/s`);
+  }
+}
+const withChain = median(chained);
+const without = median(bare);
+const cost = (1 - withChain / without) * 100;
+log(`commands/s, median: ${withChain.toFixed(0)} with the chain, ${without.toFixed(0)} without: cost ${cost.toFixed(1)} % (goal ≤ 5 %)`);
+log(`verification over ${VERIFY_EVENTS.toLocaleString('en')} events:`);
+const verified = await verification();
+log(`events verified per second, median: ${Math.round(verified).toLocaleString('en')} (goal ≥ 200,000); load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
