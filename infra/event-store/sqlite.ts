@@ -15,6 +15,7 @@
  * log that later loses its last commits is told apart from a healthy one when it is opened again.
  */
 import Database from 'better-sqlite3';
+import { LRUCache } from 'lru-cache';
 import type { EventEnvelope, RecordedEvent } from '../../contracts/index.js';
 import { decideAppend, wrongExpectedRevision } from './append-rules.js';
 import { CatchUpSubscription, type FollowableLog, type FollowTuning } from './catch-up-subscription.js';
@@ -64,7 +65,7 @@ export type OpenedHead = {
   witnessFile: string;
 };
 
-type Appended = { result: AppendResult; appended: boolean };
+type Appended = { result: AppendResult; appended: boolean; lastDigest?: string };
 
 type PendingAppend = {
   stream: string;
@@ -84,6 +85,8 @@ export class SqliteEventStore implements EventStore {
   readonly #tuning: FollowTuning;
   readonly #appendListeners = new Set<() => void>();
   readonly #subscriptions = new Set<CatchUpSubscription>();
+  /** The digest of each recently appended stream's last event, so that the next append need not read it back. */
+  readonly #lastDigests = new LRUCache<string, { revision: number; digest: string }>({ max: 20_000 });
   readonly #appendGroup: (group: readonly PendingAppend[]) => Array<{ appended: Appended } | { error: unknown }>;
   #pending: PendingAppend[] = [];
   #closed = false;
@@ -131,10 +134,14 @@ export class SqliteEventStore implements EventStore {
         const decision = decideAppend(this.#log, stream, ids, expected);
         if (decision.kind === 'answer') return { result: decision.result, appended: false };
         // Under the write lock: the stream's last digest cannot change before the batch is in.
-        const prev = () => prevOfNext(this.#log.lastOfStream(stream), () => this.#log.storedStream(stream));
-        const { serialized } = seal(stream, decision.firstRevision, prev, events);
+        const prev = () => {
+          const known = this.#lastDigests.get(stream);
+          if (known?.revision === decision.firstRevision - 1) return known.digest;
+          return prevOfNext(this.#log.lastOfStream(stream), () => this.#log.storedStream(stream));
+        };
+        const { serialized, last } = seal(stream, decision.firstRevision, prev, events);
         const positions = serialized.map((event, i) => this.#log.insert(stream, decision.firstRevision + i, event, events[i]!.engagementId));
-        return { result: { ok: true, revision: decision.firstRevision + ids.length - 1, position: positions.at(-1)! }, appended: true };
+        return { result: { ok: true, revision: decision.firstRevision + ids.length - 1, position: positions.at(-1)! }, appended: true, lastDigest: last };
       },
     );
     // Nested in the group's transaction, each `append` runs in a savepoint: an append that throws
@@ -190,7 +197,14 @@ export class SqliteEventStore implements EventStore {
         return;
       }
     }
-    group.forEach((item, i) => item.settle(outcomes[i]!));
+    group.forEach((item, i) => {
+      const outcome = outcomes[i]!;
+      // Remembered only once committed: a rolled-back append must not become anyone's predecessor.
+      if ('appended' in outcome && outcome.appended.lastDigest !== undefined && outcome.appended.result.ok) {
+        this.#lastDigests.set(item.stream, { revision: outcome.appended.result.revision, digest: outcome.appended.lastDigest });
+      }
+      item.settle(outcome);
+    });
     if (head !== undefined) {
       for (const listener of [...this.#appendListeners]) listener();
     }
