@@ -23,7 +23,7 @@ import { serializeEvent, type Sealing } from '../infra/event-store/serialization
 import { verifyEngagement } from '../infra/proof/verify.js';
 import { CommandBus } from '../services/commands/command-bus.js';
 import { idSource } from '../services/commands/ids.js';
-import { median } from './support.js';
+import { interviewBody, median } from './support.js';
 
 const ROUNDS = Number(process.env['ROUNDS'] ?? 5);
 const SECONDS = Number(process.env['SECONDS'] ?? 3);
@@ -58,17 +58,7 @@ const commandsPerSecond = (sealing: Sealing | undefined) =>
       const interviewId = randomUUID();
       await bus.execute(
         'ScheduleInterview',
-        {
-          interviewId,
-          engagementId,
-          interviewee: { name: 'Li Na', department: 'Sales', position: 'Manager', userId: 'u-li' },
-          interviewers: ['Chen Wei'],
-          scheduledAt: '2026-03-05T10:00:00+08:00',
-          durationMinutes: 60,
-          location: 'Room 3',
-          method: 'in-person',
-          topics: ['business-process'],
-        } as never,
+        { interviewId, engagementId, ...interviewBody } as never,
         context(),
       );
       await bus.execute('RecordInterviewConducted', { interviewId, conductedAt: '2026-03-05T02:00:00Z', attendees: ['Li Na'] } as never, context());

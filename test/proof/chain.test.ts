@@ -7,6 +7,7 @@ import { InMemoryEventStore } from '../../infra/event-store/in-memory.js';
 import { verifyEngagement } from '../../infra/proof/verify.js';
 import { collect, envelope, findings, testRun } from '../event-store/builders.js';
 import { consultant } from '../support/fixtures.js';
+import { scheduleBody } from '../support/http.js';
 
 t.test('the canonical JSON is RFC 8785: the same text as the reference implementation', async (t) => {
   fc.assert(
@@ -20,17 +21,7 @@ const scheduled = (run: ReturnType<typeof testRun>) =>
   envelope(
     {
       type: 'InterviewScheduled',
-      data: {
-        interviewId: run.interviewId(),
-        engagementId: run.engagementId(),
-        interviewee: { name: 'Li Na', department: 'Sales', position: 'Sales manager', userId: 'u-li' },
-        interviewers: ['Chen Wei'],
-        scheduledAt: '2026-03-05T10:00:00+08:00',
-        durationMinutes: 90,
-        location: 'Room 3',
-        method: 'in-person',
-        topics: ['business-process'],
-      },
+      data: { interviewId: run.interviewId(), engagementId: run.engagementId(), ...scheduleBody() } as never,
     },
     { engagementId: run.engagementId(), actor: consultant },
   );
