@@ -317,7 +317,7 @@ export const registerConfirmationRoutes = (app: FastifyInstance, deps: Confirmat
     summary,
     description: `${description} A JSON document \`{ receiptVersion: ${RECEIPT_VERSION}, kind, generatedAt, interview, interviewee, summary: { version, hash, text, findings }, confirmation: { by, at, via }, chain: { engagementHead, events, verified, interviewStream }, signature }\`, sent as a download. \`signature\` is a JWS (EdDSA) with a detached payload over the RFC 8785 canonical JSON of the receipt without it; the keys are at /.well-known/jwks.json.`,
     headers: LinkHeaders,
-    response: { 200: Answer, ...problems },
+    response: { 200: Answer, ...problems, 429: ProblemSchema },
   });
   /**
    * The receipt with the chain it belongs to – the engagement head and the interview stream's head

@@ -1,7 +1,7 @@
 /**
  * The reads that cost far more than the others – the audit trail as CSV, the backlog `asOf` a
- * past instant (folded from the log), the verification of an engagement's history and its signed
- * export (both read every event of the engagement) – are rate limited per user, so that one client cannot keep
+ * past instant (folded from the log), the verification of an engagement's history, its signed
+ * export and signed receipts (each reads every event of the engagement) – are rate limited per user, so that one client cannot keep
  * the process busy for everyone. Every other request passes untouched.
  */
 import fastifyRateLimit from '@fastify/rate-limit';
@@ -26,6 +26,8 @@ const isExpensive = (request: FastifyRequest): boolean => {
       return query.asOf !== undefined;
     case '/engagements/:id/verification':
     case '/engagements/:id/audit/export':
+    case '/interviews/:id/summary/receipt':
+    case '/confirmations/:token/receipt':
       return true;
     default:
       return false;
