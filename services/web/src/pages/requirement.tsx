@@ -1,7 +1,7 @@
 /**
  * One requirement: its sources, priority history, decisions and revisions; revising it,
  * prioritizing it with the five 20/80 inputs and a live score, and accepting, deferring or
- * rejecting it with a reason.
+ * rejecting it with a reason; why it has its rank.
  */
 import { useQueryClient } from '@tanstack/preact-query';
 import type { ComponentChildren } from 'preact';
@@ -14,6 +14,7 @@ import { formatDateTime, formatNumber, useT } from '../i18n.js';
 import { CATEGORIES, PHASES, useRequirement, type PriorityInputs, type RequirementDocument } from '../pm/model.js';
 import { Choice } from '../pm/choice.js';
 import { InputList, SourceList } from '../pm/requirement-summary.js';
+import { WhyThisRank } from '../proof/why-this-rank.js';
 import { hasRole, useSession } from '../session.js';
 import '../pm/pm.css';
 
@@ -49,6 +50,8 @@ export default function Requirement({ id }: { id: string }) {
         <h3>{t('sources.title')}</h3>
         <SourceList sources={r.sources} />
       </section>
+
+      <WhyThisRank requirementId={r.id} />
 
       {(mayDecide || mayRevise) && (
         <div class="requirement-actions">
