@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSigner } from 'fast-jwt';
-import { load, median, percentile, startProcess, stop, type LoadResult } from './support.js';
+import { interviewBody, load, median, percentile, startProcess, stop, type LoadResult } from './support.js';
 
 const DURATION = Number(process.env['DURATION'] ?? 15);
 const CONNECTIONS = Number(process.env['CONNECTIONS'] ?? 32);
@@ -24,15 +24,6 @@ const post = async (base: string, path: string, body: object) => {
   return (await response.json()) as { id: string; version: number };
 };
 
-const interviewBody = {
-  interviewee: { name: 'Li Na', department: 'Sales', position: 'Manager', userId: 'u-li' },
-  interviewers: ['Chen Wei'],
-  scheduledAt: '2026-03-05T10:00:00+08:00',
-  durationMinutes: 60,
-  location: 'Room 3',
-  method: 'in-person',
-  topics: ['business-process'],
-};
 const findingBody = JSON.stringify({ section: 'workflow', text: 'Quotes above the credit limit are approved by phone.', pain: 2, frequency: 'daily' });
 
 const setUp = async (base: string, interviews: number) => {

@@ -40,3 +40,14 @@ export const load = async (options: autocannon.Options): Promise<LoadResult> => 
 
 export const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 export const median = (values: number[]) => percentile([...values].sort((a, b) => a - b), 50);
+
+/** The body of a ScheduleInterview request the benchmarks send. */
+export const interviewBody = {
+  interviewee: { name: 'Li Na', department: 'Sales', position: 'Manager', userId: 'u-li' },
+  interviewers: ['Chen Wei'],
+  scheduledAt: '2026-03-05T10:00:00+08:00',
+  durationMinutes: 60,
+  location: 'Room 3',
+  method: 'in-person',
+  topics: ['business-process'],
+};

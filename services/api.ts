@@ -4,6 +4,8 @@
  */
 import { fileURLToPath } from 'node:url';
 import { buildApp } from './http/app.js';
+import { startAnchoring } from './proof/anchoring.js';
+import { openSigner } from './proof/keys.js';
 import { mailing } from './mail/mailing.js';
 import { openApiStores } from './infrastructure.js';
 import { browserSignIn, identityVerifier, idSecret, requireSetting, runRole } from './process.js';
@@ -14,8 +16,13 @@ await runRole('api', async (role) => {
   requireSetting(config, 'MONGO_URL', 'the api role reads the read models the projector role keeps in MongoDB');
   const { identity } = identityVerifier(config, logger);
   const { eventStore, readModels, idempotency, snapshots } = await openApiStores(config, logger, role.onShutdown);
+  const { signer, source: signingKeys } = await openSigner(config);
+  logger.info({ kid: signer.kid, keys: signingKeys }, 'signing anchors, receipts and audit exports');
+  const { anchors } = startAnchoring({ config, eventStore, signer, logger, onShutdown: role.onShutdown });
   const app = await buildApp({
     store: eventStore,
+    signer,
+    anchors,
     idempotency,
     snapshots,
     readModels,

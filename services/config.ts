@@ -33,6 +33,22 @@ const optionalUrl = (protocols: RegExp, example: string) =>
     .optional()
     .or(z.literal('').transform(() => undefined));
 
+/** A JSON value given as text; empty is none. */
+const jsonValue = (expected: string) =>
+  z
+    .string()
+    .trim()
+    .transform((text, context) => {
+      if (text === '') return undefined;
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        context.addIssue({ code: 'custom', message: `expected JSON: ${expected}` });
+        return z.NEVER;
+      }
+    })
+    .optional();
+
 export const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -108,6 +124,20 @@ export const ConfigSchema = z.object({
   SMTP_URL: optionalUrl(/^smtps?:\/\/[^\s/]+/, 'smtp://mailer:secret@smtp.example.com:587'),
   /** The sender of those emails. */
   SMTP_FROM: z.string().trim().min(3).max(320).default('CRM discovery <no-reply@localhost>'),
+  /**
+   * The active signing key of anchors, receipts and audit exports: a private Ed25519 JWK with a
+   * `kid`, as JSON. None: one is generated once into DATA_DIR (proof-signing-keys.json).
+   */
+  PROOF_SIGNING_KEY: jsonValue('a private Ed25519 JWK with a kid, e.g. {"kty":"OKP","crv":"Ed25519","d":"…","x":"…","kid":"proof-2026-03"}'),
+  /** Public keys of earlier signing keys, still published in the JWKS: a JWKS `{"keys":[…]}` or a JSON array of JWKs. */
+  PROOF_RETIRED_KEYS: jsonValue('a JWKS {"keys":[…]} or a JSON array of public JWKs'),
+  /** How often changed engagements are anchored on the Kafka topic. */
+  PROOF_ANCHOR_INTERVAL: z
+    .string()
+    .trim()
+    .regex(DURATION, 'expected a duration like 90s, 30m, 12h or 1d')
+    .default('5m')
+    .transform(durationSeconds),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** `production` refuses to start without AUTH_JWT_SECRET or AUTH_OIDC_ISSUER; anything else may generate a development secret. */
   NODE_ENV: z.string().default('development'),

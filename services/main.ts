@@ -5,6 +5,8 @@
  */
 import { fileURLToPath } from 'node:url';
 import { buildApp } from './http/app.js';
+import { startAnchoring } from './proof/anchoring.js';
+import { openSigner } from './proof/keys.js';
 import { mailing } from './mail/mailing.js';
 import { openApiStores } from './infrastructure.js';
 import { browserSignIn, identityVerifier, idSecret, runRole } from './process.js';
@@ -32,8 +34,13 @@ await runRole('all-in-one', async (role) => {
     checks.push(publishing.check);
   }
 
+  const { signer, source: signingKeys } = await openSigner(config);
+  logger.info({ kid: signer.kid, keys: signingKeys }, 'signing anchors, receipts and audit exports');
+  const { anchors } = startAnchoring({ config, eventStore, signer, logger, onShutdown: role.onShutdown });
   const app = await buildApp({
     store: eventStore,
+    signer,
+    anchors,
     idempotency,
     snapshots,
     readModels,

@@ -185,3 +185,36 @@ export const EngagementBusinessCaseRevisedV1 = integrationEvent(
     reason: PublicReason,
   }),
 );
+
+const Digest = z.string().regex(/^[0-9a-f]{64}$/).meta({ description: 'A SHA-256 digest, hex.' });
+
+export const EngagementHistoryAnchoredV1 = integrationEvent(
+  {
+    type: 'engagement.history-anchored',
+    schemaVersion: 1,
+    subjectType: 'engagement',
+    summary:
+      "A signed anchor of the engagement's chained history: its head, the head of each of its streams and the log position they were read at. " +
+      'Keep the latest per engagement: a later verification of the history that no longer reaches this anchor shows that the log was rolled back ' +
+      'or cut. `anchor.signature` is a JWS (EdDSA) with a detached payload over the RFC 8785 canonical JSON of `anchor` without `signature`; ' +
+      "the public keys are at the service's /.well-known/jwks.json.",
+  },
+  z.strictObject({
+    anchor: z.strictObject({
+      anchorVersion: z.literal(1),
+      kind: z.literal('engagement-history-anchor'),
+      engagementId: PublicId,
+      head: Digest.meta({ description: 'The engagement head: SHA-256 over its stream heads.' }),
+      events: z.number().int().min(0).meta({ description: 'Events of the engagement the anchor covers.' }),
+      streams: z
+        .array(z.tuple([PublicText(300), z.number().int().min(0), Digest]))
+        .meta({ description: '`[streamId, revision, digest]` of each stream of the engagement, sorted by stream.' }),
+      position: z.string().regex(/^\d+$/).meta({ description: 'The log position up to which the history was read.' }),
+      anchoredAt: PublicInstant,
+      signature: PublicText(2000).meta({ description: 'JWS with detached payload: header..signature.' }),
+    }),
+  }),
+);
+
+/** Public types published by the anchoring (a witness of the log), not mapped from a domain event. */
+export const WITNESS_EVENT_TYPES = ['engagement.history-anchored'] as const;

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import {
   EngagementBusinessCaseRevisedV1,
+  EngagementHistoryAnchoredV1,
   EngagementPhaseAdvancedV1,
   EngagementSuccessScorecardChangedV1,
   EngagementTeamChangedV1,
@@ -28,6 +29,7 @@ export const IntegrationEvent = z.discriminatedUnion('type', [
   EngagementTeamChangedV1,
   EngagementSuccessScorecardChangedV1,
   EngagementBusinessCaseRevisedV1,
+  EngagementHistoryAnchoredV1,
 ]);
 export type IntegrationEvent = z.infer<typeof IntegrationEvent>;
 export type IntegrationEventType = IntegrationEvent['type'];

@@ -191,6 +191,32 @@ export const INTEGRATION_EVENT_EXAMPLES: { [T in IntegrationEventType]: Integrat
       reason: 'Finance set the hurdle rate at 10 % for CRM projects',
     },
   },
+  'engagement.history-anchored': {
+    ...base,
+    actor: { id: 'service:anchoring', name: 'Anchoring' },
+    correlationId: 'anchor-acme-crm-1824',
+    causationId: 'anchor-acme-crm-1824',
+    id: '0195a7e2-51c4-7d8e-9a0b-000000000012',
+    type: 'engagement.history-anchored',
+    subject: { type: 'engagement', id: 'acme-crm' },
+    data: {
+      anchor: {
+        anchorVersion: 1,
+        kind: 'engagement-history-anchor',
+        engagementId: 'acme-crm',
+        head: 'd25315c9d47428a48cefb956fd61958eabf8909c8cbedd362b75e8b5e073ce53',
+        events: 42,
+        streams: [
+          ['engagement-acme-crm', 11, 'bb7d0cf1ee44aca0bcc0f739b77b935f13aec2fd537f5c29dedd883dd429ba83'],
+          ['interview-int-sales-lead', 29, '6c9b19cb967b563d9d96b341ad4a89a74444c6f18e9530f4623817fe30d6400c'],
+          ['requirement-req-credit-check', 0, '490f6f1d8571696c5a8e174e1bb19c8dad33d6bd74fba894641a14e0887febb6'],
+        ],
+        position: '1824',
+        anchoredAt: '2026-03-02T09:05:00.000Z',
+        signature: 'eyJhbGciOiJFZERTQSIsImtpZCI6InByb29mLTIwMjYtMDMifQ..3mC4Xz0Yb2n8Qk1vW7pR6tL5sD9fH2jK4gA0eU3iO8yT1qZ6wX5cV7bN9mM2lP4kJ6hG8fD0sA3zE5rY7uI9oQ',
+      },
+    },
+  },
 };
 
 export const exampleOf = (type: IntegrationEventType): IntegrationEvent => INTEGRATION_EVENT_EXAMPLES[type];

@@ -7,6 +7,8 @@
  * - A token with no known role is forbidden everything.
  * - An engagement the caller may not see answers "not found": its existence is not revealed.
  * - `admin` sees and does everything; `pmo` sees everything and writes nothing.
+ * - Verifying an engagement's history and exporting it signed are for `pmo` and `admin` alone:
+ *   they are audit tools, answered for whoever audits, not for the team being audited.
  * - Members see their engagement; `pm`, `consultant` and `observer` members see all of its records,
  *   `stakeholder` members its overview, progress and backlog.
  * - A member's engagement role grants writes only as far as the token's roles go: running
@@ -31,6 +33,8 @@ export const ACCESS = [
   'manage',
   /** Confirm a summary or ask for its revision. */
   'answer-summary',
+  /** Verify the chained history, export the signed audit trail. */
+  'audit-proof',
 ] as const;
 export type Access = (typeof ACCESS)[number];
 
@@ -57,6 +61,7 @@ export const ROLES_FOR: Record<Access, readonly Role[]> = {
   manage: ['pm', 'admin'],
   // pmo writes nothing, not even as an interviewee; a token with pmo and stakeholder answers as the stakeholder.
   'answer-summary': ['consultant', 'stakeholder', 'pm', 'admin'],
+  'audit-proof': ['pmo', 'admin'],
 };
 
 /** The engagement roles whose members hold each access in their engagement (given the token's roles allow it). */
@@ -67,6 +72,7 @@ export const MEMBER_ROLES_FOR: Record<Exclude<Access, 'start-engagement'>, reado
   'run-interviews': ['pm', 'consultant'],
   manage: ['pm'],
   'answer-summary': ['pm', 'consultant', 'stakeholder', 'observer'],
+  'audit-proof': [],
 };
 
 const ALLOWED: Verdict = { allowed: true };
@@ -95,7 +101,7 @@ export const judge = (access: Access, actor: Actor, scope?: Scope): Verdict => {
   const personal = interviewee && (access === 'read-interview' || access === 'answer-summary');
   if (!admin && !pmo && !member && !personal) return hidden;
   if (admin || personal) return ALLOWED;
-  if (pmo && (access === 'see-overview' || access === 'read-records' || access === 'read-interview' || access === 'answer-summary')) {
+  if (pmo && (access === 'see-overview' || access === 'read-records' || access === 'read-interview' || access === 'answer-summary' || access === 'audit-proof')) {
     return ALLOWED;
   }
   if (member && MEMBER_ROLES_FOR[access].includes(member.role) && has(actor, ROLES_FOR[access])) return ALLOWED;

@@ -23,11 +23,28 @@ import {
 import type { EventEnvelope, RecordedEvent } from '../../contracts/index.js';
 import { parsePosition } from './log-position.js';
 import type { ExpectedRevision } from './port.js';
-import { fromEventRecord, toEventRecord, type StoredMetadata, type Upcasting } from './serialization.js';
+import { sealBatch } from './chain.js';
+import { fromEventRecord, toEventRecord, type StoredEvent, type StoredMetadata, type Upcasting } from './serialization.js';
 
-export const toEventData = (envelope: EventEnvelope): EventData => {
-  const record = toEventRecord(envelope);
-  return jsonEvent({ id: record.eventId, type: record.type, data: record.data as JSONType, metadata: record.metadata });
+/** A batch for `stream` from `firstRevision` on, after the event whose digest is `prev`, sealed (`chain.ts`). */
+export const toSealedEventData = (stream: string, firstRevision: number, prev: string, envelopes: readonly EventEnvelope[]): EventData[] =>
+  sealBatch(stream, firstRevision, prev, envelopes.map(toEventRecord)).sealed.map((record) =>
+    jsonEvent({ id: record.eventId, type: record.type, data: record.data as JSONType, metadata: record.metadata }),
+  );
+
+/** An event this service wrote, exactly as stored; undefined for anything else. */
+export const toStoredEvent = (event: DriverRecordedEvent): StoredEvent | undefined => {
+  const metadata = storedMetadataOf(event);
+  if (!metadata || !event.position) return undefined;
+  return {
+    streamId: event.streamId,
+    revision: Number(event.revision),
+    position: fromPosition(event.position),
+    eventId: event.id,
+    type: event.type,
+    data: event.data,
+    metadata: metadata as StoredEvent['metadata'],
+  };
 };
 
 export const toExpectedRevision = (expected: ExpectedRevision): AppendExpectedRevision => {

@@ -36,7 +36,8 @@ import {
   isSystemEvent,
   storedMetadataOf,
   toActualRevision,
-  toEventData,
+  toSealedEventData,
+  toStoredEvent,
   toExpectedRevision,
   toRecordedEvent,
 } from './esdb-records.js';
@@ -53,7 +54,8 @@ import {
   type LogStart,
   type LogSubscription,
 } from './port.js';
-import { CURRENT_UPCASTING, type Upcasting } from './serialization.js';
+import { prevOfNext } from './chain.js';
+import { CURRENT_UPCASTING, type StoredEvent, type Upcasting } from './serialization.js';
 
 export type EsdbEventStoreOptions = {
   upcasting?: Upcasting;
@@ -67,6 +69,12 @@ export type EsdbEventStoreOptions = {
 
 /** The stream kinds of an engagement, as `readEngagement` reads them by default. */
 const ENGAGEMENT_STREAM_PREFIXES = [streamName.engagement(''), streamName.interview(''), streamName.requirement('')];
+
+/** Appends with `any` or `stream-exists` that lose the race for the stream this often in a row answer a conflict. */
+const MAX_LOOSE_ATTEMPTS = 8;
+
+/** How many of a stream's last events are searched for a retried batch sent with `any` or `stream-exists`. */
+const RETRY_WINDOW = 64;
 
 /** Events read at a time while looking backwards for the last event that is not a system event. */
 const HEAD_SEARCH_PAGE = 100;
@@ -93,20 +101,37 @@ export class EsdbEventStore implements EventStore {
     };
   }
 
+  /**
+   * The chain (`chain.ts`) needs each event's predecessor, so an append reads the stream's last
+   * event first and sends the batch sealed after it with that exact revision: the server then
+   * refuses the batch if anything was appended in between. A caller's `any` or `stream-exists` is
+   * kept by retrying on fresh state, unless the batch is already in the stream (a retry), which
+   * is sent as it was asked for so that the server answers with the earlier result.
+   */
   async appendToStream(stream: string, events: readonly EventEnvelope[], expected: ExpectedRevision): Promise<AppendResult> {
     this.#ensureOpen();
     if (events.length === 0) throw new RangeError('an append needs at least one event');
     try {
-      const result = await this.#client.appendToStream(stream, events.map(toEventData), {
-        expectedRevision: toExpectedRevision(expected),
-        deadline: this.#appendDeadlineMs,
-      });
-      const revision = Number(result.nextExpectedRevision);
-      // A retry the server recognised may come back without a position: look it up.
-      const position = result.position ? fromPosition(result.position) : await this.#positionOf(stream, revision);
-      return { ok: true, revision, position };
+      for (let attempt = 1; ; attempt++) {
+        const tail = await this.#lastOf(stream);
+        const actual = tail ? tail.revision : 'no-stream';
+        if (expected === 'stream-exists' && actual === 'no-stream') return wrongExpectedRevision(actual);
+        const loose = expected === 'any' || expected === 'stream-exists';
+        const retried = loose && (await this.#holds(stream, events[0]!.eventId));
+        const sent: ExpectedRevision = loose && !retried ? actual : expected;
+        const data = toSealedEventData(stream, actual === 'no-stream' ? 0 : actual + 1, await this.#prevOfNext(stream, tail), events);
+        try {
+          const result = await this.#client.appendToStream(stream, data, { expectedRevision: toExpectedRevision(sent), deadline: this.#appendDeadlineMs });
+          const revision = Number(result.nextExpectedRevision);
+          // A retry the server recognised may come back without a position: look it up.
+          const position = result.position ? fromPosition(result.position) : await this.#positionOf(stream, revision);
+          return { ok: true, revision, position };
+        } catch (error) {
+          if (!isWrongExpectedVersion(error)) throw error;
+          if (!loose || attempt >= MAX_LOOSE_ATTEMPTS) return wrongExpectedRevision(toActualRevision(error.actualVersion));
+        }
+      }
     } catch (error) {
-      if (isWrongExpectedVersion(error)) return wrongExpectedRevision(toActualRevision(error.actualVersion));
       throw translateEsdbError(error, `appending to ${stream}`);
     }
   }
@@ -189,6 +214,46 @@ export class EsdbEventStore implements EventStore {
       if (!event || (after !== undefined && event.position.commit <= after)) continue;
       if (!isSystemEvent(event) && matchesLogFilter(filter, event.streamId, event.type)) yield event;
     }
+  }
+
+  async *readEngagementAsStored(engagementId: string): AsyncIterable<StoredEvent> {
+    this.#ensureOpen();
+    for await (const event of this.#scanLog('start', { streamPrefixes: ENGAGEMENT_STREAM_PREFIXES })) {
+      const stored = storedMetadataOf(event)?.engagementId === engagementId ? toStoredEvent(event) : undefined;
+      if (stored) yield stored;
+    }
+  }
+
+  /** The last event of `stream` as stored, if any. */
+  async #lastOf(stream: string): Promise<StoredEvent | undefined> {
+    const read = this.#client.readStream(stream, { fromRevision: END, direction: BACKWARDS, maxCount: 1 });
+    for await (const resolved of driverRead(read, { doing: `reading the last event of ${stream}`, emptyWhenMissing: true })) {
+      if (resolved.event) return toStoredEvent(resolved.event);
+    }
+    return undefined;
+  }
+
+  /** Whether one of the last events of `stream` has the id `eventId`. */
+  async #holds(stream: string, eventId: string): Promise<boolean> {
+    const read = this.#client.readStream(stream, { fromRevision: END, direction: BACKWARDS, maxCount: RETRY_WINDOW });
+    let found = false;
+    for await (const resolved of driverRead(read, { doing: `reading ${stream}`, emptyWhenMissing: true })) {
+      if (resolved.event?.id === eventId) found = true;
+    }
+    return found;
+  }
+
+  async #prevOfNext(stream: string, tail: StoredEvent | undefined): Promise<string> {
+    if (!tail?.metadata.proof) {
+      const legacy: StoredEvent[] = [];
+      const read = this.#client.readStream(stream, { fromRevision: START, direction: FORWARDS });
+      for await (const resolved of driverRead(read, { doing: `reading ${stream}`, emptyWhenMissing: true })) {
+        const stored = resolved.event && toStoredEvent(resolved.event);
+        if (stored) legacy.push(stored);
+      }
+      return prevOfNext(tail, () => legacy);
+    }
+    return tail.metadata.proof.digest;
   }
 
   /** The log position of `stream`'s event at `revision`. */

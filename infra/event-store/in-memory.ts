@@ -17,9 +17,21 @@ import {
   type LogStart,
   type LogSubscription,
 } from './port.js';
-import { CURRENT_UPCASTING, deserializeEvent, serializeEvent, type SerializedEvent, type Upcasting } from './serialization.js';
+import { prevOfNext } from './chain.js';
+import {
+  CURRENT_UPCASTING,
+  deserializeEvent,
+  sealAndSerialize,
+  toStoredEvent,
+  type SerializedEvent,
+  type StoredEvent,
+  type Upcasting,
+} from './serialization.js';
 
 type Entry = { serialized: SerializedEvent; streamId: string; revision: number; position: number; engagementId: string };
+
+/** A stored entry of the in-memory log, as `tamper` hands it out. */
+export type TamperableEntry = Entry;
 
 export type InMemoryEventStoreOptions = {
   upcasting?: Upcasting;
@@ -45,11 +57,14 @@ export class InMemoryEventStore implements EventStore {
 
   async appendToStream(stream: string, events: readonly EventEnvelope[], expected: ExpectedRevision): Promise<AppendResult> {
     this.#ensureOpen();
-    const serialized = events.map(serializeEvent);
-    const decision = decideAppend(this.#lookups, stream, serialized.map((event) => event.eventId), expected);
+    const decision = decideAppend(this.#lookups, stream, events.map((event) => event.eventId), expected);
     if (decision.kind === 'answer') return decision.result;
 
     const streamEntries = this.#streams.get(stream) ?? [];
+    const { serialized } = sealAndSerialize(stream, decision.firstRevision, () => prevOfNext(
+      streamEntries.length > 0 ? this.#stored(streamEntries.at(-1)!) : undefined,
+      () => streamEntries.map((entry) => this.#stored(entry)),
+    ), events);
     this.#streams.set(stream, streamEntries);
     serialized.forEach((event, i) => {
       const position = this.#log.length + 1;
@@ -84,6 +99,28 @@ export class InMemoryEventStore implements EventStore {
         yield this.#decode(index + 1);
       }
     }
+  }
+
+  async *readEngagementAsStored(engagementId: string): AsyncIterable<StoredEvent> {
+    this.#ensureOpen();
+    for (const entry of this.#log) if (entry.engagementId === engagementId) yield this.#stored(entry);
+  }
+
+  /**
+   * The log as a test double: `tamper` gets the stored entries (serialized bodies and their
+   * places) to edit, drop, swap or add to, as someone with access to the storage could.
+   */
+  tamper(edit: (log: TamperableEntry[]) => void): void {
+    edit(this.#log);
+    this.#streams.clear();
+    this.#positionsById.clear();
+    this.#log.forEach((entry, i) => {
+      entry.position = i + 1;
+      const stream = this.#streams.get(entry.streamId) ?? [];
+      stream.push(entry);
+      this.#streams.set(entry.streamId, stream);
+      this.#positionsById.set(entry.serialized.eventId, i + 1);
+    });
   }
 
   subscribeToAll(options: { start: LogStart; filter?: LogFilter }): LogSubscription {
@@ -147,6 +184,10 @@ export class InMemoryEventStore implements EventStore {
       return () => this.#appendListeners.delete(listener);
     },
   };
+
+  #stored(entry: Entry): StoredEvent {
+    return toStoredEvent(entry.serialized, { streamId: entry.streamId, revision: entry.revision, position: formatPosition(entry.position) });
+  }
 
   #head(): bigint | undefined {
     return this.#log.length === 0 ? undefined : BigInt(this.#log.length);

@@ -7,6 +7,7 @@
  * `EventStoreUnavailableError`; nothing above `infra/` knows a driver's error classes.
  */
 import type { EventEnvelope, RecordedEvent } from '../../contracts/index.js';
+import type { StoredEvent } from './serialization.js';
 
 /**
  * What the writer believes about the stream: it does not exist yet, it exists, anything goes, or
@@ -53,6 +54,12 @@ export interface EventStore {
   /** Events of one engagement's streams, in log order, optionally only streams with these prefixes. */
   readEngagement(engagementId: string, options?: { streamPrefixes?: readonly string[] }): AsyncIterable<RecordedEvent>;
 
+  /**
+   * Every event of one engagement exactly as stored – data and metadata before upcasting, with the
+   * chain's proofs – in log order: what verifying the chained history reads.
+   */
+  readEngagementAsStored(engagementId: string): AsyncIterable<StoredEvent>;
+
   /** Catch-up subscription to the log: history from `start`, then live events as they are appended. */
   subscribeToAll(options: { start: LogStart; filter?: LogFilter }): LogSubscription;
 
@@ -94,6 +101,8 @@ export class EventLogBehindError extends EventStoreUnavailableError {
 
 /** Positions are decimal strings of unsigned integers; they compare numerically. */
 export { comparePositions } from '../../contracts/index.js';
+
+export type { StoredEvent } from './serialization.js';
 
 export const streamName = {
   engagement: (id: string) => `engagement-${id}`,

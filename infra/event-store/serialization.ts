@@ -17,9 +17,13 @@ import {
   type RecordedEvent,
   type UpcasterRegistry,
 } from '../../contracts/index.js';
+import { sealBatch, type ChainedEvent, type EventProof } from './chain.js';
 
-/** The envelope fields kept in the metadata body (the event id is a field of its own). */
-export type StoredMetadata = Omit<EventMetadata, 'eventId'>;
+/**
+ * The envelope fields kept in the metadata body (the event id is a field of its own), and the
+ * event's place in the chained history (`chain.ts`; absent on events stored before it existed).
+ */
+export type StoredMetadata = Omit<EventMetadata, 'eventId'> & { proof?: EventProof };
 
 /** An envelope split into the store's fields, bodies still as JSON-ready values. */
 export type EventRecord = { eventId: string; type: string; data: unknown; metadata: StoredMetadata };
@@ -59,6 +63,39 @@ export const serializeEvent = (envelope: EventEnvelope): SerializedEvent => {
     metadata: JSON.stringify(record.metadata),
   };
 };
+
+/**
+ * Seals a batch for `stream` from `firstRevision` on, after the event whose digest `prev` looks up, and
+ * serializes it: the metadata of each event gains its proof. Answers the last digest too.
+ */
+export const sealAndSerialize = (
+  stream: string,
+  firstRevision: number,
+  prev: () => string,
+  envelopes: readonly EventEnvelope[],
+): { serialized: SerializedEvent[]; last: string } => {
+  const { sealed, last } = sealBatch(stream, firstRevision, prev(), envelopes.map(toEventRecord));
+  return {
+    serialized: sealed.map((record) => ({ eventId: record.eventId, type: record.type, data: JSON.stringify(record.data), metadata: JSON.stringify(record.metadata) })),
+    last,
+  };
+};
+
+/** How a batch is sealed and serialized for the log: `sealAndSerialize`, unless a benchmark measures without it. */
+export type Sealing = typeof sealAndSerialize;
+
+/** An event exactly as stored, with its place in the log: what the chain is verified over. */
+export type StoredEvent = ChainedEvent & { position: string };
+
+export const toStoredEvent = (serialized: SerializedEvent, location: LogLocation): StoredEvent => ({
+  streamId: location.streamId,
+  revision: location.revision,
+  position: location.position,
+  eventId: serialized.eventId,
+  type: serialized.type,
+  data: JSON.parse(serialized.data) as unknown,
+  metadata: JSON.parse(serialized.metadata) as StoredEvent['metadata'],
+});
 
 export const fromEventRecord = (
   record: EventRecord,

@@ -8,7 +8,7 @@ import type { RecordedEvent } from '../../contracts/index.js';
 import type { AppendLookups, StreamRevision } from './append-rules.js';
 import { formatPosition } from './log-position.js';
 import type { LogFilter } from './port.js';
-import { deserializeEvent, type SerializedEvent, type Upcasting } from './serialization.js';
+import { deserializeEvent, toStoredEvent, type SerializedEvent, type StoredEvent, type Upcasting } from './serialization.js';
 
 type EventRow = {
   position: number;
@@ -32,6 +32,8 @@ export class SqliteLog implements AppendLookups {
   readonly #eventIdsFrom;
   readonly #insert;
   readonly #streamPage;
+  readonly #lastOfStream;
+  readonly #engagementStoredPage;
 
   constructor(db: Database.Database, upcasting: Upcasting) {
     this.#db = db;
@@ -51,6 +53,10 @@ export class SqliteLog implements AppendLookups {
     );
     this.#streamPage = db.prepare<[string, number, number], EventRow>(
       `SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?`,
+    );
+    this.#lastOfStream = db.prepare<[string], EventRow>(`SELECT ${COLUMNS} FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1`);
+    this.#engagementStoredPage = db.prepare<[string, bigint, number], EventRow>(
+      `SELECT ${COLUMNS} FROM events WHERE engagement_id = ? AND position > ? ORDER BY position LIMIT ?`,
     );
   }
 
@@ -90,6 +96,21 @@ export class SqliteLog implements AppendLookups {
   insert(stream: string, revision: number, event: SerializedEvent, engagementId: string): string {
     const { lastInsertRowid } = this.#insert.run(event.eventId, stream, revision, event.type, engagementId, event.data, event.metadata);
     return formatPosition(lastInsertRowid);
+  }
+
+  /** The last event of `stream` as stored, if it has any. */
+  lastOfStream(stream: string): StoredEvent | undefined {
+    const row = this.#lastOfStream.get(stream);
+    return row && stored(row);
+  }
+
+  /** Every event of `stream` as stored, in revision order. */
+  *storedStream(stream: string): Iterable<StoredEvent> {
+    for (const row of this.#streamPage.iterate(stream, 0, -1)) yield stored(row);
+  }
+
+  engagementStoredPage(engagementId: string, after: bigint, limit: number): StoredEvent[] {
+    return this.#engagementStoredPage.all(engagementId, after, limit).map(stored);
   }
 
   streamPage(stream: string, fromRevision: number, limit: number): RecordedEvent[] {
@@ -138,6 +159,12 @@ export class SqliteLog implements AppendLookups {
       this.#upcasting,
     );
 }
+
+const stored = (row: EventRow): StoredEvent =>
+  toStoredEvent(
+    { eventId: row.event_id, type: row.type, data: row.data, metadata: row.metadata },
+    { streamId: row.stream_id, revision: row.revision, position: formatPosition(row.position) },
+  );
 
 /** `instr(..) = 1` is a case-sensitive prefix test with no wildcards to escape, unlike LIKE and GLOB. */
 const filterClauses = (prefixCount: number, typeCount: number): string[] => [

@@ -15,6 +15,7 @@
  * log that later loses its last commits is told apart from a healthy one when it is opened again.
  */
 import Database from 'better-sqlite3';
+import { LRUCache } from 'lru-cache';
 import type { EventEnvelope, RecordedEvent } from '../../contracts/index.js';
 import { decideAppend, wrongExpectedRevision } from './append-rules.js';
 import { CatchUpSubscription, type FollowableLog, type FollowTuning } from './catch-up-subscription.js';
@@ -30,7 +31,8 @@ import {
   type LogStart,
   type LogSubscription,
 } from './port.js';
-import { CURRENT_UPCASTING, serializeEvent, type SerializedEvent, type Upcasting } from './serialization.js';
+import { prevOfNext } from './chain.js';
+import { CURRENT_UPCASTING, sealAndSerialize, type Sealing, type StoredEvent, type Upcasting } from './serialization.js';
 import { isUniqueViolation, translateSqliteError } from './sqlite-errors.js';
 import { headWitnessFileOf, LogHeadWitness } from './sqlite-head.js';
 import { SqliteLog } from './sqlite-log.js';
@@ -44,6 +46,8 @@ export type SqliteEventStoreOptions = {
   /** Positions a filtered subscription passes over before it sends a checkpoint. */
   checkpointEvery?: number;
   upcasting?: Upcasting;
+  /** How batches are sealed into the chain; only `bench/proof.ts` replaces it, to measure what the chain costs. */
+  sealing?: Sealing;
   /**
    * Open a log that ends before its acknowledged head (see `EventLogBehindError`) instead of
    * refusing it: the operator accepted the loss. The lost positions are still never handed out again.
@@ -61,12 +65,11 @@ export type OpenedHead = {
   witnessFile: string;
 };
 
-type Appended = { result: AppendResult; appended: boolean };
+type Appended = { result: AppendResult; appended: boolean; lastDigest?: string };
 
 type PendingAppend = {
   stream: string;
   events: readonly EventEnvelope[];
-  serialized: SerializedEvent[];
   expected: ExpectedRevision;
   settle: (outcome: { appended: Appended } | { error: unknown }) => void;
 };
@@ -82,6 +85,8 @@ export class SqliteEventStore implements EventStore {
   readonly #tuning: FollowTuning;
   readonly #appendListeners = new Set<() => void>();
   readonly #subscriptions = new Set<CatchUpSubscription>();
+  /** The digest of each recently appended stream's last event, so that the next append need not read it back. */
+  readonly #lastDigests = new LRUCache<string, { revision: number; digest: string }>({ max: 20_000 });
   readonly #appendGroup: (group: readonly PendingAppend[]) => Array<{ appended: Appended } | { error: unknown }>;
   #pending: PendingAppend[] = [];
   #closed = false;
@@ -122,13 +127,21 @@ export class SqliteEventStore implements EventStore {
       checkpointEvery: options.checkpointEvery ?? 1_000,
       pollIntervalMs: options.pollIntervalMs ?? 250,
     };
+    const seal = options.sealing ?? sealAndSerialize;
     const append = db.transaction(
-      (stream: string, events: readonly EventEnvelope[], serialized: SerializedEvent[], expected: ExpectedRevision): Appended => {
-        const ids = serialized.map((event) => event.eventId);
+      (stream: string, events: readonly EventEnvelope[], expected: ExpectedRevision): Appended => {
+        const ids = events.map((event) => event.eventId);
         const decision = decideAppend(this.#log, stream, ids, expected);
         if (decision.kind === 'answer') return { result: decision.result, appended: false };
+        // Under the write lock: the stream's last digest cannot change before the batch is in.
+        const prev = () => {
+          const known = this.#lastDigests.get(stream);
+          if (known?.revision === decision.firstRevision - 1) return known.digest;
+          return prevOfNext(this.#log.lastOfStream(stream), () => this.#log.storedStream(stream));
+        };
+        const { serialized, last } = seal(stream, decision.firstRevision, prev, events);
         const positions = serialized.map((event, i) => this.#log.insert(stream, decision.firstRevision + i, event, events[i]!.engagementId));
-        return { result: { ok: true, revision: decision.firstRevision + ids.length - 1, position: positions.at(-1)! }, appended: true };
+        return { result: { ok: true, revision: decision.firstRevision + ids.length - 1, position: positions.at(-1)! }, appended: true, lastDigest: last };
       },
     );
     // Nested in the group's transaction, each `append` runs in a savepoint: an append that throws
@@ -136,7 +149,7 @@ export class SqliteEventStore implements EventStore {
     const appendGroup = db.transaction((group: readonly PendingAppend[]) =>
       group.map((item) => {
         try {
-          return { appended: append(item.stream, item.events, item.serialized, item.expected) };
+          return { appended: append(item.stream, item.events, item.expected) };
         } catch (error) {
           return { error };
         }
@@ -148,9 +161,8 @@ export class SqliteEventStore implements EventStore {
   async appendToStream(stream: string, events: readonly EventEnvelope[], expected: ExpectedRevision): Promise<AppendResult> {
     this.#ensureOpen();
     if (events.length === 0) throw new RangeError('an append needs at least one event');
-    const serialized = events.map(serializeEvent);
     const outcome = await new Promise<{ appended: Appended } | { error: unknown }>((settle) => {
-      if (this.#pending.push({ stream, events, serialized, expected, settle }) === 1) setImmediate(() => this.#commitPending());
+      if (this.#pending.push({ stream, events, expected, settle }) === 1) setImmediate(() => this.#commitPending());
     });
     if ('appended' in outcome) return outcome.appended.result;
     const error = outcome.error;
@@ -185,7 +197,14 @@ export class SqliteEventStore implements EventStore {
         return;
       }
     }
-    group.forEach((item, i) => item.settle(outcomes[i]!));
+    group.forEach((item, i) => {
+      const outcome = outcomes[i]!;
+      // Remembered only once committed: a rolled-back append must not become anyone's predecessor.
+      if ('appended' in outcome && outcome.appended.lastDigest !== undefined && outcome.appended.result.ok) {
+        this.#lastDigests.set(item.stream, { revision: outcome.appended.result.revision, digest: outcome.appended.lastDigest });
+      }
+      item.settle(outcome);
+    });
     if (head !== undefined) {
       for (const listener of [...this.#appendListeners]) listener();
     }
@@ -213,6 +232,18 @@ export class SqliteEventStore implements EventStore {
     let after = BEFORE_FIRST;
     for (;;) {
       const page = this.#guard(`reading engagement ${engagementId}`, () => this.#log.engagementPage(engagementId, after, prefixes, pageSize));
+      yield* page;
+      const last = page.at(-1);
+      if (page.length < pageSize || !last) return;
+      after = BigInt(last.position);
+    }
+  }
+
+  async *readEngagementAsStored(engagementId: string): AsyncIterable<StoredEvent> {
+    const pageSize = this.#tuning.pageSize;
+    let after = BEFORE_FIRST;
+    for (;;) {
+      const page = this.#guard(`reading engagement ${engagementId}`, () => this.#log.engagementStoredPage(engagementId, after, pageSize));
       yield* page;
       const last = page.at(-1);
       if (page.length < pageSize || !last) return;

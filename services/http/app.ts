@@ -33,6 +33,9 @@ import { DEFAULT_EXPENSIVE_READ_LIMITS, limitExpensiveReads, type ExpensiveReadL
 import { registerOperations, type ReadinessCheck } from './operations.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { registerQueryRoutes } from './query-routes.js';
+import { registerProofRoutes } from './proof-routes.js';
+import { InMemoryAnchorStore, type AnchorStore } from '../../infra/proof/anchors.js';
+import { generateSigningKey, ProofSigner } from '../../infra/proof/signing.js';
 import { CORRELATION_ID } from './schemas.js';
 
 export type AppDeps = {
@@ -73,6 +76,10 @@ export type AppDeps = {
   mailer?: Mailer;
   /** The URL browsers reach the service at (PUBLIC_URL), for the links in emails. */
   publicUrl?: string;
+  /** Signs anchors, receipts and audit exports; none: a key generated for this app alone (tests). */
+  signer?: ProofSigner;
+  /** The last anchors of each engagement; none: kept in memory. */
+  anchors?: AnchorStore;
 };
 
 export const buildApp = async (deps: AppDeps) => {
@@ -102,6 +109,8 @@ export const buildApp = async (deps: AppDeps) => {
   const metrics = deps.metrics ?? createMetrics();
   const clock = deps.clock ?? (() => new Date());
   const bus = new CommandBus(deps.store, deps.snapshots ? { snapshots: deps.snapshots } : {});
+  const signer = deps.signer ?? (await ProofSigner.fromJwks(await generateSigningKey('ephemeral')));
+  const anchors = deps.anchors ?? new InMemoryAnchorStore();
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-correlation-id', request.id);
@@ -136,6 +145,7 @@ export const buildApp = async (deps: AppDeps) => {
         { name: 'interviews', description: 'Interviews, findings and summaries' },
         { name: 'confirmations', description: 'Confirmation links (the link is the credential) and receipts of confirmed summaries' },
         { name: 'requirements', description: 'Requirements and their 20/80 priority' },
+        { name: 'proof', description: 'The provable history: verification of the chained history, the signed audit export and the public keys (JWKS)' },
         { name: 'operations', description: 'Health, metrics and documents' },
         { name: 'sign-in', description: 'The web app’s session: signing in and out from a browser' },
       ],
@@ -169,6 +179,7 @@ export const buildApp = async (deps: AppDeps) => {
     readModels: deps.readModels,
     readYourWrites: deps.readYourWrites,
     eventStore: deps.store,
+    signer,
     clock,
     ...(deps.mailer ? { mailer: deps.mailer } : {}),
     ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}),
@@ -182,5 +193,6 @@ export const buildApp = async (deps: AppDeps) => {
     readYourWrites: deps.readYourWrites,
     ...(deps.minPositionWaitMs === undefined ? {} : { minPositionWaitMs: deps.minPositionWaitMs }),
   });
+  registerProofRoutes(app, { eventStore: deps.store, readModels: deps.readModels, anchors, signer, clock });
   return app;
 };

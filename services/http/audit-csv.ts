@@ -82,3 +82,6 @@ async function* csvPages(entries: ReadModelCollection<AuditEntry>, filter: Filte
 /** The filtered trail as a CSV stream with a header row, in log order; `turns` is shared by the exports of one app. */
 export const auditCsv = (entries: ReadModelCollection<AuditEntry>, filter: Filter, turns: ExportTurns, batchRows = EXPORT_BATCH_ROWS): Readable =>
   Readable.from(csvPages(entries, filter, turns, batchRows), { objectMode: false });
+
+/** A whole (already filtered) trail as CSV text, for a document that carries it inside, like the signed export. */
+export const auditCsvText = (entries: readonly AuditEntry[]): string => stringify(entries.map(row), { header: true, columns: COLUMNS, escape_formulas: true });

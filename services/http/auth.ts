@@ -100,6 +100,7 @@ const READS: readonly Access[] = ['see-overview', 'read-records', 'read-intervie
 export const accessNote = (access: Access): string => {
   const roles = `**Roles:** ${ROLES_FOR[access].join(', ')}.`;
   if (access === 'start-engagement') return `${roles} Whoever starts an engagement becomes its first pm member.`;
+  if (access === 'audit-proof') return `${roles} In every engagement, and to no one else: team members, whatever their role, get 403.`;
   const members = `members of the engagement whose engagement role is ${MEMBER_ROLES_FOR[access].join(' or ')}`;
   const where =
     access === 'answer-summary'

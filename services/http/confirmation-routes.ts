@@ -7,7 +7,9 @@
  * - The link holder needs no account: `/confirmations/:token…` are public, the token is the
  *   credential, judged on the log like every command (single use, expiring, revocable, bound to the
  *   interview, the version and its hash).
- * - Receipts: what was confirmed, by whom, when and how, as a versioned JSON document.
+ * - Receipts: what was confirmed, by whom, when and how, as a versioned JSON document, with the
+ *   chain head it was part of and the service's signature (`infra/proof/signing.ts`), so the
+ *   interviewee holds a witness of the history that anyone can check offline with the JWKS.
  *
  * A token is `<interviewId>.<linkId>.<secret>`: the link id (a UUID) and the secret (base64url) hold
  * no dot, so the token is read from the right and an interview id may hold dots.
@@ -28,6 +30,8 @@ import type { Mailer } from '../mail/confirmation-mail.js';
 import type { ReadYourWrites } from '../queries/read-your-writes.js';
 import { accessNote, requireAccess } from './auth.js';
 import { fail } from './problem.js';
+import type { ProofSigner } from '../../infra/proof/signing.js';
+import { verifyEngagement } from '../../infra/proof/verify.js';
 import { readOwnWritesHook } from './query-routes.js';
 import { CorrelationId, IdempotencyKey, IdParams, MinPosition, ProblemSchema } from './schemas.js';
 
@@ -35,8 +39,9 @@ export type ConfirmationRouteDeps = {
   bus: CommandBus;
   readModels: ReadModelStore;
   readYourWrites: ReadYourWrites;
-  /** Its head tells a position no command has answered yet from one the read models still lack. */
-  eventStore: Pick<EventStore, 'headPosition'>;
+  /** Its head tells a position no command has answered yet from one the read models still lack; receipts name the chain head. */
+  eventStore: Pick<EventStore, 'headPosition' | 'readEngagementAsStored'>;
+  signer: ProofSigner;
   clock: () => Date;
   /** Sends links by email; none: the consultant copies the link. */
   mailer?: Mailer;
@@ -310,15 +315,32 @@ export const registerConfirmationRoutes = (app: FastifyInstance, deps: Confirmat
   const receiptSchema = (summary: string, description: string) => ({
     tags: ['confirmations'],
     summary,
-    description: `${description} A JSON document \`{ receiptVersion: ${RECEIPT_VERSION}, kind, generatedAt, interview, interviewee, summary: { version, hash, text, findings }, confirmation: { by, at, via } }\`, sent as a download.`,
+    description: `${description} A JSON document \`{ receiptVersion: ${RECEIPT_VERSION}, kind, generatedAt, interview, interviewee, summary: { version, hash, text, findings }, confirmation: { by, at, via }, chain: { engagementHead, events, verified, interviewStream }, signature }\`, sent as a download. \`signature\` is a JWS (EdDSA) with a detached payload over the RFC 8785 canonical JSON of the receipt without it; the keys are at /.well-known/jwks.json.`,
     headers: LinkHeaders,
-    response: { 200: Answer, ...problems },
+    response: { 200: Answer, ...problems, 429: ProblemSchema },
   });
-  const sendReceipt = (reply: import('fastify').FastifyReply, receipt: Receipt) =>
-    reply
+  /**
+   * The receipt with the chain it belongs to – the engagement head and the interview stream's head
+   * when it was issued – and signed; `npm run verify -- <receipt>` checks it offline.
+   */
+  const sendReceipt = async (reply: import('fastify').FastifyReply, receipt: Receipt) => {
+    const { engagementId, id } = receipt.interview;
+    const chain = await verifyEngagement(engagementId, deps.eventStore.readEngagementAsStored(engagementId));
+    const stream = chain.streams.find(([streamId]) => streamId === `interview-${id}`);
+    const signed = await deps.signer.sign({
+      ...receipt,
+      chain: {
+        engagementHead: chain.head,
+        events: chain.events,
+        verified: chain.verified,
+        ...(stream ? { interviewStream: { streamId: stream[0], revision: stream[1], digest: stream[2] } } : {}),
+      },
+    });
+    return reply
       .header('content-disposition', `attachment; filename="receipt-${receipt.interview.id}-v${receipt.summary.version}.json"`)
       .header('cache-control', 'no-store')
-      .send(receipt);
+      .send(signed);
+  };
 
   typed.get('/confirmations/:token/receipt', {
     preHandler: readOwnWrites,

@@ -1,8 +1,9 @@
 /**
  * The reads that cost far more than the others – the audit trail as CSV, and the reads folded from
- * the log: the backlog `asOf` a past instant, the changes between two instants and the explanation
- * of a rank – are rate limited per user, so that one client cannot keep the process busy for
- * everyone. Every other request passes untouched.
+ * the log: the backlog `asOf` a past instant, the changes between two instants, the explanation of
+ * a rank, the verification of an engagement's history, its signed export and signed receipts – are
+ * rate limited per user, so that one client cannot keep the process busy for everyone. Every other
+ * request passes untouched.
  */
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -26,6 +27,10 @@ const isExpensive = (request: FastifyRequest): boolean => {
       return query.asOf !== undefined;
     case '/engagements/:id/changes':
     case '/requirements/:id/priority/explanation':
+    case '/engagements/:id/verification':
+    case '/engagements/:id/audit/export':
+    case '/interviews/:id/summary/receipt':
+    case '/confirmations/:token/receipt':
       return true;
     default:
       return false;
@@ -44,7 +49,7 @@ export const limitExpensiveReads = async (app: FastifyInstance, limits: Expensiv
       allowList: (request) => !isExpensive(request),
       errorResponseBuilder: (_request, context) =>
         new ProblemError(
-          problem('too-many-requests', `at most ${context.max} exports and reads from the log (asOf, changes, explanations) per ${limits.windowMs / 1000} s; try again in ${context.after}`),
+          problem('too-many-requests', `at most ${context.max} exports, verifications and reads from the log (asOf, changes, explanations, receipts) per ${limits.windowMs / 1000} s; try again in ${context.after}`),
         ),
     }),
   );

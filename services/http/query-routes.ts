@@ -102,6 +102,19 @@ const EngagementsQuery = z.strictObject({ limit: Limit, cursor: z.string().max(5
 /** The team as the access rules read it, from the engagement's read model. */
 const teamOf = (engagement: EngagementDocument): Team => Object.fromEntries((engagement.team ?? []).map((m) => [m.userId, { role: m.role }]));
 
+/**
+ * The engagement `what` belongs to, if the caller may have `access` to it: judged on the team the
+ * read models know. One the caller may not see answers as one that does not exist.
+ */
+export const engagementPermission =
+  (readModels: ReadModelStore) =>
+  async (request: FastifyRequest, access: Access, engagementId: string, what: string, intervieweeId?: string): Promise<EngagementDocument> => {
+    const engagement = await readModels.collection<EngagementDocument>(READ_MODELS.engagements).get(engagementId);
+    const verdict = judge(access, request.user, { team: engagement ? teamOf(engagement) : undefined, intervieweeId });
+    if (verdict.allowed) return engagement!;
+    return verdict.code === 'not-found' ? fail('not-found', `${what} does not exist`) : fail('forbidden', verdict.reason);
+  };
+
 export type QueryRouteDeps = {
   readModels: ReadModelStore;
   eventStore: EventStore;
@@ -156,22 +169,7 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryRouteDeps) 
   const found = async <D extends { id: string }>(name: string, id: string, what: string): Promise<D> =>
     (await collection<D>(name).get(id)) ?? fail('not-found', `${what} ${id} does not exist`);
 
-  /**
-   * The engagement `what` belongs to, if the caller may have `access` to it: judged on the team the
-   * read models know. One the caller may not see answers as one that does not exist.
-   */
-  const permitted = async (
-    request: FastifyRequest,
-    access: Access,
-    engagementId: string,
-    what: string,
-    intervieweeId?: string,
-  ): Promise<EngagementDocument> => {
-    const engagement = await collection<EngagementDocument>(READ_MODELS.engagements).get(engagementId);
-    const verdict = judge(access, request.user, { team: engagement ? teamOf(engagement) : undefined, intervieweeId });
-    if (verdict.allowed) return engagement!;
-    return verdict.code === 'not-found' ? fail('not-found', `${what} does not exist`) : fail('forbidden', verdict.reason);
-  };
+  const permitted = engagementPermission(readModels);
   const common = { onRequest: app.authenticate, preHandler: readOwnWrites };
 
   /** An interview the caller may read: a reader of the engagement's records, or its interviewee. */

@@ -22,7 +22,7 @@ export const RELATIONS = ['member', 'observer', 'outsider', 'interviewee'] as co
 export type Relation = (typeof RELATIONS)[number];
 const NATURAL: Record<OrgRole, string> = { consultant: 'consultant', stakeholder: 'stakeholder', pm: 'pm', pmo: 'observer', admin: 'observer', none: 'observer' };
 
-type Kind = 'start' | 'list' | 'overview' | 'records' | 'interview' | 'consult' | 'manage' | 'answer';
+type Kind = 'start' | 'list' | 'overview' | 'records' | 'interview' | 'consult' | 'manage' | 'answer' | 'proof';
 export type Outcome = 'allowed' | 403 | 404;
 
 /** API.md's table, cell by cell. */
@@ -56,6 +56,8 @@ export const expected = (kind: Kind, role: OrgRole, relation: Relation): Outcome
       if (role === 'admin') return 'allowed';
       if (!member) return 404;
       return engagementRole === 'pm' ? 'allowed' : 403;
+    case 'proof':
+      return seesAll ? 'allowed' : 403;
     case 'answer':
       if (role === 'pmo') return 403; // pmo writes nothing
       if (relation === 'interviewee') return 'allowed';
@@ -180,6 +182,7 @@ export const ROUTES: Route[] = [
   { name: 'GET /engagements/:id/interviews', kind: 'overview', stage: 'sent', call: (w) => get(`/engagements/${w.engagementId}/interviews`) },
   { name: 'GET /engagements/:id/audit', kind: 'records', stage: 'sent', call: (w) => get(`/engagements/${w.engagementId}/audit`) },
   { name: 'GET /engagements/:id/audit (CSV)', kind: 'records', stage: 'sent', call: (w) => get(`/engagements/${w.engagementId}/audit?format=csv`) },
+  { name: 'GET /engagements/:id/verification', kind: 'proof', stage: 'sent', call: (w) => get(`/engagements/${w.engagementId}/verification`) },
   { name: 'GET /engagements/:id/members', kind: 'records', stage: 'sent', call: (w) => get(`/engagements/${w.engagementId}/members`) },
   { name: 'GET /requirements/:id', kind: 'records', stage: 'sent', call: (w) => get(`/requirements/${w.requirementId}`) },
   { name: 'GET /requirements/:id/priority/explanation', kind: 'records', stage: 'sent', call: (w) => get(`/requirements/${w.requirementId}/priority/explanation`) },

@@ -21,6 +21,7 @@ const counting = (store: EventStore) => {
     },
     readAll: (...args) => store.readAll(...args),
     readEngagement: (...args) => store.readEngagement(...args),
+    readEngagementAsStored: (...args) => store.readEngagementAsStored(...args),
     subscribeToAll: (...args) => store.subscribeToAll(...args),
     headPosition: () => store.headPosition(),
     ping: () => store.ping(),

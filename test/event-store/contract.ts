@@ -17,6 +17,8 @@ import {
   type LogStart,
   type Upcasting,
 } from '../../infra/event-store/index.js';
+import { chainDigest, GENESIS } from '../../infra/event-store/chain.js';
+import { verifyEngagement } from '../../infra/proof/verify.js';
 import { collect, findings, testRun } from './builders.js';
 import { eventsOf, SubscriptionReader } from './subscription-reader.js';
 
@@ -280,6 +282,39 @@ export const eventStoreContract = (t: Test, name: string, open: OpenStore, trait
       t.strictSame((await collect(store.readAll({ start, filter: run.filter() }))).map(withoutPosition), expected, 'readAll');
       t.strictSame((await collect(store.readEngagement(run.engagementId()))).map(withoutPosition), expected, 'readEngagement');
       t.strictSame((await subscription.events(2)).events.map(withoutPosition), expected, 'subscribeToAll');
+
+      const stored = await collect(store.readEngagementAsStored(run.engagementId()));
+      t.strictSame(stored.map((event) => [event.metadata.schemaVersion, event.data]), [
+        [1, legacy.data],
+        [2, current.data],
+      ], 'readEngagementAsStored hands out what was stored, not the upcast form');
+      t.match(await verifyEngagement(run.engagementId(), store.readEngagementAsStored(run.engagementId())), { verified: true, events: 2 }, 'the chain verifies over what was stored');
+    });
+
+    t.test('every event is chained to the one before it in its stream; an engagement verifies over all its streams', async (t) => {
+      const store = await opened(t);
+      const run = testRun();
+      const interview = findings(run, 1, 3);
+      await store.appendToStream(run.streams.engagement(), [run.engagementStarted()], 'no-stream');
+      await store.appendToStream(run.streams.interview(), interview.slice(0, 2), 'no-stream');
+      await store.appendToStream(run.streams.requirement(), [run.requirementCaptured()], 'any');
+      await store.appendToStream(run.streams.interview(), interview.slice(2), 'stream-exists');
+
+      const stored = await collect(store.readEngagementAsStored(run.engagementId()));
+      t.equal(stored.length, 5, 'every event of the engagement, each once');
+      t.ok(stored.every((event) => /^[0-9a-f]{64}$/.test(event.metadata.proof?.digest ?? '')), 'each carries a SHA-256 digest');
+      const [first, second, third] = stored.filter((event) => event.streamId === run.streams.interview());
+      t.equal(first!.metadata.proof!.digest, chainDigest(first!, GENESIS), "a stream's first event follows the genesis");
+      t.equal(second!.metadata.proof!.digest, chainDigest(second!, first!.metadata.proof!.digest), 'the next commits to the one before it');
+      t.equal(third!.metadata.proof!.digest, chainDigest(third!, second!.metadata.proof!.digest), 'across appends too');
+
+      const verified = await verifyEngagement(run.engagementId(), store.readEngagementAsStored(run.engagementId()));
+      t.match(verified, { verified: true, events: 5, head: /^[0-9a-f]{64}$/ });
+      t.notOk('firstBreak' in verified, 'no break to report');
+      await store.appendToStream(run.streams.requirement(), [run.requirementCaptured(2)], 0);
+      const later = await verifyEngagement(run.engagementId(), store.readEngagementAsStored(run.engagementId()));
+      t.match(later, { verified: true, events: 6 });
+      t.not(later.head, verified.head, 'a new event moves the engagement head');
     });
 
     t.test('a retried append is answered with the earlier result and stores nothing twice', async (t) => {

@@ -15,6 +15,7 @@ import {
   type SqliteEventStoreOptions,
 } from '../../infra/event-store/index.js';
 import type { Acknowledged } from './appender-process.js';
+import { verifyEngagement } from '../../infra/proof/verify.js';
 import { collect, findings, testRun } from './builders.js';
 import { eventStoreContract } from './contract.js';
 import { eventsOf, SubscriptionReader } from './subscription-reader.js';
@@ -277,6 +278,11 @@ t.test('two processes appending to one stream keep its revisions contiguous', as
   t.ok(
     acknowledged.every((ack) => revisionOf.get(ack.events[0]!.eventId) === ack.revision),
     'each append landed at the revision it was acknowledged with',
+  );
+  t.match(
+    await verifyEngagement(run.engagementId(), store.readEngagementAsStored(run.engagementId())),
+    { verified: true, events: 200 },
+    'each process chained its events after the other’s: the history verifies',
   );
 });
 

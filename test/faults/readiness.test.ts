@@ -33,6 +33,7 @@ const damageable = (healthy: InMemoryEventStore) => {
     readStream: healthy.readStream.bind(healthy),
     readAll: healthy.readAll.bind(healthy),
     readEngagement: healthy.readEngagement.bind(healthy),
+    readEngagementAsStored: healthy.readEngagementAsStored.bind(healthy),
     headPosition: healthy.headPosition.bind(healthy),
     ping: healthy.ping.bind(healthy),
     close: healthy.close.bind(healthy),

@@ -157,6 +157,7 @@ t.test('an unavailable event store is 503 and nothing is half-written', async (t
     readStream: guard(healthy.readStream.bind(healthy)),
     readAll: guard(healthy.readAll.bind(healthy)),
     readEngagement: guard(healthy.readEngagement.bind(healthy)),
+    readEngagementAsStored: guard(healthy.readEngagementAsStored.bind(healthy)),
     subscribeToAll: guard(healthy.subscribeToAll.bind(healthy)),
     headPosition: guard(healthy.headPosition.bind(healthy)),
     ping: async () => {

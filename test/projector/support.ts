@@ -254,6 +254,7 @@ export const eventStoreWith = (inner: EventStore, overrides: Partial<EventStore>
   readStream: (...args) => inner.readStream(...args),
   readAll: (...args) => inner.readAll(...args),
   readEngagement: (...args) => inner.readEngagement(...args),
+  readEngagementAsStored: (...args) => inner.readEngagementAsStored(...args),
   subscribeToAll: (...args) => inner.subscribeToAll(...args),
   headPosition: () => inner.headPosition(),
   ping: () => inner.ping(),

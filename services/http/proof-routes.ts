@@ -1,0 +1,185 @@
+/**
+ * The proof of the history, over HTTP: the public keys (JWKS) anyone checks signatures with, the
+ * verification of an engagement's chained history, and its signed audit export – the last two for
+ * pmo and admin, the auditors (docs/domain.md, "Proof of the history").
+ */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { Instant } from '../../contracts/index.js';
+import type { EventStore } from '../../infra/event-store/port.js';
+import type { Filter, ReadModelStore } from '../../infra/read-models/port.js';
+import { anchoredHead } from '../../infra/proof/anchoring.js';
+import type { AnchorStore } from '../../infra/proof/anchors.js';
+import { checkSignature, type ProofSigner } from '../../infra/proof/signing.js';
+import { verifyEngagement } from '../../infra/proof/verify.js';
+import type { AuditEntry } from '../../projections/index.js';
+import { buildAuditExport } from '../proof/audit-export.js';
+import { accessNote } from './auth.js';
+import { fail } from './problem.js';
+import { engagementPermission, READ_MODELS } from './query-routes.js';
+import { CorrelationId, IdParams, ProblemSchema } from './schemas.js';
+
+export type ProofRouteDeps = {
+  eventStore: EventStore;
+  readModels: ReadModelStore;
+  anchors: AnchorStore;
+  signer: ProofSigner;
+  clock: () => Date;
+};
+
+export const JWKS_PATH = '/.well-known/jwks.json';
+
+const Digest = z.string().regex(/^[0-9a-f]{64}$/);
+const Headers = z.looseObject({ 'x-correlation-id': CorrelationId.optional() });
+
+const FirstBreak = z
+  .object({
+    streamId: z.string(),
+    revision: z.number().int().min(0),
+    eventId: z.string().optional().describe('Absent when the event is missing (deleted, or cut off after the last anchor)'),
+    reason: z
+      .enum(['digest-mismatch', 'proof-missing', 'personal-data-uncommitted', 'revision-gap', 'behind-anchor', 'anchor-mismatch'])
+      .describe(
+        'digest-mismatch: the event was changed, moved or forged; proof-missing: an event without a digest after chained ones; ' +
+          'personal-data-uncommitted: a personal field neither salted nor erased; revision-gap: an event is missing before this revision; ' +
+          'behind-anchor: the stream ends before the revision its last anchor saw (a rolled-back or cut log); ' +
+          'anchor-mismatch: the stream differs from what its last anchor saw at that revision (history rewritten)',
+      ),
+  })
+  .describe('The first broken event in log order');
+
+const VerificationSchema = z
+  .object({
+    verified: z.boolean(),
+    events: z.number().int().min(0).describe("Events of the engagement read from the log"),
+    head: Digest.describe('The engagement head: SHA-256 over the heads of its streams as far as they verify'),
+    firstBreak: FirstBreak.optional(),
+    anchor: z
+      .object({
+        position: z.string(),
+        anchoredAt: z.string(),
+        head: Digest,
+        signature: z.enum(['valid', 'invalid']).describe('An anchor whose signature fails is not compared, and the history does not verify'),
+      })
+      .nullable()
+      .describe('The last anchor the log was compared with; null when the engagement was never anchored'),
+  })
+  .meta({
+    examples: [
+      { verified: true, events: 42, head: '5f0c7a4e1d9b3c2a8e6f4d1b0a9c8e7f6d5c4b3a2918f7e6d5c4b3a29180f7e6', anchor: null },
+      {
+        verified: false,
+        events: 41,
+        head: '0a9c8e7f6d5c4b3a2918f7e6d5c4b3a29180f7e65f0c7a4e1d9b3c2a8e6f4d1b',
+        firstBreak: { streamId: 'interview-int-sales-lead', revision: 7, eventId: '0195a7e2-51c4-7d8e-9a0b-1c2d3e4f5a6b', reason: 'digest-mismatch' },
+        anchor: null,
+      },
+    ],
+  });
+
+const ExportQuery = z.strictObject({
+  from: Instant.optional().describe('Audit entries at or after this instant'),
+  to: Instant.optional().describe('Audit entries at or before this instant'),
+});
+
+const Jwk = z.looseObject({ kty: z.literal('OKP'), crv: z.literal('Ed25519'), x: z.string(), kid: z.string(), alg: z.literal('EdDSA'), use: z.literal('sig') });
+
+export const registerProofRoutes = (app: FastifyInstance, deps: ProofRouteDeps) => {
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  const permitted = engagementPermission(deps.readModels);
+
+  typed.get(JWKS_PATH, {
+    schema: {
+      operationId: 'GetSigningKeys',
+      tags: ['proof'],
+      summary: 'The public keys that verify anchors, receipts and audit exports (JWKS); public',
+      description:
+        'The active key first, then retired keys that still verify what they signed. Signatures are JWS (EdDSA, Ed25519) with a detached payload ' +
+        'over the RFC 8785 canonical JSON of the document without its `signature`; `npm run verify -- <file> --jwks <this URL>` checks a file offline.',
+      response: { 200: z.object({ keys: z.array(Jwk) }) },
+    },
+    handler: async (_request, reply) => {
+      reply.header('cache-control', 'public, max-age=300');
+      return deps.signer.jwks as never;
+    },
+  });
+
+  typed.get('/engagements/:id/verification', {
+    onRequest: app.authenticate,
+    schema: {
+      operationId: 'VerifyHistory',
+      tags: ['proof'],
+      summary: "Verifies the engagement's chained history against its last anchor and names the first broken event",
+      description: `${accessNote('audit-proof')} Reads every event of the engagement as stored; rate limited with the exports.`,
+      security: [{ bearerAuth: [] }],
+      params: IdParams,
+      headers: Headers,
+      response: { 200: VerificationSchema, 404: ProblemSchema, 429: ProblemSchema },
+    },
+    handler: async (request) => {
+      const { id } = request.params;
+      await permitted(request, 'audit-proof', id, `engagement ${id}`);
+      const anchor = await deps.anchors.latest(id);
+      const signature = anchor ? (await checkSignature(anchor, deps.signer.jwks)).valid : false;
+      const trusted = anchor && signature ? anchor : undefined;
+      const result = await verifyEngagement(id, deps.eventStore.readEngagementAsStored(id), trusted && anchoredHead(trusted));
+      if (result.events === 0) return fail('not-found', `engagement ${id} has no history`);
+      return {
+        verified: result.verified && (anchor === undefined || signature),
+        events: result.events,
+        head: result.head,
+        ...(result.firstBreak ? { firstBreak: result.firstBreak } : {}),
+        anchor: anchor ? { position: anchor.position, anchoredAt: anchor.anchoredAt, head: anchor.head, signature: signature ? ('valid' as const) : ('invalid' as const) } : null,
+      };
+    },
+  });
+
+  typed.get('/engagements/:id/audit/export', {
+    onRequest: app.authenticate,
+    schema: {
+      operationId: 'ExportSignedAuditTrail',
+      tags: ['proof'],
+      summary: 'The signed audit export: entries, their CSV, the chain, the last anchor, a manifest and a signature, as one JSON file',
+      description:
+        `${accessNote('audit-proof')} Rate limited per user like the CSV export. The file verifies offline with ` +
+        '`npm run verify -- <file> --jwks <JWKS file or URL>`; `jq -r .csv` gives the CSV.',
+      security: [{ bearerAuth: [] }],
+      params: IdParams,
+      headers: Headers,
+      querystring: ExportQuery,
+      response: {
+        200: {
+          description: 'A JSON document `{ exportVersion, kind, engagementId, generatedAt, range, entries, csv, chain, anchors, manifest, signature }`, sent as a download',
+          content: { 'application/json': { schema: z.looseObject({ kind: z.literal('engagement-audit-export'), signature: z.string() }) } },
+        },
+        404: ProblemSchema,
+        429: ProblemSchema,
+      },
+    },
+    handler: async (request, reply) => {
+      const { id } = request.params;
+      await permitted(request, 'audit-proof', id, `engagement ${id}`);
+      const { from, to } = request.query;
+      const filter: Record<string, Filter[string]> = { engagementId: id };
+      if (from || to) filter['at'] = { ...(from ? { $gte: new Date(from).toISOString() } : {}), ...(to ? { $lte: new Date(to).toISOString() } : {}) };
+      const entries: AuditEntry[] = [];
+      for await (const entry of deps.readModels.collection<AuditEntry>(READ_MODELS.audit).find(filter, { sort: [['position', 1]] })) entries.push(entry);
+      const anchor = await deps.anchors.latest(id);
+      const document = await buildAuditExport({
+        engagementId: id,
+        range: { ...(from ? { from } : {}), ...(to ? { to } : {}) },
+        entries,
+        stored: deps.eventStore.readEngagementAsStored(id),
+        anchor,
+        signer: deps.signer,
+        now: deps.clock(),
+      });
+      const stamp = document.generatedAt.replace(/[:.]/g, '-');
+      return reply
+        .header('content-disposition', `attachment; filename="audit-${id}-${stamp}.signed.json"`)
+        .type('application/json; charset=utf-8')
+        .send(JSON.stringify(document) as never);
+    },
+  });
+};
