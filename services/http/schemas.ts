@@ -28,9 +28,13 @@ export const ProblemSchema = z
  * The request headers the service reads, each exactly as it checks them (one schema per header,
  * shared by every route that takes it).
  */
+const IF_MATCH_MESSAGE = 'If-Match takes the ETag of the resource, e.g. "3", or *';
+/**
+ * `*` apart from the ETags (rather than one pattern with an alternative) so generators that build
+ * header values from their own alphabet still find a value the service accepts.
+ */
 export const IfMatch = z
-  .string()
-  .regex(/^(?:(?:W\/)?"\d{1,15}"|\*)$/, 'If-Match takes the ETag of the resource, e.g. "3"')
+  .union([z.literal('*'), z.string().regex(/^(?:W\/)?"\d{1,15}"$/, IF_MATCH_MESSAGE)], { error: IF_MATCH_MESSAGE })
   .describe('Optimistic concurrency: the version (ETag, e.g. "3") the command is based on; 412 when the resource has moved on');
 export const IdempotencyKey = z
   .string()
