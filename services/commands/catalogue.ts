@@ -2,13 +2,14 @@
  * Every command the service handles: which aggregate decides it, which facts from other streams
  * it is judged on, and what its answer carries besides id, version and position.
  */
-import type {
+import { z } from 'zod';
+import {
   DomainEvent,
-  DomainEventType,
-  EngagementCommand,
-  EventOfType,
-  InterviewCommand,
-  RequirementCommand,
+  type DomainEventType,
+  type EngagementCommand,
+  type EventOfType,
+  type InterviewCommand,
+  type RequirementCommand,
 } from '../../contracts/index.js';
 import {
   type Access,
@@ -64,7 +65,22 @@ type Spec<T extends CommandType, A extends Aggregate> = {
   /** For commands that create or else update: whether these events created the resource (201) or not (200). */
   created?: (events: readonly DomainEvent[]) => boolean;
   /** Fields the answer carries besides id, version and position. */
-  answer?: (events: readonly DomainEvent[]) => Record<string, unknown>;
+  answer?: Answer;
+};
+
+/** Fields of one event the command records: their schema (for the OpenAPI document) and their values. */
+export type Answer = { shape: z.ZodRawShape; of: (events: readonly DomainEvent[]) => Record<string, unknown> };
+
+/** The answer carries these fields of the `type` event the command recorded, as that event's contract states them. */
+const fieldsOf = <T extends DomainEventType>(type: T, fields: ReadonlyArray<keyof EventOfType<T>['data'] & string>): Answer => {
+  const data = DomainEvent.options.find((option) => option.shape.type.value === type)!.shape.data as z.ZodObject;
+  return {
+    shape: Object.fromEntries(fields.map((field) => [field, data.shape[field]!])),
+    of: (events) => {
+      const recorded = events.find((e) => e.type === type)?.data as Record<string, unknown> | undefined;
+      return Object.fromEntries(fields.map((field) => [field, recorded?.[field]]));
+    },
+  };
 };
 
 const engagementOf = (state: { status: string; engagementId?: string }) =>
@@ -79,9 +95,6 @@ const ownEngagement = async (load: FactLoader, _data: unknown, state: AggregateO
     },
   };
 };
-
-const dataOf = <T extends DomainEventType>(events: readonly DomainEvent[], type: T): EventOfType<T>['data'] | undefined =>
-  events.find((e): e is EventOfType<T> => e.type === type)?.data as EventOfType<T>['data'] | undefined;
 
 export const CATALOGUE: { [T in CommandType]: Spec<T, Aggregate> } = {
   StartEngagement: {
@@ -105,29 +118,26 @@ export const CATALOGUE: { [T in CommandType]: Spec<T, Aggregate> } = {
     subject: (d) => d.engagementId,
     // Goals and targets are read in the engagement's progress (goals and the scorecard).
     location: (d) => `/engagements/${d.engagementId}/progress`,
-    answer: (events) => ({ goalId: dataOf(events, 'GoalAdded')?.goalId }),
+    answer: fieldsOf('GoalAdded', ['goalId']),
   },
   AddSuccessTarget: {
     aggregate: 'engagement',
     access: 'manage',
     subject: (d) => d.engagementId,
     location: (d) => `/engagements/${d.engagementId}/progress`,
-    answer: (events) => ({ targetId: dataOf(events, 'SuccessTargetAdded')?.targetId }),
+    answer: fieldsOf('SuccessTargetAdded', ['targetId']),
   },
   ReviseSuccessTarget: {
     aggregate: 'engagement',
     access: 'manage',
     subject: (d) => d.engagementId,
-    answer: (events) => ({ status: dataOf(events, 'SuccessTargetRevised')?.status }),
+    answer: fieldsOf('SuccessTargetRevised', ['status']),
   },
   RecordMeasurement: {
     aggregate: 'engagement',
     access: 'manage',
     subject: (d) => d.engagementId,
-    answer: (events) => {
-      const measured = dataOf(events, 'MeasurementRecorded');
-      return { measurementId: measured?.measurementId, status: measured?.status };
-    },
+    answer: fieldsOf('MeasurementRecorded', ['measurementId', 'status']),
   },
   AdvancePhase: {
     aggregate: 'engagement',
@@ -153,54 +163,39 @@ export const CATALOGUE: { [T in CommandType]: Spec<T, Aggregate> } = {
     access: 'run-interviews',
     subject: (d) => d.interviewId,
     location: (d) => `/interviews/${d.interviewId}/findings/${d.findingId}`,
-    answer: (events) => ({ findingId: dataOf(events, 'FindingRecorded')?.findingId }),
+    answer: fieldsOf('FindingRecorded', ['findingId']),
   },
   DraftSummary: {
     aggregate: 'interview',
     access: 'run-interviews',
     subject: (d) => d.interviewId,
-    answer: (events) => {
-      const drafted = dataOf(events, 'SummaryDrafted');
-      return { summaryVersion: drafted?.summaryVersion, summaryHash: drafted?.summaryHash };
-    },
+    answer: fieldsOf('SummaryDrafted', ['summaryVersion', 'summaryHash']),
   },
   SendSummaryForConfirmation: {
     aggregate: 'interview',
     access: 'run-interviews',
     subject: (d) => d.interviewId,
-    answer: (events) => {
-      const sent = dataOf(events, 'SummarySentForConfirmation');
-      return { summaryVersion: sent?.summaryVersion, summaryHash: sent?.summaryHash };
-    },
+    answer: fieldsOf('SummarySentForConfirmation', ['summaryVersion', 'summaryHash']),
   },
   ConfirmSummary: {
     aggregate: 'interview',
     access: 'answer-summary',
     subject: (d) => d.interviewId,
-    answer: (events) => {
-      const confirmed = dataOf(events, 'SummaryConfirmed');
-      return { summaryVersion: confirmed?.summaryVersion, summaryHash: confirmed?.summaryHash };
-    },
+    answer: fieldsOf('SummaryConfirmed', ['summaryVersion', 'summaryHash']),
   },
   RequestSummaryRevision: { aggregate: 'interview', access: 'answer-summary', subject: (d) => d.interviewId },
   IssueConfirmationLink: {
     aggregate: 'interview',
     access: 'run-interviews',
     subject: (d) => d.interviewId,
-    answer: (events) => {
-      const issued = dataOf(events, 'ConfirmationLinkIssued');
-      return { linkId: issued?.linkId, summaryVersion: issued?.summaryVersion, summaryHash: issued?.summaryHash, expiresAt: issued?.expiresAt };
-    },
+    answer: fieldsOf('ConfirmationLinkIssued', ['linkId', 'summaryVersion', 'summaryHash', 'expiresAt']),
   },
   RevokeConfirmationLink: { aggregate: 'interview', access: 'run-interviews', subject: (d) => d.interviewId },
   ConfirmSummaryByLink: {
     aggregate: 'interview',
     access: 'link-holder',
     subject: (d) => d.interviewId,
-    answer: (events) => {
-      const confirmed = dataOf(events, 'SummaryConfirmed');
-      return { summaryVersion: confirmed?.summaryVersion, summaryHash: confirmed?.summaryHash };
-    },
+    answer: fieldsOf('SummaryConfirmed', ['summaryVersion', 'summaryHash']),
   },
   RequestSummaryRevisionByLink: { aggregate: 'interview', access: 'link-holder', subject: (d) => d.interviewId },
   CaptureRequirement: {
@@ -220,7 +215,7 @@ export const CATALOGUE: { [T in CommandType]: Spec<T, Aggregate> } = {
     access: 'manage',
     subject: (d) => d.requirementId,
     facts: ownEngagement,
-    answer: (events) => ({ score: dataOf(events, 'RequirementPrioritized')?.score }),
+    answer: fieldsOf('RequirementPrioritized', ['score']),
   },
   AcceptRequirement: { aggregate: 'requirement', access: 'manage', subject: (d) => d.requirementId, facts: ownEngagement },
   DeferRequirement: { aggregate: 'requirement', access: 'manage', subject: (d) => d.requirementId, facts: ownEngagement },

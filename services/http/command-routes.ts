@@ -305,7 +305,8 @@ export const registerCommandRoutes = (app: FastifyInstance, deps: CommandRouteDe
     const params = paramsOf(r.url);
     // Commands answered through a confirmation link have routes of their own (confirmation-routes.ts).
     const access = spec.access as Access;
-    const success = spec.location ? { 201: CommandAnswer, ...(spec.created ? { 200: CommandAnswer } : {}) } : { 200: CommandAnswer };
+    const answer = CommandAnswer.extend(spec.answer?.shape ?? {});
+    const success = spec.location ? { 201: answer, ...(spec.created ? { 200: answer } : {}) } : { 200: answer };
     typed.route({
       method: 'POST',
       url: r.url,

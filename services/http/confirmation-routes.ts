@@ -16,20 +16,21 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { IssueConfirmationLinkBody, RequestSummaryRevisionByLinkBody, type Actor } from '../../contracts/index.js';
+import { Instant, IssueConfirmationLinkBody, RequestSummaryRevisionByLinkBody, type Actor } from '../../contracts/index.js';
 import { judge, presentedLink, usableLink, type ConfirmationLinkState, type InterviewState } from '../../domain/index.js';
 import type { ReadModelStore } from '../../infra/read-models/port.js';
 import type { EventStore } from '../../infra/event-store/port.js';
 import type { EngagementDocument, InterviewDocument } from '../../projections/index.js';
 import type { CommandBus } from '../commands/command-bus.js';
 import type { IdempotencyStore } from '../idempotency/store.js';
+import { CATALOGUE } from '../commands/catalogue.js';
 import { idSource } from '../commands/ids.js';
 import type { Mailer } from '../mail/confirmation-mail.js';
 import type { ReadYourWrites } from '../queries/read-your-writes.js';
 import { accessNote, requireAccess } from './auth.js';
 import { fail } from './problem.js';
 import { readOwnWritesHook } from './query-routes.js';
-import { CorrelationId, IdempotencyKey, IdParams, MinPosition, ProblemSchema } from './schemas.js';
+import { CommandAnswer, CorrelationId, IdempotencyKey, IdParams, MinPosition, ProblemSchema } from './schemas.js';
 
 export type ConfirmationRouteDeps = {
   bus: CommandBus;
@@ -69,6 +70,14 @@ export const parseToken = (token: string): Presented => {
 
 const TokenParams = z.strictObject({ token: z.string().min(1).max(400).describe('The confirmation link token: <interviewId>.<linkId>.<secret>') });
 const Answer = z.looseObject({}).describe('See the description');
+const commandAnswer = (type: 'IssueConfirmationLink' | 'ConfirmSummaryByLink' | 'RequestSummaryRevisionByLink') => CommandAnswer.extend(CATALOGUE[type].answer?.shape ?? {});
+const IssuedLink = commandAnswer('IssueConfirmationLink').extend({
+  token: z.string().nullable().describe('The link token, given once; null when a retry with the same Idempotency-Key names the link again'),
+  url: z.string().nullable().describe('The confirmation page for the interviewee; null on a retry, as token'),
+  emailed: z.boolean().describe('Whether the link went out by email'),
+  emailError: z.string().optional().describe('Why the email could not be sent, when it could not'),
+});
+const answeredAt = { at: Instant.describe('When the answer was recorded') };
 /** Beyond what a route's declaration implies (problem-responses.ts): the link's and the interview's own rules. */
 const problems = { 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 410: ProblemSchema };
 const LinkHeaders = z.looseObject({
@@ -175,7 +184,7 @@ export const registerConfirmationRoutes = (app: FastifyInstance, deps: Confirmat
       params: IdParams,
       headers: LinkHeaders,
       body: IssueConfirmationLinkBody.meta({ examples: [{ validForDays: 7, email: 'li.na@acme.com', language: 'zh-CN' }] }),
-      response: { 200: Answer, ...problems },
+      response: { 200: IssuedLink, ...problems },
     },
     handler: async (request) => {
       const interviewId = request.params.id;
@@ -288,7 +297,7 @@ export const registerConfirmationRoutes = (app: FastifyInstance, deps: Confirmat
       params: TokenParams,
       headers: LinkHeaders,
       body: z.strictObject({}).optional(),
-      response: { 200: Answer, ...problems },
+      response: { 200: commandAnswer('ConfirmSummaryByLink').extend(answeredAt), ...problems },
     },
     handler: async (request) => answerByLink(request, request.params.token, undefined),
   });
@@ -302,7 +311,7 @@ export const registerConfirmationRoutes = (app: FastifyInstance, deps: Confirmat
       params: TokenParams,
       headers: LinkHeaders,
       body: RequestSummaryRevisionByLinkBody.meta({ examples: [{ comments: 'The pipeline report is compiled monthly, not weekly' }] }),
-      response: { 200: Answer, ...problems },
+      response: { 200: commandAnswer('RequestSummaryRevisionByLink').extend(answeredAt), ...problems },
     },
     handler: async (request) => answerByLink(request, request.params.token, request.body.comments),
   });

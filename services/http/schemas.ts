@@ -4,8 +4,9 @@ import { Id } from '../../contracts/index.js';
 
 export const IdParams = z.strictObject({ id: Id });
 
+/** What every command answers; a command's own fields (its catalogue `answer`) extend it. */
 export const CommandAnswer = z
-  .looseObject({
+  .object({
     id: z.string(),
     version: z.number().int().min(0).describe('Stream revision after the append (0 for the first event); send it back in If-Match'),
     position: z.string().describe('Opaque, ordered position in the global log; send it as X-Min-Position to read your writes'),
