@@ -74,6 +74,10 @@ const run = (command: string, args: string[], log: string) =>
     });
   });
 
+// About three minutes on an idle two-core machine; on one shared with other suites the runs take
+// longer, and the file's default 300 s would cut them off before they can report.
+t.setTimeout(900_000);
+
 const found = binary();
 const skip = !found && process.env['REQUIRE_INFRA'] !== '1' && 'Schemathesis not found: run `npm run infra:up` and load .infra/env (it sets SCHEMATHESIS), or put `schemathesis` on PATH';
 
