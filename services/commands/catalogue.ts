@@ -68,20 +68,27 @@ type Spec<T extends CommandType, A extends Aggregate> = {
   answer?: Answer;
 };
 
-/** Fields of one event the command records: their schema (for the OpenAPI document) and their values. */
-export type Answer = { shape: z.ZodRawShape; of: (events: readonly DomainEvent[]) => Record<string, unknown> };
+/** Fields of one event the command records: their schema and an example (for the OpenAPI document), and their values. */
+export type Answer = { shape: z.ZodRawShape; example: Record<string, unknown>; of: (events: readonly DomainEvent[]) => Record<string, unknown> };
 
-/** The answer carries these fields of the `type` event the command recorded, as that event's contract states them. */
-const fieldsOf = <T extends DomainEventType>(type: T, fields: ReadonlyArray<keyof EventOfType<T>['data'] & string>): Answer => {
+/**
+ * The answer carries the fields `example` names of the `type` event the command recorded, as that
+ * event's contract states them.
+ */
+const fieldsOf = <T extends DomainEventType>(type: T, example: Partial<EventOfType<T>['data']>): Answer => {
   const data = DomainEvent.options.find((option) => option.shape.type.value === type)!.shape.data as z.ZodObject;
+  const fields = Object.keys(example);
   return {
     shape: Object.fromEntries(fields.map((field) => [field, data.shape[field]!])),
+    example,
     of: (events) => {
       const recorded = events.find((e) => e.type === type)?.data as Record<string, unknown> | undefined;
       return Object.fromEntries(fields.map((field) => [field, recorded?.[field]]));
     },
   };
 };
+
+const HASH = '9f2c4e0a7b1d3c5e6f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6';
 
 const engagementOf = (state: { status: string; engagementId?: string }) =>
   state.status === 'none' ? undefined : state.engagementId;
@@ -118,26 +125,26 @@ export const CATALOGUE: { [T in CommandType]: Spec<T, Aggregate> } = {
     subject: (d) => d.engagementId,
     // Goals and targets are read in the engagement's progress (goals and the scorecard).
     location: (d) => `/engagements/${d.engagementId}/progress`,
-    answer: fieldsOf('GoalAdded', ['goalId']),
+    answer: fieldsOf('GoalAdded', { goalId: '0195a7e2-51c4-7d8e-9a0b-000000000301' }),
   },
   AddSuccessTarget: {
     aggregate: 'engagement',
     access: 'manage',
     subject: (d) => d.engagementId,
     location: (d) => `/engagements/${d.engagementId}/progress`,
-    answer: fieldsOf('SuccessTargetAdded', ['targetId']),
+    answer: fieldsOf('SuccessTargetAdded', { targetId: '0195a7e2-51c4-7d8e-9a0b-000000000401' }),
   },
   ReviseSuccessTarget: {
     aggregate: 'engagement',
     access: 'manage',
     subject: (d) => d.engagementId,
-    answer: fieldsOf('SuccessTargetRevised', ['status']),
+    answer: fieldsOf('SuccessTargetRevised', { status: 'pending' }),
   },
   RecordMeasurement: {
     aggregate: 'engagement',
     access: 'manage',
     subject: (d) => d.engagementId,
-    answer: fieldsOf('MeasurementRecorded', ['measurementId', 'status']),
+    answer: fieldsOf('MeasurementRecorded', { measurementId: '0195a7e2-51c4-7d8e-9a0b-000000000501', status: 'met' }),
   },
   AdvancePhase: {
     aggregate: 'engagement',
@@ -163,39 +170,39 @@ export const CATALOGUE: { [T in CommandType]: Spec<T, Aggregate> } = {
     access: 'run-interviews',
     subject: (d) => d.interviewId,
     location: (d) => `/interviews/${d.interviewId}/findings/${d.findingId}`,
-    answer: fieldsOf('FindingRecorded', ['findingId']),
+    answer: fieldsOf('FindingRecorded', { findingId: '0195a7e2-51c4-7d8e-9a0b-000000000101' }),
   },
   DraftSummary: {
     aggregate: 'interview',
     access: 'run-interviews',
     subject: (d) => d.interviewId,
-    answer: fieldsOf('SummaryDrafted', ['summaryVersion', 'summaryHash']),
+    answer: fieldsOf('SummaryDrafted', { summaryVersion: 1, summaryHash: HASH }),
   },
   SendSummaryForConfirmation: {
     aggregate: 'interview',
     access: 'run-interviews',
     subject: (d) => d.interviewId,
-    answer: fieldsOf('SummarySentForConfirmation', ['summaryVersion', 'summaryHash']),
+    answer: fieldsOf('SummarySentForConfirmation', { summaryVersion: 1, summaryHash: HASH }),
   },
   ConfirmSummary: {
     aggregate: 'interview',
     access: 'answer-summary',
     subject: (d) => d.interviewId,
-    answer: fieldsOf('SummaryConfirmed', ['summaryVersion', 'summaryHash']),
+    answer: fieldsOf('SummaryConfirmed', { summaryVersion: 1, summaryHash: HASH }),
   },
   RequestSummaryRevision: { aggregate: 'interview', access: 'answer-summary', subject: (d) => d.interviewId },
   IssueConfirmationLink: {
     aggregate: 'interview',
     access: 'run-interviews',
     subject: (d) => d.interviewId,
-    answer: fieldsOf('ConfirmationLinkIssued', ['linkId', 'summaryVersion', 'summaryHash', 'expiresAt']),
+    answer: fieldsOf('ConfirmationLinkIssued', { linkId: '0195a7e2-51c4-7d8e-9a0b-000000000601', summaryVersion: 1, summaryHash: HASH, expiresAt: '2026-03-12T10:00:00.000Z' }),
   },
   RevokeConfirmationLink: { aggregate: 'interview', access: 'run-interviews', subject: (d) => d.interviewId },
   ConfirmSummaryByLink: {
     aggregate: 'interview',
     access: 'link-holder',
     subject: (d) => d.interviewId,
-    answer: fieldsOf('SummaryConfirmed', ['summaryVersion', 'summaryHash']),
+    answer: fieldsOf('SummaryConfirmed', { summaryVersion: 1, summaryHash: HASH }),
   },
   RequestSummaryRevisionByLink: { aggregate: 'interview', access: 'link-holder', subject: (d) => d.interviewId },
   CaptureRequirement: {
@@ -215,7 +222,7 @@ export const CATALOGUE: { [T in CommandType]: Spec<T, Aggregate> } = {
     access: 'manage',
     subject: (d) => d.requirementId,
     facts: ownEngagement,
-    answer: fieldsOf('RequirementPrioritized', ['score']),
+    answer: fieldsOf('RequirementPrioritized', { score: 11 }),
   },
   AcceptRequirement: { aggregate: 'requirement', access: 'manage', subject: (d) => d.requirementId, facts: ownEngagement },
   DeferRequirement: { aggregate: 'requirement', access: 'manage', subject: (d) => d.requirementId, facts: ownEngagement },

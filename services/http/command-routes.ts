@@ -45,7 +45,7 @@ import type { IdempotencyStore } from '../idempotency/store.js';
 import { accessNote, requireAccess } from './auth.js';
 import type { Metrics } from './metrics.js';
 import { fail, PROBLEM_TYPES } from './problem.js';
-import { CommandAnswer, CorrelationId, IdempotencyKey, IdParams, IfMatch, ProblemSchema } from './schemas.js';
+import { commandAnswer, CorrelationId, IdempotencyKey, IdParams, IfMatch, ProblemSchema } from './schemas.js';
 
 type Route<T extends CommandType> = {
   type: T;
@@ -305,7 +305,7 @@ export const registerCommandRoutes = (app: FastifyInstance, deps: CommandRouteDe
     const params = paramsOf(r.url);
     // Commands answered through a confirmation link have routes of their own (confirmation-routes.ts).
     const access = spec.access as Access;
-    const answer = CommandAnswer.extend(spec.answer?.shape ?? {});
+    const answer = commandAnswer(spec.answer);
     const success = spec.location ? { 201: answer, ...(spec.created ? { 200: answer } : {}) } : { 200: answer };
     typed.route({
       method: 'POST',

@@ -30,7 +30,7 @@ import type { ReadYourWrites } from '../queries/read-your-writes.js';
 import { accessNote, requireAccess } from './auth.js';
 import { fail } from './problem.js';
 import { readOwnWritesHook } from './query-routes.js';
-import { CommandAnswer, CorrelationId, IdempotencyKey, IdParams, MinPosition, ProblemSchema } from './schemas.js';
+import { commandAnswer, CorrelationId, IdempotencyKey, IdParams, MinPosition, ProblemSchema } from './schemas.js';
 
 export type ConfirmationRouteDeps = {
   bus: CommandBus;
@@ -70,14 +70,24 @@ export const parseToken = (token: string): Presented => {
 
 const TokenParams = z.strictObject({ token: z.string().min(1).max(400).describe('The confirmation link token: <interviewId>.<linkId>.<secret>') });
 const Answer = z.looseObject({}).describe('See the description');
-const commandAnswer = (type: 'IssueConfirmationLink' | 'ConfirmSummaryByLink' | 'RequestSummaryRevisionByLink') => CommandAnswer.extend(CATALOGUE[type].answer?.shape ?? {});
-const IssuedLink = commandAnswer('IssueConfirmationLink').extend({
-  token: z.string().nullable().describe('The link token, given once; null when a retry with the same Idempotency-Key names the link again'),
-  url: z.string().nullable().describe('The confirmation page for the interviewee; null on a retry, as token'),
-  emailed: z.boolean().describe('Whether the link went out by email'),
-  emailError: z.string().optional().describe('Why the email could not be sent, when it could not'),
-});
+const answerOf = (type: 'IssueConfirmationLink' | 'ConfirmSummaryByLink' | 'RequestSummaryRevisionByLink', extra: z.ZodRawShape, example: object) =>
+  commandAnswer(CATALOGUE[type].answer, extra, example);
+const IssuedLink = answerOf(
+  'IssueConfirmationLink',
+  {
+    token: z.string().nullable().describe('The link token, given once; null when a retry with the same Idempotency-Key names the link again'),
+    url: z.string().nullable().describe('The confirmation page for the interviewee; null on a retry, as token'),
+    emailed: z.boolean().describe('Whether the link went out by email'),
+    emailError: z.string().optional().describe('Why the email could not be sent, when it could not'),
+  },
+  {
+    token: '0195a7e2-51c4-7d8e-9a0b-000000000011.0195a7e2-51c4-7d8e-9a0b-000000000601.kT3vQm9ZrX2wYb7cN4pL8sD1fG6hJ0aE5uI2oR9tWxQ',
+    url: 'https://crm.example.com/c/0195a7e2-51c4-7d8e-9a0b-000000000011.0195a7e2-51c4-7d8e-9a0b-000000000601.kT3vQm9ZrX2wYb7cN4pL8sD1fG6hJ0aE5uI2oR9tWxQ',
+    emailed: true,
+  },
+);
 const answeredAt = { at: Instant.describe('When the answer was recorded') };
+const AT_EXAMPLE = { at: '2026-03-06T09:30:00.000Z' };
 /** Beyond what a route's declaration implies (problem-responses.ts): the link's and the interview's own rules. */
 const problems = { 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 410: ProblemSchema };
 const LinkHeaders = z.looseObject({
@@ -297,7 +307,7 @@ export const registerConfirmationRoutes = (app: FastifyInstance, deps: Confirmat
       params: TokenParams,
       headers: LinkHeaders,
       body: z.strictObject({}).optional(),
-      response: { 200: commandAnswer('ConfirmSummaryByLink').extend(answeredAt), ...problems },
+      response: { 200: answerOf('ConfirmSummaryByLink', answeredAt, AT_EXAMPLE), ...problems },
     },
     handler: async (request) => answerByLink(request, request.params.token, undefined),
   });
@@ -311,7 +321,7 @@ export const registerConfirmationRoutes = (app: FastifyInstance, deps: Confirmat
       params: TokenParams,
       headers: LinkHeaders,
       body: RequestSummaryRevisionByLinkBody.meta({ examples: [{ comments: 'The pipeline report is compiled monthly, not weekly' }] }),
-      response: { 200: commandAnswer('RequestSummaryRevisionByLink').extend(answeredAt), ...problems },
+      response: { 200: answerOf('RequestSummaryRevisionByLink', answeredAt, AT_EXAMPLE), ...problems },
     },
     handler: async (request) => answerByLink(request, request.params.token, request.body.comments),
   });

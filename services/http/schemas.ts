@@ -13,6 +13,12 @@ export const CommandAnswer = z
   })
   .meta({ examples: [{ id: '0195a7e2-51c4-7d8e-9a0b-1c2d3e4f5a6b', version: 3, position: '1287' }] });
 
+/** A command's answer: what every command answers, and the fields of its own, with an example of both. */
+export const commandAnswer = (own: { shape: z.ZodRawShape; example: Record<string, unknown> } | undefined, extra: z.ZodRawShape = {}, extraExample = {}) =>
+  CommandAnswer.extend({ ...own?.shape, ...extra }).meta({
+    examples: [{ id: '0195a7e2-51c4-7d8e-9a0b-1c2d3e4f5a6b', version: 3, position: '1287', ...own?.example, ...extraExample }],
+  });
+
 export const ProblemSchema = z
   .looseObject({
     type: z.string(),

@@ -1856,6 +1856,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "0195a7e2-51c4-7d8e-9a0b-1c2d3e4f5a6b",
+                     *       "version": 3,
+                     *       "position": "1287",
+                     *       "summaryVersion": 1,
+                     *       "summaryHash": "9f2c4e0a7b1d3c5e6f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6",
+                     *       "at": "2026-03-06T09:30:00.000Z"
+                     *     }
+                     */
                     "application/json": {
                         /**
                          * Format: date-time
@@ -2448,6 +2458,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "0195a7e2-51c4-7d8e-9a0b-1c2d3e4f5a6b",
+                     *       "version": 3,
+                     *       "position": "1287",
+                     *       "at": "2026-03-06T09:30:00.000Z"
+                     *     }
+                     */
                     "application/json": {
                         /**
                          * Format: date-time
@@ -3013,6 +3031,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "0195a7e2-51c4-7d8e-9a0b-1c2d3e4f5a6b",
+                     *       "version": 3,
+                     *       "position": "1287"
+                     *     }
+                     */
                     "application/json": {
                         id: string;
                         /** @description Opaque, ordered position in the global log; send it as X-Min-Position to read your writes */
@@ -4400,6 +4425,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "0195a7e2-51c4-7d8e-9a0b-1c2d3e4f5a6b",
+                     *       "version": 3,
+                     *       "position": "1287",
+                     *       "goalId": "0195a7e2-51c4-7d8e-9a0b-000000000301"
+                     *     }
+                     */
                     "application/json": {
                         goalId: string;
                         id: string;
@@ -4781,6 +4814,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "0195a7e2-51c4-7d8e-9a0b-1c2d3e4f5a6b",
+                     *       "version": 3,
+                     *       "position": "1287",
+                     *       "targetId": "0195a7e2-51c4-7d8e-9a0b-000000000401"
+                     *     }
+                     */
                     "application/json": {
                         id: string;
                         /** @description Opaque, ordered position in the global log; send it as X-Min-Position to read your writes */
@@ -5425,6 +5466,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "0195a7e2-51c4-7d8e-9a0b-1c2d3e4f5a6b",
+                     *       "version": 3,
+                     *       "position": "1287"
+                     *     }
+                     */
                     "application/json": {
                         id: string;
                         /** @description Opaque, ordered position in the global log; send it as X-Min-Position to read your writes */
@@ -6051,6 +6099,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "0195a7e2-51c4-7d8e-9a0b-1c2d3e4f5a6b",
+                     *       "version": 3,
+                     *       "position": "1287"
+                     *     }
+                     */
                     "application/json": {
                         id: string;
                         /** @description Opaque, ordered position in the global log; send it as X-Min-Position to read your writes */
@@ -6066,6 +6121,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "0195a7e2-51c4-7d8e-9a0b-1c2d3e4f5a6b",
+                     *       "version": 3,
+                     *       "position": "1287"
+                     *     }
+                     */
                     "application/json": {
                         id: string;
                         /** @description Opaque, ordered position in the global log; send it as X-Min-Position to read your writes */
@@ -6435,6 +6497,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "0195a7e2-51c4-7d8e-9a0b-1c2d3e4f5a6b",
+                     *       "version": 3,
+                     *       "position": "1287"
+                     *     }
+                     */
                     "application/json": {
                         id: string;
                         /** @description Opaque, ordered position in the global log; send it as X-Min-Position to read your writes */
@@ -6806,6 +6875,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "0195a7e2-51c4-7d8e-9a0b-1c2d3e4f5a6b",
+                     *       "version": 3,
+                     *       "position": "1287"
+                     *     }
+                     */
                     "application/json": {
                         id: string;
                         /** @description Opaque, ordered position in the global log; send it as X-Min-Position to read your writes */
@@ -7418,6 +7494,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "0195a7e2-51c4-7d8e-9a0b-1c2d3e4f5a6b",
+                     *       "version": 3,
+                     *       "position": "1287"
+                     *     }
+                     */
                     "application/json": {
                         id: string;
                         /** @description Opaque, ordered position in the global log; send it as X-Min-Position to read your writes */
@@ -7807,6 +7890,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "0195a7e2-51c4-7d8e-9a0b-1c2d3e4f5a6b",
+                     *       "version": 3,
+                     *       "position": "1287"
+                     *     }
+                     */
                     "application/json": {
                         id: string;
                         /** @description Opaque, ordered position in the global log; send it as X-Min-Position to read your writes */
@@ -8181,6 +8271,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "0195a7e2-51c4-7d8e-9a0b-1c2d3e4f5a6b",
+                     *       "version": 3,
+                     *       "position": "1287",
+                     *       "measurementId": "0195a7e2-51c4-7d8e-9a0b-000000000501",
+                     *       "status": "met"
+                     *     }
+                     */
                     "application/json": {
                         id: string;
                         measurementId: string;
@@ -8562,6 +8661,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "0195a7e2-51c4-7d8e-9a0b-1c2d3e4f5a6b",
+                     *       "version": 3,
+                     *       "position": "1287",
+                     *       "status": "pending"
+                     *     }
+                     */
                     "application/json": {
                         id: string;
                         /** @description Opaque, ordered position in the global log; send it as X-Min-Position to read your writes */
@@ -9338,6 +9445,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "0195a7e2-51c4-7d8e-9a0b-1c2d3e4f5a6b",
+                     *       "version": 3,
+                     *       "position": "1287"
+                     *     }
+                     */
                     "application/json": {
                         id: string;
                         /** @description Opaque, ordered position in the global log; send it as X-Min-Position to read your writes */
@@ -9715,6 +9829,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "0195a7e2-51c4-7d8e-9a0b-1c2d3e4f5a6b",
+                     *       "version": 3,
+                     *       "position": "1287"
+                     *     }
+                     */
                     "application/json": {
                         id: string;
                         /** @description Opaque, ordered position in the global log; send it as X-Min-Position to read your writes */
@@ -10090,6 +10211,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "0195a7e2-51c4-7d8e-9a0b-1c2d3e4f5a6b",
+                     *       "version": 3,
+                     *       "position": "1287",
+                     *       "linkId": "0195a7e2-51c4-7d8e-9a0b-000000000601",
+                     *       "summaryVersion": 1,
+                     *       "summaryHash": "9f2c4e0a7b1d3c5e6f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6",
+                     *       "expiresAt": "2026-03-12T10:00:00.000Z",
+                     *       "token": "0195a7e2-51c4-7d8e-9a0b-000000000011.0195a7e2-51c4-7d8e-9a0b-000000000601.kT3vQm9ZrX2wYb7cN4pL8sD1fG6hJ0aE5uI2oR9tWxQ",
+                     *       "url": "https://crm.example.com/c/0195a7e2-51c4-7d8e-9a0b-000000000011.0195a7e2-51c4-7d8e-9a0b-000000000601.kT3vQm9ZrX2wYb7cN4pL8sD1fG6hJ0aE5uI2oR9tWxQ",
+                     *       "emailed": true
+                     *     }
+                     */
                     "application/json": {
                         /** @description Whether the link went out by email */
                         emailed: boolean;
@@ -10449,6 +10584,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "0195a7e2-51c4-7d8e-9a0b-1c2d3e4f5a6b",
+                     *       "version": 3,
+                     *       "position": "1287"
+                     *     }
+                     */
                     "application/json": {
                         id: string;
                         /** @description Opaque, ordered position in the global log; send it as X-Min-Position to read your writes */
@@ -10825,6 +10967,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "0195a7e2-51c4-7d8e-9a0b-1c2d3e4f5a6b",
+                     *       "version": 3,
+                     *       "position": "1287",
+                     *       "findingId": "0195a7e2-51c4-7d8e-9a0b-000000000101"
+                     *     }
+                     */
                     "application/json": {
                         findingId: string;
                         id: string;
@@ -11440,6 +11590,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "0195a7e2-51c4-7d8e-9a0b-1c2d3e4f5a6b",
+                     *       "version": 3,
+                     *       "position": "1287"
+                     *     }
+                     */
                     "application/json": {
                         id: string;
                         /** @description Opaque, ordered position in the global log; send it as X-Min-Position to read your writes */
@@ -11812,6 +11969,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "0195a7e2-51c4-7d8e-9a0b-1c2d3e4f5a6b",
+                     *       "version": 3,
+                     *       "position": "1287",
+                     *       "summaryVersion": 1,
+                     *       "summaryHash": "9f2c4e0a7b1d3c5e6f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6"
+                     *     }
+                     */
                     "application/json": {
                         id: string;
                         /** @description Opaque, ordered position in the global log; send it as X-Min-Position to read your writes */
@@ -12184,6 +12350,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "0195a7e2-51c4-7d8e-9a0b-1c2d3e4f5a6b",
+                     *       "version": 3,
+                     *       "position": "1287",
+                     *       "summaryVersion": 1,
+                     *       "summaryHash": "9f2c4e0a7b1d3c5e6f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6"
+                     *     }
+                     */
                     "application/json": {
                         id: string;
                         /** @description Opaque, ordered position in the global log; send it as X-Min-Position to read your writes */
@@ -12840,6 +13015,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "0195a7e2-51c4-7d8e-9a0b-1c2d3e4f5a6b",
+                     *       "version": 3,
+                     *       "position": "1287"
+                     *     }
+                     */
                     "application/json": {
                         id: string;
                         /** @description Opaque, ordered position in the global log; send it as X-Min-Position to read your writes */
@@ -13202,6 +13384,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "0195a7e2-51c4-7d8e-9a0b-1c2d3e4f5a6b",
+                     *       "version": 3,
+                     *       "position": "1287",
+                     *       "summaryVersion": 1,
+                     *       "summaryHash": "9f2c4e0a7b1d3c5e6f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6"
+                     *     }
+                     */
                     "application/json": {
                         id: string;
                         /** @description Opaque, ordered position in the global log; send it as X-Min-Position to read your writes */
@@ -14087,6 +14278,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "0195a7e2-51c4-7d8e-9a0b-1c2d3e4f5a6b",
+                     *       "version": 3,
+                     *       "position": "1287"
+                     *     }
+                     */
                     "application/json": {
                         id: string;
                         /** @description Opaque, ordered position in the global log; send it as X-Min-Position to read your writes */
@@ -14455,6 +14653,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "0195a7e2-51c4-7d8e-9a0b-1c2d3e4f5a6b",
+                     *       "version": 3,
+                     *       "position": "1287"
+                     *     }
+                     */
                     "application/json": {
                         id: string;
                         /** @description Opaque, ordered position in the global log; send it as X-Min-Position to read your writes */
@@ -14833,6 +15038,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "0195a7e2-51c4-7d8e-9a0b-1c2d3e4f5a6b",
+                     *       "version": 3,
+                     *       "position": "1287",
+                     *       "score": 11
+                     *     }
+                     */
                     "application/json": {
                         id: string;
                         /** @description Opaque, ordered position in the global log; send it as X-Min-Position to read your writes */
@@ -15202,6 +15415,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "0195a7e2-51c4-7d8e-9a0b-1c2d3e4f5a6b",
+                     *       "version": 3,
+                     *       "position": "1287"
+                     *     }
+                     */
                     "application/json": {
                         id: string;
                         /** @description Opaque, ordered position in the global log; send it as X-Min-Position to read your writes */
@@ -15581,6 +15801,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "0195a7e2-51c4-7d8e-9a0b-1c2d3e4f5a6b",
+                     *       "version": 3,
+                     *       "position": "1287"
+                     *     }
+                     */
                     "application/json": {
                         id: string;
                         /** @description Opaque, ordered position in the global log; send it as X-Min-Position to read your writes */
