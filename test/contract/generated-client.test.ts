@@ -7,15 +7,13 @@
  * is checked against the schema the document gives for its operation and status.
  */
 import t from 'tap';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import createClient, { type Middleware } from 'openapi-fetch';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { SignJWT } from 'jose';
 import type { paths } from './generated/openapi.js';
 import { CLIENT_TYPES_FILE, clientTypes } from './client-types.js';
-import { startService } from '../support/service-process.js';
+import { startServiceOnFreshData } from '../support/service-process.js';
 
 const SECRET = 'generated-client-secret-generated-client-secret';
 const token = (sub: string, name: string, roles: string[]) =>
@@ -42,12 +40,7 @@ const conformance = (document: object, failures: string[]): Middleware => {
 };
 
 t.test('a generated client walks from an engagement to a prioritized requirement', async (t) => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'crm-client-'));
-  const service = await startService({ DATA_DIR: dataDir, AUTH_JWT_SECRET: SECRET });
-  t.teardown(async () => {
-    await service.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  const service = await startServiceOnFreshData(t, { AUTH_JWT_SECRET: SECRET });
   const document = (await (await fetch(`${service.base}/openapi.json`)).json()) as object;
   t.equal(readFileSync(CLIENT_TYPES_FILE, 'utf8'), await clientTypes(document), 'the committed client types are what the running service’s document generates (npm run openapi:client-types)');
 

@@ -10,13 +10,12 @@
  */
 import t from 'tap';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { randomBytes, randomInt } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { ROLES } from '../../contracts/index.js';
-import { startService } from '../support/service-process.js';
+import { startServiceOnFreshData } from '../support/service-process.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const FIXED_SEED = 20260301;
@@ -84,14 +83,9 @@ const skip = !found && process.env['REQUIRE_INFRA'] !== '1' && 'Schemathesis not
 t.test('Schemathesis finds no failure, for any role, under a fixed and a random seed', { skip }, async (t) => {
   if (!found) return t.fail('Schemathesis not found, but REQUIRE_INFRA=1 needs it: run `npm run infra:up` and load .infra/env (SCHEMATHESIS)');
   const secret = randomBytes(32).toString('hex');
-  const dataDir = mkdtempSync(join(tmpdir(), 'crm-schemathesis-'));
-  const service = await startService({ DATA_DIR: dataDir, AUTH_JWT_SECRET: secret });
-  t.teardown(async () => {
-    await service.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  const service = await startServiceOnFreshData(t, { AUTH_JWT_SECRET: secret });
   const document = (await (await fetch(`${service.base}/openapi.json`)).json()) as OpenApi;
-  const config = join(dataDir, 'schemathesis.toml');
+  const config = join(service.dataDir, 'schemathesis.toml');
   writeFileSync(config, readFileSync(join(root, 'test/contract/schemathesis.toml'), 'utf8') + cursorSections(document));
   const reports = join(root, 'test-artifacts/schemathesis');
   mkdirSync(reports, { recursive: true });
