@@ -16,7 +16,20 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { Instant, IssueConfirmationLinkBody, RequestSummaryRevisionByLinkBody, type Actor } from '../../contracts/index.js';
+import {
+  FindingSection,
+  Frequency,
+  Instant,
+  InterviewMethod,
+  InterviewTopic,
+  IssueConfirmationLinkBody,
+  LinkLanguage,
+  Pain,
+  RequestSummaryRevisionByLinkBody,
+  SummaryHash,
+  SummaryVersion,
+  type Actor,
+} from '../../contracts/index.js';
 import { judge, presentedLink, usableLink, type ConfirmationLinkState, type InterviewState } from '../../domain/index.js';
 import type { ReadModelStore } from '../../infra/read-models/port.js';
 import type { EventStore } from '../../infra/event-store/port.js';
@@ -69,7 +82,6 @@ export const parseToken = (token: string): Presented => {
 };
 
 const TokenParams = z.strictObject({ token: z.string().min(1).max(400).describe('The confirmation link token: <interviewId>.<linkId>.<secret>') });
-const Answer = z.looseObject({}).describe('See the description');
 const answerOf = (type: 'IssueConfirmationLink' | 'ConfirmSummaryByLink' | 'RequestSummaryRevisionByLink', extra: z.ZodRawShape, example: object) =>
   commandAnswer(CATALOGUE[type].answer, extra, example);
 const IssuedLink = answerOf(
@@ -96,19 +108,51 @@ const LinkHeaders = z.looseObject({
   'x-correlation-id': CorrelationId.optional(),
 });
 
-type Receipt = {
-  receiptVersion: typeof RECEIPT_VERSION;
-  kind: 'interview-summary-confirmation';
-  generatedAt: string;
-  interview: { id: string; engagementId: string; scheduledAt: string; conductedAt?: string; method: string; topics: string[] };
-  interviewee: { name: string; department: string; position: string };
-  summary: { version: number; hash: string; hashAlgorithm: 'sha-256'; text: string; findings: Array<{ findingId: string; section: string; text: string; pain?: number; frequency?: string }> };
-  confirmation: {
-    by: { id: string; name: string };
-    at: string;
-    via: { method: 'signed-in' } | { method: 'link'; linkId: string; issuedBy: { id: string; name: string } } | { method: 'unrecorded' };
-  };
-};
+/** A finding as a summary cites it, for the interviewee and in the receipt. */
+const CitedFinding = z.object({ findingId: z.string(), section: FindingSection, text: z.string(), pain: Pain.optional(), frequency: Frequency.optional() });
+const SummaryInterview = z.object({ id: z.string(), scheduledAt: Instant, conductedAt: Instant.optional(), method: InterviewMethod, topics: z.array(InterviewTopic) });
+const Interviewee = z.object({ name: z.string(), department: z.string(), position: z.string() });
+
+/** What a confirmation link shows the interviewee (GET /confirmations/:token). */
+const LinkView = z.object({
+  interview: SummaryInterview,
+  interviewee: Interviewee,
+  summary: z.object({ summaryVersion: SummaryVersion, summaryHash: SummaryHash, text: z.string(), findings: z.array(CitedFinding) }),
+  link: z.object({
+    linkId: z.string(),
+    state: z.enum(['issued', 'revoked', 'used']),
+    expiresAt: Instant,
+    issuedBy: z.object({ name: z.string() }),
+    language: LinkLanguage.optional(),
+  }),
+  answer: z
+    .discriminatedUnion('kind', [
+      z.object({ kind: z.literal('confirmed'), at: Instant }),
+      z.object({ kind: z.literal('revision-requested'), at: Instant, comments: z.string() }),
+    ])
+    .nullable()
+    .describe('What was answered through this link, if anything'),
+});
+
+const Person = z.object({ id: z.string(), name: z.string() });
+const ReceiptSchema = z.object({
+  receiptVersion: z.literal(RECEIPT_VERSION),
+  kind: z.literal('interview-summary-confirmation'),
+  generatedAt: Instant,
+  interview: SummaryInterview.extend({ engagementId: z.string() }),
+  interviewee: Interviewee,
+  summary: z.object({ version: SummaryVersion, hash: SummaryHash, hashAlgorithm: z.literal('sha-256'), text: z.string(), findings: z.array(CitedFinding) }),
+  confirmation: z.object({
+    by: Person,
+    at: Instant,
+    via: z.discriminatedUnion('method', [
+      z.object({ method: z.literal('signed-in') }),
+      z.object({ method: z.literal('link'), linkId: z.string(), issuedBy: Person }),
+      z.object({ method: z.literal('unrecorded') }),
+    ]),
+  }),
+});
+type Receipt = z.infer<typeof ReceiptSchema>;
 
 /** What was confirmed: interview, interviewee, version, hash, text, cited findings, who, when and how. */
 export const receiptOf = (doc: InterviewDocument, generatedAt: string): Receipt | undefined => {
@@ -254,7 +298,7 @@ export const registerConfirmationRoutes = (app: FastifyInstance, deps: Confirmat
         'Public: the link is the credential. A used link answers what was answered through it; a revoked, expired or outdated link answers 410 naming the issuer to ask for a new one.',
       params: TokenParams,
       headers: LinkHeaders,
-      response: { 200: Answer, ...problems },
+      response: { 200: LinkView, ...problems },
     },
     handler: async (request) => {
       const { presented, state, link } = await linkOf(request.params.token);
@@ -277,9 +321,9 @@ export const registerConfirmationRoutes = (app: FastifyInstance, deps: Confirmat
           ...(language === undefined ? {} : { language }),
         },
         answer: confirmed
-          ? { kind: 'confirmed', at: confirmed.confirmedAt }
+          ? { kind: 'confirmed' as const, at: confirmed.confirmedAt }
           : revision
-            ? { kind: 'revision-requested', at: revision.at, comments: revision.comments }
+            ? { kind: 'revision-requested' as const, at: revision.at, comments: revision.comments }
             : null,
       };
     },
@@ -331,7 +375,7 @@ export const registerConfirmationRoutes = (app: FastifyInstance, deps: Confirmat
     summary,
     description: `${description} A JSON document \`{ receiptVersion: ${RECEIPT_VERSION}, kind, generatedAt, interview, interviewee, summary: { version, hash, text, findings }, confirmation: { by, at, via } }\`, sent as a download.`,
     headers: LinkHeaders,
-    response: { 200: Answer, ...problems },
+    response: { 200: ReceiptSchema, ...problems },
   });
   const sendReceipt = (reply: import('fastify').FastifyReply, receipt: Receipt) =>
     reply

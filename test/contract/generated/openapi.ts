@@ -1584,14 +1584,67 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description See the description */
+            /** @description Default Response */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
-                        [key: string]: unknown;
+                        /** @description What was answered through this link, if anything */
+                        answer: ({
+                            /** Format: date-time */
+                            at: string;
+                            /** @enum {string} */
+                            kind: "confirmed";
+                        } | {
+                            /** Format: date-time */
+                            at: string;
+                            comments: string;
+                            /** @enum {string} */
+                            kind: "revision-requested";
+                        }) | null;
+                        interview: {
+                            /** Format: date-time */
+                            conductedAt?: string;
+                            id: string;
+                            /** @enum {string} */
+                            method: "in-person" | "phone" | "video" | "email" | "questionnaire" | "workshop";
+                            /** Format: date-time */
+                            scheduledAt: string;
+                            topics: ("work-content" | "org-structure" | "business-process" | "data-needs" | "reports" | "concerns" | "focus-issues")[];
+                        };
+                        interviewee: {
+                            department: string;
+                            name: string;
+                            position: string;
+                        };
+                        link: {
+                            /** Format: date-time */
+                            expiresAt: string;
+                            issuedBy: {
+                                name: string;
+                            };
+                            /** @enum {string} */
+                            language?: "en" | "zh-CN";
+                            linkId: string;
+                            /** @enum {string} */
+                            state: "issued" | "revoked" | "used";
+                        };
+                        summary: {
+                            findings: {
+                                findingId: string;
+                                /** @enum {string} */
+                                frequency?: "rare" | "monthly" | "weekly" | "daily";
+                                pain?: number;
+                                /** @enum {string} */
+                                section: "current-structure" | "future-structure" | "workflow" | "customer" | "data-report" | "other-requirement";
+                                text: string;
+                            }[];
+                            summaryHash: string;
+                            summaryVersion: number;
+                            text: string;
+                        };
                     };
                 };
             };
@@ -2179,14 +2232,74 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description See the description */
+            /** @description Default Response */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
-                        [key: string]: unknown;
+                        confirmation: {
+                            /** Format: date-time */
+                            at: string;
+                            by: {
+                                id: string;
+                                name: string;
+                            };
+                            via: {
+                                /** @enum {string} */
+                                method: "signed-in";
+                            } | {
+                                issuedBy: {
+                                    id: string;
+                                    name: string;
+                                };
+                                linkId: string;
+                                /** @enum {string} */
+                                method: "link";
+                            } | {
+                                /** @enum {string} */
+                                method: "unrecorded";
+                            };
+                        };
+                        /** Format: date-time */
+                        generatedAt: string;
+                        interview: {
+                            /** Format: date-time */
+                            conductedAt?: string;
+                            engagementId: string;
+                            id: string;
+                            /** @enum {string} */
+                            method: "in-person" | "phone" | "video" | "email" | "questionnaire" | "workshop";
+                            /** Format: date-time */
+                            scheduledAt: string;
+                            topics: ("work-content" | "org-structure" | "business-process" | "data-needs" | "reports" | "concerns" | "focus-issues")[];
+                        };
+                        interviewee: {
+                            department: string;
+                            name: string;
+                            position: string;
+                        };
+                        /** @enum {string} */
+                        kind: "interview-summary-confirmation";
+                        /** @enum {number} */
+                        receiptVersion: 1;
+                        summary: {
+                            findings: {
+                                findingId: string;
+                                /** @enum {string} */
+                                frequency?: "rare" | "monthly" | "weekly" | "daily";
+                                pain?: number;
+                                /** @enum {string} */
+                                section: "current-structure" | "future-structure" | "workflow" | "customer" | "data-report" | "other-requirement";
+                                text: string;
+                            }[];
+                            hash: string;
+                            /** @enum {string} */
+                            hashAlgorithm: "sha-256";
+                            text: string;
+                            version: number;
+                        };
                     };
                 };
             };
@@ -12712,14 +12825,74 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description See the description */
+            /** @description Default Response */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
-                        [key: string]: unknown;
+                        confirmation: {
+                            /** Format: date-time */
+                            at: string;
+                            by: {
+                                id: string;
+                                name: string;
+                            };
+                            via: {
+                                /** @enum {string} */
+                                method: "signed-in";
+                            } | {
+                                issuedBy: {
+                                    id: string;
+                                    name: string;
+                                };
+                                linkId: string;
+                                /** @enum {string} */
+                                method: "link";
+                            } | {
+                                /** @enum {string} */
+                                method: "unrecorded";
+                            };
+                        };
+                        /** Format: date-time */
+                        generatedAt: string;
+                        interview: {
+                            /** Format: date-time */
+                            conductedAt?: string;
+                            engagementId: string;
+                            id: string;
+                            /** @enum {string} */
+                            method: "in-person" | "phone" | "video" | "email" | "questionnaire" | "workshop";
+                            /** Format: date-time */
+                            scheduledAt: string;
+                            topics: ("work-content" | "org-structure" | "business-process" | "data-needs" | "reports" | "concerns" | "focus-issues")[];
+                        };
+                        interviewee: {
+                            department: string;
+                            name: string;
+                            position: string;
+                        };
+                        /** @enum {string} */
+                        kind: "interview-summary-confirmation";
+                        /** @enum {number} */
+                        receiptVersion: 1;
+                        summary: {
+                            findings: {
+                                findingId: string;
+                                /** @enum {string} */
+                                frequency?: "rare" | "monthly" | "weekly" | "daily";
+                                pain?: number;
+                                /** @enum {string} */
+                                section: "current-structure" | "future-structure" | "workflow" | "customer" | "data-report" | "other-requirement";
+                                text: string;
+                            }[];
+                            hash: string;
+                            /** @enum {string} */
+                            hashAlgorithm: "sha-256";
+                            text: string;
+                            version: number;
+                        };
                     };
                 };
             };
