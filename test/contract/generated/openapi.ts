@@ -13984,8 +13984,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "projection": "requirement-backlog",
+                     *       "position": "1287",
+                     *       "eventsApplied": 412,
+                     *       "lastEventAt": "2026-03-05T02:00:00.000Z",
+                     *       "durationMs": 380
+                     *     }
+                     */
                     "application/json": {
-                        [key: string]: unknown;
+                        durationMs: number;
+                        /** @description Events that changed at least one document */
+                        eventsApplied: number;
+                        /** @description occurredAt of the last event read */
+                        lastEventAt?: string;
+                        /** @description The checkpoint the rebuilt documents are at */
+                        position?: string;
+                        projection: string;
                     };
                 };
             };
