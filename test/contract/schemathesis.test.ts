@@ -49,15 +49,17 @@ const cursorSections = (document: OpenApi): string =>
 const ALL_PHASES = ['examples', 'coverage', 'fuzzing', 'stateful'];
 
 /**
- * An admin may send every request, so its runs reach every rule: all phases under both seeds. The
- * other roles are mostly turned away before their input is read (roles are checked first); they
- * run the examples, fuzzing and the stateful walks on fewer cases, under the random seed. The
+ * An admin may send every request, so its runs reach every rule: all phases under both seeds. A pm
+ * starts engagements of their own, so the stateful walks go deep for them too. The other roles are
+ * mostly turned away before their input is read (roles are checked first): the examples and
+ * fuzzing on a few cases each show that they are, and that the refusals are documented. The
  * coverage phase is deterministic, so one run of it is all it has to give.
  */
 const runs = (randomSeed: number) => [
   { role: 'admin', seed: FIXED_SEED, phases: ALL_PHASES, examples: undefined },
   { role: 'admin', seed: randomSeed, phases: ['fuzzing', 'stateful'], examples: undefined },
-  ...ROLES.filter((role) => role !== 'admin').map((role) => ({ role, seed: randomSeed, phases: ['examples', 'fuzzing', 'stateful'], examples: 3 })),
+  { role: 'pm', seed: randomSeed, phases: ['examples', 'fuzzing', 'stateful'], examples: 3 },
+  ...ROLES.filter((role) => role !== 'admin' && role !== 'pm').map((role) => ({ role, seed: randomSeed, phases: ['examples', 'fuzzing'], examples: 2 })),
 ];
 
 const run = (command: string, args: string[], log: string) =>
