@@ -27,16 +27,24 @@ export const Id = z
 export const Instant = z.iso.datetime({ offset: true });
 
 /**
- * Text people type. NUL and lone surrogates (half of a UTF-16 pair: not a character, and not
- * representable in UTF-8) are refused, so what is recorded can be exported and read back exactly.
+ * Something besides white space, and no NUL. White space is spelled out as the set String.trim
+ * removes, not as `\s`, whose meaning differs between regex engines: the OpenAPI document carries
+ * this pattern to every client and generator, and each must read it the same.
+ */
+const TYPED_TEXT = /^[^\x00]*[^\x00\t\n\x0b\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff][^\x00]*$/;
+
+/**
+ * Text people type, at most `max` characters as sent; the white space around it is dropped. NUL
+ * and lone surrogates (half of a UTF-16 pair: not a character, and not representable in UTF-8)
+ * are refused, so what is recorded can be exported and read back exactly.
  */
 export const text = (max: number) =>
   z
     .string()
+    .max(max)
     .trim()
     .min(1)
-    .max(max)
-    .refine((value) => !value.includes('\u0000'), 'text must not contain NUL (U+0000) characters')
+    .regex(TYPED_TEXT, 'text must contain more than white space, and no NUL (U+0000) characters')
     .refine((value) => !/\p{Surrogate}/u.test(value), 'text must not contain lone surrogates (U+D800–U+DFFF): it is not valid Unicode');
 export const Name = text(200);
 export const Reason = text(2_000);
@@ -85,6 +93,20 @@ export type Actor = z.infer<typeof Actor>;
 
 /** `[..] that must not repeat` – used for lists whose order carries no meaning. */
 export const uniqueList = <T extends z.ZodType>(item: T, label: string) =>
-  z.array(item).refine((list) => new Set(list.map((x) => JSON.stringify(x))).size === list.length, {
-    message: `${label} must not contain duplicates`,
-  });
+  z
+    .array(item)
+    .refine((list) => new Set(list.map((x) => JSON.stringify(x))).size === list.length, {
+      message: `${label} must not contain duplicates`,
+    })
+    .meta({ uniqueItems: true });
+
+/**
+ * A revision names at least one of `fields` besides its reason. The rule is checked here and also
+ * stated in the JSON Schema (an `anyOf` of `required`s), so clients and generators know it.
+ */
+export const revisesOneOf = <S extends z.ZodObject>(schema: S, fields: readonly string[]) =>
+  schema
+    .refine((body) => fields.some((field) => (body as Record<string, unknown>)[field] !== undefined), {
+      message: `name at least one of ${fields.join(', ')} to revise`,
+    })
+    .meta({ anyOf: fields.map((field) => ({ required: [field] })) });

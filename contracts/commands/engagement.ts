@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EngagementRole, GATE_OPTION_NAMES, GATE_OPTIONS, Id, Instant, Name, Phase, ReadinessItem, ReadinessStatus, Reason, text, UserId } from '../values.js';
+import { EngagementRole, GATE_OPTION_NAMES, GATE_OPTIONS, Id, Instant, Name, Phase, ReadinessItem, ReadinessStatus, Reason, revisesOneOf, text, UserId } from '../values.js';
 import { SetBusinessCaseData } from './business-case.js';
 import { command } from './command.js';
 
@@ -77,13 +77,10 @@ export const RevisableTargetFields = z.strictObject({
 });
 const TargetRevision = RevisableTargetFields.extend({ reason: Reason });
 const TARGET_FIELDS = ['metric', 'unit', 'baseline', 'target', 'horizon', 'owner'] as const;
-const revisesTarget = (body: Partial<Record<(typeof TARGET_FIELDS)[number], unknown>>) =>
-  TARGET_FIELDS.some((field) => body[field] !== undefined);
-const revisesTargetMessage = { message: `name at least one of ${TARGET_FIELDS.join(', ')} to revise` };
-export const ReviseSuccessTargetBody = TargetRevision.refine(revisesTarget, revisesTargetMessage);
+export const ReviseSuccessTargetBody = revisesOneOf(TargetRevision, TARGET_FIELDS);
 export const ReviseSuccessTarget = command(
   'ReviseSuccessTarget',
-  TargetRevision.extend({ engagementId: Id, targetId: Id }).refine(revisesTarget, revisesTargetMessage),
+  revisesOneOf(TargetRevision.extend({ engagementId: Id, targetId: Id }), TARGET_FIELDS),
 );
 
 export const RecordMeasurementBody = z.strictObject({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, LongText, Name, Phase, Rating, Reason, RequirementCategory, text, uniqueList } from '../values.js';
+import { Id, LongText, Name, Phase, Rating, Reason, RequirementCategory, revisesOneOf, text, uniqueList } from '../values.js';
 import { command } from './command.js';
 
 /** Traceability: the finding a requirement was captured from. */
@@ -32,19 +32,11 @@ const RevisableFields = z.strictObject({
   goalIds: GoalIds.optional(),
   reason: Reason,
 });
-const revisesSomething = {
-  message: 'name at least one of title, description, category, departments, goalIds to revise',
-};
-const hasRevision = (body: z.infer<typeof RevisableFields>) =>
-  body.title !== undefined ||
-  body.description !== undefined ||
-  body.category !== undefined ||
-  body.departments !== undefined ||
-  body.goalIds !== undefined;
-export const ReviseRequirementBody = RevisableFields.refine(hasRevision, revisesSomething);
+const REVISABLE_REQUIREMENT_FIELDS = ['title', 'description', 'category', 'departments', 'goalIds'];
+export const ReviseRequirementBody = revisesOneOf(RevisableFields, REVISABLE_REQUIREMENT_FIELDS);
 export const ReviseRequirement = command(
   'ReviseRequirement',
-  RevisableFields.extend({ requirementId: Id }).refine(hasRevision, revisesSomething),
+  revisesOneOf(RevisableFields.extend({ requirementId: Id }), REVISABLE_REQUIREMENT_FIELDS),
 );
 
 /** The inputs of the 20/80 score, each set by a person (see `priorityScore`). */

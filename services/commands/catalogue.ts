@@ -2,13 +2,15 @@
  * Every command the service handles: which aggregate decides it, which facts from other streams
  * it is judged on, and what its answer carries besides id, version and position.
  */
-import type {
+import { z } from 'zod';
+import {
+  CashFlowFigures,
   DomainEvent,
-  DomainEventType,
-  EngagementCommand,
-  EventOfType,
-  InterviewCommand,
-  RequirementCommand,
+  type DomainEventType,
+  type EngagementCommand,
+  type EventOfType,
+  type InterviewCommand,
+  type RequirementCommand,
 } from '../../contracts/index.js';
 import {
   type Access,
@@ -64,8 +66,48 @@ type Spec<T extends CommandType, A extends Aggregate> = {
   /** For commands that create or else update: whether these events created the resource (201) or not (200). */
   created?: (events: readonly DomainEvent[]) => boolean;
   /** Fields the answer carries besides id, version and position. */
-  answer?: (events: readonly DomainEvent[]) => Record<string, unknown>;
+  answer?: Answer;
 };
+
+/** Fields of one event the command records: their schema and an example (for the OpenAPI document), and their values. */
+export type Answer = { shape: z.ZodRawShape; example: Record<string, unknown>; of: (events: readonly DomainEvent[]) => Record<string, unknown> };
+
+/**
+ * The answer carries the fields `example` names of the `type` event the command recorded, as that
+ * event's contract states them.
+ */
+const fieldsOf = <T extends DomainEventType>(type: T, example: Partial<EventOfType<T>['data']>): Answer => {
+  const data = DomainEvent.options.find((option) => option.shape.type.value === type)!.shape.data as z.ZodObject;
+  const fields = Object.keys(example);
+  return {
+    shape: Object.fromEntries(fields.map((field) => [field, data.shape[field]!])),
+    example,
+    of: (events) => {
+      const recorded = events.find((e) => e.type === type)?.data as Record<string, unknown> | undefined;
+      return Object.fromEntries(fields.map((field) => [field, recorded?.[field]]));
+    },
+  };
+};
+
+const recorded = <T extends DomainEventType>(events: readonly DomainEvent[], type: T): EventOfType<T>['data'] | undefined =>
+  events.find((e): e is EventOfType<T> => e.type === type)?.data as EventOfType<T>['data'] | undefined;
+
+/** Drawing up or revising the business case answers with its revision and the whole case's headline figures. */
+const businessCaseAnswer: Answer = {
+  shape: {
+    revision: z.number().int().min(1),
+    npv: CashFlowFigures.shape.npv,
+    irr: CashFlowFigures.shape.irr,
+    paybackPeriods: CashFlowFigures.shape.paybackPeriods,
+  },
+  example: { revision: 2, npv: 403305.79, irr: { status: 'unique', rate: 0.3792 }, paybackPeriods: 1.7778 },
+  of: (events) => {
+    const set = recorded(events, 'BusinessCaseSet');
+    return { revision: set?.revision, npv: set?.figures.total.npv, irr: set?.figures.total.irr, paybackPeriods: set?.figures.total.paybackPeriods };
+  },
+};
+
+const HASH = '9f2c4e0a7b1d3c5e6f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6';
 
 const engagementOf = (state: { status: string; engagementId?: string }) =>
   state.status === 'none' ? undefined : state.engagementId;
@@ -79,9 +121,6 @@ const ownEngagement = async (load: FactLoader, _data: unknown, state: AggregateO
     },
   };
 };
-
-const dataOf = <T extends DomainEventType>(events: readonly DomainEvent[], type: T): EventOfType<T>['data'] | undefined =>
-  events.find((e): e is EventOfType<T> => e.type === type)?.data as EventOfType<T>['data'] | undefined;
 
 export const CATALOGUE: { [T in CommandType]: Spec<T, Aggregate> } = {
   StartEngagement: {
@@ -105,29 +144,26 @@ export const CATALOGUE: { [T in CommandType]: Spec<T, Aggregate> } = {
     subject: (d) => d.engagementId,
     // Goals and targets are read in the engagement's progress (goals and the scorecard).
     location: (d) => `/engagements/${d.engagementId}/progress`,
-    answer: (events) => ({ goalId: dataOf(events, 'GoalAdded')?.goalId }),
+    answer: fieldsOf('GoalAdded', { goalId: '0195a7e2-51c4-7d8e-9a0b-000000000301' }),
   },
   AddSuccessTarget: {
     aggregate: 'engagement',
     access: 'manage',
     subject: (d) => d.engagementId,
     location: (d) => `/engagements/${d.engagementId}/progress`,
-    answer: (events) => ({ targetId: dataOf(events, 'SuccessTargetAdded')?.targetId }),
+    answer: fieldsOf('SuccessTargetAdded', { targetId: '0195a7e2-51c4-7d8e-9a0b-000000000401' }),
   },
   ReviseSuccessTarget: {
     aggregate: 'engagement',
     access: 'manage',
     subject: (d) => d.engagementId,
-    answer: (events) => ({ status: dataOf(events, 'SuccessTargetRevised')?.status }),
+    answer: fieldsOf('SuccessTargetRevised', { status: 'pending' }),
   },
   RecordMeasurement: {
     aggregate: 'engagement',
     access: 'manage',
     subject: (d) => d.engagementId,
-    answer: (events) => {
-      const measured = dataOf(events, 'MeasurementRecorded');
-      return { measurementId: measured?.measurementId, status: measured?.status };
-    },
+    answer: fieldsOf('MeasurementRecorded', { measurementId: '0195a7e2-51c4-7d8e-9a0b-000000000501', status: 'met' }),
   },
   SetBusinessCase: {
     aggregate: 'engagement',
@@ -135,16 +171,13 @@ export const CATALOGUE: { [T in CommandType]: Spec<T, Aggregate> } = {
     subject: (d) => d.engagementId,
     // The case is read in the engagement's progress; drawing it up creates it, a revision changes it.
     location: (d) => `/engagements/${d.engagementId}/progress`,
-    created: (events) => dataOf(events, 'BusinessCaseSet')?.revision === 1,
+    created: (events) => recorded(events, 'BusinessCaseSet')?.revision === 1,
     // Only a case whose groups name requirements needs them: the ids are read from the log as it stands.
     facts: async (load, d) =>
       d.groups.some((g) => (g.requirementIds ?? []).length > 0)
         ? { facts: { requirementIds: (await load.survey(d.engagementId)).requirements.map((r) => r.requirementId) } }
         : {},
-    answer: (events) => {
-      const set = dataOf(events, 'BusinessCaseSet');
-      return { revision: set?.revision, npv: set?.figures.total.npv, irr: set?.figures.total.irr, paybackPeriods: set?.figures.total.paybackPeriods };
-    },
+    answer: businessCaseAnswer,
   },
   ChooseGateConditions: { aggregate: 'engagement', access: 'manage', subject: (d) => d.engagementId },
   AdvancePhase: {
@@ -171,54 +204,39 @@ export const CATALOGUE: { [T in CommandType]: Spec<T, Aggregate> } = {
     access: 'run-interviews',
     subject: (d) => d.interviewId,
     location: (d) => `/interviews/${d.interviewId}/findings/${d.findingId}`,
-    answer: (events) => ({ findingId: dataOf(events, 'FindingRecorded')?.findingId }),
+    answer: fieldsOf('FindingRecorded', { findingId: '0195a7e2-51c4-7d8e-9a0b-000000000101' }),
   },
   DraftSummary: {
     aggregate: 'interview',
     access: 'run-interviews',
     subject: (d) => d.interviewId,
-    answer: (events) => {
-      const drafted = dataOf(events, 'SummaryDrafted');
-      return { summaryVersion: drafted?.summaryVersion, summaryHash: drafted?.summaryHash };
-    },
+    answer: fieldsOf('SummaryDrafted', { summaryVersion: 1, summaryHash: HASH }),
   },
   SendSummaryForConfirmation: {
     aggregate: 'interview',
     access: 'run-interviews',
     subject: (d) => d.interviewId,
-    answer: (events) => {
-      const sent = dataOf(events, 'SummarySentForConfirmation');
-      return { summaryVersion: sent?.summaryVersion, summaryHash: sent?.summaryHash };
-    },
+    answer: fieldsOf('SummarySentForConfirmation', { summaryVersion: 1, summaryHash: HASH }),
   },
   ConfirmSummary: {
     aggregate: 'interview',
     access: 'answer-summary',
     subject: (d) => d.interviewId,
-    answer: (events) => {
-      const confirmed = dataOf(events, 'SummaryConfirmed');
-      return { summaryVersion: confirmed?.summaryVersion, summaryHash: confirmed?.summaryHash };
-    },
+    answer: fieldsOf('SummaryConfirmed', { summaryVersion: 1, summaryHash: HASH }),
   },
   RequestSummaryRevision: { aggregate: 'interview', access: 'answer-summary', subject: (d) => d.interviewId },
   IssueConfirmationLink: {
     aggregate: 'interview',
     access: 'run-interviews',
     subject: (d) => d.interviewId,
-    answer: (events) => {
-      const issued = dataOf(events, 'ConfirmationLinkIssued');
-      return { linkId: issued?.linkId, summaryVersion: issued?.summaryVersion, summaryHash: issued?.summaryHash, expiresAt: issued?.expiresAt };
-    },
+    answer: fieldsOf('ConfirmationLinkIssued', { linkId: '0195a7e2-51c4-7d8e-9a0b-000000000601', summaryVersion: 1, summaryHash: HASH, expiresAt: '2026-03-12T10:00:00.000Z' }),
   },
   RevokeConfirmationLink: { aggregate: 'interview', access: 'run-interviews', subject: (d) => d.interviewId },
   ConfirmSummaryByLink: {
     aggregate: 'interview',
     access: 'link-holder',
     subject: (d) => d.interviewId,
-    answer: (events) => {
-      const confirmed = dataOf(events, 'SummaryConfirmed');
-      return { summaryVersion: confirmed?.summaryVersion, summaryHash: confirmed?.summaryHash };
-    },
+    answer: fieldsOf('SummaryConfirmed', { summaryVersion: 1, summaryHash: HASH }),
   },
   RequestSummaryRevisionByLink: { aggregate: 'interview', access: 'link-holder', subject: (d) => d.interviewId },
   CaptureRequirement: {
@@ -238,7 +256,7 @@ export const CATALOGUE: { [T in CommandType]: Spec<T, Aggregate> } = {
     access: 'manage',
     subject: (d) => d.requirementId,
     facts: ownEngagement,
-    answer: (events) => ({ score: dataOf(events, 'RequirementPrioritized')?.score }),
+    answer: fieldsOf('RequirementPrioritized', { score: 11 }),
   },
   AcceptRequirement: { aggregate: 'requirement', access: 'manage', subject: (d) => d.requirementId, facts: ownEngagement },
   DeferRequirement: { aggregate: 'requirement', access: 'manage', subject: (d) => d.requirementId, facts: ownEngagement },

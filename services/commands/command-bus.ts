@@ -125,7 +125,7 @@ export class CommandBus {
         position: last.position,
         created: spec.location !== undefined && (spec.created?.(events) ?? true),
         ...(spec.location ? { location: spec.location(data as never) } : {}),
-        answer: spec.answer?.(events) ?? {},
+        answer: spec.answer?.of(events) ?? {},
         replayed,
       };
     };

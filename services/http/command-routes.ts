@@ -48,7 +48,7 @@ import type { IdempotencyStore } from '../idempotency/store.js';
 import { accessNote, requireAccess } from './auth.js';
 import type { Metrics } from './metrics.js';
 import { fail, PROBLEM_TYPES } from './problem.js';
-import { CommandAnswer, CorrelationId, IdempotencyKey, IdParams, IfMatch, ProblemSchema } from './schemas.js';
+import { commandAnswer, CorrelationId, IdempotencyKey, IdParams, IfMatch, ProblemSchema } from './schemas.js';
 
 type Route<T extends CommandType> = {
   type: T;
@@ -323,7 +323,8 @@ export const registerCommandRoutes = (app: FastifyInstance, deps: CommandRouteDe
     const params = paramsOf(r.url);
     // Commands answered through a confirmation link have routes of their own (confirmation-routes.ts).
     const access = spec.access as Access;
-    const success = spec.location ? { 201: CommandAnswer, ...(spec.created ? { 200: CommandAnswer } : {}) } : { 200: CommandAnswer };
+    const answer = commandAnswer(spec.answer);
+    const success = spec.location ? { 201: answer, ...(spec.created ? { 200: answer } : {}) } : { 200: answer };
     typed.route({
       method: 'POST',
       url: r.url,

@@ -18,13 +18,27 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { IssueConfirmationLinkBody, RequestSummaryRevisionByLinkBody, type Actor } from '../../contracts/index.js';
+import {
+  FindingSection,
+  Frequency,
+  Instant,
+  InterviewMethod,
+  InterviewTopic,
+  IssueConfirmationLinkBody,
+  LinkLanguage,
+  Pain,
+  RequestSummaryRevisionByLinkBody,
+  SummaryHash,
+  SummaryVersion,
+  type Actor,
+} from '../../contracts/index.js';
 import { judge, presentedLink, usableLink, type ConfirmationLinkState, type InterviewState } from '../../domain/index.js';
 import type { ReadModelStore } from '../../infra/read-models/port.js';
 import type { EventStore } from '../../infra/event-store/port.js';
 import type { EngagementDocument, InterviewDocument } from '../../projections/index.js';
 import type { CommandBus } from '../commands/command-bus.js';
 import type { IdempotencyStore } from '../idempotency/store.js';
+import { CATALOGUE } from '../commands/catalogue.js';
 import { idSource } from '../commands/ids.js';
 import type { Mailer } from '../mail/confirmation-mail.js';
 import type { ReadYourWrites } from '../queries/read-your-writes.js';
@@ -33,7 +47,7 @@ import { fail } from './problem.js';
 import type { ProofSigner } from '../../infra/proof/signing.js';
 import { verifyEngagement } from '../../infra/proof/verify.js';
 import { readOwnWritesHook } from './query-routes.js';
-import { CorrelationId, IdempotencyKey, IdParams, MinPosition, ProblemSchema } from './schemas.js';
+import { commandAnswer, CorrelationId, IdempotencyKey, IdParams, MinPosition, ProblemSchema } from './schemas.js';
 
 export type ConfirmationRouteDeps = {
   bus: CommandBus;
@@ -73,7 +87,24 @@ export const parseToken = (token: string): Presented => {
 };
 
 const TokenParams = z.strictObject({ token: z.string().min(1).max(400).describe('The confirmation link token: <interviewId>.<linkId>.<secret>') });
-const Answer = z.looseObject({}).describe('See the description');
+const answerOf = (type: 'IssueConfirmationLink' | 'ConfirmSummaryByLink' | 'RequestSummaryRevisionByLink', extra: z.ZodRawShape, example: object) =>
+  commandAnswer(CATALOGUE[type].answer, extra, example);
+const IssuedLink = answerOf(
+  'IssueConfirmationLink',
+  {
+    token: z.string().nullable().describe('The link token, given once; null when a retry with the same Idempotency-Key names the link again'),
+    url: z.string().nullable().describe('The confirmation page for the interviewee; null on a retry, as token'),
+    emailed: z.boolean().describe('Whether the link went out by email'),
+    emailError: z.string().optional().describe('Why the email could not be sent, when it could not'),
+  },
+  {
+    token: '0195a7e2-51c4-7d8e-9a0b-000000000011.0195a7e2-51c4-7d8e-9a0b-000000000601.kT3vQm9ZrX2wYb7cN4pL8sD1fG6hJ0aE5uI2oR9tWxQ',
+    url: 'https://crm.example.com/c/0195a7e2-51c4-7d8e-9a0b-000000000011.0195a7e2-51c4-7d8e-9a0b-000000000601.kT3vQm9ZrX2wYb7cN4pL8sD1fG6hJ0aE5uI2oR9tWxQ',
+    emailed: true,
+  },
+);
+const answeredAt = { at: Instant.describe('When the answer was recorded') };
+const AT_EXAMPLE = { at: '2026-03-06T09:30:00.000Z' };
 /** Beyond what a route's declaration implies (problem-responses.ts): the link's and the interview's own rules. */
 const problems = { 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 410: ProblemSchema };
 const LinkHeaders = z.looseObject({
@@ -82,19 +113,62 @@ const LinkHeaders = z.looseObject({
   'x-correlation-id': CorrelationId.optional(),
 });
 
-type Receipt = {
-  receiptVersion: typeof RECEIPT_VERSION;
-  kind: 'interview-summary-confirmation';
-  generatedAt: string;
-  interview: { id: string; engagementId: string; scheduledAt: string; conductedAt?: string; method: string; topics: string[] };
-  interviewee: { name: string; department: string; position: string };
-  summary: { version: number; hash: string; hashAlgorithm: 'sha-256'; text: string; findings: Array<{ findingId: string; section: string; text: string; pain?: number; frequency?: string }> };
-  confirmation: {
-    by: { id: string; name: string };
-    at: string;
-    via: { method: 'signed-in' } | { method: 'link'; linkId: string; issuedBy: { id: string; name: string } } | { method: 'unrecorded' };
-  };
-};
+/** A finding as a summary cites it, for the interviewee and in the receipt. */
+const CitedFinding = z.object({ findingId: z.string(), section: FindingSection, text: z.string(), pain: Pain.optional(), frequency: Frequency.optional() });
+const SummaryInterview = z.object({ id: z.string(), scheduledAt: Instant, conductedAt: Instant.optional(), method: InterviewMethod, topics: z.array(InterviewTopic) });
+const Interviewee = z.object({ name: z.string(), department: z.string(), position: z.string() });
+
+/** What a confirmation link shows the interviewee (GET /confirmations/:token). */
+const LinkView = z.object({
+  interview: SummaryInterview,
+  interviewee: Interviewee,
+  summary: z.object({ summaryVersion: SummaryVersion, summaryHash: SummaryHash, text: z.string(), findings: z.array(CitedFinding) }),
+  link: z.object({
+    linkId: z.string(),
+    state: z.enum(['issued', 'revoked', 'used']),
+    expiresAt: Instant,
+    issuedBy: z.object({ name: z.string() }),
+    language: LinkLanguage.optional(),
+  }),
+  answer: z
+    .discriminatedUnion('kind', [
+      z.object({ kind: z.literal('confirmed'), at: Instant }),
+      z.object({ kind: z.literal('revision-requested'), at: Instant, comments: z.string() }),
+    ])
+    .nullable()
+    .describe('What was answered through this link, if anything'),
+});
+
+const Person = z.object({ id: z.string(), name: z.string() });
+const ReceiptSchema = z.object({
+  receiptVersion: z.literal(RECEIPT_VERSION),
+  kind: z.literal('interview-summary-confirmation'),
+  generatedAt: Instant,
+  interview: SummaryInterview.extend({ engagementId: z.string() }),
+  interviewee: Interviewee,
+  summary: z.object({ version: SummaryVersion, hash: SummaryHash, hashAlgorithm: z.literal('sha-256'), text: z.string(), findings: z.array(CitedFinding) }),
+  confirmation: z.object({
+    by: Person,
+    at: Instant,
+    via: z.discriminatedUnion('method', [
+      z.object({ method: z.literal('signed-in') }),
+      z.object({ method: z.literal('link'), linkId: z.string(), issuedBy: Person }),
+      z.object({ method: z.literal('unrecorded') }),
+    ]),
+  }),
+});
+type Receipt = z.infer<typeof ReceiptSchema>;
+const Digest = z.string().regex(/^[0-9a-f]{64}$/);
+/** The receipt as sent: with the chain it belongs to when it was issued, and signed. */
+const SignedReceiptSchema = ReceiptSchema.extend({
+  chain: z.object({
+    engagementHead: Digest.describe("The engagement head: SHA-256 over the heads of the engagement's streams"),
+    events: z.number().int().min(0),
+    verified: z.boolean().describe('Whether the history verified when the receipt was issued'),
+    interviewStream: z.object({ streamId: z.string(), revision: z.number().int().min(0), digest: Digest }).optional(),
+  }),
+  signature: z.string().describe('JWS (EdDSA) with a detached payload over the RFC 8785 canonical JSON of the receipt without it'),
+});
 
 /** What was confirmed: interview, interviewee, version, hash, text, cited findings, who, when and how. */
 export const receiptOf = (doc: InterviewDocument, generatedAt: string): Receipt | undefined => {
@@ -180,7 +254,7 @@ export const registerConfirmationRoutes = (app: FastifyInstance, deps: Confirmat
       params: IdParams,
       headers: LinkHeaders,
       body: IssueConfirmationLinkBody.meta({ examples: [{ validForDays: 7, email: 'li.na@acme.com', language: 'zh-CN' }] }),
-      response: { 200: Answer, ...problems },
+      response: { 200: IssuedLink, ...problems },
     },
     handler: async (request) => {
       const interviewId = request.params.id;
@@ -240,7 +314,7 @@ export const registerConfirmationRoutes = (app: FastifyInstance, deps: Confirmat
         'Public: the link is the credential. A used link answers what was answered through it; a revoked, expired or outdated link answers 410 naming the issuer to ask for a new one.',
       params: TokenParams,
       headers: LinkHeaders,
-      response: { 200: Answer, ...problems },
+      response: { 200: LinkView, ...problems },
     },
     handler: async (request) => {
       const { presented, state, link } = await linkOf(request.params.token);
@@ -263,9 +337,9 @@ export const registerConfirmationRoutes = (app: FastifyInstance, deps: Confirmat
           ...(language === undefined ? {} : { language }),
         },
         answer: confirmed
-          ? { kind: 'confirmed', at: confirmed.confirmedAt }
+          ? { kind: 'confirmed' as const, at: confirmed.confirmedAt }
           : revision
-            ? { kind: 'revision-requested', at: revision.at, comments: revision.comments }
+            ? { kind: 'revision-requested' as const, at: revision.at, comments: revision.comments }
             : null,
       };
     },
@@ -293,7 +367,7 @@ export const registerConfirmationRoutes = (app: FastifyInstance, deps: Confirmat
       params: TokenParams,
       headers: LinkHeaders,
       body: z.strictObject({}).optional(),
-      response: { 200: Answer, ...problems },
+      response: { 200: answerOf('ConfirmSummaryByLink', answeredAt, AT_EXAMPLE), ...problems },
     },
     handler: async (request) => answerByLink(request, request.params.token, undefined),
   });
@@ -307,7 +381,7 @@ export const registerConfirmationRoutes = (app: FastifyInstance, deps: Confirmat
       params: TokenParams,
       headers: LinkHeaders,
       body: RequestSummaryRevisionByLinkBody.meta({ examples: [{ comments: 'The pipeline report is compiled monthly, not weekly' }] }),
-      response: { 200: Answer, ...problems },
+      response: { 200: answerOf('RequestSummaryRevisionByLink', answeredAt, AT_EXAMPLE), ...problems },
     },
     handler: async (request) => answerByLink(request, request.params.token, request.body.comments),
   });
@@ -317,7 +391,7 @@ export const registerConfirmationRoutes = (app: FastifyInstance, deps: Confirmat
     summary,
     description: `${description} A JSON document \`{ receiptVersion: ${RECEIPT_VERSION}, kind, generatedAt, interview, interviewee, summary: { version, hash, text, findings }, confirmation: { by, at, via }, chain: { engagementHead, events, verified, interviewStream }, signature }\`, sent as a download. \`signature\` is a JWS (EdDSA) with a detached payload over the RFC 8785 canonical JSON of the receipt without it; the keys are at /.well-known/jwks.json.`,
     headers: LinkHeaders,
-    response: { 200: Answer, ...problems, 429: ProblemSchema },
+    response: { 200: SignedReceiptSchema, ...problems, 429: ProblemSchema },
   });
   /**
    * The receipt with the chain it belongs to – the engagement head and the interview stream's head

@@ -7,7 +7,9 @@
  * - a bearer token: 401 and 403;
  * - `If-Match`: 412; `Idempotency-Key`: 422 (reused with another request);
  * - `X-Min-Position`: 409 (beyond the log's head) and 503 (the read models did not reach it in time);
- * - every route but health and metrics reads or writes a store: 503; anything may fail: 500.
+ * - every route but health and metrics reads or writes a store: 503; anything may fail: 500;
+ * - any request whose request line and headers (a long query string counts) exceed what the
+ *   server reads: 431.
  */
 import { STATUS_CODES } from 'node:http';
 import type { FastifyInstance, RouteOptions } from 'fastify';
@@ -30,7 +32,7 @@ const headerNames = (schema: Schema) => new Set(Object.keys(schema.headers?.shap
 
 /** The statuses a route answers because of how it is declared (see above). */
 export const declaredFailures = (method: string, schema: Schema): number[] => {
-  const statuses = new Set<number>([500]);
+  const statuses = new Set<number>([431, 500]);
   const headers = headerNames(schema);
   if (schema.params || schema.querystring || schema.body || headers.size > 0) statuses.add(400);
   if (schema.body || method === 'POST') [400, 413, 415].forEach((s) => statuses.add(s));

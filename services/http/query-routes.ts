@@ -69,13 +69,21 @@ const problems = { 404: ProblemSchema };
 /** Audit CSV exports and backlog asOf reads are rate limited per user (expensive-reads.ts). */
 const limited = { ...problems, 429: ProblemSchema };
 
+/** The opaque `nextCursor` of the page before (base64url), which only the service hands out. */
+const Cursor = z
+  .string()
+  .max(500)
+  .regex(/^[A-Za-z0-9_-]+$/, 'a cursor is the nextCursor of the page before')
+  .describe('The nextCursor of the page before; any other value is 400')
+  .optional();
+
 const BacklogQuery = z.strictObject({
   status: RequirementStatus.optional(),
   category: RequirementCategory.optional(),
   department: z.string().min(1).max(200).optional(),
   tier: z.enum(TIERS).optional(),
   limit: Limit,
-  cursor: z.string().max(500).optional(),
+  cursor: Cursor,
   asOf: Instant.optional().describe('The backlog exactly as it stood at this instant'),
 });
 
@@ -86,7 +94,7 @@ const AuditQuery = z.strictObject({
   from: Instant.optional(),
   to: Instant.optional(),
   limit: Limit,
-  cursor: z.string().max(500).optional(),
+  cursor: Cursor,
   format: z.enum(['json', 'csv']).optional().describe('csv, or send Accept: text/csv'),
 });
 
@@ -97,7 +105,7 @@ const ChangesQuery = z.strictObject({
 const ExplanationQuery = z.strictObject({ asOf: Instant.optional().describe('The instant to explain; now when absent') });
 
 const InterviewsQuery = z.strictObject({ status: z.enum(INTERVIEW_STATUSES).optional() });
-const EngagementsQuery = z.strictObject({ limit: Limit, cursor: z.string().max(500).optional() });
+const EngagementsQuery = z.strictObject({ limit: Limit, cursor: Cursor });
 
 /** The team as the access rules read it, from the engagement's read model. */
 const teamOf = (engagement: EngagementDocument): Team => Object.fromEntries((engagement.team ?? []).map((m) => [m.userId, { role: m.role }]));

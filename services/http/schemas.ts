@@ -4,13 +4,20 @@ import { Id } from '../../contracts/index.js';
 
 export const IdParams = z.strictObject({ id: Id });
 
+/** What every command answers; a command's own fields (its catalogue `answer`) extend it. */
 export const CommandAnswer = z
-  .looseObject({
+  .object({
     id: z.string(),
     version: z.number().int().min(0).describe('Stream revision after the append (0 for the first event); send it back in If-Match'),
     position: z.string().describe('Opaque, ordered position in the global log; send it as X-Min-Position to read your writes'),
   })
   .meta({ examples: [{ id: '0195a7e2-51c4-7d8e-9a0b-1c2d3e4f5a6b', version: 3, position: '1287' }] });
+
+/** A command's answer: what every command answers, and the fields of its own, with an example of both. */
+export const commandAnswer = (own: { shape: z.ZodRawShape; example: Record<string, unknown> } | undefined, extra: z.ZodRawShape = {}, extraExample = {}) =>
+  CommandAnswer.extend({ ...own?.shape, ...extra }).meta({
+    examples: [{ id: '0195a7e2-51c4-7d8e-9a0b-1c2d3e4f5a6b', version: 3, position: '1287', ...own?.example, ...extraExample }],
+  });
 
 export const ProblemSchema = z
   .looseObject({
@@ -28,9 +35,13 @@ export const ProblemSchema = z
  * The request headers the service reads, each exactly as it checks them (one schema per header,
  * shared by every route that takes it).
  */
+const IF_MATCH_MESSAGE = 'If-Match takes the ETag of the resource, e.g. "3", or *';
+/**
+ * `*` apart from the ETags (rather than one pattern with an alternative) so generators that build
+ * header values from their own alphabet still find a value the service accepts.
+ */
 export const IfMatch = z
-  .string()
-  .regex(/^(?:(?:W\/)?"\d{1,15}"|\*)$/, 'If-Match takes the ETag of the resource, e.g. "3"')
+  .union([z.literal('*'), z.string().regex(/^(?:W\/)?"\d{1,15}"$/, IF_MATCH_MESSAGE)], { error: IF_MATCH_MESSAGE })
   .describe('Optimistic concurrency: the version (ETag, e.g. "3") the command is based on; 412 when the resource has moved on');
 export const IdempotencyKey = z
   .string()

@@ -327,6 +327,12 @@ if want kafka; then ensure_kafka_libs; fi
 if want mongo; then ensure_ferretdb_bin; fi
 if want mailpit; then ensure_mailpit_bin; fi
 
+# Not a server: the pinned Schemathesis the contract test runs (INFRA_SCHEMATHESIS=off skips it).
+SCHEMATHESIS_BIN=""
+if [[ "${INFRA_SCHEMATHESIS:-on}" != off ]]; then
+  SCHEMATHESIS_BIN="$(bash "$INFRA_DIR/schemathesis.sh" | tee /dev/stderr | tail -n 1)"
+fi
+
 if want kafka; then start_kafka; fi
 if want mongo; then start_mongo; fi
 if want esdb; then start_esdb; fi
@@ -362,6 +368,7 @@ fi
   fi
   # The issuer, the API's audience and the test clients, as the provider we started wrote them.
   if want oidc; then cat "$OIDC_STATE_DIR/env"; fi
+  if [[ -n "$SCHEMATHESIS_BIN" ]]; then echo "export SCHEMATHESIS=\"$SCHEMATHESIS_BIN\""; fi
 } >"$ENV_FILE.tmp"
 mv -f "$ENV_FILE.tmp" "$ENV_FILE"
 

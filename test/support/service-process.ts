@@ -4,7 +4,9 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '../..');
 
@@ -36,4 +38,15 @@ export const startService = async (env: Record<string, string | undefined>): Pro
       await once(child, 'exit');
     },
   };
+};
+
+/** The service on a fresh temporary DATA_DIR; both are gone when the test ends. */
+export const startServiceOnFreshData = async (t: { teardown: (fn: () => Promise<void>) => void }, env: Record<string, string>) => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'crm-service-'));
+  const service = await startService({ DATA_DIR: dataDir, ...env });
+  t.teardown(async () => {
+    await service.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+  return { ...service, dataDir };
 };
