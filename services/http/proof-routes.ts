@@ -83,7 +83,7 @@ const ExportQuery = z.strictObject({
   to: Instant.optional().describe('Audit entries at or before this instant'),
 });
 
-const Jwk = z.looseObject({ kty: z.literal('OKP'), crv: z.literal('Ed25519'), x: z.string(), kid: z.string(), alg: z.literal('EdDSA'), use: z.literal('sig') });
+const Jwk = z.object({ kty: z.literal('OKP'), crv: z.literal('Ed25519'), x: z.string(), kid: z.string(), alg: z.literal('EdDSA'), use: z.literal('sig') });
 
 export const registerProofRoutes = (app: FastifyInstance, deps: ProofRouteDeps) => {
   const typed = app.withTypeProvider<ZodTypeProvider>();

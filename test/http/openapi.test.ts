@@ -88,7 +88,7 @@ t.test('the header schemas accept exactly what the service accepts', async (t) =
  */
 const NOT_YET_EXACT = new Set([
   'GetReadiness', 'ListEngagements', 'GetEngagement', 'GetPhaseProgress', 'ListInterviews', 'GetInterview', 'GetFinding',
-  'GetRequirement', 'GetBacklog', 'GetAuditTrail',
+  'GetRequirement', 'GetBacklog', 'GetAuditTrail', 'ExportSignedAuditTrail',
 ]);
 
 /** Where a schema leaves room for properties it does not name. */
