@@ -1,6 +1,7 @@
 /** Every integration event, as one union discriminated by its public `type`. */
 import { z } from 'zod';
 import { EngagementPhaseAdvancedV1, EngagementSuccessScorecardChangedV1, EngagementTeamChangedV1 } from './engagement.js';
+import { BaselineSignedV1, RequirementChangeApprovedV1 } from './baseline.js';
 import { InterviewSummaryConfirmedV1 } from './interview.js';
 import {
   RequirementAcceptedV1,
@@ -22,6 +23,8 @@ export const IntegrationEvent = z.discriminatedUnion('type', [
   EngagementPhaseAdvancedV1,
   EngagementTeamChangedV1,
   EngagementSuccessScorecardChangedV1,
+  RequirementChangeApprovedV1,
+  BaselineSignedV1,
 ]);
 export type IntegrationEvent = z.infer<typeof IntegrationEvent>;
 export type IntegrationEventType = IntegrationEvent['type'];

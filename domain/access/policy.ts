@@ -31,6 +31,8 @@ export const ACCESS = [
   'manage',
   /** Confirm a summary or ask for its revision. */
   'answer-summary',
+  /** Sign off or reject a baseline; the baseline itself admits only its signatories (docs/domain.md#baselines). */
+  'sign-baseline',
 ] as const;
 export type Access = (typeof ACCESS)[number];
 
@@ -57,6 +59,7 @@ export const ROLES_FOR: Record<Access, readonly Role[]> = {
   manage: ['pm', 'admin'],
   // pmo writes nothing, not even as an interviewee; a token with pmo and stakeholder answers as the stakeholder.
   'answer-summary': ['consultant', 'stakeholder', 'pm', 'admin'],
+  'sign-baseline': ['consultant', 'stakeholder', 'pm', 'admin'],
 };
 
 /** The engagement roles whose members hold each access in their engagement (given the token's roles allow it). */
@@ -67,6 +70,7 @@ export const MEMBER_ROLES_FOR: Record<Exclude<Access, 'start-engagement'>, reado
   'run-interviews': ['pm', 'consultant'],
   manage: ['pm'],
   'answer-summary': ['pm', 'consultant', 'stakeholder', 'observer'],
+  'sign-baseline': ['pm', 'consultant', 'stakeholder'],
 };
 
 const ALLOWED: Verdict = { allowed: true };

@@ -66,7 +66,7 @@ export type EsdbEventStoreOptions = {
 };
 
 /** The stream kinds of an engagement, as `readEngagement` reads them by default. */
-const ENGAGEMENT_STREAM_PREFIXES = [streamName.engagement(''), streamName.interview(''), streamName.requirement('')];
+const ENGAGEMENT_STREAM_PREFIXES = [streamName.engagement(''), streamName.interview(''), streamName.requirement(''), streamName.baseline('')];
 
 /** Events read at a time while looking backwards for the last event that is not a system event. */
 const HEAD_SEARCH_PAGE = 100;

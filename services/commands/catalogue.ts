@@ -3,6 +3,7 @@
  * it is judged on, and what its answer carries besides id, version and position.
  */
 import type {
+  BaselineCommand,
   DomainEvent,
   DomainEventType,
   EngagementCommand,
@@ -12,18 +13,21 @@ import type {
 } from '../../contracts/index.js';
 import {
   type Access,
+  baselineDecider,
+  type BaselineState,
   engagementDecider,
   gateNeedsSurveyFacts,
   interviewDecider,
   requirementDecider,
   type EngagementState,
   type InterviewState,
+  type RequirementAtVersion,
   type RequirementState,
   type SurveyFacts,
 } from '../../domain/index.js';
 import { streamName } from '../../infra/event-store/port.js';
 
-export type AnyCommand = EngagementCommand | InterviewCommand | RequirementCommand;
+export type AnyCommand = EngagementCommand | InterviewCommand | RequirementCommand | BaselineCommand;
 export type CommandType = AnyCommand['type'];
 export type CommandData<T extends CommandType> = Extract<AnyCommand, { type: T }>['data'];
 
@@ -32,12 +36,17 @@ export type FactLoader = {
   interview(interviewId: string): Promise<InterviewState>;
   /** The engagement's interviews and requirements, read from the log as it stands now. */
   survey(engagementId: string): Promise<SurveyFacts>;
+  /** The engagement's requirements with their stream revisions, read from the log as it stands now. */
+  requirements(engagementId: string): Promise<RequirementAtVersion[]>;
+  /** The engagement's baselines, read from the log as it stands now. */
+  baselines(engagementId: string): Promise<BaselineState[]>;
 };
 
 type AggregateOf = {
   engagement: EngagementState;
   interview: InterviewState;
   requirement: RequirementState;
+  baseline: BaselineState;
 };
 export type Aggregate = keyof AggregateOf;
 
@@ -45,6 +54,7 @@ export const deciders = {
   engagement: engagementDecider,
   interview: interviewDecider,
   requirement: requirementDecider,
+  baseline: baselineDecider,
 } as const;
 
 export const streamOf = (aggregate: Aggregate, id: string) => streamName[aggregate](id);
@@ -78,6 +88,14 @@ const ownEngagement = async (load: FactLoader, _data: unknown, state: AggregateO
       engagement: requirement.status === 'none' ? ({ status: 'none' } as const) : await load.engagement(requirement.engagementId),
     },
   };
+};
+
+/** Revising a requirement, directly or by an approved change request, is judged on the signed baselines too. */
+const ownEngagementAndBaselines = async (load: FactLoader, _data: unknown, state: AggregateOf[Aggregate]) => {
+  const requirement = state as RequirementState;
+  if (requirement.status === 'none') return { facts: { engagement: { status: 'none' } as const, baselines: [] } };
+  const [engagement, baselines] = await Promise.all([load.engagement(requirement.engagementId), load.baselines(requirement.engagementId)]);
+  return { facts: { engagement, baselines } };
 };
 
 const dataOf = <T extends DomainEventType>(events: readonly DomainEvent[], type: T): EventOfType<T>['data'] | undefined =>
@@ -214,7 +232,7 @@ export const CATALOGUE: { [T in CommandType]: Spec<T, Aggregate> } = {
     },
     location: (d) => `/requirements/${d.requirementId}`,
   },
-  ReviseRequirement: { aggregate: 'requirement', access: 'run-interviews', subject: (d) => d.requirementId, facts: ownEngagement },
+  ReviseRequirement: { aggregate: 'requirement', access: 'run-interviews', subject: (d) => d.requirementId, facts: ownEngagementAndBaselines },
   PrioritizeRequirement: {
     aggregate: 'requirement',
     access: 'manage',
@@ -225,6 +243,51 @@ export const CATALOGUE: { [T in CommandType]: Spec<T, Aggregate> } = {
   AcceptRequirement: { aggregate: 'requirement', access: 'manage', subject: (d) => d.requirementId, facts: ownEngagement },
   DeferRequirement: { aggregate: 'requirement', access: 'manage', subject: (d) => d.requirementId, facts: ownEngagement },
   RejectRequirement: { aggregate: 'requirement', access: 'manage', subject: (d) => d.requirementId, facts: ownEngagement },
+  RaiseChangeRequest: {
+    aggregate: 'requirement',
+    access: 'run-interviews',
+    subject: (d) => d.requirementId,
+    facts: ownEngagement,
+    // A change request is read in its requirement.
+    location: (d) => `/requirements/${d.requirementId}`,
+    answer: (events) => ({ changeRequestId: dataOf(events, 'ChangeRequestRaised')?.changeRequestId }),
+  },
+  ApproveChangeRequest: {
+    aggregate: 'requirement',
+    access: 'manage',
+    subject: (d) => d.requirementId,
+    facts: ownEngagementAndBaselines,
+    answer: (events) => ({ suspectBaselineIds: dataOf(events, 'ChangeRequestApproved')?.suspectBaselineIds }),
+  },
+  RejectChangeRequest: { aggregate: 'requirement', access: 'manage', subject: (d) => d.requirementId, facts: ownEngagement },
+  CreateBaseline: {
+    aggregate: 'baseline',
+    access: 'manage',
+    subject: (d) => d.baselineId,
+    facts: async (load, d) => {
+      const [engagement, requirements] = await Promise.all([load.engagement(d.engagementId), load.requirements(d.engagementId)]);
+      return { facts: { engagement, requirements } };
+    },
+    location: (d) => `/baselines/${d.baselineId}`,
+    answer: (events) => {
+      const created = dataOf(events, 'BaselineCreated');
+      return { baselineHash: created?.baselineHash, requirements: created?.requirements.length };
+    },
+  },
+  SignBaseline: {
+    aggregate: 'baseline',
+    access: 'sign-baseline',
+    subject: (d) => d.baselineId,
+    facts: async (load, _d, state) => {
+      const baseline = state as BaselineState;
+      return { facts: { baselines: baseline.status === 'none' ? [] : await load.baselines(baseline.engagementId) } };
+    },
+    answer: (events) => ({
+      baselineHash: dataOf(events, 'BaselineSignedOff')?.baselineHash,
+      status: events.some((e) => e.type === 'BaselineSigned') ? 'signed' : 'awaiting-signatures',
+    }),
+  },
+  RejectBaseline: { aggregate: 'baseline', access: 'sign-baseline', subject: (d) => d.baselineId },
 };
 
 /** The engagement an event of this aggregate belongs to: its own id, or the one it was created in. */

@@ -104,6 +104,8 @@ export const accessNote = (access: Access): string => {
   const where =
     access === 'answer-summary'
       ? 'Only the interviewee of the interview (member or not), and never the person who drafted or sent the version.'
+      : access === 'sign-baseline'
+      ? `Only the signatories the baseline names, each for themself (${members}); a sign-off also needs a sign-in within the last 5 minutes.`
       : `Where: ${members}${READS.includes(access) ? '; pmo and admin in every engagement' : ' (if their token has the role); admin in every engagement'}` +
         `${access === 'read-interview' ? '; the interviewee, member or not' : ''}.`;
   return `${roles} ${where} Others get 404 for an engagement they may not see, 403 for one they may see.`;
