@@ -136,6 +136,7 @@ export const buildApp = async (deps: AppDeps) => {
         { name: 'interviews', description: 'Interviews, findings and summaries' },
         { name: 'confirmations', description: 'Confirmation links (the link is the credential) and receipts of confirmed summaries' },
         { name: 'requirements', description: 'Requirements and their 20/80 priority' },
+        { name: 'baselines', description: 'The requirement specification: baselines signed off, and change after sign-off' },
         { name: 'operations', description: 'Health, metrics and documents' },
         { name: 'sign-in', description: 'The web app’s session: signing in and out from a browser' },
       ],
