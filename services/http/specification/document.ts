@@ -25,7 +25,7 @@ table { border-collapse: collapse; width: 100%; } th, td { border: 1px solid #cc
 }`;
 
 const when = (language: Language, iso: string | null | undefined): string =>
-  iso ? new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC', timeZoneName: 'short' }).format(new Date(iso)) : '';
+  iso ? new Intl.DateTimeFormat(language, { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', timeZone: 'UTC', timeZoneName: 'short' }).format(new Date(iso)) : '';
 
 const row = (label: string, value: ComponentChildren) => h('tr', null, h('th', { scope: 'row' }, label), h('td', null, value));
 
