@@ -73,6 +73,8 @@ export type AppDeps = {
   mailer?: Mailer;
   /** The URL browsers reach the service at (PUBLIC_URL), for the links in emails. */
   publicUrl?: string;
+  /** The font of the specification's PDF (DOCUMENT_FONT); the default is Noto Sans CJK. */
+  documentFont?: string;
 };
 
 export const buildApp = async (deps: AppDeps) => {
@@ -180,6 +182,7 @@ export const buildApp = async (deps: AppDeps) => {
     readModels: deps.readModels,
     eventStore: deps.store,
     readYourWrites: deps.readYourWrites,
+    ...(deps.documentFont === undefined ? {} : { documentFont: deps.documentFont }),
     ...(deps.minPositionWaitMs === undefined ? {} : { minPositionWaitMs: deps.minPositionWaitMs }),
   });
   return app;

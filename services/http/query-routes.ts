@@ -24,6 +24,7 @@ import {
 } from '../../projections/index.js';
 import Negotiator from 'negotiator';
 import { specificationHtml } from './specification/document.js';
+import { DocumentFontMissingError, specificationPdf } from './specification/pdf.js';
 import { LANGUAGES, type Language } from './specification/words.js';
 import { comparePositions, type EventStore } from '../../infra/event-store/port.js';
 import type { Filter, ReadModelStore } from '../../infra/read-models/port.js';
@@ -97,8 +98,10 @@ const AuditQuery = z.strictObject({
 const InterviewsQuery = z.strictObject({ status: z.enum(INTERVIEW_STATUSES).optional() });
 const DocumentQuery = z.strictObject({
   lang: z.enum(LANGUAGES).optional().describe('The language of the document; without it, Accept-Language decides (English when it names neither)'),
-  format: z.enum(['html', 'json']).optional().describe('html (default), or json: the same content as data; or send Accept'),
+  format: z.enum(['html', 'pdf', 'json']).optional().describe('html (default), pdf (a file to keep), or json (the same content as data); or send Accept'),
 });
+
+const FORMAT_OF: Record<string, 'html' | 'pdf' | 'json'> = { 'text/html': 'html', 'application/pdf': 'pdf', 'application/json': 'json' };
 
 /** `?lang`, else the best of Accept-Language (prefixes match: `zh` reads zh-CN), else English. */
 const languageOf = (request: FastifyRequest, lang: Language | undefined): Language =>
@@ -114,6 +117,8 @@ export type QueryRouteDeps = {
   readYourWrites: ReadYourWrites;
   /** How long a query with X-Min-Position waits for the read models. */
   minPositionWaitMs?: number;
+  /** The PDF's font (DOCUMENT_FONT). */
+  documentFont?: string;
 };
 
 const scheduleItem = (doc: InterviewDocument) => {
@@ -418,9 +423,10 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryRouteDeps) 
       querystring: DocumentQuery,
       response: {
         200: {
-          description: 'HTML (Accept: text/html, the default) in English or Chinese, with a print stylesheet; or the same content as JSON',
+          description: 'HTML (Accept: text/html, the default) in English or Chinese, with a print stylesheet; a PDF to keep (Accept: application/pdf); or the same content as JSON',
           content: {
             'text/html': { schema: z.string() },
+            'application/pdf': { schema: z.string().meta({ format: 'binary' }) },
             'application/json': { schema: z.looseObject({ baseline: Document, requirements: z.array(z.looseObject({ requirementId: z.string() })) }) },
           },
         },
@@ -437,9 +443,26 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryRouteDeps) 
       }
       const progress = await collection<PhaseProgress>(READ_MODELS.progress).get(baseline.engagementId);
       const specification = specificationOf(baseline, interviews, progress?.goals ?? []);
-      const wanted = request.query.format ?? (new Negotiator(request).mediaType(['text/html', 'application/json']) === 'application/json' ? 'json' : 'html');
+      const wanted = request.query.format ?? FORMAT_OF[new Negotiator(request).mediaType(Object.keys(FORMAT_OF)) ?? 'text/html'] ?? 'html';
       if (wanted === 'json') return reply.type('application/json').send(specification);
       const language = languageOf(request, request.query.lang);
+      if (wanted === 'pdf') {
+        let pdf: Buffer;
+        try {
+          pdf = await specificationPdf(specification, language, deps.documentFont);
+        } catch (error) {
+          if (error instanceof DocumentFontMissingError) return fail('unavailable', error.message);
+          throw error;
+        }
+        const file = `specification-${baseline.baselineId}-${language}.pdf`;
+        return reply
+          .type('application/pdf')
+          .header('content-language', language)
+          .header('vary', 'Accept, Accept-Language')
+          .header('content-disposition', `attachment; filename="${file}"`)
+          // A Buffer bypasses the response serializer, like the audit trail's CSV stream.
+          .send(pdf as never);
+      }
       return reply
         .type('text/html; charset=utf-8')
         .header('content-language', language)

@@ -5,6 +5,9 @@
  * sign-off appears, in English and in Chinese.
  */
 import t from 'tap';
+import { existsSync } from 'node:fs';
+import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { DEFAULT_DOCUMENT_FONT } from '../../services/http/specification/pdf.js';
 import { bearer, discovery, scheduleBody, testApp, users } from '../support/http.js';
 
 const PEOPLE = [
@@ -139,4 +142,67 @@ t.test('the specification traces every requirement to its findings, interviews, 
     'as data too: every source confirmed, its finding cited by the confirmed summary',
   );
   t.equal((await read('?lang=fr')).statusCode, 400, 'an unknown language is a clear 400');
+});
+
+/** The text of every page of a PDF, whitespace (and line breaks from wrapping) as single spaces. */
+const pdfText = async (bytes: Buffer) => {
+  const pdf = await getDocument({ data: new Uint8Array(bytes) }).promise;
+  let text = '';
+  for (let n = 1; n <= pdf.numPages; n++) {
+    const content = await (await pdf.getPage(n)).getTextContent();
+    text += content.items.map((item) => ('str' in item ? item.str + (item.hasEOL ? '\n' : '') : '')).join('');
+    text += '\n';
+  }
+  return text.replace(/\s+/g, ' ');
+};
+const oneLine = (text: string) => text.replace(/\s+/g, ' ');
+
+t.test('the specification as a PDF to keep, in English and Chinese, with the same traceability', async (t) => {
+  // The PDF embeds a CJK font from the system: fonts-noto-cjk, which CI installs.
+  t.ok(existsSync(DEFAULT_DOCUMENT_FONT.split('#')[0]!), 'the default font is installed (apt-get install fonts-noto-cjk)');
+  const { app, read, interviews, requirements, baselineHash } = await engagement();
+  t.teardown(() => app.close());
+  for (const [lang, words] of [
+    ['en', { title: 'Requirement specification', confirmed: (name: string) => `confirmed by ${name}: summary version 1`, approved: 'approved' }],
+    ['zh-CN', { title: '需求说明书', confirmed: (name: string) => `${name} 已确认访谈纪要第 1 版`, approved: '批准' }],
+  ] as const) {
+    const response = await read(`?lang=${lang}`, { accept: 'application/pdf' });
+    t.equal(response.statusCode, 200, lang);
+    t.equal(response.headers['content-type'], 'application/pdf');
+    t.match(response.headers['content-disposition'], new RegExp(`attachment; filename="specification-.+-${lang}\\.pdf"`));
+    const bytes = response.rawPayload;
+    t.equal(bytes.subarray(0, 5).toString('latin1'), '%PDF-');
+    const text = await pdfText(bytes);
+    t.match(text, words.title);
+    t.match(text, baselineHash);
+    for (const requirement of requirements) {
+      t.match(text, oneLine(requirement.title), `${lang}: ${requirement.title}`);
+      t.match(text, requirement.goal);
+      for (const source of requirement.sources) {
+        const interview = interviews.find((i) => i.id === source.interviewId)!;
+        t.match(text, oneLine(interview.findings.find((f) => f.id === source.findingId)!.text));
+        t.match(text, words.confirmed(interview.person.name));
+        t.match(text, interview.hash);
+      }
+    }
+    t.match(text, `Li Na (u-li) ${words.approved}`);
+    t.match(text, `Wang Fang (u-wang) ${words.approved}`);
+  }
+});
+
+t.test('without its font the PDF is a clear 503 that says what to install; HTML still works', async (t) => {
+  const { app } = await testApp({ documentFont: '/nonexistent/font.ttf' });
+  t.teardown(() => app.close());
+  const d = discovery(app);
+  const { engagementId: E, interviewId, findingId } = await d.awaitingConfirmation();
+  await d.addMember(E, 'u-li', 'stakeholder', 'Li Na');
+  const requirement = await d.capture(E, [{ interviewId, findingId }]);
+  await d.prioritize(requirement.id);
+  await d.post(`/requirements/${requirement.id}/accept`, users.pm, { targetPhase: 'system-deployment' });
+  const baseline = await d.post(`/engagements/${E}/baselines`, users.pm, { name: 'Spec', signatories: ['u-li'] });
+  const headers = { ...users.pm, 'x-min-position': baseline.position };
+  const pdf = await app.inject({ method: 'GET', url: `/baselines/${baseline.id}/document?format=pdf`, headers });
+  t.equal(pdf.statusCode, 503);
+  t.match(pdf.json(), { code: 'unavailable', detail: /fonts-noto-cjk.*DOCUMENT_FONT/ });
+  t.equal((await app.inject({ method: 'GET', url: `/baselines/${baseline.id}/document`, headers })).statusCode, 200);
 });
