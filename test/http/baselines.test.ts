@@ -149,3 +149,32 @@ t.test('a baseline needs accepted requirements', async (t) => {
   const empty = await app.inject({ method: 'POST', url: `/engagements/${started.id}/baselines`, headers: users.pm, payload: { name: 'Spec 0', signatories: ['u-pat'] } });
   t.match(empty.json(), { status: 409, code: 'baseline-empty' });
 });
+
+t.test('in the browser the session’s sign-in time counts: a sign-off more than 5 minutes after it asks to sign in again', async (t) => {
+  let offsetMs = 0;
+  const { app } = await testApp({
+    signIn: { sessionSecret: 'a-session-secret-for-tests-a-session-secret', maxAgeSeconds: 3600, development: true },
+    clock: () => new Date(Date.now() + offsetMs),
+  });
+  t.teardown(() => app.close());
+  const d = discovery(app);
+  const { engagementId: E, interviewId, findingId } = await d.awaitingConfirmation();
+  await d.addMember(E, 'u-li', 'stakeholder', 'Li Na');
+  const requirement = await d.capture(E, [{ interviewId, findingId }]);
+  await d.prioritize(requirement.id);
+  await d.post(`/requirements/${requirement.id}/accept`, users.pm, { targetPhase: 'system-deployment' });
+  const B = (await d.post(`/engagements/${E}/baselines`, users.pm, { name: 'Spec 1.0', signatories: ['u-li'] })).id;
+
+  const signedIn = await app.inject({ method: 'POST', url: '/auth/dev', payload: { userId: 'u-li', name: 'Li Na', roles: ['stakeholder'] } });
+  const session = { cookie: String(signedIn.headers['set-cookie']).split(';')[0]!, 'x-csrf-token': signedIn.json().csrfToken as string };
+  const signOff = () => app.inject({ method: 'POST', url: `/baselines/${B}/sign-off`, headers: session, payload: { meaning: 'approved' } });
+
+  offsetMs = 6 * 60_000;
+  const late = await signOff();
+  t.equal(late.statusCode, 401, 'six minutes after signing in');
+  t.match(late.json(), { code: 'reauthentication-required', details: { maxAgeSeconds: 300 } });
+  offsetMs = 0;
+  const fresh = await signOff();
+  t.equal(fresh.statusCode, 200, 'right after signing in');
+  t.match(fresh.json(), { status: 'signed' });
+});
