@@ -8,9 +8,22 @@ import {
   type BaselineState,
   type ExistingRequirement,
 } from '../../domain/index.js';
-import type { BaselineEvent, EngagementEvent, FrozenRequirement, RequirementEvent } from '../../contracts/index.js';
+import type { BaselineEvent, EngagementEvent, RequirementEvent } from '../../contracts/index.js';
 import { deciderSpec, stateAfter } from '../support/decider-spec.js';
-import { admin, atGoLive, consultant, E1, inSurvey, interviewee, meta, pm, R1, requirementCaptured, requirementPrioritized } from '../support/fixtures.js';
+import {
+  admin,
+  atGoLive,
+  consultant,
+  E1,
+  frozenRequirement,
+  inSurvey,
+  interviewee,
+  meta,
+  pm,
+  R1,
+  requirementCaptured,
+  requirementPrioritized,
+} from '../support/fixtures.js';
 
 const spec = deciderSpec(baselineDecider);
 const B1 = 'bl-1';
@@ -36,18 +49,7 @@ const atVersion = (events: RequirementEvent[], version = events.length - 1) => (
   ...(stateAfter(requirementDecider, events) as ExistingRequirement),
   version,
 });
-const frozen: FrozenRequirement = {
-  requirementId: R1,
-  version: 2,
-  title: 'Credit limit check on quotes',
-  description: 'A quote above the customer credit limit needs finance approval.',
-  category: 'sales',
-  departments: ['Sales', 'Finance'],
-  sources: [{ interviewId: 'int-1', findingId: 'f-1' }],
-  goalIds: [],
-  priority: { frequency: 3, lossIfMismanaged: 2, urgency: 1, fundSafety: true, stakeholderConcern: false, score: 9 },
-  targetPhase: 'system-deployment',
-};
+const frozen = frozenRequirement;
 const HASH = baselineHash('Specification 1.0', [frozen]);
 const created: BaselineEvent = {
   type: 'BaselineCreated',

@@ -19,14 +19,10 @@ const engagementWithAcceptedRequirement = async (t: Test) => {
   const d = discovery(app);
   const inject = (url: string, headers: Record<string, string>, payload: object = {}) => app.inject({ method: 'POST', url, headers, payload });
   const get = (url: string, headers: Record<string, string>, extra: Record<string, string> = {}) => app.inject({ method: 'GET', url, headers: { ...headers, ...extra } });
-  const { engagementId: E, interviewId, findingId } = await d.awaitingConfirmation();
-  await d.addMember(E, 'u-li', 'stakeholder', 'Li Na');
+  const { engagementId: E, interviewId, findingId, requirementId } = await d.acceptedRequirement();
   await d.addMember(E, 'u-wang', 'stakeholder', 'Wang Fang');
   await d.confirm(interviewId, 1);
-  const requirement = await d.capture(E, [{ interviewId, findingId }]);
-  await d.prioritize(requirement.id);
-  await d.post(`/requirements/${requirement.id}/accept`, users.pm, { targetPhase: 'system-deployment' });
-  return { app, d, inject, get, E, R: requirement.id, interviewId, findingId };
+  return { app, d, inject, get, E, R: requirementId, interviewId, findingId };
 };
 
 t.test('a baseline is frozen, signed off by its signatories with a fresh sign-in, then changed by an approved change request', async (t) => {
@@ -158,11 +154,7 @@ t.test('in the browser the session’s sign-in time counts: a sign-off more than
   });
   t.teardown(() => app.close());
   const d = discovery(app);
-  const { engagementId: E, interviewId, findingId } = await d.awaitingConfirmation();
-  await d.addMember(E, 'u-li', 'stakeholder', 'Li Na');
-  const requirement = await d.capture(E, [{ interviewId, findingId }]);
-  await d.prioritize(requirement.id);
-  await d.post(`/requirements/${requirement.id}/accept`, users.pm, { targetPhase: 'system-deployment' });
+  const { engagementId: E } = await d.acceptedRequirement();
   const B = (await d.post(`/engagements/${E}/baselines`, users.pm, { name: 'Spec 1.0', signatories: ['u-li'] })).id;
 
   const signedIn = await app.inject({ method: 'POST', url: '/auth/dev', payload: { userId: 'u-li', name: 'Li Na', roles: ['stakeholder'] } });

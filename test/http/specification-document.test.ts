@@ -194,11 +194,7 @@ t.test('without its font the PDF is a clear 503 that says what to install; HTML 
   const { app } = await testApp({ documentFont: '/nonexistent/font.ttf' });
   t.teardown(() => app.close());
   const d = discovery(app);
-  const { engagementId: E, interviewId, findingId } = await d.awaitingConfirmation();
-  await d.addMember(E, 'u-li', 'stakeholder', 'Li Na');
-  const requirement = await d.capture(E, [{ interviewId, findingId }]);
-  await d.prioritize(requirement.id);
-  await d.post(`/requirements/${requirement.id}/accept`, users.pm, { targetPhase: 'system-deployment' });
+  const { engagementId: E } = await d.acceptedRequirement();
   const baseline = await d.post(`/engagements/${E}/baselines`, users.pm, { name: 'Spec', signatories: ['u-li'] });
   const headers = { ...users.pm, 'x-min-position': baseline.position };
   const pdf = await app.inject({ method: 'GET', url: `/baselines/${baseline.id}/document?format=pdf`, headers });

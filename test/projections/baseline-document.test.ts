@@ -1,21 +1,12 @@
 import t from 'tap';
-import type { BaselineEvent, DomainEvent, FrozenRequirement } from '../../contracts/index.js';
+import type { BaselineEvent, DomainEvent } from '../../contracts/index.js';
 import { auditTrail, baselineDocument } from '../../projections/index.js';
-import { E1, interviewee, pm, R1 } from '../support/fixtures.js';
+import { E1, frozenRequirement, interviewee, pm, R1 } from '../support/fixtures.js';
 import { eventLog, fold, minute } from '../support/projection-spec.js';
 
 const HASH = 'a'.repeat(64);
 const head = { id: 'u-wang', name: 'Wang Fang', roles: ['stakeholder' as const] };
-const frozen: FrozenRequirement = {
-  requirementId: R1,
-  version: 2,
-  title: 'Credit limit check on quotes',
-  description: 'A quote above the customer credit limit needs finance approval.',
-  category: 'sales',
-  departments: ['Sales', 'Finance'],
-  sources: [{ interviewId: 'int-1', findingId: 'f-1' }],
-  goalIds: [],
-};
+const frozen = frozenRequirement;
 const created = (baselineId: string): BaselineEvent => ({
   type: 'BaselineCreated',
   data: {
