@@ -1,0 +1,35 @@
+import type en from '../en/baselines.js';
+import type { Messages } from '../messages.js';
+
+const baselines: Messages<typeof en> = {
+  title: '需求说明书',
+  intro: '需求基线冻结已采纳需求的当前版本，由签核人签核。签核后，需求只能通过变更申请修改。',
+  empty: '暂无需求基线。',
+  name: '名称',
+  status: { 'awaiting-signatures': '待签核', signed: '已签核', rejected: '驳回' },
+  requirements: '{{count}} 项需求',
+  hash: '校验值',
+  created: '{{name}} 冻结于 {{at}}',
+  document: '打开需求说明书',
+  pdf: '下载 PDF',
+  signatories: '签核人',
+  notSigned: '尚未签核',
+  signedOff: '{{meaning}}，{{at}}',
+  meaning: { approved: '批准', reviewed: '已审阅' },
+  suspect: '待复核（可疑）：签核后已变更',
+  suspectBecause: '变更申请 {{changeRequestId}} 修订了需求 {{requirementId}}（{{at}}）',
+  supersededBy: '已被更新的已签核需求基线取代',
+  rejectedBy: '{{name}} 于 {{at}} 驳回：{{comments}}',
+  create: '创建需求基线',
+  createHint: '冻结当前所有已采纳的需求。签核人须为项目团队成员（如部门负责人），每行一个用户ID。',
+  signatoryIds: '签核人（用户ID，每行一个）',
+  sign: '签核',
+  signHint: '签核将记录您的姓名、时间、签核含义及所签内容的校验值。签核前须在5分钟内登录。',
+  approve: '批准',
+  review: '仅审阅',
+  reject: '驳回',
+  comments: '意见',
+  signInAgain: '请重新登录后签核：您上次登录已超过5分钟。',
+  signInAgainAction: '重新登录',
+};
+export default baselines;
