@@ -31,14 +31,15 @@ const withAcceptedRequirement = async (pat: Api, name: string) => {
   });
   await pat.post(`/requirements/${requirement.id}/prioritize`, { frequency: 3, lossIfMismanaged: 2, urgency: 2, fundSafety: false, stakeholderConcern: true, rationale: 'The sales director asked first' });
   await pat.post(`/requirements/${requirement.id}/accept`, { targetPhase: 'system-deployment' });
-  return engagement.id;
+  await pat.post(`/engagements/${engagement.id}/members`, { userId: PEOPLE.chen.userId, name: PEOPLE.chen.name, role: 'consultant' });
+  return { engagementId: engagement.id, requirementId: requirement.id };
 };
 
 await webSuite(t, 'baselines', async (web, t) => {
   const pat = await web.api(PEOPLE.pat);
   for (const language of LANGUAGES) {
     const w = await translator(language);
-    const engagementId = await withAcceptedRequirement(pat, `Specification ${language}`);
+    const { engagementId, requirementId } = await withAcceptedRequirement(pat, `Specification ${language}`);
     const name = language === 'en' ? 'Requirement specification 1.0' : '需求说明书 1.0';
 
     await t.test(`the pm creates a baseline for Li Wei to sign (${language})`, (t) =>
@@ -102,5 +103,33 @@ await webSuite(t, 'baselines', async (web, t) => {
         await check('baseline-signed');
       }),
     );
+
+    await t.test(`after sign-off Chen raises a change request, Pat approves it, and the baseline reads as suspect (${language})`, async (t) => {
+      await web.inBrowser(t, { language, person: PEOPLE.chen }, async ({ page, check }) => {
+        await page.goto(`/r/${requirementId}`);
+        await page.getByRole('heading', { level: 3, name: w('baselines:changeRequests.title') }).waitFor();
+        await page.locator('summary', { hasText: w('baselines:changeRequests.raise') }).click();
+        await page.getByLabel(w('baselines:changeRequests.description'), { exact: true }).fill('Discounts need approval too');
+        await page.getByLabel(w('baselines:changeRequests.reason'), { exact: true }).fill('Discounts bypass the quote approval');
+        await page.getByLabel(w('baselines:changeRequests.impact'), { exact: true }).fill('One more approval step');
+        await page.getByLabel(w('baselines:changeRequests.newDescription')).fill('Quotes and discounts above the limit are approved in the CRM.');
+        await page.getByRole('button', { name: w('baselines:changeRequests.raise'), exact: true }).click();
+        await page.getByText(`${w('baselines:changeRequests.status.raised')}: Discounts need approval too`).waitFor();
+        t.equal(await page.getByRole('button', { name: w('baselines:changeRequests.approve') }).count(), 0, 'a consultant does not approve');
+        await check('change-request-raised');
+      });
+      await web.inBrowser(t, { language, person: PEOPLE.pat }, async ({ page, check }) => {
+        await page.goto(`/r/${requirementId}`);
+        await page.getByRole('button', { name: w('baselines:changeRequests.approve') }).click();
+        await page.getByText(`${w('baselines:changeRequests.status.approved')}: Discounts need approval too`).waitFor();
+        await page.getByText(w('baselines:changeRequests.suspectMark')).waitFor();
+        t.equal(await page.locator('p.description').textContent(), 'Quotes and discounts above the limit are approved in the CRM.', 'the approved change revised the requirement');
+        await check('change-request-approved');
+        await page.goto(`/e/${engagementId}/baselines`);
+        await page.getByText(w('baselines:suspect')).waitFor();
+        t.pass('the baseline shows the suspect mark with the link to the change');
+        await check('baseline-suspect');
+      });
+    });
   }
 });

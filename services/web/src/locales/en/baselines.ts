@@ -28,5 +28,21 @@ const baselines = {
   comments: 'Comments',
   signInAgain: 'Sign in again to sign: your last sign-in is more than 5 minutes old.',
   signInAgainAction: 'Sign in again',
+  changeRequests: {
+    title: 'Change requests',
+    none: 'No change request.',
+    suspectMark: 'Suspect: a signed baseline holds an earlier version of this requirement until a new one is signed –',
+    status: { raised: 'Raised', approved: 'Approved', rejected: 'Rejected' },
+    raised: 'raised by {{name}}, {{at}}',
+    decided: 'decided by {{name}}, {{at}}',
+    description: 'What changes',
+    reason: 'Reason',
+    impact: 'Impact',
+    newDescription: 'New description of the requirement',
+    raise: 'Raise a change request',
+    decisionReason: 'Reason for the decision',
+    approve: 'Approve the change',
+    reject: 'Reject the change',
+  },
 };
 export default baselines;

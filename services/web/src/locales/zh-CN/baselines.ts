@@ -31,5 +31,21 @@ const baselines: Messages<typeof en> = {
   comments: '意见',
   signInAgain: '请重新登录后签核：您上次登录已超过5分钟。',
   signInAgainAction: '重新登录',
+  changeRequests: {
+    title: '变更申请',
+    none: '暂无变更申请。',
+    suspectMark: '待复核（可疑）：在新的需求基线签核前，已签核的需求基线仍包含此需求的旧版本——',
+    status: { raised: '已提出', approved: '已批准', rejected: '已驳回' },
+    raised: '{{name}} 于 {{at}} 提出',
+    decided: '{{name}} 于 {{at}} 决定',
+    description: '变更内容',
+    reason: '理由',
+    impact: '影响',
+    newDescription: '需求的新描述',
+    raise: '提出变更申请',
+    decisionReason: '决定理由',
+    approve: '批准变更',
+    reject: '驳回变更',
+  },
 };
 export default baselines;
