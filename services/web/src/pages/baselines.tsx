@@ -11,23 +11,11 @@ import { ProblemMessage } from '../components/problem.js';
 import { useAbilities } from '../consultant/documents.js';
 import { useCommand } from '../consultant/use-command.js';
 import { formatDateTime, useT } from '../i18n.js';
+import type { BaselineDocument } from '../../../../projections/baseline-document.js';
 import '../consultant/consultant.css';
 
-type SignOff = { meaning: 'approved' | 'reviewed'; at: string; baselineHash: string };
-export type Baseline = {
-  id: string;
-  name: string;
-  status: 'awaiting-signatures' | 'signed' | 'rejected';
-  baselineHash: string;
-  createdAt: string;
-  createdBy: { name: string };
-  requirements: Array<{ requirementId: string }>;
-  signatories: Array<{ userId: string; name: string; approved: boolean; signOffs: SignOff[] }>;
-  rejection: { by: { name: string }; at: string; comments: string } | null;
-  supersededBy: string | null;
-  suspect: boolean;
-  suspectBecause: Array<{ changeRequestId: string; requirementId: string; at: string }>;
-};
+// The read model's own type: the page shows what the projection writes.
+export type Baseline = BaselineDocument;
 
 const useBaselines = (id: string) => useQuery({ queryKey: ['baselines', id], queryFn: () => get<{ items: Baseline[] }>(`/engagements/${id}/baselines`) });
 

@@ -10,22 +10,10 @@ import { ProblemMessage } from '../components/problem.js';
 import { useCommand } from '../consultant/use-command.js';
 import { formatDateTime, useT } from '../i18n.js';
 import type { Baseline } from '../pages/baselines.js';
+import type { ChangeRequestRecord } from '../../../../projections/requirement-document.js';
 
-type Actor = { id: string; name: string };
-export type ChangeRequest = {
-  changeRequestId: string;
-  status: 'raised' | 'approved' | 'rejected';
-  description: string;
-  reason: string;
-  impact: string;
-  changes: { title?: string; description?: string };
-  raisedAt: string;
-  raisedBy: Actor;
-  decidedAt: string | null;
-  decidedBy: Actor | null;
-  decisionReason: string | null;
-  suspectBaselineIds: string[];
-};
+// The read model's own type: the page shows what the projection writes.
+export type ChangeRequest = ChangeRequestRecord;
 
 export const ChangeRequests = ({
   requirement,
