@@ -1,7 +1,8 @@
 /**
- * The reads that cost far more than the others – the audit trail as CSV, and the backlog `asOf` a
- * past instant (folded from the log) – are rate limited per user, so that one client cannot keep
- * the process busy for everyone. Every other request passes untouched.
+ * The reads that cost far more than the others – the audit trail as CSV, the backlog `asOf` a
+ * past instant (folded from the log), and the specification as a PDF (laying out and subsetting a
+ * CJK font takes about a second of CPU) – are rate limited per user, so that one client cannot
+ * keep the process busy for everyone. Every other request passes untouched.
  */
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -23,6 +24,8 @@ const isExpensive = (request: FastifyRequest): boolean => {
       return wantsCsv(query.format, request.headers.accept);
     case '/engagements/:id/backlog':
       return query.asOf !== undefined;
+    case '/baselines/:id/document':
+      return query.format === 'pdf' || (query.format === undefined && /application\/pdf/i.test(request.headers.accept ?? ''));
     default:
       return false;
   }
@@ -40,7 +43,7 @@ export const limitExpensiveReads = async (app: FastifyInstance, limits: Expensiv
       allowList: (request) => !isExpensive(request),
       errorResponseBuilder: (_request, context) =>
         new ProblemError(
-          problem('too-many-requests', `at most ${context.max} exports and asOf reads per ${limits.windowMs / 1000} s; try again in ${context.after}`),
+          problem('too-many-requests', `at most ${context.max} exports, PDFs and asOf reads per ${limits.windowMs / 1000} s; try again in ${context.after}`),
         ),
     }),
   );

@@ -202,3 +202,19 @@ t.test('without its font the PDF is a clear 503 that says what to install; HTML 
   t.match(pdf.json(), { code: 'unavailable', detail: /fonts-noto-cjk.*DOCUMENT_FONT/ });
   t.equal((await app.inject({ method: 'GET', url: `/baselines/${baseline.id}/document`, headers })).statusCode, 200);
 });
+
+t.test('PDFs are rate limited per user like the other expensive reads; the HTML is not', async (t) => {
+  const { app } = await testApp({ expensiveReads: { max: 2, windowMs: 60_000 } });
+  t.teardown(() => app.close());
+  const d = discovery(app);
+  const { engagementId: E } = await d.acceptedRequirement();
+  const baseline = await d.post(`/engagements/${E}/baselines`, users.pm, { name: 'Spec', signatories: ['u-li'] });
+  const read = (query: string, headers: Record<string, string> = {}) =>
+    app.inject({ method: 'GET', url: `/baselines/${baseline.id}/document${query}`, headers: { ...users.pm, 'x-min-position': baseline.position, ...headers } });
+  t.equal((await read('?format=pdf')).statusCode, 200);
+  t.equal((await read('', { accept: 'application/pdf' })).statusCode, 200);
+  const limited = await read('?format=pdf&lang=zh-CN');
+  t.equal(limited.statusCode, 429, 'the third PDF in the window');
+  t.match(limited.json(), { code: 'too-many-requests' });
+  t.equal((await read('?lang=zh-CN')).statusCode, 200, 'the HTML is not limited');
+});

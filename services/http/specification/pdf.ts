@@ -4,7 +4,9 @@
  * a subset (Noto Sans CJK by default, SIL Open Font License: embedding allowed), so Chinese reads
  * the same on every machine. Text is drawn as text, never interpreted: nothing typed can act.
  */
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { LRUCache } from 'lru-cache';
 import PDFDocument from 'pdfkit';
 import type { Specification, SpecificationRequirement } from '../../../projections/index.js';
 import { WORDS, type Language } from './words.js';
@@ -31,8 +33,23 @@ const when = (language: Language, iso: string | null | undefined): string =>
     ? new Intl.DateTimeFormat(language, { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', timeZone: 'UTC', timeZoneName: 'short' }).format(new Date(iso))
     : '';
 
+/**
+ * Documents already made, by a hash of their content, language and font: a signed specification is
+ * downloaded again and again unchanged, and making one costs about a second of CPU.
+ */
+const made = new LRUCache<string, Promise<Buffer>>({ max: 32 });
+
 export const specificationPdf = (specification: Specification, language: Language, fontSetting = DEFAULT_DOCUMENT_FONT): Promise<Buffer> => {
-  const font = fontOf(fontSetting);
+  const key = createHash('sha256').update(JSON.stringify([specification, language, fontSetting])).digest('hex');
+  const earlier = made.get(key);
+  if (earlier) return earlier;
+  const pdf = layOut(specification, language, fontOf(fontSetting));
+  made.set(key, pdf);
+  pdf.catch(() => made.delete(key));
+  return pdf;
+};
+
+const layOut = (specification: Specification, language: Language, font: { path: string; face: string | undefined }): Promise<Buffer> => {
   const w = WORDS[language];
   const { baseline, requirements } = specification;
   const doc = new PDFDocument({
