@@ -1,7 +1,7 @@
 /**
  * The reads that cost far more than the others – the audit trail as CSV, the backlog `asOf` a
  * past instant (folded from the log), and the specification as a PDF (laying out and subsetting a
- * CJK font takes about a second of CPU) – are rate limited per user, so that one client cannot
+ * CJK font takes seconds of CPU) – are rate limited per user, so that one client cannot
  * keep the process busy for everyone. Every other request passes untouched.
  */
 import fastifyRateLimit from '@fastify/rate-limit';

@@ -35,7 +35,7 @@ const when = (language: Language, iso: string | null | undefined): string =>
 
 /**
  * Documents already made, by a hash of their content, language and font: a signed specification is
- * downloaded again and again unchanged, and making one costs about a second of CPU.
+ * downloaded again and again unchanged, and making one costs seconds of CPU.
  */
 const made = new LRUCache<string, Promise<Buffer>>({ max: 32 });
 
