@@ -9,21 +9,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSigner } from 'fast-jwt';
-import { median, percentile, startProcess, stop } from './support.js';
+import { BENCH_SECRET, benchHeaders, command, interviewBody, median, percentile, startProcess, stop } from './support.js';
 
 const REQUIREMENTS = Number(process.env['REQUIREMENTS'] ?? 50);
 const BASELINES = Number(process.env['BASELINES'] ?? 20);
 const SAMPLES = Number(process.env['SAMPLES'] ?? 50);
-const SECRET = 'bench-secret-bench-secret-bench-secret-42';
-const token = createSigner({ key: SECRET, algorithm: 'HS256', expiresIn: 3_600_000 })({ sub: 'bench', name: 'Bench', roles: ['pm', 'consultant'] });
-const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-
-const post = async (base: string, path: string, body: object = {}) => {
-  const response = await fetch(`${base}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
-  if (response.status >= 300) throw new Error(`${path} → ${response.status} ${await response.text()}`);
-  return (await response.json()) as { id: string; position: string; findingId?: string };
-};
+const headers = benchHeaders;
+const post = (base: string, path: string, body: object = {}) => command<{ id: string; position: string; findingId?: string }>(base, path, body);
 
 const timed = async (request: () => Promise<Response>) => {
   const started = performance.now();
@@ -42,15 +34,7 @@ const summary = (label: string, samples: number[]) => {
 const setUp = async (base: string, count: number) => {
   console.log(`setting up an engagement with ${count} accepted requirements …`);
   const engagement = await post(base, '/engagements', { name: 'Bench', client: 'Acme', sponsor: { name: 'Z', title: 'CEO' } });
-  const interview = await post(base, `/engagements/${engagement.id}/interviews`, {
-    interviewee: { name: 'Li Na', department: 'Sales', position: 'Manager', userId: 'u-li' },
-    interviewers: ['Chen Wei'],
-    scheduledAt: '2026-03-05T10:00:00+08:00',
-    durationMinutes: 60,
-    location: 'Room 3',
-    method: 'in-person',
-    topics: ['business-process'],
-  });
+  const interview = await post(base, `/engagements/${engagement.id}/interviews`, interviewBody);
   await post(base, `/interviews/${interview.id}/conduct`, { conductedAt: '2026-03-05T02:00:00Z' });
   const finding = await post(base, `/interviews/${interview.id}/findings`, { section: 'workflow', text: '报价超过信用额度时通过电话审批，没有记录。' });
   const requirementIds: string[] = [];
@@ -72,7 +56,7 @@ const setUp = async (base: string, count: number) => {
 
 const main = async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'crm-bench-'));
-  const service = await startProcess(['dist/services/main.js'], { DATA_DIR: dataDir, PORT: '0', AUTH_JWT_SECRET: SECRET, LOG_LEVEL: 'warn' });
+  const service = await startProcess(['dist/services/main.js'], { DATA_DIR: dataDir, PORT: '0', AUTH_JWT_SECRET: BENCH_SECRET, LOG_LEVEL: 'warn' });
   const base = service.address;
   try {
     const { engagementId } = await setUp(base, REQUIREMENTS);
