@@ -6,7 +6,7 @@
 #   docker run -p 3000:3000 -e AUTH_JWT_SECRET=<32+ chars> -v crm-data:/data crm-discovery
 
 # --- build: compile TypeScript, then keep only the production dependencies -------------------------
-FROM node:20-bookworm-slim AS build
+FROM node:22-bookworm-slim AS build
 # better-sqlite3 compiles from source when no prebuilt binary can be downloaded.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
@@ -21,7 +21,7 @@ RUN npm run build \
  && npm prune --omit=dev --no-audit --no-fund
 
 # --- runtime --------------------------------------------------------------------------------------
-FROM node:20-bookworm-slim AS runtime
+FROM node:22-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000 \
@@ -39,7 +39,7 @@ COPY --from=build /app/dist ./dist
 USER node
 VOLUME ["/data"]
 EXPOSE 3000
-# No curl in the slim image: Node 20's fetch does the probe.
+# No curl in the slim image: Node's own fetch does the probe.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/health/live').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 CMD ["node", "dist/services/main.js"]

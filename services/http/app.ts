@@ -179,6 +179,7 @@ export const buildApp = async (deps: AppDeps) => {
   });
   if (deps.projector) registerAdminRoutes(app, { projector: deps.projector });
   registerQueryRoutes(app, {
+    clock,
     readModels: deps.readModels,
     eventStore: deps.store,
     readYourWrites: deps.readYourWrites,

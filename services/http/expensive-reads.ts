@@ -1,8 +1,9 @@
 /**
- * The reads that cost far more than the others – the audit trail as CSV, the backlog `asOf` a
- * past instant (folded from the log), and the specification as a PDF (laying out and subsetting a
- * CJK font takes seconds of CPU) – are rate limited per user, so that one client cannot
- * keep the process busy for everyone. Every other request passes untouched.
+ * The reads that cost far more than the others – the audit trail as CSV, the reads folded from
+ * the log (the backlog `asOf` a past instant, the changes between two instants and the explanation
+ * of a rank), and the specification as a PDF (laying out and subsetting a CJK font takes seconds
+ * of CPU) – are rate limited per user, so that one client cannot keep the process busy for
+ * everyone. Every other request passes untouched.
  */
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -24,6 +25,9 @@ const isExpensive = (request: FastifyRequest): boolean => {
       return wantsCsv(query.format, request.headers.accept);
     case '/engagements/:id/backlog':
       return query.asOf !== undefined;
+    case '/engagements/:id/changes':
+    case '/requirements/:id/priority/explanation':
+      return true;
     case '/baselines/:id/document':
       return query.format === 'pdf' || (query.format === undefined && /application\/pdf/i.test(request.headers.accept ?? ''));
     default:
@@ -43,7 +47,7 @@ export const limitExpensiveReads = async (app: FastifyInstance, limits: Expensiv
       allowList: (request) => !isExpensive(request),
       errorResponseBuilder: (_request, context) =>
         new ProblemError(
-          problem('too-many-requests', `at most ${context.max} exports, PDFs and asOf reads per ${limits.windowMs / 1000} s; try again in ${context.after}`),
+          problem('too-many-requests', `at most ${context.max} exports, PDFs and reads from the log (asOf, changes, explanations) per ${limits.windowMs / 1000} s; try again in ${context.after}`),
         ),
     }),
   );

@@ -29,6 +29,8 @@ import { LANGUAGES, type Language } from './specification/words.js';
 import { comparePositions, type EventStore } from '../../infra/event-store/port.js';
 import type { Filter, ReadModelStore } from '../../infra/read-models/port.js';
 import { backlogAsOf, backlogPage, decodeCursor, encodeCursor, InvalidCursorError } from '../queries/backlog.js';
+import { Changes, changesBetween } from '../queries/changes.js';
+import { explainPriority, PriorityExplanation } from '../queries/priority-explanation.js';
 import { MIN_POSITION_WAIT_MS, type ReadYourWrites } from '../queries/read-your-writes.js';
 import { auditCsv, exportTurns, wantsCsv } from './audit-csv.js';
 import { accessNote, requireAccess } from './auth.js';
@@ -95,6 +97,12 @@ const AuditQuery = z.strictObject({
   format: z.enum(['json', 'csv']).optional().describe('csv, or send Accept: text/csv'),
 });
 
+const ChangesQuery = z.strictObject({
+  from: Instant.describe('The earlier instant (ISO 8601)'),
+  to: Instant.optional().describe('The later instant (ISO 8601); now when absent. Must be after `from`'),
+});
+const ExplanationQuery = z.strictObject({ asOf: Instant.optional().describe('The instant to explain; now when absent') });
+
 const InterviewsQuery = z.strictObject({ status: z.enum(INTERVIEW_STATUSES).optional() });
 const DocumentQuery = z.strictObject({
   lang: z.enum(LANGUAGES).optional().describe('The language of the document; without it, Accept-Language decides (English when it names neither)'),
@@ -119,6 +127,8 @@ export type QueryRouteDeps = {
   minPositionWaitMs?: number;
   /** The PDF's font (DOCUMENT_FONT). */
   documentFont?: string;
+  /** "Now", where a read from the log has no instant given. */
+  clock?: () => Date;
 };
 
 const scheduleItem = (doc: InterviewDocument) => {
@@ -159,6 +169,7 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryRouteDeps) 
   const { readModels } = deps;
   const collection = <D extends { id: string }>(name: string) => readModels.collection<D>(name);
   const exports = exportTurns();
+  const now = deps.clock ?? (() => new Date());
 
   const readOwnWrites = readOwnWritesHook(deps);
   const found = async <D extends { id: string }>(name: string, id: string, what: string): Promise<D> =>
@@ -342,6 +353,33 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryRouteDeps) 
     },
   });
 
+  /** The engagement's events in log order, optionally of some streams only. */
+  const engagementLog = async (engagementId: string, streamPrefixes?: string[]) => {
+    const events = [];
+    for await (const event of deps.eventStore.readEngagement(engagementId, streamPrefixes ? { streamPrefixes } : {})) events.push(event);
+    return events;
+  };
+
+  typed.get('/engagements/:id/changes', {
+    ...common,
+    schema: {
+      ...base('GetChanges', 'engagements', 'What changed between two instants: requirements added, revised, re-scored, re-tiered and decided; readiness, phases and waivers; confirmations; the team; goals and targets – each with the events behind it', 'read-records'),
+      querystring: ChangesQuery,
+      response: { 200: Changes, ...limited },
+    },
+    handler: async (request) => {
+      const { id } = request.params;
+      await permitted(request, 'read-records', id, `engagement ${id}`);
+      const from = new Date(request.query.from).toISOString();
+      const to = new Date(request.query.to ?? now()).toISOString();
+      if (Date.parse(from) >= Date.parse(to)) {
+        const message = `from (${from}) must be before to (${to})`;
+        return fail('validation-failed', message, { errors: [{ in: 'querystring', path: '/from', message }] });
+      }
+      return { engagementId: id, from, to, changes: changesBetween(await engagementLog(id), from, to) };
+    },
+  });
+
   typed.get('/engagements/:id/interviews', {
     ...common,
     schema: { ...base('ListInterviews', 'interviews', 'The interview schedule: status, interviewee, time and confirmation state (a stakeholder sees the interviews they gave)', 'see-overview'),
@@ -479,6 +517,23 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryRouteDeps) 
       const requirement = await found<RequirementDocument>(READ_MODELS.requirements, request.params.id, 'requirement');
       await permitted(request, 'read-records', requirement.engagementId, what);
       return requirement;
+    },
+  });
+
+  typed.get('/requirements/:id/priority/explanation', {
+    ...common,
+    schema: {
+      ...base('ExplainPriority', 'requirements', 'Why this rank: the inputs and who set them, the score’s arithmetic, the rank, the vital-few cut-off and the events that moved the requirement across it', 'read-records'),
+      querystring: ExplanationQuery,
+      response: { 200: PriorityExplanation, ...limited },
+    },
+    handler: async (request) => {
+      const { id } = request.params;
+      const requirement = await found<RequirementDocument>(READ_MODELS.requirements, id, 'requirement');
+      await permitted(request, 'read-records', requirement.engagementId, `requirement ${id}`);
+      const asOf = new Date(request.query.asOf ?? now()).toISOString();
+      const events = await engagementLog(requirement.engagementId, ['requirement-']);
+      return explainPriority(events, id, asOf) ?? fail('not-found', `requirement ${id} was not captured yet at ${asOf}`);
     },
   });
 };

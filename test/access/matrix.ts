@@ -219,6 +219,8 @@ export const ROUTES: Route[] = [
   { name: 'GET /engagements/:id/audit (CSV)', kind: 'records', stage: 'sent', call: (w) => get(`/engagements/${w.engagementId}/audit?format=csv`) },
   { name: 'GET /engagements/:id/members', kind: 'records', stage: 'sent', call: (w) => get(`/engagements/${w.engagementId}/members`) },
   { name: 'GET /requirements/:id', kind: 'records', stage: 'sent', call: (w) => get(`/requirements/${w.requirementId}`) },
+  { name: 'GET /requirements/:id/priority/explanation', kind: 'records', stage: 'sent', call: (w) => get(`/requirements/${w.requirementId}/priority/explanation`) },
+  { name: 'GET /engagements/:id/changes', kind: 'records', stage: 'sent', call: (w) => get(`/engagements/${w.engagementId}/changes?from=2000-01-01T00:00:00Z`) },
   { name: 'GET /interviews/:id', kind: 'interview', stage: 'sent', call: (_w, i) => get(`/interviews/${i.id}`) },
   { name: 'GET /interviews/:id/findings/:findingId', kind: 'interview', stage: 'sent', call: (_w, i) => get(`/interviews/${i.id}/findings/${i.findingId}`) },
   { name: 'POST /engagements/:id/readiness', kind: 'manage', stage: 'sent', call: (w) => post(`/engagements/${w.engagementId}/readiness`, { item: 'funding-secured', status: 'met' }) },

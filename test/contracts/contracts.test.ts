@@ -81,3 +81,16 @@ t.test('upcasting walks old versions forward and refuses gaps', async (t) => {
   const foreign = { type: 'SomethingElseHappened', schemaVersion: 7, data: { x: 1 } };
   t.equal(upcast(foreign), foreign, 'a type this code does not know passes through as stored');
 });
+
+t.test('positions compare as the numbers they write, canonical or not', async (t) => {
+  const { comparePositions } = await import('../../contracts/index.js');
+  const { default: fc } = await import('fast-check');
+  fc.assert(
+    fc.property(fc.bigInt({ min: 0n, max: 2n ** 70n }), fc.bigInt({ min: 0n, max: 2n ** 70n }), fc.nat(2), fc.nat(2), (x, y, zerosX, zerosY) => {
+      const expected = x < y ? -1 : x > y ? 1 : 0;
+      return comparePositions(String(x), String(y)) === expected && comparePositions('0'.repeat(zerosX) + String(x), '0'.repeat(zerosY) + String(y)) === expected;
+    }),
+  );
+  t.equal(comparePositions('9', '10'), -1, 'by value, not by the first digit');
+  t.equal(comparePositions('18446744073709551615', '18446744073709551614'), 1, 'beyond 2^53');
+});

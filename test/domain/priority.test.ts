@@ -1,6 +1,6 @@
 import t from 'tap';
 import fc from 'fast-check';
-import { priorityScore, PRIORITY_SCORE_RANGE } from '../../domain/index.js';
+import { priorityScore, priorityTerms, PRIORITY_SCORE_RANGE } from '../../domain/index.js';
 import { PrioritizeRequirementBody, type PriorityInputs } from '../../contracts/index.js';
 
 const ratings = [0, 1, 2, 3];
@@ -58,4 +58,18 @@ t.test('inputs outside the range are refused before they reach the formula', asy
   );
   t.notOk(PrioritizeRequirementBody.safeParse({ ...valid, fundSafety: 'yes' }).success, 'flags are booleans');
   t.notOk(PrioritizeRequirementBody.safeParse({ ...valid, rationale: '  ' }).success, 'a rationale is required');
+});
+
+t.test('the terms spell out the score: every input once, value × weight, summing to the score', async (t) => {
+  for (const input of everyInput) {
+    const terms = priorityTerms(input);
+    t.same(terms.map((term) => term.input), ['frequency', 'lossIfMismanaged', 'urgency', 'fundSafety', 'stakeholderConcern']);
+    t.ok(terms.every((term) => term.points === term.value * term.weight && term.value === Number(input[term.input])));
+    t.equal(terms.reduce((sum, term) => sum + term.points, 0), priorityScore(input));
+  }
+  t.same(
+    priorityTerms({ frequency: 3, lossIfMismanaged: 2, urgency: 1, fundSafety: true, stakeholderConcern: false }).map(({ value, weight, points }) => [value, weight, points]),
+    [[3, 1, 3], [2, 1, 2], [1, 1, 1], [1, 3, 3], [0, 3, 0]],
+    '3·1 + 2·1 + 1·1 + 1·3 + 0·3 = 9',
+  );
 });

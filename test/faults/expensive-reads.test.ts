@@ -1,5 +1,5 @@
 /**
- * Fault suite: expensive reads must not starve everyone else. Exports and `asOf` reads are rate
+ * Fault suite: expensive reads must not starve everyone else. Exports and reads from the log are rate
  * limited per user; many concurrent exports stream in pages while a command still gets through
  * (its latency is measured and reported, not asserted).
  */
@@ -30,6 +30,21 @@ t.test('exports and asOf reads are rate limited per user; other reads are not', 
   for (let i = 0; i < 5; i++) t.equal((await get(`/engagements/${engagement.id}/audit`)).statusCode, 200, 'JSON pages are not limited');
   t.equal((await get(`/engagements/${engagement.id}/backlog`)).statusCode, 200, 'the live backlog is not limited');
   t.equal((await get(csv, users.admin)).statusCode, 200, 'the limit is per user');
+});
+
+t.test('the changes between two instants and the explanation of a rank are read from the log: limited too', async (t) => {
+  const { app } = await testApp({ expensiveReads: { max: 2, windowMs: 60_000 } });
+  t.teardown(() => app.close());
+  const d = discovery(app);
+  const engagement = await d.startEngagement();
+  const requirement = await d.capturedRequirement(engagement.id);
+  const get = (url: string) => app.inject({ method: 'GET', url, headers: { ...users.pmo, 'x-min-position': requirement.position } });
+  const changes = `/engagements/${engagement.id}/changes?from=2000-01-01T00:00:00Z`;
+  t.equal((await get(changes)).statusCode, 200);
+  t.equal((await get(`/requirements/${requirement.id}/priority/explanation`)).statusCode, 200);
+  t.equal((await get(changes)).statusCode, 429, 'the third read from the log in the window');
+  t.equal((await get(`/requirements/${requirement.id}/priority/explanation`)).statusCode, 429);
+  t.equal((await get(`/requirements/${requirement.id}`)).statusCode, 200, 'the requirement itself is not limited');
 });
 
 t.test('concurrent exports stream every row while a command gets through', async (t) => {

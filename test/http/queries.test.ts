@@ -1,14 +1,5 @@
 import t from 'tap';
-import { discovery, testApp, users } from '../support/http.js';
-
-/** A clock that moves one second per reading, so every event has its own instant. */
-const steppingClock = (start = Date.parse('2026-04-01T00:00:00Z')) => {
-  let now = start;
-  const clock = () => new Date((now += 1_000));
-  /** An instant after every event so far and before the next. */
-  clock.between = () => new Date(now + 500).toISOString();
-  return clock;
-};
+import { discovery, steppingClock, testApp, users } from '../support/http.js';
 
 const get = async (app: Awaited<ReturnType<typeof testApp>>['app'], url: string, headers: Record<string, string> = users.pmo) => {
   const response = await app.inject({ method: 'GET', url, headers });

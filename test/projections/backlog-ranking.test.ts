@@ -1,7 +1,7 @@
 import t from 'tap';
 import fc from 'fast-check';
 import type { RequirementStatus } from '../../contracts/index.js';
-import { rankBacklog, sortBacklog, vitalFewCount, type Rankable } from '../../projections/index.js';
+import { rankBacklog, rankedCohort, sortBacklog, tierFor, tierReason, vitalFewCount, type Rankable } from '../../projections/index.js';
 
 type Flags = { fundSafety?: boolean; stakeholderConcern?: boolean };
 /** A prioritized requirement with `score`, prioritized at log position `position`. */
@@ -178,4 +178,48 @@ t.test('sorting is a permutation ordered by tier, then score', async (t) => {
     }),
   );
   t.pass('ordered as the backlog is answered');
+});
+
+t.test('the reason for a tier: money first, then the client’s concern, then the rank against the vital-few count', async (t) => {
+  const none = { fundSafety: false, stakeholderConcern: false };
+  t.equal(tierReason({ fundSafety: true, stakeholderConcern: true }, 9, 1), 'fund-safety');
+  t.equal(tierReason({ ...none, stakeholderConcern: true }, 9, 1), 'stakeholder-concern');
+  t.equal(tierReason(none, 2, 2), 'within-vital-few-count');
+  t.equal(tierReason(none, 3, 2), 'beyond-vital-few-count');
+  t.same(['fund-safety', 'stakeholder-concern', 'within-vital-few-count', 'beyond-vital-few-count'].map((r) => tierFor(r as never)), ['vital-few', 'vital-few', 'vital-few', 'trivial-many']);
+  const ranked = rankBacklog(descending(11));
+  t.ok(ranked.every((r) => r.tier === tierFor(tierReason({ fundSafety: false, stakeholderConcern: false }, r.rank!, vitalFewCount(11)))), 'the backlog’s tiers follow their reasons');
+});
+
+t.test('the cohort kept up to date ranks as the backlog does, and names every requirement whose tier changed', async () => {
+  const change = fc.record({
+    id: fc.constantFrom(...Array.from({ length: 14 }, (_, i) => `r${i}`)),
+    score: fc.integer({ min: 0, max: 15 }),
+    status: fc.constantFrom<RequirementStatus>('prioritized', 'prioritized', 'accepted', 'deferred', 'rejected', 'captured'),
+    fundSafety: fc.boolean(),
+  });
+  fc.assert(
+    fc.property(fc.array(change, { minLength: 1, maxLength: 60 }), (changes) => {
+      const cohort = rankedCohort();
+      const items = new Map<string, Rankable>();
+      let before = new Map<string, string | null>();
+      changes.forEach((c, step) => {
+        const updated = { ...item(c.id, c.score, step + 1, { status: c.status, fundSafety: c.fundSafety && c.score % 3 === 0 }), ...(c.status === 'captured' ? { priority: undefined } : {}) };
+        items.set(c.id, updated);
+        const answered = cohort.update(updated);
+        const expected = new Map(rankBacklog([...items.values()]).map((r) => [r.id, r]));
+        for (const [id, r] of expected) {
+          const got = cohort.ranking(id);
+          if (got.rank !== r.rank || got.tier !== r.tier) throw new Error(`step ${step}: ${id} ranked ${JSON.stringify(got)}, the backlog says ${r.rank} ${r.tier}`);
+          const was = before.get(id) ?? null;
+          if (was !== r.tier) {
+            const move = answered.get(id);
+            if (move === undefined || move.from.tier !== was || move.to.tier !== r.tier) throw new Error(`step ${step}: ${id} moved ${was} → ${r.tier} unannounced`);
+          }
+        }
+        before = new Map([...expected].map(([id, r]) => [id, r.tier]));
+      });
+    }),
+    { numRuns: 300 },
+  );
 });

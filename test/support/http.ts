@@ -71,6 +71,15 @@ export const scheduleBody = (userId = 'u-li') => ({
 
 type App = Awaited<ReturnType<typeof testApp>>['app'];
 
+/** A clock that moves one second per reading, so every event has its own instant. */
+export const steppingClock = (start = Date.parse('2026-04-01T00:00:00Z')) => {
+  let now = start;
+  const clock = () => new Date((now += 1_000));
+  /** An instant after every event so far and before the next. */
+  clock.between = () => new Date(now + 500).toISOString();
+  return clock;
+};
+
 /** Drives the write side through a whole discovery, returning the ids it created. */
 export const discovery = (app: App) => {
   const post = async (url: string, headers: Record<string, string>, payload: object = {}) => {
@@ -78,6 +87,14 @@ export const discovery = (app: App) => {
     if (response.statusCode >= 300) throw new Error(`${url} → ${response.statusCode} ${response.body}`);
     return response.json() as { id: string; version: number; position: string; [k: string]: unknown };
   };
+  const capture = (engagementId: string, sources: Array<{ interviewId: string; findingId: string }>) =>
+    post(`/engagements/${engagementId}/requirements`, users.consultant, {
+      title: 'Credit limit check on quotes',
+      description: 'A quote above the credit limit needs finance approval.',
+      category: 'sales',
+      departments: ['Sales', 'Finance'],
+      sources,
+    });
   return {
     post,
     /** Pat (pm) starts an engagement and takes Chen (consultant) into the team. */
@@ -113,14 +130,14 @@ export const discovery = (app: App) => {
     },
     confirm: (interviewId: string, summaryVersion: number) =>
       post(`/interviews/${interviewId}/summary/confirm`, users.interviewee, { summaryVersion }),
-    capture: (engagementId: string, sources: Array<{ interviewId: string; findingId: string }>) =>
-      post(`/engagements/${engagementId}/requirements`, users.consultant, {
-        title: 'Credit limit check on quotes',
-        description: 'A quote above the credit limit needs finance approval.',
-        category: 'sales',
-        departments: ['Sales', 'Finance'],
-        sources,
-      }),
+    /** A requirement captured from a finding of a newly conducted interview of the engagement. */
+    capturedRequirement: async (engagementId: string) => {
+      const interview = await post(`/engagements/${engagementId}/interviews`, users.consultant, scheduleBody());
+      await post(`/interviews/${interview.id}/conduct`, users.consultant, { conductedAt: '2026-03-05T02:00:00Z', attendees: ['Li Na'] });
+      const finding = await post(`/interviews/${interview.id}/findings`, users.consultant, { section: 'workflow', text: 'quotes are approved by phone' });
+      return capture(engagementId, [{ interviewId: interview.id, findingId: finding['findingId'] as string }]);
+    },
+    capture,
     /**
      * An engagement whose one requirement, traced to Li's interview (summary sent, not yet
      * confirmed), is prioritized and accepted – ready to be frozen in a baseline Li may sign.

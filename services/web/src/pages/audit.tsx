@@ -2,6 +2,7 @@
  * The audit trail for the PMO: a dense, filterable table (actor, action, subject, time range) with
  * quick filters, paging, each entry's before/after, reason, event id and position, and a CSV export
  * of exactly the current filter. Confirmations show the version and hash that were confirmed.
+ * Above the table, what changed between two instants.
  */
 import { useInfiniteQuery } from '@tanstack/preact-query';
 import { Fragment } from 'preact';
@@ -12,6 +13,7 @@ import { ProblemMessage } from '../components/problem.js';
 import { formatDateTime, useT } from '../i18n.js';
 import auditWords from '../locales/en/pmo.js';
 import { DECISION_ACTIONS, queryString, shortHash, type AuditEntry, type AuditPage } from '../pm/model.js';
+import { WhatChanged } from '../proof/what-changed.js';
 import '../pmo/audit.css';
 
 /** The audit trail's actions (the API's `action` values): those the audit words name, in log-lifecycle order. */
@@ -132,6 +134,7 @@ export default function Audit({ id }: { id: string }) {
         </button>
       </form>
       <ProblemMessage error={exporting} />
+      <WhatChanged engagementId={id} />
       {audit.isError && <ProblemMessage error={audit.error} onRetry={() => void audit.refetch()} />}
       {audit.isPending && <p class="loading">{t('common:actions.loading')}</p>}
       {audit.isSuccess && entries.length === 0 && <p class="empty">{t('empty')}</p>}

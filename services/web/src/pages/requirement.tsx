@@ -1,7 +1,7 @@
 /**
  * One requirement: its sources, priority history, decisions and revisions; revising it,
  * prioritizing it with the five 20/80 inputs and a live score, and accepting, deferring or
- * rejecting it with a reason.
+ * rejecting it with a reason; why it has its rank.
  */
 import { useQueryClient } from '@tanstack/preact-query';
 import type { ComponentChildren } from 'preact';
@@ -15,6 +15,7 @@ import { CATEGORIES, PHASES, useRequirement, type PriorityInputs, type Requireme
 import { Choice } from '../pm/choice.js';
 import { InputList, SourceList } from '../pm/requirement-summary.js';
 import { ChangeRequests } from '../pm/change-requests.js';
+import { WhyThisRank } from '../proof/why-this-rank.js';
 import { hasRole, useSession } from '../session.js';
 import '../pm/pm.css';
 
@@ -50,6 +51,8 @@ export default function Requirement({ id }: { id: string }) {
         <h3>{t('sources.title')}</h3>
         <SourceList sources={r.sources} />
       </section>
+
+      <WhyThisRank requirementId={r.id} />
 
       <ChangeRequests requirement={r} mayRaise={hasRole(user, 'pm', 'consultant', 'admin') && r.status !== 'rejected'} mayDecide={mayDecide} />
 
