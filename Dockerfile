@@ -27,6 +27,10 @@ ENV NODE_ENV=production \
     PORT=3000 \
     DATA_DIR=/data
 WORKDIR /app
+# The specification's PDF embeds Noto Sans CJK (DOCUMENT_FONT), so Chinese reads the same everywhere.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends fonts-noto-cjk \
+ && rm -rf /var/lib/apt/lists/*
 # The code stays owned by root (read-only for the process); only the data directory is writable.
 RUN mkdir -p /data && chown node:node /data
 COPY --from=build /app/package.json ./package.json

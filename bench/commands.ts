@@ -8,22 +8,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSigner } from 'fast-jwt';
-import { interviewBody, load, median, percentile, startProcess, stop, type LoadResult } from './support.js';
+import { BENCH_SECRET, benchHeaders, command, interviewBody, load, median, percentile, startProcess, stop, type LoadResult } from './support.js';
 
 const DURATION = Number(process.env['DURATION'] ?? 15);
 const CONNECTIONS = Number(process.env['CONNECTIONS'] ?? 32);
 const ROUNDS = Number(process.env['ROUNDS'] ?? 3);
-const SECRET = 'bench-secret-bench-secret-bench-secret-42';
-const token = createSigner({ key: SECRET, algorithm: 'HS256', expiresIn: 3_600_000 })({ sub: 'bench', name: 'Bench', roles: ['pm', 'consultant'] });
-const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-
-const post = async (base: string, path: string, body: object) => {
-  const response = await fetch(`${base}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
-  if (response.status >= 300) throw new Error(`${path} → ${response.status} ${await response.text()}`);
-  return (await response.json()) as { id: string; version: number };
-};
-
+const SECRET = BENCH_SECRET;
+const headers = benchHeaders;
+const post = command;
 const findingBody = JSON.stringify({ section: 'workflow', text: 'Quotes above the credit limit are approved by phone.', pain: 2, frequency: 'daily' });
 
 const setUp = async (base: string, interviews: number) => {

@@ -2,6 +2,7 @@
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { createSigner } from 'fast-jwt';
 
 export const startProcess = async (args: string[], env: Record<string, string>): Promise<{ child: ChildProcess; address: string }> => {
   const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -41,7 +42,19 @@ export const load = async (options: autocannon.Options): Promise<LoadResult> => 
 export const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 export const median = (values: number[]) => percentile([...values].sort((a, b) => a - b), 50);
 
-/** The body of a ScheduleInterview request the benchmarks send. */
+/** The secret the benchmarked service verifies tokens with, and the headers of a pm and consultant. */
+export const BENCH_SECRET = 'bench-secret-bench-secret-bench-secret-42';
+const token = createSigner({ key: BENCH_SECRET, algorithm: 'HS256', expiresIn: 3_600_000 })({ sub: 'bench', name: 'Bench', roles: ['pm', 'consultant'] });
+export const benchHeaders = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+
+/** A command whose answer the set-up needs; anything but success stops the benchmark. */
+export const command = async <T extends object = { id: string; version: number; position: string }>(base: string, path: string, body: object = {}) => {
+  const response = await fetch(`${base}${path}`, { method: 'POST', headers: benchHeaders, body: JSON.stringify(body) });
+  if (response.status >= 300) throw new Error(`${path} → ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+};
+
+/** An interview with Li Na, as the benchmarks schedule it. */
 export const interviewBody = {
   interviewee: { name: 'Li Na', department: 'Sales', position: 'Manager', userId: 'u-li' },
   interviewers: ['Chen Wei'],

@@ -42,6 +42,17 @@ export const DOMAIN_ERRORS = {
   'requirement-not-found': { status: 409, title: 'A named requirement does not exist in this engagement' },
   'success-targets-missing': { status: 409, title: 'Success criteria are not defined while no goal has a success target' },
   'membership-changes-nothing': { status: 409, title: 'The member already has that role, workgroup and department' },
+  'baseline-empty': { status: 409, title: 'The engagement has no accepted requirement to freeze in a baseline' },
+  'signatory-not-member': { status: 409, title: 'A signatory is not a member of the team who may sign' },
+  'not-a-signatory': { status: 403, title: 'Only the signatories of the baseline sign it, each for themself' },
+  'already-signed-off': { status: 409, title: 'You have already signed this baseline with that meaning' },
+  'baseline-hash-mismatch': { status: 409, title: 'The baseline hash does not match the baseline' },
+  'reauthentication-required': { status: 401, title: 'Sign in again: a sign-off needs a sign-in within the last 5 minutes' },
+  'baseline-rejected': { status: 409, title: 'The baseline was rejected; create a new baseline' },
+  'baseline-already-signed': { status: 409, title: 'The baseline is already signed' },
+  'requirement-in-signed-baseline': { status: 409, title: 'The requirement is in a signed baseline; change it through a change request' },
+  'separation-of-duties': { status: 403, title: 'Whoever raised a change request may not approve it' },
+  'change-request-decided': { status: 409, title: 'The change request has already been approved or rejected' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type DomainErrorCode = keyof typeof DOMAIN_ERRORS;

@@ -24,6 +24,9 @@
  *   anyway: the reason and the unmet conditions it waived. `via` on a confirmation or revision
  *   request: signed in, or through which confirmation link and who issued it. Issued and revoked
  *   links are entries about their interview (the link id among the related ids; never the secret).
+ * - Change requests are their own subject, related to their requirement; an approval also lists the
+ *   baselines it made suspect. Baseline events carry `baselineHash`: what was frozen, signed or
+ *   rejected; a sign-off records its meaning and when the signer had signed in.
  */
 import {
   EVENT_TYPES,
@@ -40,7 +43,7 @@ import type { ReadDocument } from './projection.js';
 export const actionOf = (type: DomainEventType): string => type.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
 export const AUDIT_ACTIONS: readonly string[] = EVENT_TYPES.map(actionOf);
 
-export const SUBJECT_TYPES = ['engagement', 'member', 'goal', 'success-target', 'business-case', 'interview', 'finding', 'requirement'] as const;
+export const SUBJECT_TYPES = ['engagement', 'member', 'goal', 'success-target', 'business-case', 'interview', 'finding', 'requirement', 'change-request', 'baseline'] as const;
 export type SubjectType = (typeof SUBJECT_TYPES)[number];
 
 export type Change = { from: unknown; to: unknown };
@@ -57,6 +60,8 @@ export type AuditEntry = ReadDocument & {
   changes: { [field: string]: Change };
   summaryVersion?: number;
   summaryHash?: string;
+  /** The hash of the frozen content a baseline event concerns: what was created, signed or rejected. */
+  baselineHash?: string;
   /** How an answer to a summary was given: signed in, or through which confirmation link issued by whom. */
   via?: AnswerVia;
   waiver?: { reason: string; unmetConditions: GateCondition[] };
@@ -66,7 +71,7 @@ export type AuditEntry = ReadDocument & {
 
 /** What the entry says about its event beyond the envelope. */
 type Account = Pick<AuditEntry, 'subject' | 'reason' | 'changes'> &
-  Partial<Pick<AuditEntry, 'summaryVersion' | 'summaryHash' | 'waiver' | 'via'>> & { related?: readonly string[] };
+  Partial<Pick<AuditEntry, 'summaryVersion' | 'summaryHash' | 'baselineHash' | 'waiver' | 'via'>> & { related?: readonly string[] };
 
 const copy = <T>(value: T): T => (typeof value === 'object' && value !== null ? structuredClone(value) : value);
 
@@ -360,6 +365,69 @@ export const accountOf = (event: DomainEvent): Account => {
         reason,
         changes: { status: change(previousStatus, event.type === 'RequirementDeferred' ? 'deferred' : 'rejected') },
       };
+    }
+    case 'ChangeRequestRaised': {
+      const { requirementId, changeRequestId, description, reason, impact, changes } = event.data;
+      return {
+        subject: { type: 'change-request', id: changeRequestId },
+        related: [requirementId],
+        reason,
+        changes: created({ status: 'raised', description, impact, changes }),
+      };
+    }
+    case 'ChangeRequestApproved': {
+      const { requirementId, changeRequestId, reason, suspectBaselineIds } = event.data;
+      return {
+        subject: { type: 'change-request', id: changeRequestId },
+        related: [requirementId, ...suspectBaselineIds],
+        reason: reason ?? null,
+        changes: {
+          status: change('raised', 'approved'),
+          ...(suspectBaselineIds.length > 0 ? { suspectBaselineIds: change(null, suspectBaselineIds) } : {}),
+        },
+      };
+    }
+    case 'ChangeRequestRejected': {
+      const { requirementId, changeRequestId, reason } = event.data;
+      return { subject: { type: 'change-request', id: changeRequestId }, related: [requirementId], reason, changes: { status: change('raised', 'rejected') } };
+    }
+    case 'BaselineCreated': {
+      const { baselineId, name, signatories, requirements, baselineHash } = event.data;
+      return {
+        subject: { type: 'baseline', id: baselineId },
+        related: requirements.map((r) => r.requirementId),
+        reason: null,
+        changes: created({
+          status: 'awaiting-signatures',
+          name,
+          signatories: signatories.map((s) => s.userId),
+          requirements: requirements.map((r) => ({ requirementId: r.requirementId, version: r.version })),
+        }),
+        baselineHash,
+      };
+    }
+    case 'BaselineSignedOff': {
+      const { baselineId, signer, meaning, baselineHash, authenticatedAt } = event.data;
+      return {
+        subject: { type: 'baseline', id: baselineId },
+        reason: null,
+        changes: { [`sign-off ${signer.id}`]: change(null, { meaning, authenticatedAt }) },
+        baselineHash,
+      };
+    }
+    case 'BaselineSigned': {
+      const { baselineId, baselineHash, supersedes } = event.data;
+      return {
+        subject: { type: 'baseline', id: baselineId },
+        related: supersedes,
+        reason: null,
+        changes: { status: change('awaiting-signatures', 'signed'), ...(supersedes.length > 0 ? { supersedes: change(null, supersedes) } : {}) },
+        baselineHash,
+      };
+    }
+    case 'BaselineRejected': {
+      const { baselineId, comments } = event.data;
+      return { subject: { type: 'baseline', id: baselineId }, reason: comments, changes: { status: change('awaiting-signatures', 'rejected') } };
     }
   }
 };

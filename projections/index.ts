@@ -9,12 +9,15 @@
  * - `interview-schedule.ts`   GET /engagements/:id/interviews and GET /interviews/:id
  * - `requirement-backlog.ts`  GET /engagements/:id/backlog, ranked and sorted by `backlog-ranking.ts`
  * - `requirement-document.ts` GET /requirements/:id (the backlog item plus its history)
+ * - `baseline-document.ts`    GET /baselines/:id and GET /engagements/:id/baselines (signatories, sign-offs, suspect marks)
+ * - `specification.ts`        GET /baselines/:id/document: the specification's content, traced to its sources
  * - `audit-trail.ts`          GET /engagements/:id/audit
  * - `goal-matrix.ts`          GET /engagements/:id/goal-matrix, computed on reading from progress and backlog
  * - `apply.ts`                the position-guarded fold the runtime, rebuilds and `asOf` share
  * - `define.ts`, `readiness.ts` what the projections have in common
  */
 import { auditTrail } from './audit-trail.js';
+import { baselineDocument } from './baseline-document.js';
 import { engagementDocument } from './engagement-document.js';
 import { interviewSchedule } from './interview-schedule.js';
 import { phaseProgress } from './phase-progress.js';
@@ -36,6 +39,7 @@ export const PROJECTIONS: readonly Projection<ReadDocument>[] = [
   anyOf(requirementBacklog),
   anyOf(requirementDocument),
   anyOf(auditTrail),
+  anyOf(baselineDocument),
 ];
 
 export * from './projection.js';
@@ -53,3 +57,5 @@ export * from './backlog-ranking.js';
 export * from './requirement-document.js';
 export * from './audit-trail.js';
 export * from './goal-matrix.js';
+export * from './baseline-document.js';
+export * from './specification.js';

@@ -21,11 +21,28 @@ export type Revision = {
   by: Actor;
 };
 
-type History = { priorityHistory: PriorityRecord[]; decisions: Decision[]; revisions: Revision[] };
+/** A change request (docs/domain.md#change-requests) and its decision, if any. */
+export type ChangeRequestRecord = {
+  changeRequestId: string;
+  status: 'raised' | 'approved' | 'rejected';
+  description: string;
+  reason: string;
+  impact: string;
+  changes: RevisedFields;
+  raisedAt: string;
+  raisedBy: Actor;
+  decidedAt: string | null;
+  decidedBy: Actor | null;
+  decisionReason: string | null;
+  /** The signed baselines the approval made suspect: change request → baseline. */
+  suspectBaselineIds: string[];
+};
+
+type History = { priorityHistory: PriorityRecord[]; decisions: Decision[]; revisions: Revision[]; changeRequests: ChangeRequestRecord[] };
 
 export type RequirementDocument = BacklogItem & History;
 
-const noHistory = (): History => ({ priorityHistory: [], decisions: [], revisions: [] });
+const noHistory = (): History => ({ priorityHistory: [], decisions: [], revisions: [], changeRequests: [] });
 
 /** The backlog's update, then `record` adds what the event means for the history. */
 const withHistory =
@@ -33,8 +50,8 @@ const withHistory =
   (document, event, id) => {
     const item = requirementBacklog.apply(document, event, id);
     if (item === undefined) return undefined;
-    const { priorityHistory, decisions, revisions } = document ?? noHistory();
-    return { ...item, ...record({ priorityHistory, decisions, revisions }, event) };
+    const { priorityHistory, decisions, revisions, changeRequests = [] } = document ?? noHistory();
+    return { ...item, ...record({ priorityHistory, decisions, revisions, changeRequests }, event) };
   };
 
 const copyFields = (fields: RevisedFields): RevisedFields =>
@@ -45,9 +62,28 @@ const decided = withHistory<EventOfType<'RequirementAccepted' | 'RequirementDefe
   decisions: [...history.decisions, decisionOf(event)],
 }));
 
+const decideRequest = (
+  history: History,
+  event: RecordedEvent<EventOfType<'ChangeRequestApproved' | 'ChangeRequestRejected'>>,
+  change: Pick<ChangeRequestRecord, 'status' | 'decisionReason' | 'suspectBaselineIds'>,
+): History => ({
+  ...history,
+  changeRequests: history.changeRequests.map((request) =>
+    request.changeRequestId === event.data.changeRequestId ? { ...request, ...change, decidedAt: event.occurredAt, decidedBy: actorOf(event) } : request,
+  ),
+});
+
+/** Change requests are no backlog concern: the document's own updates, with its position and version. */
+const ownHistory =
+  <E extends EventOfType<'ChangeRequestRaised' | 'ChangeRequestApproved' | 'ChangeRequestRejected'>>(record: (history: History, event: RecordedEvent<E>) => History): Update<RequirementDocument, E> =>
+  (document, event) =>
+    document === undefined
+      ? undefined
+      : { ...document, ...record({ ...noHistory(), ...document }, event), position: event.position, version: event.revision, updatedAt: event.occurredAt };
+
 export const requirementDocument = defineProjection<RequirementDocument>({
   name: 'requirements',
-  route: requirementBacklog.route,
+  route: (event) => ('requirementId' in event.data ? [event.data.requirementId] : []),
   on: {
     RequirementCaptured: withHistory(),
     RequirementRevised: withHistory((history, event) => ({
@@ -73,5 +109,29 @@ export const requirementDocument = defineProjection<RequirementDocument>({
     RequirementAccepted: decided,
     RequirementDeferred: decided,
     RequirementRejected: decided,
+    ChangeRequestRaised: ownHistory((history, event) => ({
+      ...history,
+      changeRequests: [
+        ...history.changeRequests,
+        {
+          changeRequestId: event.data.changeRequestId,
+          status: 'raised',
+          description: event.data.description,
+          reason: event.data.reason,
+          impact: event.data.impact,
+          changes: copyFields(event.data.changes),
+          raisedAt: event.occurredAt,
+          raisedBy: actorOf(event),
+          decidedAt: null,
+          decidedBy: null,
+          decisionReason: null,
+          suspectBaselineIds: [],
+        },
+      ],
+    })),
+    ChangeRequestApproved: ownHistory((history, event) =>
+      decideRequest(history, event, { status: 'approved', decisionReason: event.data.reason ?? null, suspectBaselineIds: [...event.data.suspectBaselineIds] }),
+    ),
+    ChangeRequestRejected: ownHistory((history, event) => decideRequest(history, event, { status: 'rejected', decisionReason: event.data.reason, suspectBaselineIds: [] })),
   },
 });

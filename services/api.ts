@@ -35,6 +35,7 @@ await runRole('api', async (role) => {
     idSecret: idSecret(config),
     logger,
     kafkaTopic: config.KAFKA_TOPIC,
+    documentFont: config.DOCUMENT_FONT,
     connectionLimits: {
       requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
       keepAliveTimeoutMs: config.HTTP_KEEP_ALIVE_TIMEOUT_MS,

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { DEFAULT_TOPIC } from '../contracts/index.js';
+import { DEFAULT_DOCUMENT_FONT } from './http/specification/pdf.js';
 
 /** A duration such as `90s`, `30m`, `12h` or `1d`. */
 export const DURATION = /^([1-9]\d{0,6})(s|m|h|d)$/;
@@ -138,6 +139,8 @@ export const ConfigSchema = z.object({
     .regex(DURATION, 'expected a duration like 90s, 30m, 12h or 1d')
     .default('5m')
     .transform(durationSeconds),
+  /** The font of the specification's PDF: a font file, or a collection as <path>.ttc#<PostScript name>; it must cover Chinese. */
+  DOCUMENT_FONT: z.string().trim().min(1).default(DEFAULT_DOCUMENT_FONT),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** `production` refuses to start without AUTH_JWT_SECRET or AUTH_OIDC_ISSUER; anything else may generate a development secret. */
   NODE_ENV: z.string().default('development'),

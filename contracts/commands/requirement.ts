@@ -64,6 +64,37 @@ export const DeferRequirement = command('DeferRequirement', DeferRequirementBody
 export const RejectRequirementBody = z.strictObject({ reason: Reason });
 export const RejectRequirement = command('RejectRequirement', RejectRequirementBody.extend({ requirementId: Id }));
 
+const ChangeRequestChanges = z.strictObject({
+  title: Title.optional(),
+  description: LongText.optional(),
+  category: RequirementCategory.optional(),
+  departments: Departments.optional(),
+  goalIds: GoalIds.optional(),
+});
+/** A change after sign-off (docs/domain.md#change-requests): what and why, its impact, and the revision it asks for. */
+export const RaiseChangeRequestBody = z.strictObject({
+  description: LongText,
+  reason: Reason,
+  impact: LongText,
+  changes: revisesOneOf(ChangeRequestChanges, REVISABLE_REQUIREMENT_FIELDS),
+});
+export const RaiseChangeRequest = command(
+  'RaiseChangeRequest',
+  RaiseChangeRequestBody.extend({ requirementId: Id, changeRequestId: Id }),
+);
+
+export const ApproveChangeRequestBody = z.strictObject({ reason: Reason.optional() });
+export const ApproveChangeRequest = command(
+  'ApproveChangeRequest',
+  ApproveChangeRequestBody.extend({ requirementId: Id, changeRequestId: Id }),
+);
+
+export const RejectChangeRequestBody = z.strictObject({ reason: Reason });
+export const RejectChangeRequest = command(
+  'RejectChangeRequest',
+  RejectChangeRequestBody.extend({ requirementId: Id, changeRequestId: Id }),
+);
+
 export const RequirementCommand = z.discriminatedUnion('type', [
   CaptureRequirement,
   ReviseRequirement,
@@ -71,5 +102,8 @@ export const RequirementCommand = z.discriminatedUnion('type', [
   AcceptRequirement,
   DeferRequirement,
   RejectRequirement,
+  RaiseChangeRequest,
+  ApproveChangeRequest,
+  RejectChangeRequest,
 ]);
 export type RequirementCommand = z.infer<typeof RequirementCommand>;

@@ -8,11 +8,13 @@ import { Actor, Id, Instant, text } from '../values.js';
 import { EngagementEvent } from './engagement.js';
 import { InterviewEvent } from './interview.js';
 import { RequirementEvent } from './requirement.js';
+import { BaselineEvent } from './baseline.js';
 
 export const DomainEvent = z.discriminatedUnion('type', [
   ...EngagementEvent.options,
   ...InterviewEvent.options,
   ...RequirementEvent.options,
+  ...BaselineEvent.options,
 ]);
 export type DomainEvent = z.infer<typeof DomainEvent>;
 export type DomainEventType = DomainEvent['type'];

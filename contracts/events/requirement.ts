@@ -31,6 +31,7 @@ export const RevisableRequirementFields = z.strictObject({
   departments: z.array(Name).optional(),
   goalIds: z.array(Id).optional(),
 });
+export type RevisableRequirementFields = z.infer<typeof RevisableRequirementFields>;
 
 export const RequirementRevised = event(
   'RequirementRevised',
@@ -68,6 +69,34 @@ export const RequirementAccepted = event(
 export const RequirementDeferred = event('RequirementDeferred', z.strictObject({ ...Decision, reason: Reason }));
 export const RequirementRejected = event('RequirementRejected', z.strictObject({ ...Decision, reason: Reason }));
 
+export const ChangeRequestRaised = event(
+  'ChangeRequestRaised',
+  z.strictObject({
+    ...RequirementRef,
+    changeRequestId: Id,
+    description: LongText,
+    reason: Reason,
+    impact: LongText,
+    changes: RevisableRequirementFields,
+  }),
+);
+
+export const ChangeRequestApproved = event(
+  'ChangeRequestApproved',
+  z.strictObject({
+    ...RequirementRef,
+    changeRequestId: Id,
+    reason: Reason.optional(),
+    /** The signed baselines in force that held the requirement, suspect from now on (docs/domain.md#change-requests). */
+    suspectBaselineIds: z.array(Id),
+  }),
+);
+
+export const ChangeRequestRejected = event(
+  'ChangeRequestRejected',
+  z.strictObject({ ...RequirementRef, changeRequestId: Id, reason: Reason }),
+);
+
 export const RequirementEvent = z.discriminatedUnion('type', [
   RequirementCaptured,
   RequirementRevised,
@@ -75,5 +104,8 @@ export const RequirementEvent = z.discriminatedUnion('type', [
   RequirementAccepted,
   RequirementDeferred,
   RequirementRejected,
+  ChangeRequestRaised,
+  ChangeRequestApproved,
+  ChangeRequestRejected,
 ]);
 export type RequirementEvent = z.infer<typeof RequirementEvent>;

@@ -7,6 +7,7 @@ import {
   EngagementSuccessScorecardChangedV1,
   EngagementTeamChangedV1,
 } from './engagement.js';
+import { BaselineSignedV1, RequirementChangeApprovedV1 } from './baseline.js';
 import { InterviewSummaryConfirmedV1 } from './interview.js';
 import {
   RequirementAcceptedV1,
@@ -30,6 +31,8 @@ export const IntegrationEvent = z.discriminatedUnion('type', [
   EngagementSuccessScorecardChangedV1,
   EngagementBusinessCaseRevisedV1,
   EngagementHistoryAnchoredV1,
+  RequirementChangeApprovedV1,
+  BaselineSignedV1,
 ]);
 export type IntegrationEvent = z.infer<typeof IntegrationEvent>;
 export type IntegrationEventType = IntegrationEvent['type'];

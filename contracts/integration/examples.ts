@@ -217,6 +217,35 @@ export const INTEGRATION_EVENT_EXAMPLES: { [T in IntegrationEventType]: Integrat
       },
     },
   },
+  'requirement.change-approved': {
+    ...base,
+    actor: { id: 'u-pat', name: 'Pat Lee' },
+    occurredAt: '2026-04-10T09:00:00.000Z',
+    id: '0195a7e2-51c4-7d8e-9a0b-000000000013',
+    type: 'requirement.change-approved',
+    subject: requirement,
+    data: {
+      requirementId: 'req-credit-check',
+      changeRequestId: '0195a7e2-51c4-7d8e-9a0b-000000000401',
+      reason: 'Finance needs the check on orders too; agreed by the steering committee',
+      suspectBaselineIds: ['0195a7e2-51c4-7d8e-9a0b-000000000501'],
+    },
+  },
+  'baseline.signed': {
+    ...base,
+    actor: { id: 'li.na@acme.com', name: 'Li Na' },
+    occurredAt: '2026-04-02T09:00:00.000Z',
+    id: '0195a7e2-51c4-7d8e-9a0b-000000000014',
+    type: 'baseline.signed',
+    subject: { type: 'baseline', id: '0195a7e2-51c4-7d8e-9a0b-000000000501' },
+    data: {
+      baselineId: '0195a7e2-51c4-7d8e-9a0b-000000000501',
+      name: 'Requirement specification 1.0',
+      baselineHash: '9b2f3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f809',
+      requirements: [{ requirementId: 'req-credit-check', version: 4 }],
+      supersedes: [],
+    },
+  },
 };
 
 export const exampleOf = (type: IntegrationEventType): IntegrationEvent => INTEGRATION_EVENT_EXAMPLES[type];

@@ -7,6 +7,7 @@ export * from './envelope.js';
 export * from './requirement.js';
 export * from './interview.js';
 export * from './engagement.js';
+export * from './baseline.js';
 export * from './events.js';
 export * from './mapping.js';
 export * from './kafka-message.js';

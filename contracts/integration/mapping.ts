@@ -303,6 +303,30 @@ export const INTEGRATION_MAPPING: { [T in DomainEventType]: Decision<T> } = {
         reason: e.data.reason,
       }),
   },
+  ChangeRequestRaised: { internalOnly: 'a proposal under discussion; only an approved change is published (requirement.change-approved).' },
+  ChangeRequestApproved: {
+    publish: (e) =>
+      publicEvent('requirement.change-approved', e, e.data.requirementId, {
+        requirementId: e.data.requirementId,
+        changeRequestId: e.data.changeRequestId,
+        ...(e.data.reason !== undefined && { reason: e.data.reason }),
+        suspectBaselineIds: [...e.data.suspectBaselineIds],
+      }),
+  },
+  ChangeRequestRejected: { internalOnly: 'a proposal turned down changes nothing downstream.' },
+  BaselineCreated: { internalOnly: 'a draft specification awaiting signatures; downstream systems act on the signed one (baseline.signed).' },
+  BaselineSignedOff: { internalOnly: 'one signature of several; the outcome is published as baseline.signed.' },
+  BaselineSigned: {
+    publish: (e) =>
+      publicEvent('baseline.signed', e, e.data.baselineId, {
+        baselineId: e.data.baselineId,
+        name: e.data.name,
+        baselineHash: e.data.baselineHash,
+        requirements: e.data.requirements.map((r) => ({ requirementId: r.requirementId, version: r.version })),
+        supersedes: [...e.data.supersedes],
+      }),
+  },
+  BaselineRejected: { internalOnly: 'a specification that never came into force; the team follows it with a new baseline.' },
 };
 
 const decisions = Object.entries(INTEGRATION_MAPPING) as [DomainEventType, Decision<DomainEventType>][];

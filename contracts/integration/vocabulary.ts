@@ -49,5 +49,5 @@ export const PublicActor = z
   .strictObject({ id: PublicText(200), name: z.string().max(200) })
   .meta({ description: 'The authenticated user whose command produced the event.' });
 
-export const SUBJECT_TYPES = ['engagement', 'interview', 'requirement'] as const;
+export const SUBJECT_TYPES = ['engagement', 'interview', 'requirement', 'baseline'] as const;
 export type SubjectType = (typeof SUBJECT_TYPES)[number];

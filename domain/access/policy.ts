@@ -35,6 +35,8 @@ export const ACCESS = [
   'answer-summary',
   /** Verify the chained history, export the signed audit trail. */
   'audit-proof',
+  /** Sign off or reject a baseline; the baseline itself admits only its signatories (docs/domain.md#baselines). */
+  'sign-baseline',
 ] as const;
 export type Access = (typeof ACCESS)[number];
 
@@ -62,6 +64,7 @@ export const ROLES_FOR: Record<Access, readonly Role[]> = {
   // pmo writes nothing, not even as an interviewee; a token with pmo and stakeholder answers as the stakeholder.
   'answer-summary': ['consultant', 'stakeholder', 'pm', 'admin'],
   'audit-proof': ['pmo', 'admin'],
+  'sign-baseline': ['consultant', 'stakeholder', 'pm', 'admin'],
 };
 
 /** The engagement roles whose members hold each access in their engagement (given the token's roles allow it). */
@@ -73,6 +76,7 @@ export const MEMBER_ROLES_FOR: Record<Exclude<Access, 'start-engagement'>, reado
   manage: ['pm'],
   'answer-summary': ['pm', 'consultant', 'stakeholder', 'observer'],
   'audit-proof': [],
+  'sign-baseline': ['pm', 'consultant', 'stakeholder'],
 };
 
 const ALLOWED: Verdict = { allowed: true };

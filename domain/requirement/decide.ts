@@ -8,6 +8,7 @@ import { reject, unreachable, type WithMetadata } from '../decider.js';
 import { openEngagement } from '../engagement/decide.js';
 import type { EngagementState } from '../engagement/state.js';
 import type { InterviewState } from '../interview/state.js';
+import { baselinesInForce, type BaselineState } from '../baseline/state.js';
 import { priorityScore } from './priority.js';
 import type { ExistingRequirement, RequirementState } from './state.js';
 
@@ -21,7 +22,43 @@ export type RequirementCommandWithContext =
   | (Of<'CaptureRequirement'> & {
       facts: { engagement: EngagementState; interviews: Readonly<Record<string, InterviewState>> };
     })
-  | (Of<Exclude<RequirementCommand['type'], 'CaptureRequirement'>> & { facts: { engagement: EngagementState } });
+  | (Of<'ReviseRequirement' | 'ApproveChangeRequest'> & { facts: { engagement: EngagementState; baselines: readonly BaselineState[] } })
+  | (Of<Exclude<RequirementCommand['type'], 'CaptureRequirement' | 'ReviseRequirement' | 'ApproveChangeRequest'>> & {
+      facts: { engagement: EngagementState };
+    });
+
+/** The signed baselines in force that hold the requirement (docs/domain.md#change-requests). */
+const signedBaselinesHolding = (baselines: readonly BaselineState[], requirementId: string) =>
+  baselinesInForce(baselines)
+    .filter((b) => b.requirements.some((r) => r.requirementId === requirementId))
+    .map((b) => b.baselineId)
+    .sort();
+
+type Revisable = 'title' | 'description' | 'category' | 'departments' | 'goalIds';
+
+/** The fields of `wanted` that differ from the requirement, with the values they replace. */
+const revision = (requirement: ExistingRequirement, wanted: Partial<Pick<ExistingRequirement, Revisable>>) => {
+  const changes: Record<string, unknown> = {};
+  const previous: Record<string, unknown> = {};
+  const note = (field: Revisable, differs: boolean) => {
+    if (wanted[field] === undefined || !differs) return;
+    changes[field] = wanted[field];
+    previous[field] = requirement[field];
+  };
+  note('title', wanted.title !== requirement.title);
+  note('description', wanted.description !== requirement.description);
+  note('category', wanted.category !== requirement.category);
+  note('departments', !!wanted.departments && !sameList(wanted.departments, requirement.departments));
+  note('goalIds', !!wanted.goalIds && !sameList(wanted.goalIds, requirement.goalIds));
+  if (Object.keys(changes).length === 0) {
+    return reject('revision-changes-nothing', `the revision leaves requirement ${requirement.requirementId} as it is`);
+  }
+  return { changes, previous };
+};
+
+const changeRequestOf = (requirement: ExistingRequirement, changeRequestId: string) =>
+  requirement.changeRequests[changeRequestId] ??
+  reject('not-found', `change request ${changeRequestId} does not exist on requirement ${requirement.requirementId}`);
 
 const existing = (state: RequirementState, requirementId: string): ExistingRequirement =>
   state.status === 'none' ? reject('not-found', `requirement ${requirementId} does not exist`) : state;
@@ -75,27 +112,58 @@ export const decideRequirement = (command: RequirementCommandWithContext, state:
     }
     case 'ReviseRequirement': {
       const { requirement, engagement } = changeable(command, state);
+      const signed = signedBaselinesHolding(command.facts.baselines, requirement.requirementId);
+      if (signed.length > 0) {
+        return reject(
+          'requirement-in-signed-baseline',
+          `requirement ${requirement.requirementId} is in the signed baseline ${signed.join(', ')}; raise a change request`,
+          { baselineIds: signed },
+        );
+      }
       if (requirement.status === 'accepted') {
-        return reject('requirement-already-accepted', `requirement ${requirement.requirementId} is accepted; it can no longer be revised`);
+        return reject('requirement-already-accepted', `requirement ${requirement.requirementId} is accepted; change it through a change request`);
       }
-      const { requirementId, reason, title, description, category, departments, goalIds } = command.data;
-      requireGoals(engagement, goalIds);
-      const changes: Record<string, unknown> = {};
-      const previous: Record<string, unknown> = {};
-      const note = (field: 'title' | 'description' | 'category' | 'departments' | 'goalIds', value: unknown, differs: boolean) => {
-        if (value === undefined || !differs) return;
-        changes[field] = value;
-        previous[field] = requirement[field];
-      };
-      note('title', title, title !== requirement.title);
-      note('description', description, description !== requirement.description);
-      note('category', category, category !== requirement.category);
-      note('departments', departments, !!departments && !sameList(departments, requirement.departments));
-      note('goalIds', goalIds, !!goalIds && !sameList(goalIds, requirement.goalIds));
-      if (Object.keys(changes).length === 0) {
-        return reject('revision-changes-nothing', `the revision leaves requirement ${requirementId} as it is`);
+      const { requirementId, reason, ...wanted } = command.data;
+      requireGoals(engagement, wanted.goalIds);
+      return [{ type: 'RequirementRevised', data: { requirementId, ...revision(requirement, wanted), reason } }];
+    }
+    case 'RaiseChangeRequest': {
+      const { requirement, engagement } = changeable(command, state);
+      const { requirementId, changeRequestId, changes } = command.data;
+      if (requirement.changeRequests[changeRequestId]) return reject('already-exists', `change request ${changeRequestId} already exists`);
+      requireGoals(engagement, changes.goalIds);
+      revision(requirement, changes);
+      return [{ type: 'ChangeRequestRaised', data: { ...command.data, requirementId, changes: { ...changes } } }];
+    }
+    case 'ApproveChangeRequest': {
+      const { requirement, engagement } = changeable(command, state);
+      const { requirementId, changeRequestId, reason } = command.data;
+      const request = changeRequestOf(requirement, changeRequestId);
+      if (request.status !== 'raised') return reject('change-request-decided', `change request ${changeRequestId} was already ${request.status}`);
+      if (request.raisedBy === command.metadata.actor.id) {
+        return reject('separation-of-duties', `you raised change request ${changeRequestId}, so another pm approves it (separation of duties)`);
       }
-      return [{ type: 'RequirementRevised', data: { requirementId, changes, previous, reason } }];
+      requireGoals(engagement, request.changes.goalIds);
+      const revised = revision(requirement, request.changes);
+      return [
+        {
+          type: 'ChangeRequestApproved',
+          data: {
+            requirementId,
+            changeRequestId,
+            ...(reason === undefined ? {} : { reason }),
+            suspectBaselineIds: signedBaselinesHolding(command.facts.baselines, requirementId),
+          },
+        },
+        { type: 'RequirementRevised', data: { requirementId, ...revised, reason: `change request ${changeRequestId}${reason ? `: ${reason}` : ''}` } },
+      ];
+    }
+    case 'RejectChangeRequest': {
+      const { requirement } = changeable(command, state);
+      const { requirementId, changeRequestId, reason } = command.data;
+      const request = changeRequestOf(requirement, changeRequestId);
+      if (request.status !== 'raised') return reject('change-request-decided', `change request ${changeRequestId} was already ${request.status}`);
+      return [{ type: 'ChangeRequestRejected', data: { requirementId, changeRequestId, reason } }];
     }
     case 'PrioritizeRequirement': {
       const { requirement } = changeable(command, state);

@@ -1,9 +1,12 @@
 import type {
+  Actor,
+  Phase,
   PriorityInputs,
   RequirementCategory,
   RequirementEvent,
   RequirementSource,
   RequirementStatus,
+  RevisableRequirementFields,
 } from '../../contracts/index.js';
 
 export type { RequirementStatus };
@@ -22,16 +25,30 @@ export type RequirementState =
       /** The goals it serves (docs/domain.md#goal-matrix). */
       goalIds: readonly string[];
       priority?: PriorityInputs & { score: number };
+      /** The phase it was accepted for, while accepted. */
+      targetPhase?: Phase;
+      /** Its change requests by id (docs/domain.md#change-requests). */
+      changeRequests: Readonly<Record<string, ChangeRequest>>;
     };
+
+export type ChangeRequest = {
+  status: 'raised' | 'approved' | 'rejected';
+  /** Who raised it: never its approver (separation of duties). Absent only on a log the deciders did not write. */
+  raisedBy?: string;
+  changes: RevisableRequirementFields;
+};
 
 export type ExistingRequirement = Exclude<RequirementState, { status: 'none' }>;
 
 export const initialRequirementState = (): RequirementState => ({ status: 'none' });
 
-export const evolveRequirement = (state: RequirementState, event: RequirementEvent): RequirementState => {
+/** A stored event carries its actor in the envelope; the decider's own events do not yet. */
+export type AttributedRequirementEvent = RequirementEvent & { actor?: Actor };
+
+export const evolveRequirement = (state: RequirementState, event: AttributedRequirementEvent): RequirementState => {
   if (event.type === 'RequirementCaptured') {
     const { requirementId, engagementId, title, description, category, departments, sources, goalIds = [] } = event.data;
-    return { status: 'captured', requirementId, engagementId, title, description, category, departments, sources, goalIds };
+    return { status: 'captured', requirementId, engagementId, title, description, category, departments, sources, goalIds, changeRequests: {} };
   }
   if (state.status === 'none') return state;
   switch (event.type) {
@@ -46,10 +63,23 @@ export const evolveRequirement = (state: RequirementState, event: RequirementEve
       };
     }
     case 'RequirementAccepted':
-      return { ...state, status: 'accepted' };
+      return { ...state, status: 'accepted', targetPhase: event.data.targetPhase };
     case 'RequirementDeferred':
-      return { ...state, status: 'deferred' };
-    case 'RequirementRejected':
-      return { ...state, status: 'rejected' };
+    case 'RequirementRejected': {
+      const { targetPhase: _left, ...rest } = state;
+      return { ...rest, status: event.type === 'RequirementDeferred' ? 'deferred' : 'rejected' };
+    }
+    case 'ChangeRequestRaised': {
+      const raisedBy = event.actor?.id;
+      const request: ChangeRequest = { status: 'raised', changes: event.data.changes, ...(raisedBy === undefined ? {} : { raisedBy }) };
+      return { ...state, changeRequests: { ...state.changeRequests, [event.data.changeRequestId]: request } };
+    }
+    case 'ChangeRequestApproved':
+    case 'ChangeRequestRejected': {
+      const request = state.changeRequests[event.data.changeRequestId];
+      if (!request) return state;
+      const status = event.type === 'ChangeRequestApproved' ? 'approved' : 'rejected';
+      return { ...state, changeRequests: { ...state.changeRequests, [event.data.changeRequestId]: { ...request, status } } };
+    }
   }
 };

@@ -68,7 +68,7 @@ export type EsdbEventStoreOptions = {
 };
 
 /** The stream kinds of an engagement, as `readEngagement` reads them by default. */
-const ENGAGEMENT_STREAM_PREFIXES = [streamName.engagement(''), streamName.interview(''), streamName.requirement('')];
+const ENGAGEMENT_STREAM_PREFIXES = [streamName.engagement(''), streamName.interview(''), streamName.requirement(''), streamName.baseline('')];
 
 /** Appends with `any` or `stream-exists` that lose the race for the stream this often in a row answer a conflict. */
 const MAX_LOOSE_ATTEMPTS = 8;

@@ -1,5 +1,5 @@
 /**
- * The event store port. Streams are named `engagement-<id>`, `interview-<id>`, `requirement-<id>`;
+ * The event store port. Streams are named `engagement-<id>`, `interview-<id>`, `requirement-<id>`, `baseline-<id>`;
  * the log (`$all`) orders every event of every stream by an opaque `position`.
  *
  * Adapters translate their driver's failures at the edge: a concurrency conflict is a result
@@ -108,4 +108,5 @@ export const streamName = {
   engagement: (id: string) => `engagement-${id}`,
   interview: (id: string) => `interview-${id}`,
   requirement: (id: string) => `requirement-${id}`,
+  baseline: (id: string) => `baseline-${id}`,
 } as const;

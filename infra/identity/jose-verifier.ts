@@ -13,9 +13,8 @@ import {
   type JWTVerifyGetKey,
   type JWTVerifyOptions,
 } from 'jose';
-import type { Actor } from '../../contracts/index.js';
 import { actorFromClaims, type ClaimNames } from './claims.js';
-import { IdentityProviderUnavailableError, TokenRejectedError, type IdentityVerifier } from './port.js';
+import { IdentityProviderUnavailableError, TokenRejectedError, type IdentityVerifier, type VerifiedIdentity } from './port.js';
 
 export type OidcOptions = {
   /** The issuer URL exactly as it appears in `iss`. */
@@ -79,15 +78,16 @@ export const createTokenVerifier = (options: VerifierOptions): IdentityVerifier 
     return payload;
   };
 
-  return {
-    async verify(token: string): Promise<Actor> {
-      try {
-        return actorFromClaims(await verifyClaims(token), options.claims);
-      } catch (error) {
-        throw translate(error, options);
-      }
-    },
+  const identify = async (token: string): Promise<VerifiedIdentity> => {
+    try {
+      const claims = await verifyClaims(token);
+      const authTime = typeof claims['auth_time'] === 'number' ? claims['auth_time'] : (claims['iat'] as number);
+      return { actor: actorFromClaims(claims, options.claims), authenticatedAt: new Date(authTime * 1000).toISOString() };
+    } catch (error) {
+      throw translate(error, options);
+    }
   };
+  return { identify, verify: async (token) => (await identify(token)).actor };
 };
 
 /**

@@ -10,7 +10,7 @@
 import { resolve } from 'node:path';
 import * as TJS from 'typescript-json-schema';
 import { STORED } from './mongo-query.js';
-import { auditTrail, engagementDocument, interviewSchedule, phaseProgress, requirementBacklog, requirementDocument } from '../../projections/index.js';
+import { auditTrail, baselineDocument, engagementDocument, interviewSchedule, phaseProgress, requirementBacklog, requirementDocument } from '../../projections/index.js';
 
 const root = resolve(import.meta.dirname, '../..');
 
@@ -24,6 +24,7 @@ export const READ_MODELS = [
   { collection: requirementBacklog.name, file: 'projections/requirement-backlog.ts', type: 'BacklogItem' },
   { collection: requirementDocument.name, file: 'projections/requirement-document.ts', type: 'RequirementDocument' },
   { collection: auditTrail.name, file: 'projections/audit-trail.ts', type: 'AuditEntry' },
+  { collection: baselineDocument.name, file: 'projections/baseline-document.ts', type: 'BaselineDocument' },
 ] as const;
 
 export const schemaFile = (collection: string) => resolve(root, 'docs', 'read-models', `${collection}.v${CONTRACT_VERSION}.schema.json`);

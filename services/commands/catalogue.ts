@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import {
   CashFlowFigures,
+  type BaselineCommand,
   DomainEvent,
   type DomainEventType,
   type EngagementCommand,
@@ -14,18 +15,21 @@ import {
 } from '../../contracts/index.js';
 import {
   type Access,
+  baselineDecider,
+  type BaselineState,
   engagementDecider,
   gateNeedsSurveyFacts,
   interviewDecider,
   requirementDecider,
   type EngagementState,
   type InterviewState,
+  type RequirementAtVersion,
   type RequirementState,
   type SurveyFacts,
 } from '../../domain/index.js';
 import { streamName } from '../../infra/event-store/port.js';
 
-export type AnyCommand = EngagementCommand | InterviewCommand | RequirementCommand;
+export type AnyCommand = EngagementCommand | InterviewCommand | RequirementCommand | BaselineCommand;
 export type CommandType = AnyCommand['type'];
 export type CommandData<T extends CommandType> = Extract<AnyCommand, { type: T }>['data'];
 
@@ -34,12 +38,17 @@ export type FactLoader = {
   interview(interviewId: string): Promise<InterviewState>;
   /** The engagement's interviews and requirements, read from the log as it stands now. */
   survey(engagementId: string): Promise<SurveyFacts>;
+  /** The engagement's requirements with their stream revisions, read from the log as it stands now. */
+  requirements(engagementId: string): Promise<RequirementAtVersion[]>;
+  /** The engagement's baselines, read from the log as it stands now. */
+  baselines(engagementId: string): Promise<BaselineState[]>;
 };
 
 type AggregateOf = {
   engagement: EngagementState;
   interview: InterviewState;
   requirement: RequirementState;
+  baseline: BaselineState;
 };
 export type Aggregate = keyof AggregateOf;
 
@@ -47,6 +56,7 @@ export const deciders = {
   engagement: engagementDecider,
   interview: interviewDecider,
   requirement: requirementDecider,
+  baseline: baselineDecider,
 } as const;
 
 export const streamOf = (aggregate: Aggregate, id: string) => streamName[aggregate](id);
@@ -72,19 +82,22 @@ type Spec<T extends CommandType, A extends Aggregate> = {
 /** Fields of one event the command records: their schema and an example (for the OpenAPI document), and their values. */
 export type Answer = { shape: z.ZodRawShape; example: Record<string, unknown>; of: (events: readonly DomainEvent[]) => Record<string, unknown> };
 
+/** The schema of one field of an event's data, as the event's contract states it. */
+const fieldOf = <T extends DomainEventType>(type: T, field: keyof EventOfType<T>['data'] & string): z.ZodType =>
+  (DomainEvent.options.find((option) => option.shape.type.value === type)!.shape.data as z.ZodObject).shape[field]!;
+
 /**
  * The answer carries the fields `example` names of the `type` event the command recorded, as that
  * event's contract states them.
  */
 const fieldsOf = <T extends DomainEventType>(type: T, example: Partial<EventOfType<T>['data']>): Answer => {
-  const data = DomainEvent.options.find((option) => option.shape.type.value === type)!.shape.data as z.ZodObject;
-  const fields = Object.keys(example);
+  const fields = Object.keys(example) as (keyof EventOfType<T>['data'] & string)[];
   return {
-    shape: Object.fromEntries(fields.map((field) => [field, data.shape[field]!])),
+    shape: Object.fromEntries(fields.map((field) => [field, fieldOf(type, field)])),
     example,
     of: (events) => {
-      const recorded = events.find((e) => e.type === type)?.data as Record<string, unknown> | undefined;
-      return Object.fromEntries(fields.map((field) => [field, recorded?.[field]]));
+      const data = recorded(events, type) as Record<string, unknown> | undefined;
+      return Object.fromEntries(fields.map((field) => [field, data?.[field]]));
     },
   };
 };
@@ -120,6 +133,14 @@ const ownEngagement = async (load: FactLoader, _data: unknown, state: AggregateO
       engagement: requirement.status === 'none' ? ({ status: 'none' } as const) : await load.engagement(requirement.engagementId),
     },
   };
+};
+
+/** Revising a requirement, directly or by an approved change request, is judged on the signed baselines too. */
+const ownEngagementAndBaselines = async (load: FactLoader, _data: unknown, state: AggregateOf[Aggregate]) => {
+  const requirement = state as RequirementState;
+  if (requirement.status === 'none') return { facts: { engagement: { status: 'none' } as const, baselines: [] } };
+  const [engagement, baselines] = await Promise.all([load.engagement(requirement.engagementId), load.baselines(requirement.engagementId)]);
+  return { facts: { engagement, baselines } };
 };
 
 export const CATALOGUE: { [T in CommandType]: Spec<T, Aggregate> } = {
@@ -250,7 +271,7 @@ export const CATALOGUE: { [T in CommandType]: Spec<T, Aggregate> } = {
     },
     location: (d) => `/requirements/${d.requirementId}`,
   },
-  ReviseRequirement: { aggregate: 'requirement', access: 'run-interviews', subject: (d) => d.requirementId, facts: ownEngagement },
+  ReviseRequirement: { aggregate: 'requirement', access: 'run-interviews', subject: (d) => d.requirementId, facts: ownEngagementAndBaselines },
   PrioritizeRequirement: {
     aggregate: 'requirement',
     access: 'manage',
@@ -261,6 +282,62 @@ export const CATALOGUE: { [T in CommandType]: Spec<T, Aggregate> } = {
   AcceptRequirement: { aggregate: 'requirement', access: 'manage', subject: (d) => d.requirementId, facts: ownEngagement },
   DeferRequirement: { aggregate: 'requirement', access: 'manage', subject: (d) => d.requirementId, facts: ownEngagement },
   RejectRequirement: { aggregate: 'requirement', access: 'manage', subject: (d) => d.requirementId, facts: ownEngagement },
+  RaiseChangeRequest: {
+    aggregate: 'requirement',
+    access: 'run-interviews',
+    subject: (d) => d.requirementId,
+    facts: ownEngagement,
+    // A change request is read in its requirement.
+    location: (d) => `/requirements/${d.requirementId}`,
+    answer: fieldsOf('ChangeRequestRaised', { changeRequestId: '0195a7e2-51c4-7d8e-9a0b-000000000701' }),
+  },
+  ApproveChangeRequest: {
+    aggregate: 'requirement',
+    access: 'manage',
+    subject: (d) => d.requirementId,
+    facts: ownEngagementAndBaselines,
+    answer: fieldsOf('ChangeRequestApproved', { suspectBaselineIds: ['0195a7e2-51c4-7d8e-9a0b-000000000801'] }),
+  },
+  RejectChangeRequest: { aggregate: 'requirement', access: 'manage', subject: (d) => d.requirementId, facts: ownEngagement },
+  CreateBaseline: {
+    aggregate: 'baseline',
+    access: 'manage',
+    subject: (d) => d.baselineId,
+    facts: async (load, d) => {
+      const [engagement, requirements] = await Promise.all([load.engagement(d.engagementId), load.requirements(d.engagementId)]);
+      return { facts: { engagement, requirements } };
+    },
+    location: (d) => `/baselines/${d.baselineId}`,
+    answer: {
+      shape: { baselineHash: fieldOf('BaselineCreated', 'baselineHash'), requirements: z.number().int().min(1).describe('How many accepted requirements it froze') },
+      example: { baselineHash: HASH, requirements: 8 },
+      of: (events) => {
+        const created = recorded(events, 'BaselineCreated');
+        return { baselineHash: created?.baselineHash, requirements: created?.requirements.length };
+      },
+    },
+  },
+  SignBaseline: {
+    aggregate: 'baseline',
+    access: 'sign-baseline',
+    subject: (d) => d.baselineId,
+    facts: async (load, _d, state) => {
+      const baseline = state as BaselineState;
+      return { facts: { baselines: baseline.status === 'none' ? [] : await load.baselines(baseline.engagementId) } };
+    },
+    answer: {
+      shape: {
+        baselineHash: fieldOf('BaselineSignedOff', 'baselineHash'),
+        status: z.enum(['signed', 'awaiting-signatures']).describe('signed once every signatory approved'),
+      },
+      example: { baselineHash: HASH, status: 'awaiting-signatures' },
+      of: (events) => ({
+        baselineHash: recorded(events, 'BaselineSignedOff')?.baselineHash,
+        status: events.some((e) => e.type === 'BaselineSigned') ? 'signed' : 'awaiting-signatures',
+      }),
+    },
+  },
+  RejectBaseline: { aggregate: 'baseline', access: 'sign-baseline', subject: (d) => d.baselineId },
 };
 
 /** The engagement an event of this aggregate belongs to: its own id, or the one it was created in. */

@@ -83,6 +83,8 @@ export class CommandBus {
       engagement: async (id) => (await this.states.load(streamOf('engagement', id), deciders.engagement)).state as EngagementState,
       interview: async (id) => (await this.states.load(streamOf('interview', id), deciders.interview)).state as InterviewState,
       survey: (engagementId) => this.surveyFacts(engagementId),
+      requirements: (engagementId) => this.requirementsOf(engagementId),
+      baselines: async (engagementId) => [...(await this.fold(engagementId, 'baseline', deciders.baseline)).values()].map((s) => s.state),
     };
   }
 
@@ -197,6 +199,25 @@ export class CommandBus {
     if (verdict.allowed) return;
     if (verdict.code === 'not-found') throw new DomainError('not-found', `${hiddenName} does not exist`);
     throw new DomainError('forbidden', verdict.reason);
+  }
+
+  /** The engagement's streams of one aggregate, each folded from the log as it stands, with its revision. */
+  private async fold<S>(
+    engagementId: string,
+    aggregate: 'requirement' | 'baseline',
+    decider: { initialState: () => S; evolve: (state: S, event: never) => S },
+  ): Promise<Map<string, { state: S; revision: number }>> {
+    const folded = new Map<string, { state: S; revision: number }>();
+    for await (const event of this.store.readEngagement(engagementId, { streamPrefixes: [streamOf(aggregate, '')] })) {
+      const state = folded.get(event.streamId)?.state ?? decider.initialState();
+      folded.set(event.streamId, { state: decider.evolve(state, event as never), revision: event.revision });
+    }
+    return folded;
+  }
+
+  private async requirementsOf(engagementId: string) {
+    const folded = await this.fold(engagementId, 'requirement', deciders.requirement);
+    return [...folded.values()].flatMap(({ state, revision }) => (state.status === 'none' ? [] : [{ ...state, version: revision }]));
   }
 
   /** The gate facts of one engagement, folded from its interview and requirement streams as they stand. */

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 
 /** Bump when any aggregate's state shape changes: older snapshots are then ignored. */
-export const SNAPSHOT_SCHEMA = 2;
+export const SNAPSHOT_SCHEMA = 3;
 /** How many events a stream grows past its last snapshot before it gets a new one. */
 export const SNAPSHOT_EVERY = 200;
 

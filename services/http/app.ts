@@ -80,6 +80,8 @@ export type AppDeps = {
   signer?: ProofSigner;
   /** The last anchors of each engagement; none: kept in memory. */
   anchors?: AnchorStore;
+  /** The font of the specification's PDF (DOCUMENT_FONT); the default is Noto Sans CJK. */
+  documentFont?: string;
 };
 
 export const buildApp = async (deps: AppDeps) => {
@@ -146,6 +148,7 @@ export const buildApp = async (deps: AppDeps) => {
         { name: 'confirmations', description: 'Confirmation links (the link is the credential) and receipts of confirmed summaries' },
         { name: 'requirements', description: 'Requirements and their 20/80 priority' },
         { name: 'proof', description: 'The provable history: verification of the chained history, the signed audit export and the public keys (JWKS)' },
+        { name: 'baselines', description: 'The requirement specification: baselines signed off, and change after sign-off' },
         { name: 'operations', description: 'Health, metrics and documents' },
         { name: 'sign-in', description: 'The web app’s session: signing in and out from a browser' },
       ],
@@ -191,6 +194,7 @@ export const buildApp = async (deps: AppDeps) => {
     readModels: deps.readModels,
     eventStore: deps.store,
     readYourWrites: deps.readYourWrites,
+    ...(deps.documentFont === undefined ? {} : { documentFont: deps.documentFont }),
     ...(deps.minPositionWaitMs === undefined ? {} : { minPositionWaitMs: deps.minPositionWaitMs }),
   });
   registerProofRoutes(app, { eventStore: deps.store, readModels: deps.readModels, anchors, signer, clock });

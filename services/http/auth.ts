@@ -9,13 +9,15 @@ import fp from 'fastify-plugin';
 import type { Actor, Role } from '../../contracts/index.js';
 import { MEMBER_ROLES_FOR, mayEver, ROLES_FOR, type Access } from '../../domain/index.js';
 import { IdentityProviderUnavailableError, TokenRejectedError, type IdentityVerifier } from '../../infra/identity/index.js';
-import { sessionUser } from './browser-session.js';
+import { sessionAuthenticatedAt, sessionUser } from './browser-session.js';
 import { fail } from './problem.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** The verified caller; set by `authenticate` on every route that needs one. */
     user: Actor;
+    /** When the caller last authenticated (token `auth_time`/`iat`, or the session's sign-in), with `user`. */
+    authenticatedAt: string | undefined;
   }
   interface FastifyInstance {
     /** onRequest hook: a verified token sets `request.user`, anything else is 401 (503 when the provider cannot be asked). */
@@ -55,11 +57,14 @@ const authenticator = (app: FastifyInstance, identity: IdentityVerifier) => asyn
     // Refused: the plugin has answered (403, see errors.ts); returning the reply ends the request.
     if (!SAFE_METHODS.has(request.method) && !passesCsrf(app, request, reply)) return reply;
     request.user = fromSession;
+    request.authenticatedAt = sessionAuthenticatedAt(request);
     return;
   }
   const token = bearerToken(request);
   try {
-    request.user = await identity.verify(token);
+    const verified = await identity.identify(token);
+    request.user = verified.actor;
+    request.authenticatedAt = verified.authenticatedAt;
   } catch (error) {
     if (error instanceof TokenRejectedError) {
       return fail('unauthenticated', error.reason, {}, { 'www-authenticate': `${CHALLENGE}, error="invalid_token"` });
@@ -75,6 +80,7 @@ const authenticator = (app: FastifyInstance, identity: IdentityVerifier) => asyn
 export const authPlugin = fp(
   async (app: FastifyInstance, options: { identity: IdentityVerifier }) => {
     app.decorateRequest('user', null as unknown as Actor);
+    app.decorateRequest('authenticatedAt', undefined);
     app.decorate('authenticate', authenticator(app, options.identity));
   },
   { name: 'auth' },
@@ -105,6 +111,8 @@ export const accessNote = (access: Access): string => {
   const where =
     access === 'answer-summary'
       ? 'Only the interviewee of the interview (member or not), and never the person who drafted or sent the version.'
+      : access === 'sign-baseline'
+      ? `Only the signatories the baseline names, each for themself (${members}); a sign-off also needs a sign-in within the last 5 minutes.`
       : `Where: ${members}${READS.includes(access) ? '; pmo and admin in every engagement' : ' (if their token has the role); admin in every engagement'}` +
         `${access === 'read-interview' ? '; the interviewee, member or not' : ''}.`;
   return `${roles} ${where} Others get 404 for an engagement they may not see, 403 for one they may see.`;

@@ -47,7 +47,8 @@ export type BrowserSignIn = {
   development: boolean;
 };
 
-type SessionUser = Actor & { expiresAt: number; via: 'oidc' | 'development' };
+/** `authenticatedAt` (ms): when the person signed in (absent in sessions from before it was kept). */
+type SessionUser = Actor & { expiresAt: number; via: 'oidc' | 'development'; authenticatedAt?: number };
 type PendingLogin = { verifier: string; state: string; nonce: string; returnTo: string; startedAt: number };
 
 declare module '@fastify/secure-session' {
@@ -95,6 +96,12 @@ export const sessionUser = (request: FastifyRequest): Actor | undefined => {
   const user = request.session?.get('user');
   if (!user || user.expiresAt <= Date.now()) return undefined;
   return { id: user.id, name: user.name, roles: user.roles };
+};
+
+/** When the session's user signed in: a sign-off needs that to be recent (docs/domain.md#baselines). */
+export const sessionAuthenticatedAt = (request: FastifyRequest): string | undefined => {
+  const at = request.session?.get('user')?.authenticatedAt;
+  return at === undefined ? undefined : new Date(at).toISOString();
 };
 
 export const browserSessionPlugin = fp(
@@ -162,7 +169,7 @@ export const browserSessionPlugin = fp(
           return fail('forbidden', signIn.oidc ? 'sign in with the identity provider' : 'the development sign-in is off in production');
         }
         const { userId, name, roles } = request.body;
-        request.session.set('user', { id: userId, name, roles, via: 'development', expiresAt: Date.now() + signIn.maxAgeSeconds * 1000 });
+        request.session.set('user', { id: userId, name, roles, via: 'development', expiresAt: Date.now() + signIn.maxAgeSeconds * 1000, authenticatedAt: Date.now() });
         request.log.info({ userId, roles }, 'development sign-in');
         return answer(request, reply);
       },
@@ -222,14 +229,17 @@ export const browserSessionPlugin = fp(
         return fail('unauthenticated', `the identity provider did not sign you in${reason}; try again from the sign-in page`);
       }
       let user: Actor;
+      let authenticatedAt: number;
       try {
-        user = await identity.verify(tokens.access_token);
+        const verified = await identity.identify(tokens.access_token);
+        user = verified.actor;
+        authenticatedAt = Date.parse(verified.authenticatedAt);
       } catch (error) {
         if (error instanceof TokenRejectedError) return fail('unauthenticated', `the identity provider's token is not accepted here: ${error.reason}`);
         throw error;
       }
       const lifetime = Math.min(tokens.expires_in ?? signIn.maxAgeSeconds, signIn.maxAgeSeconds);
-      request.session.set('user', { ...user, via: 'oidc', expiresAt: Date.now() + lifetime * 1000 });
+      request.session.set('user', { ...user, via: 'oidc', expiresAt: Date.now() + lifetime * 1000, authenticatedAt });
       return reply.redirect(login.returnTo, 303);
     });
 

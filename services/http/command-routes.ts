@@ -10,6 +10,12 @@ import { z } from 'zod';
 import {
   AcceptRequirementBody,
   AddGoalBody,
+  ApproveChangeRequestBody,
+  CreateBaselineBody,
+  RaiseChangeRequestBody,
+  RejectBaselineBody,
+  RejectChangeRequestBody,
+  SignBaselineBody,
   AddMemberBody,
   AddSuccessTargetBody,
   AdvancePhaseBody,
@@ -53,13 +59,15 @@ import { commandAnswer, CorrelationId, IdempotencyKey, IdParams, IfMatch, Proble
 type Route<T extends CommandType> = {
   type: T;
   url: string;
-  tag: 'engagements' | 'interviews' | 'requirements';
+  tag: 'engagements' | 'interviews' | 'requirements' | 'baselines';
   summary: string;
   body: z.ZodType;
   /** A realistic request, shown in the OpenAPI document (and checked against the body schema by the tests). */
   example: object;
-  toData: (id: string, body: never, ids: IdSource, params: Record<string, string>) => CommandData<T>;
+  toData: (id: string, body: never, ids: IdSource, params: Record<string, string>, caller: Caller) => CommandData<T>;
 };
+/** What the verified identity says about the caller besides who they are. */
+type Caller = { authenticatedAt: string | undefined };
 const route = <T extends CommandType>(r: Route<T>) => r as unknown as Route<CommandType>;
 
 export const COMMAND_ROUTES = [
@@ -283,6 +291,52 @@ export const COMMAND_ROUTES = [
     example: { reason: 'Out of scope: handled by the ERP' },
     toData: (id, body: z.infer<typeof RejectRequirementBody>) => ({ ...body, requirementId: id }),
   }),
+  route({
+    type: 'RaiseChangeRequest', url: '/requirements/:id/change-requests', tag: 'requirements', body: RaiseChangeRequestBody,
+    summary: 'Raise a change request: the way to change an accepted requirement or one in a signed baseline',
+    example: {
+      description: 'Orders, not only quotes, are checked against the credit limit',
+      reason: 'Finance found orders placed without a quote bypass the check',
+      impact: 'One more approval step on orders above the limit; the order screen changes',
+      changes: { description: 'A quote or an order above the customer credit limit needs finance approval before it is confirmed.' },
+    },
+    toData: (id, body: z.infer<typeof RaiseChangeRequestBody>, ids) => ({ ...body, requirementId: id, changeRequestId: ids.resource('change-request') }),
+  }),
+  route({
+    type: 'ApproveChangeRequest', url: '/requirements/:id/change-requests/:changeRequestId/approve', tag: 'requirements',
+    body: ApproveChangeRequestBody,
+    summary: 'Approve a change request (not by its raiser): the requirement is revised and the signed baselines holding it become suspect',
+    example: { reason: 'Steering committee of 2026-04-09' },
+    toData: (id, body: z.infer<typeof ApproveChangeRequestBody>, _ids, params) => ({ ...body, requirementId: id, changeRequestId: params['changeRequestId']! }),
+  }),
+  route({
+    type: 'RejectChangeRequest', url: '/requirements/:id/change-requests/:changeRequestId/reject', tag: 'requirements',
+    body: RejectChangeRequestBody, summary: 'Reject a change request; the requirement stays as it is',
+    example: { reason: 'Orders are checked in the ERP already' },
+    toData: (id, body: z.infer<typeof RejectChangeRequestBody>, _ids, params) => ({ ...body, requirementId: id, changeRequestId: params['changeRequestId']! }),
+  }),
+  route({
+    type: 'CreateBaseline', url: '/engagements/:id/baselines', tag: 'baselines', body: CreateBaselineBody,
+    summary: 'Freeze the accepted requirements as a baseline (the requirement specification) to be signed by the signatories named',
+    example: { name: 'Requirement specification 1.0', signatories: ['li.na@acme.com', 'wang.fang@acme.com'] },
+    toData: (id, body: z.infer<typeof CreateBaselineBody>, ids) => ({ ...body, engagementId: id, baselineId: ids.resource('baseline') }),
+  }),
+  route({
+    type: 'SignBaseline', url: '/baselines/:id/sign-off', tag: 'baselines', body: SignBaselineBody,
+    summary: 'Sign off a baseline as approved or reviewed (a signatory, signed in within the last 5 minutes)',
+    example: { meaning: 'approved', baselineHash: '9b2f3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f809' },
+    toData: (id, body: z.infer<typeof SignBaselineBody>, _ids, _params, caller) => ({
+      ...body,
+      baselineId: id,
+      ...(caller.authenticatedAt === undefined ? {} : { authenticatedAt: caller.authenticatedAt }),
+    }),
+  }),
+  route({
+    type: 'RejectBaseline', url: '/baselines/:id/reject', tag: 'baselines', body: RejectBaselineBody,
+    summary: 'Reject a baseline with comments (a signatory); a new baseline follows',
+    example: { comments: 'The monthly sales report by region is missing' },
+    toData: (id, body: z.infer<typeof RejectBaselineBody>) => ({ ...body, baselineId: id }),
+  }),
 ];
 
 const CommandHeaders = z.looseObject({
@@ -379,7 +433,7 @@ export const handle = async (
   const ids = idSource(key ? { userId: actor.id, key, firstUsedAt: deps.idempotency.firstUse(actor.id, key, now.getTime()) } : undefined, deps.idSecret);
   const expectedVersion = expectedVersionOf(request.headers['if-match'] as string | undefined);
   try {
-    const outcome = await deps.bus.execute(r.type, r.toData(id, request.body as never, ids, params), {
+    const outcome = await deps.bus.execute(r.type, r.toData(id, request.body as never, ids, params, { authenticatedAt: request.authenticatedAt }), {
       actor,
       now: now.toISOString(),
       correlationId: request.id,

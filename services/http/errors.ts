@@ -5,7 +5,7 @@
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { DomainError } from '../../domain/index.js';
+import { DomainError, FRESH_SIGN_IN_MS } from '../../domain/index.js';
 import { EventStoreUnavailableError } from '../../infra/event-store/port.js';
 import { ReadModelStoreUnavailableError } from '../../infra/read-models/port.js';
 import { ContentionError, VersionMismatchError } from '../commands/command-bus.js';
@@ -46,7 +46,12 @@ const noRoute = (request: FastifyRequest) => new ProblemError(problem('not-found
 export const toProblem = (error: unknown, request: FastifyRequest): { problem: Problem; headers?: Record<string, string> } => {
   if (error instanceof ProblemError) return { problem: error.problem, headers: error.headers };
   if (error instanceof DomainError) {
-    return { problem: problem(error.code, error.message, error.details === undefined ? {} : { details: error.details }) };
+    const answer = { problem: problem(error.code, error.message, error.details === undefined ? {} : { details: error.details }) };
+    // RFC 9470 (step-up authentication): the challenge tells the client to sign the person in again.
+    if (error.code === 'reauthentication-required') {
+      return { ...answer, headers: { 'www-authenticate': `Bearer realm="crm-discovery", error="insufficient_user_authentication", error_description="sign in again", max_age=${FRESH_SIGN_IN_MS / 1000}` } };
+    }
+    return answer;
   }
   if (error instanceof VersionMismatchError) {
     return { problem: problem('version-mismatch', error.message, { currentVersion: error.actual }), headers: { etag: `"${error.actual}"` } };

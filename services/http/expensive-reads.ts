@@ -1,7 +1,8 @@
 /**
  * The reads that cost far more than the others – the audit trail as CSV, and the reads folded from
  * the log: the backlog `asOf` a past instant, the changes between two instants, the explanation of
- * a rank, the verification of an engagement's history, its signed export and signed receipts – are
+ * a rank, the verification of an engagement's history, its signed export and signed receipts; and
+ * the specification as a PDF (laying out and subsetting a CJK font takes seconds of CPU) – are
  * rate limited per user, so that one client cannot keep the process busy for everyone. Every other
  * request passes untouched.
  */
@@ -32,6 +33,8 @@ const isExpensive = (request: FastifyRequest): boolean => {
     case '/interviews/:id/summary/receipt':
     case '/confirmations/:token/receipt':
       return true;
+    case '/baselines/:id/document':
+      return query.format === 'pdf' || (query.format === undefined && /application\/pdf/i.test(request.headers.accept ?? ''));
     default:
       return false;
   }
@@ -49,7 +52,7 @@ export const limitExpensiveReads = async (app: FastifyInstance, limits: Expensiv
       allowList: (request) => !isExpensive(request),
       errorResponseBuilder: (_request, context) =>
         new ProblemError(
-          problem('too-many-requests', `at most ${context.max} exports, verifications and reads from the log (asOf, changes, explanations, receipts) per ${limits.windowMs / 1000} s; try again in ${context.after}`),
+          problem('too-many-requests', `at most ${context.max} exports, verifications, PDFs and reads from the log (asOf, changes, explanations, receipts) per ${limits.windowMs / 1000} s; try again in ${context.after}`),
         ),
     }),
   );

@@ -50,6 +50,17 @@ export const CREATE_LINKS: Record<string, Link[]> = {
     { operationId: 'PrioritizeRequirement', parameters: { id: created } },
     { operationId: 'RejectRequirement', parameters: { id: created } },
   ],
+  RaiseChangeRequest: [
+    { operationId: 'GetRequirement', parameters: { id: requestId }, description: 'The requirement with its change requests' },
+    { operationId: 'ApproveChangeRequest', parameters: { id: requestId, changeRequestId: '$response.body#/changeRequestId' } },
+    { operationId: 'RejectChangeRequest', parameters: { id: requestId, changeRequestId: '$response.body#/changeRequestId' } },
+  ],
+  CreateBaseline: [
+    { operationId: 'GetBaseline', parameters: { id: created }, description: 'The baseline with its signatories' },
+    { operationId: 'GetSpecificationDocument', parameters: { id: created }, description: 'The specification the signatories sign' },
+    { operationId: 'SignBaseline', parameters: { id: created } },
+    { operationId: 'RejectBaseline', parameters: { id: created } },
+  ],
 };
 
 /** Links from a command's answer that creates nothing new but leads on (a summary draft to its sending). */
@@ -68,6 +79,7 @@ export const ANSWER_LINKS: Record<string, Link[]> = {
     { operationId: 'AcceptRequirement', parameters: { id: requestId } },
     { operationId: 'DeferRequirement', parameters: { id: requestId } },
   ],
+  SignBaseline: [{ operationId: 'GetBaseline', parameters: { id: requestId }, description: 'The baseline with every sign-off so far' }],
 };
 
 type Operation = { operationId?: string; responses?: Record<string, { links?: Record<string, unknown> }> };

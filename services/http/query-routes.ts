@@ -19,7 +19,13 @@ import {
   type InterviewDocument,
   type PhaseProgress,
   type RequirementDocument,
+  type BaselineDocument,
+  specificationOf,
 } from '../../projections/index.js';
+import Negotiator from 'negotiator';
+import { specificationHtml } from './specification/document.js';
+import { DocumentFontMissingError, specificationPdf } from './specification/pdf.js';
+import { LANGUAGES, type Language } from './specification/words.js';
 import { comparePositions, type EventStore } from '../../infra/event-store/port.js';
 import type { Filter, ReadModelStore } from '../../infra/read-models/port.js';
 import { backlogAsOf, backlogPage, decodeCursor, encodeCursor, InvalidCursorError } from '../queries/backlog.js';
@@ -38,6 +44,7 @@ export const READ_MODELS = {
   backlog: 'requirement-backlog',
   requirements: 'requirements',
   audit: 'audit-trail',
+  baselines: 'baselines',
 } as const;
 
 const MinPositionHeaders = z.looseObject({ 'x-min-position': MinPosition.optional(), 'x-correlation-id': CorrelationId.optional() });
@@ -105,6 +112,16 @@ const ChangesQuery = z.strictObject({
 const ExplanationQuery = z.strictObject({ asOf: Instant.optional().describe('The instant to explain; now when absent') });
 
 const InterviewsQuery = z.strictObject({ status: z.enum(INTERVIEW_STATUSES).optional() });
+const DocumentQuery = z.strictObject({
+  lang: z.enum(LANGUAGES).optional().describe('The language of the document; without it, Accept-Language decides (English when it names neither)'),
+  format: z.enum(['html', 'pdf', 'json']).optional().describe('html (default), pdf (a file to keep), or json (the same content as data); or send Accept'),
+});
+
+const FORMAT_OF: Record<string, 'html' | 'pdf' | 'json'> = { 'text/html': 'html', 'application/pdf': 'pdf', 'application/json': 'json' };
+
+/** `?lang`, else the best of Accept-Language (prefixes match: `zh` reads zh-CN), else English. */
+const languageOf = (request: FastifyRequest, lang: Language | undefined): Language =>
+  lang ?? ((new Negotiator(request).language([...LANGUAGES]) as Language | undefined) ?? 'en');
 const EngagementsQuery = z.strictObject({ limit: Limit, cursor: Cursor });
 
 /** The team as the access rules read it, from the engagement's read model. */
@@ -129,6 +146,8 @@ export type QueryRouteDeps = {
   readYourWrites: ReadYourWrites;
   /** How long a query with X-Min-Position waits for the read models. */
   minPositionWaitMs?: number;
+  /** The PDF's font (DOCUMENT_FONT). */
+  documentFont?: string;
   /** "Now", where a read from the log has no instant given. */
   clock?: () => Date;
 };
@@ -409,6 +428,90 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryRouteDeps) 
     handler: async (request) => {
       const interview = await readableInterview(request, request.params.id);
       return interview.findings.find((f) => f.findingId === request.params.findingId) ?? fail('not-found', `finding ${request.params.findingId} does not exist`);
+    },
+  });
+
+  /** A baseline whose engagement the caller sees: every member (signatories are often stakeholders), pmo, admin. */
+  const readableBaseline = async (request: FastifyRequest, id: string): Promise<BaselineDocument> => {
+    const baseline = await found<BaselineDocument>(READ_MODELS.baselines, id, 'baseline');
+    await permitted(request, 'see-overview', baseline.engagementId, `baseline ${id}`);
+    return baseline;
+  };
+
+  typed.get('/engagements/:id/baselines', {
+    ...common,
+    schema: { ...base('ListBaselines', 'baselines', 'The baselines of the engagement, newest first, with their status, signatories and suspect marks', 'see-overview'),
+      response: { 200: z.object({ items: z.array(Document) }), ...problems },
+    },
+    handler: async (request) => {
+      const { id } = request.params;
+      await permitted(request, 'see-overview', id, `engagement ${id}`);
+      const items: BaselineDocument[] = [];
+      for await (const doc of collection<BaselineDocument>(READ_MODELS.baselines).find({ engagementId: id }, { sort: [['createdAt', -1]] })) items.push(doc);
+      return { items };
+    },
+  });
+
+  typed.get('/baselines/:id', {
+    ...common,
+    schema: { ...base('GetBaseline', 'baselines', 'A baseline: the requirements frozen at their versions, its hash, signatories and sign-offs, and suspect marks', 'see-overview'),
+      response: { 200: Document, ...problems },
+    },
+    handler: async (request) => readableBaseline(request, request.params.id),
+  });
+
+  typed.get('/baselines/:id/document', {
+    ...common,
+    schema: {
+      ...base('GetSpecificationDocument', 'baselines', 'The requirement specification of a baseline, for the browser and print: priorities, sources traced to findings, interviews and confirmations, goals, sign-offs, suspect marks', 'see-overview'),
+      querystring: DocumentQuery,
+      response: {
+        200: {
+          description: 'HTML (Accept: text/html, the default) in English or Chinese, with a print stylesheet; a PDF to keep (Accept: application/pdf); or the same content as JSON',
+          content: {
+            'text/html': { schema: z.string() },
+            'application/pdf': { schema: z.string().meta({ format: 'binary' }) },
+            'application/json': { schema: z.looseObject({ baseline: Document, requirements: z.array(z.looseObject({ requirementId: z.string() })) }) },
+          },
+        },
+        ...problems,
+      },
+    },
+    handler: async (request, reply) => {
+      const baseline = await readableBaseline(request, request.params.id);
+      const interviewIds = [...new Set(baseline.requirements.flatMap((r) => r.sources.map((s) => s.interviewId)))];
+      const interviews: InterviewDocument[] = [];
+      for (const interviewId of interviewIds) {
+        const interview = await collection<InterviewDocument>(READ_MODELS.interviews).get(interviewId);
+        if (interview) interviews.push(interview);
+      }
+      const progress = await collection<PhaseProgress>(READ_MODELS.progress).get(baseline.engagementId);
+      const specification = specificationOf(baseline, interviews, progress?.goals ?? []);
+      const wanted = request.query.format ?? FORMAT_OF[new Negotiator(request).mediaType(Object.keys(FORMAT_OF)) ?? 'text/html'] ?? 'html';
+      if (wanted === 'json') return reply.type('application/json').send(specification);
+      const language = languageOf(request, request.query.lang);
+      if (wanted === 'pdf') {
+        let pdf: Buffer;
+        try {
+          pdf = await specificationPdf(specification, language, deps.documentFont);
+        } catch (error) {
+          if (error instanceof DocumentFontMissingError) return fail('unavailable', error.message);
+          throw error;
+        }
+        const file = `specification-${baseline.baselineId}-${language}.pdf`;
+        return reply
+          .type('application/pdf')
+          .header('content-language', language)
+          .header('vary', 'Accept, Accept-Language')
+          .header('content-disposition', `attachment; filename="${file}"`)
+          // A Buffer bypasses the response serializer, like the audit trail's CSV stream.
+          .send(pdf as never);
+      }
+      return reply
+        .type('text/html; charset=utf-8')
+        .header('content-language', language)
+        .header('vary', 'Accept, Accept-Language')
+        .send(specificationHtml(specification, language));
     },
   });
 

@@ -22,7 +22,7 @@ export const RELATIONS = ['member', 'observer', 'outsider', 'interviewee'] as co
 export type Relation = (typeof RELATIONS)[number];
 const NATURAL: Record<OrgRole, string> = { consultant: 'consultant', stakeholder: 'stakeholder', pm: 'pm', pmo: 'observer', admin: 'observer', none: 'observer' };
 
-type Kind = 'start' | 'list' | 'overview' | 'records' | 'interview' | 'consult' | 'manage' | 'answer' | 'proof';
+type Kind = 'start' | 'list' | 'overview' | 'records' | 'interview' | 'consult' | 'manage' | 'answer' | 'proof' | 'sign';
 export type Outcome = 'allowed' | 403 | 404;
 
 /** API.md's table, cell by cell. */
@@ -62,6 +62,12 @@ export const expected = (kind: Kind, role: OrgRole, relation: Relation): Outcome
       if (role === 'pmo') return 403; // pmo writes nothing
       if (relation === 'interviewee') return 'allowed';
       return role === 'admin' || member ? 403 : 404;
+    case 'sign':
+      // The world's baseline names the pm, consultant and stakeholder members as its signatories;
+      // a signature is personal, so an admin does not sign for them.
+      if (role === 'pmo' || role === 'admin') return 403;
+      if (!member) return 404;
+      return relation === 'member' ? 'allowed' : 403;
   }
 };
 
@@ -84,6 +90,10 @@ export type World = {
   /** The interview each role's `interviewee` user gave. */
   own: Record<OrgRole, Interview>;
   requirementId: string;
+  /** An accepted requirement, frozen in a baseline awaiting the signatures of the pm, consultant and stakeholder members. */
+  baselineId: string;
+  /** A change request on `requirementId` raised by the builder, not yet decided. */
+  changeRequestId: string;
   /** The goal the engagement started with, and a success target of it. */
   goalId: string;
   targetId: string;
@@ -92,7 +102,10 @@ export type World = {
 };
 
 export type Call = { method: 'GET' | 'POST'; url: string; body?: object };
-type Send = (call: Call, headers: Record<string, string>) => Promise<{ status: number; body: { position?: string; id?: string; findingId?: string; targetId?: string } }>;
+type Send = (
+  call: Call,
+  headers: Record<string, string>,
+) => Promise<{ status: number; body: { position?: string; id?: string; findingId?: string; targetId?: string; changeRequestId?: string } }>;
 
 let counter = 0;
 const unique = () => `${Date.now().toString(36)}-${(counter++).toString(36)}`;
@@ -144,12 +157,33 @@ export const buildWorld = async (send: Send, stage: Stage, ownInterviews: boolea
     sources: [{ interviewId: source.id, findingId: source.findingId }],
   });
   await post(`/requirements/${requirement.id}/prioritize`, priority);
+  const frozen = await post(`/engagements/${engagementId}/requirements`, {
+    title: 'One customer master',
+    description: 'Sales and finance share one customer master.',
+    category: 'customer-data',
+    departments: ['Sales', 'Finance'],
+    sources: [{ interviewId: source.id, findingId: source.findingId }],
+  });
+  await post(`/requirements/${frozen.id}/prioritize`, priority);
+  await post(`/requirements/${frozen.id}/accept`, { targetPhase: 'system-deployment' });
+  const baseline = await post(`/engagements/${engagementId}/baselines`, {
+    name: 'Specification 1.0',
+    signatories: ['pm', 'consultant', 'stakeholder'].map((role) => userOf(role as OrgRole, 'member')),
+  });
+  const { changeRequestId } = await post(`/requirements/${requirement.id}/change-requests`, changeRequest);
   if (stage === 'live') {
     for (const to of ['business-survey', 'process-solidification', 'system-deployment', 'application-training', 'go-live']) {
       await post(`/engagements/${engagementId}/phase/advance`, { to, waiverReason: 'the matrix needs a live engagement' });
     }
   }
-  return { engagementId, other, own, requirementId: requirement.id!, goalId, targetId: targetId!, position };
+  return { engagementId, other, own, requirementId: requirement.id!, baselineId: baseline.id!, changeRequestId: changeRequestId!, goalId, targetId: targetId!, position };
+};
+
+const changeRequest = {
+  description: 'Orders are checked as well',
+  reason: 'Orders without a quote bypass the check',
+  impact: 'One more approval on large orders',
+  changes: { description: 'Quotes and orders above the credit limit need approval.' },
 };
 
 const target = { metric: 'Quote answer time', unit: 'hours', baseline: 30, target: 8, horizon: '2026-12-31', owner: 'Wang Fang' };
@@ -180,6 +214,9 @@ export const ROUTES: Route[] = [
   { name: 'GET /engagements/:id/backlog', kind: 'overview', stage: 'sent', call: (w) => get(`/engagements/${w.engagementId}/backlog`) },
   { name: 'GET /engagements/:id/goal-matrix', kind: 'overview', stage: 'sent', call: (w) => get(`/engagements/${w.engagementId}/goal-matrix`) },
   { name: 'GET /engagements/:id/interviews', kind: 'overview', stage: 'sent', call: (w) => get(`/engagements/${w.engagementId}/interviews`) },
+  { name: 'GET /engagements/:id/baselines', kind: 'overview', stage: 'sent', call: (w) => get(`/engagements/${w.engagementId}/baselines`) },
+  { name: 'GET /baselines/:id', kind: 'overview', stage: 'sent', call: (w) => get(`/baselines/${w.baselineId}`) },
+  { name: 'GET /baselines/:id/document', kind: 'overview', stage: 'sent', call: (w) => get(`/baselines/${w.baselineId}/document`) },
   { name: 'GET /engagements/:id/audit', kind: 'records', stage: 'sent', call: (w) => get(`/engagements/${w.engagementId}/audit`) },
   { name: 'GET /engagements/:id/audit (CSV)', kind: 'records', stage: 'sent', call: (w) => get(`/engagements/${w.engagementId}/audit?format=csv`) },
   { name: 'GET /engagements/:id/verification', kind: 'proof', stage: 'sent', call: (w) => get(`/engagements/${w.engagementId}/verification`) },
@@ -291,6 +328,22 @@ export const ROUTES: Route[] = [
   },
   { name: 'POST /requirements/:id/defer', kind: 'manage', stage: 'sent', consumes: true, call: (w) => post(`/requirements/${w.requirementId}/defer`, { reason: 'after go-live' }) },
   { name: 'POST /requirements/:id/reject', kind: 'manage', stage: 'sent', consumes: true, call: (w) => post(`/requirements/${w.requirementId}/reject`, { reason: 'out of scope' }) },
+  { name: 'POST /requirements/:id/change-requests', kind: 'consult', stage: 'sent', call: (w) => post(`/requirements/${w.requirementId}/change-requests`, changeRequest) },
+  {
+    name: 'POST /requirements/:id/change-requests/:changeRequestId/approve', kind: 'manage', stage: 'sent', consumes: true,
+    call: (w) => post(`/requirements/${w.requirementId}/change-requests/${w.changeRequestId}/approve`, { reason: 'agreed' }),
+  },
+  {
+    name: 'POST /requirements/:id/change-requests/:changeRequestId/reject', kind: 'manage', stage: 'sent', consumes: true,
+    call: (w) => post(`/requirements/${w.requirementId}/change-requests/${w.changeRequestId}/reject`, { reason: 'not now' }),
+  },
+  {
+    name: 'POST /engagements/:id/baselines', kind: 'manage', stage: 'sent',
+    call: (w) => post(`/engagements/${w.engagementId}/baselines`, { name: `Specification ${unique()}`, signatories: [userOf('pm', 'member')] }),
+  },
+  // A review, so that the baseline stays open for every cell; approval is the same rule.
+  { name: 'POST /baselines/:id/sign-off', kind: 'sign', stage: 'sent', call: (w) => post(`/baselines/${w.baselineId}/sign-off`, { meaning: 'reviewed' }) },
+  { name: 'POST /baselines/:id/reject', kind: 'sign', stage: 'sent', consumes: true, call: (w) => post(`/baselines/${w.baselineId}/reject`, { comments: 'the reports are missing' }) },
 ];
 
 export type CellResult = { route: string; role: OrgRole; relation: Relation; expected: Outcome; status: number; detail?: string };

@@ -21,7 +21,7 @@ import {
 const spec = deciderSpec(requirementDecider);
 const engagement = (events: EngagementEvent[]) => stateAfter(engagementDecider, events);
 const cmd = (type: string, data: object, engagementEvents: EngagementEvent[] = inSurvey): RequirementCommandWithContext =>
-  ({ type, data: { requirementId: R1, ...data }, facts: { engagement: engagement(engagementEvents) }, ...meta(pm) }) as RequirementCommandWithContext;
+  ({ type, data: { requirementId: R1, ...data }, facts: { engagement: engagement(engagementEvents), baselines: [] }, ...meta(pm) }) as unknown as RequirementCommandWithContext;
 const decided = (
   type: 'RequirementAccepted' | 'RequirementDeferred' | 'RequirementRejected',
   previousStatus: string,

@@ -174,6 +174,38 @@ const SAMPLES: { [T in DomainEventType]: EventOfType<T>['data'] } = {
   RequirementAccepted: { requirementId: 'req-1', previousStatus: 'prioritized', targetPhase: 'system-deployment' },
   RequirementDeferred: { requirementId: 'req-1', previousStatus: 'prioritized', reason: 'later' },
   RequirementRejected: { requirementId: 'req-1', previousStatus: 'captured', reason: 'out of scope' },
+  ChangeRequestRaised: {
+    requirementId: 'req-1',
+    changeRequestId: 'cr-1',
+    description: 'Check orders too',
+    reason: 'finance asks',
+    impact: 'one more approval step',
+    changes: { description: 'Quotes and orders above the limit need approval.' },
+  },
+  ChangeRequestApproved: { requirementId: 'req-1', changeRequestId: 'cr-1', reason: 'agreed', suspectBaselineIds: ['b-1'] },
+  ChangeRequestRejected: { requirementId: 'req-1', changeRequestId: 'cr-1', reason: 'not now' },
+  BaselineCreated: {
+    baselineId: 'b-1',
+    engagementId: E,
+    name: 'Specification 1.0',
+    signatories: [{ userId: 'u-li', name: 'Li Na', role: 'stakeholder' }],
+    requirements: [
+      {
+        requirementId: 'req-1',
+        version: 3,
+        title: 'Credit check',
+        description: 'Quotes above the limit need approval.',
+        category: 'sales',
+        departments: ['Sales'],
+        sources: [{ interviewId: 'int-1', findingId: 'f-1' }],
+        goalIds: [],
+      },
+    ],
+    baselineHash: HASH,
+  },
+  BaselineSignedOff: { baselineId: 'b-1', signer: { id: 'u-li', name: 'Li Na' }, meaning: 'approved', baselineHash: HASH, authenticatedAt: '2026-04-02T08:58:00.000Z' },
+  BaselineSigned: { baselineId: 'b-1', name: 'Specification 1.0', baselineHash: HASH, requirements: [{ requirementId: 'req-1', version: 3 }], supersedes: [] },
+  BaselineRejected: { baselineId: 'b-1', rejectedBy: { id: 'u-li', name: 'Li Na' }, comments: 'the reports are missing' },
 };
 
 const recorded = <T extends DomainEventType>(type: T): RecordedEvent =>

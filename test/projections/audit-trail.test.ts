@@ -55,6 +55,13 @@ t.test('actions are the event types in kebab-case', async (t) => {
     'requirement-accepted',
     'requirement-deferred',
     'requirement-rejected',
+    'change-request-raised',
+    'change-request-approved',
+    'change-request-rejected',
+    'baseline-created',
+    'baseline-signed-off',
+    'baseline-signed',
+    'baseline-rejected',
   ]);
 });
 

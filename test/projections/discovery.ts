@@ -336,7 +336,71 @@ const discoveryOn = (log: ReturnType<typeof eventLog>) => {
   ];
 };
 
-/** The discovery taken to go-live, and the first measurement of its success target (positions 49–52). */
+/**
+ * The specification signed off and changed: a baseline of the accepted req-1, reviewed and then
+ * approved by Li; a change request raised by the consultant and approved by the pm, which makes
+ * the baseline suspect; a second change request rejected; a new baseline that Li rejects.
+ */
+const specificationOn = (log: ReturnType<typeof eventLog>) => {
+  const asPm = { actor: pm };
+  const asLi = { actor: li };
+  const frozen = {
+    requirementId: 'req-1',
+    version: 3,
+    title: 'Credit limit check on quotes',
+    description: 'A quote above the credit limit needs finance approval.',
+    category: 'sales' as const,
+    departments: ['Sales', 'Finance'],
+    sources: [{ interviewId: 'int-1', findingId: 'f-1' }],
+    goalIds: [],
+    priority: { ...inputs(3, 3, 2, true, false), score: 11 },
+    targetPhase: 'system-deployment' as const,
+  };
+  const HASH = 'b'.repeat(64);
+  const changeRequest = (changeRequestId: string): DomainEvent => ({
+    type: 'ChangeRequestRaised',
+    data: {
+      requirementId: 'req-1',
+      changeRequestId,
+      description: 'Orders are checked as well',
+      reason: 'Orders placed without a quote bypass the check',
+      impact: 'One more approval on large orders',
+      changes: { description: 'A quote or an order above the credit limit needs finance approval.' },
+    },
+  });
+  return [
+    log.record(
+      {
+        type: 'BaselineCreated',
+        data: { baselineId: 'bl-1', engagementId: E1, name: 'Specification 1.0', signatories: [{ userId: li.id, name: li.name, role: 'stakeholder' }], requirements: [frozen], baselineHash: HASH },
+      },
+      asPm,
+    ),
+    log.record({ type: 'BaselineSignedOff', data: { baselineId: 'bl-1', signer: { id: li.id, name: li.name }, meaning: 'reviewed', baselineHash: HASH, authenticatedAt: '2026-03-10T01:58:00.000Z' } }, asLi),
+    log.record({ type: 'BaselineSignedOff', data: { baselineId: 'bl-1', signer: { id: li.id, name: li.name }, meaning: 'approved', baselineHash: HASH, authenticatedAt: '2026-03-10T02:00:00.000Z' } }, asLi),
+    log.record({ type: 'BaselineSigned', data: { baselineId: 'bl-1', name: 'Specification 1.0', baselineHash: HASH, requirements: [{ requirementId: 'req-1', version: 3 }], supersedes: [] } }, asLi),
+    log.record(changeRequest('cr-1'), { actor: consultant }),
+    log.record({ type: 'ChangeRequestApproved', data: { requirementId: 'req-1', changeRequestId: 'cr-1', reason: 'Steering committee', suspectBaselineIds: ['bl-1'] } }, asPm),
+    log.record(
+      {
+        type: 'RequirementRevised',
+        data: {
+          requirementId: 'req-1',
+          changes: { description: 'A quote or an order above the credit limit needs finance approval.' },
+          previous: { description: 'A quote above the credit limit needs finance approval.' },
+          reason: 'change request cr-1: Steering committee',
+        },
+      },
+      asPm,
+    ),
+    log.record(changeRequest('cr-2'), { actor: consultant }),
+    log.record({ type: 'ChangeRequestRejected', data: { requirementId: 'req-1', changeRequestId: 'cr-2', reason: 'Made by cr-1 already' } }, asPm),
+    log.record({ type: 'BaselineCreated', data: { baselineId: 'bl-2', engagementId: E1, name: 'Specification 1.1', signatories: [{ userId: li.id, name: li.name, role: 'stakeholder' }], requirements: [{ ...frozen, version: 5 }], baselineHash: HASH } }, asPm),
+    log.record({ type: 'BaselineRejected', data: { baselineId: 'bl-2', rejectedBy: { id: li.id, name: li.name }, comments: 'The order screen is missing' } }, asLi),
+  ];
+};
+
+/** The discovery taken to go-live, and the first measurement of its success target (positions 49–52), then the specification (53–63). */
 export const afterGoLive = () => {
   const next = eventLog();
   const asPm = { actor: pm };
@@ -362,5 +426,6 @@ export const afterGoLive = () => {
       },
       asPm,
     ),
+    ...specificationOn(next),
   ];
 };

@@ -57,6 +57,7 @@ t.test('the requirement is its backlog item plus every priority, decision and re
           { status: 'deferred', previousStatus: 'accepted', reason: 'RequirementDeferred because', at: minute(6), by: pm },
           { status: 'rejected', previousStatus: 'deferred', reason: 'RequirementRejected because', at: minute(7), by: pm },
         ],
+        changeRequests: [],
       },
     });
   t.match(item, { status: 'rejected', category: 'integration', version: 6, decision: { status: 'rejected' } }, 'the item reads as the backlog shows it');
@@ -66,13 +67,47 @@ t.test('RequirementCaptured starts with empty histories', async (t) => {
   const events = history().slice(0, 1);
   spec(t)
     .given(events)
-    .then({ [R1]: { ...fold(requirementBacklog, events).get(R1)!, priorityHistory: [], decisions: [], revisions: [] } });
+    .then({ [R1]: { ...fold(requirementBacklog, events).get(R1)!, priorityHistory: [], decisions: [], revisions: [], changeRequests: [] } });
 });
 
 t.test('an event for a requirement never captured leaves no document', async (t) => {
   spec(t).given(history().slice(1)).then({});
 });
 
-t.test('it reads the same events as the backlog', async (t) => {
-  t.same(requirementDocument.eventTypes, requirementBacklog.eventTypes);
+t.test('it reads the events of the backlog and of change requests', async (t) => {
+  t.same(requirementDocument.eventTypes, [...requirementBacklog.eventTypes, 'ChangeRequestRaised', 'ChangeRequestApproved', 'ChangeRequestRejected']);
+});
+
+t.test('change requests: raised, then approved with the baselines it made suspect, or rejected', async (t) => {
+  const log = eventLog();
+  const accepted = decided('RequirementAccepted', 'prioritized', { targetPhase: 'system-deployment' });
+  const raise = (changeRequestId: string): RequirementEvent => ({
+    type: 'ChangeRequestRaised',
+    data: { requirementId: R1, changeRequestId, description: 'check orders too', reason: 'finance asks', impact: 'one more approval', changes: { category: 'integration' } },
+  });
+  const events = [
+    log.record(requirementCaptured, { actor: consultant }),
+    log.record(requirementPrioritized, { actor: pm }),
+    log.record(accepted, { actor: pm }),
+    log.record(raise('cr-1'), { actor: consultant }),
+    log.record(raise('cr-2'), { actor: consultant }),
+    log.record({ type: 'ChangeRequestApproved', data: { requirementId: R1, changeRequestId: 'cr-1', reason: 'agreed', suspectBaselineIds: ['bl-1'] } }, { actor: pm }),
+    log.record(revised, { actor: pm }),
+    log.record({ type: 'ChangeRequestRejected', data: { requirementId: R1, changeRequestId: 'cr-2', reason: 'not now' } }, { actor: pm }),
+  ];
+  const document = fold(requirementDocument, events).get(R1)!;
+  const raisedRecord = (changeRequestId: string, at: string) => ({
+    changeRequestId,
+    description: 'check orders too',
+    reason: 'finance asks',
+    impact: 'one more approval',
+    changes: { category: 'integration' },
+    raisedAt: at,
+    raisedBy: consultant,
+  });
+  t.strictSame(document.changeRequests, [
+    { ...raisedRecord('cr-1', minute(4)), status: 'approved', decidedAt: minute(6), decidedBy: pm, decisionReason: 'agreed', suspectBaselineIds: ['bl-1'] },
+    { ...raisedRecord('cr-2', minute(5)), status: 'rejected', decidedAt: minute(8), decidedBy: pm, decisionReason: 'not now', suspectBaselineIds: [] },
+  ]);
+  t.match(document, { category: 'integration', version: 7, position: '8' }, 'the approval revised it; the document is at the last event');
 });

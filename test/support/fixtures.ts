@@ -1,4 +1,4 @@
-import type { Actor, EngagementEvent, InterviewEvent, RequirementEvent } from '../../contracts/index.js';
+import type { Actor, EngagementEvent, FrozenRequirement, InterviewEvent, RequirementEvent } from '../../contracts/index.js';
 import { summaryHash } from '../../domain/index.js';
 
 export const NOW = '2026-03-02T09:00:00.000Z';
@@ -91,4 +91,18 @@ export const priorityInputs = { frequency: 3, lossIfMismanaged: 2, urgency: 1, f
 export const requirementPrioritized: RequirementEvent = {
   type: 'RequirementPrioritized',
   data: { requirementId: R1, ...priorityInputs, rationale: 'touches credit', score: 9, formulaVersion: 1 },
+};
+
+/** `requirementCaptured` as a baseline freezes it once prioritized (`requirementPrioritized`) and accepted. */
+export const frozenRequirement: FrozenRequirement = {
+  requirementId: R1,
+  version: 2,
+  title: 'Credit limit check on quotes',
+  description: 'A quote above the customer credit limit needs finance approval.',
+  category: 'sales',
+  departments: ['Sales', 'Finance'],
+  sources: [{ interviewId: I1, findingId: 'f-1' }],
+  goalIds: [],
+  priority: { frequency: 3, lossIfMismanaged: 2, urgency: 1, fundSafety: true, stakeholderConcern: false, score: 9 },
+  targetPhase: 'system-deployment',
 };

@@ -138,6 +138,19 @@ export const discovery = (app: App) => {
       return capture(engagementId, [{ interviewId: interview.id, findingId: finding['findingId'] as string }]);
     },
     capture,
+    /**
+     * An engagement whose one requirement, traced to Li's interview (summary sent, not yet
+     * confirmed), is prioritized and accepted – ready to be frozen in a baseline Li may sign.
+     */
+    acceptedRequirement: async () => {
+      const survey = await discovery(app).awaitingConfirmation();
+      await post(`/engagements/${survey.engagementId}/members`, users.pm, { userId: 'u-li', name: 'Li Na', role: 'stakeholder' });
+      const d = discovery(app);
+      const requirement = await d.capture(survey.engagementId, [{ interviewId: survey.interviewId, findingId: survey.findingId }]);
+      await d.prioritize(requirement.id);
+      await post(`/requirements/${requirement.id}/accept`, users.pm, { targetPhase: 'system-deployment' });
+      return { ...survey, requirementId: requirement.id };
+    },
     prioritize: (requirementId: string) =>
       post(`/requirements/${requirementId}/prioritize`, users.pm, {
         frequency: 3,

@@ -27,6 +27,7 @@ const streamOf = (event: DomainEvent): string => {
   const data: Record<string, unknown> = event.data;
   if (typeof data.requirementId === 'string') return `requirement-${data.requirementId}`;
   if (typeof data.interviewId === 'string') return `interview-${data.interviewId}`;
+  if (typeof data.baselineId === 'string') return `baseline-${data.baselineId}`;
   return `engagement-${String(data.engagementId)}`;
 };
 

@@ -20,6 +20,7 @@ export const ROUTES: PageRoute[] = [
   { path: '/e/:id/interviews', page: lazy(() => import('./pages/interview-schedule.js')) },
   { path: '/e/:id/backlog', page: lazy(() => import('./pages/backlog.js')) },
   { path: '/e/:id/audit', page: lazy(() => import('./pages/audit.js')) },
+  { path: '/e/:id/baselines', page: lazy(() => import('./pages/baselines.js')) },
   { path: '/i/:id', page: lazy(() => import('./pages/interview.js')) },
   // One page without navigation for the interviewee; it sends a signed-out visitor to /signin itself.
   { path: '/i/:id/confirm', page: lazy(() => import('./pages/interviewee-confirm.js')), public: true },

@@ -26,6 +26,7 @@ const TABS = [
   { path: '/interviews', key: 'interviews' },
   { path: '/backlog', key: 'backlog' },
   { path: '/audit', key: 'audit' },
+  { path: '/baselines', key: 'baselines' },
 ] as const;
 
 export const EngagementNav = ({ id }: { id: string }) => {

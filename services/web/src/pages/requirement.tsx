@@ -14,6 +14,7 @@ import { formatDateTime, formatNumber, useT } from '../i18n.js';
 import { CATEGORIES, PHASES, useRequirement, type PriorityInputs, type RequirementDocument } from '../pm/model.js';
 import { Choice } from '../pm/choice.js';
 import { InputList, SourceList } from '../pm/requirement-summary.js';
+import { ChangeRequests } from '../pm/change-requests.js';
 import { WhyThisRank } from '../proof/why-this-rank.js';
 import { hasRole, useSession } from '../session.js';
 import '../pm/pm.css';
@@ -52,6 +53,8 @@ export default function Requirement({ id }: { id: string }) {
       </section>
 
       <WhyThisRank requirementId={r.id} />
+
+      <ChangeRequests requirement={r} mayRaise={hasRole(user, 'pm', 'consultant', 'admin') && r.status !== 'rejected'} mayDecide={mayDecide} />
 
       {(mayDecide || mayRevise) && (
         <div class="requirement-actions">

@@ -3,6 +3,7 @@
  * GET /requirements/:id, GET /engagements/:id/audit), shared by the backlog, requirement and audit
  * pages, and the queries that fetch them.
  */
+import type { ChangeRequest } from './change-requests.js';
 import { useQuery } from '@tanstack/preact-query';
 import { get } from '../api.js';
 
@@ -44,6 +45,8 @@ export type RequirementDocument = BacklogItem & {
   priorityHistory: Array<Priority & { at: string; by: Actor; position: string }>;
   decisions: Decision[];
   revisions: Revision[];
+  /** Absent on documents projected before change requests existed. */
+  changeRequests?: ChangeRequest[];
 };
 
 export type Finding = { findingId: string; section: string; text: string; pain?: number; frequency?: string };

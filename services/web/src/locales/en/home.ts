@@ -12,7 +12,7 @@ const home = {
     roles: 'Roles',
     none: 'This service offers no way to sign in from a browser. Ask its administrator.',
   },
-  tabs: { label: 'Engagement pages', overview: 'Overview', goals: 'Goals', team: 'Team', interviews: 'Interviews', backlog: 'Backlog', audit: 'Audit trail' },
+  tabs: { label: 'Engagement pages', overview: 'Overview', goals: 'Goals', team: 'Team', interviews: 'Interviews', backlog: 'Backlog', audit: 'Audit trail', baselines: 'Specification' },
   engagements: {
     title: 'Engagements',
     empty: 'No engagements yet.',

@@ -14,7 +14,7 @@ const home: Messages<typeof en> = {
     roles: '角色',
     none: '本服务未提供浏览器登录方式，请联系管理员。',
   },
-  tabs: { label: '项目页面', overview: '概览', goals: '目标', team: '项目团队', interviews: '访谈', backlog: '需求清单', audit: '审计轨迹' },
+  tabs: { label: '项目页面', overview: '概览', goals: '目标', team: '项目团队', interviews: '访谈', backlog: '需求清单', audit: '审计轨迹', baselines: '需求说明书' },
   engagements: {
     title: '项目',
     empty: '暂无项目。',
