@@ -88,7 +88,8 @@ t.test('the header schemas accept exactly what the service accepts', async (t) =
  */
 const NOT_YET_EXACT = new Set([
   'GetReadiness', 'ListEngagements', 'GetEngagement', 'GetPhaseProgress', 'ListInterviews', 'GetInterview', 'GetFinding',
-  'GetRequirement', 'GetBacklog', 'GetAuditTrail', 'ExportSignedAuditTrail',
+  'GetRequirement', 'GetBacklog', 'GetAuditTrail', 'ExportSignedAuditTrail', 'ListBaselines', 'GetBaseline',
+  'GetSpecificationDocument',
 ]);
 
 /** Where a schema leaves room for properties it does not name. */
