@@ -7,7 +7,7 @@ import type { RecordedEvent } from '../../contracts/index.js';
 import type { Projection, ReadDocument } from '../../projections/projection.js';
 import type { ReadModelCollection } from '../read-models/port.js';
 import { foldEvents, routeEvents, type Failure } from './fold.js';
-import type { Retry } from './retry.js';
+import type { Retry } from '../consumer/retry.js';
 
 /** Any projection: the document type is the projection's business, not the runtime's. */
 export type AnyProjection = Projection<any>;

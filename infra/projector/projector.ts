@@ -33,7 +33,7 @@ import { ProjectorMetrics, type Lag } from './metrics.js';
 import { PositionWaits, type Progress } from './position-waits.js';
 import { projectBatch, type AnyProjection, type BatchOutcome } from './project-batch.js';
 import { rebuildProjection, type RebuildResult } from './rebuild.js';
-import { backoffDelay, DEFAULT_RETRY, pause, retried, retrier, StoppedError, type Retrying, type RetryPolicy } from './retry.js';
+import { backoffDelay, DEFAULT_BACKOFF, pause, retried, retrier, StoppedError, type BackoffPolicy, type Retrying } from '../consumer/retry.js';
 
 export type { AnyProjection };
 
@@ -69,7 +69,7 @@ export type ProjectorOptions = {
   batch?: Partial<BatchLimits>;
   /** Batches while catching up and rebuilding (default `DEFAULT_CATCH_UP_BATCH_LIMITS`: 5,000 events or 200 ms). */
   catchUpBatch?: Partial<BatchLimits>;
-  retry?: Partial<RetryPolicy>;
+  retry?: Partial<BackoffPolicy>;
   /** The clock lag is measured with (tests). */
   now?: () => number;
 };
@@ -94,7 +94,7 @@ export class Projector {
   readonly #store: ReadModelStore;
   readonly #logger: Logger;
   readonly #limits: { catchingUp: BatchLimits; live: BatchLimits };
-  readonly #policy: RetryPolicy;
+  readonly #policy: BackoffPolicy;
   readonly #now: () => number;
   readonly #tracked: Tracked[];
   readonly #byName: Map<string, Tracked>;
@@ -121,7 +121,7 @@ export class Projector {
       catchingUp: { ...DEFAULT_CATCH_UP_BATCH_LIMITS, ...options.catchUpBatch },
       live: { ...DEFAULT_BATCH_LIMITS, ...options.batch },
     };
-    this.#policy = { ...DEFAULT_RETRY, ...options.retry };
+    this.#policy = { ...DEFAULT_BACKOFF, ...options.retry };
     this.#now = options.now ?? Date.now;
     const names = options.projections.map((projection) => projection.name);
     const duplicate = names.find((name, index) => names.indexOf(name) !== index);
@@ -283,7 +283,7 @@ export class Projector {
           this.#handling = undefined;
           if (signal.aborted || error instanceof StoppedError) break;
           for (const tracked of this.#running()) tracked.retrying = retried(tracked.retrying, error);
-          const waitMs = Math.round(backoffDelay(this.#policy, attempt++));
+          const waitMs = backoffDelay(attempt++, this.#policy);
           this.#logger.warn({ err: error, attempt, retryInMs: waitMs }, 'following the log failed; retrying');
           await pause(waitMs, signal);
         } finally {
@@ -311,8 +311,8 @@ export class Projector {
   /** One batch for one projection; throws only when stopped. */
   async #handleFor(tracked: Tracked, batch: Batch, signal: AbortSignal): Promise<void> {
     const name = tracked.projection.name;
-    const retry = retrier(this.#policy, signal, this.#logger.child({ projection: name }), (error) => {
-      tracked.retrying = retried(tracked.retrying, error);
+    const retry = retrier(this.#policy, signal, this.#logger.child({ projection: name }), {
+      onRetry: (error) => (tracked.retrying = retried(tracked.retrying, error)),
     });
     const after = tracked.checkpoint;
     const events = batch.events.filter(

@@ -22,7 +22,7 @@ import { DEFAULT_CATCH_UP_BATCH_LIMITS, readBatches, type BatchLimits } from './
 import { describeFailure, ProjectionFailedError } from './errors.js';
 import { foldEvents, routeEvents } from './fold.js';
 import type { AnyProjection } from './project-batch.js';
-import { backoffDelay, DEFAULT_RETRY, isTransient, pause, retrier, StoppedError, type Retry, type RetryPolicy } from './retry.js';
+import { backoffDelay, DEFAULT_BACKOFF, isTransient, pause, retrier, StoppedError, type BackoffPolicy, type Retry } from '../consumer/retry.js';
 
 export type RebuildResult = {
   projection: string;
@@ -49,7 +49,7 @@ export type RebuildOptions = {
   logger: Logger;
   /** Default: `DEFAULT_CATCH_UP_BATCH_LIMITS`. */
   batch?: Partial<BatchLimits>;
-  retry?: Partial<RetryPolicy>;
+  retry?: Partial<BackoffPolicy>;
   signal?: AbortSignal;
   handover?: RebuildHandover;
   /** How often progress is logged. */
@@ -65,7 +65,7 @@ export const rebuildProjection = async (options: RebuildOptions): Promise<Rebuil
   const started = Date.now();
   const signal = options.signal ?? new AbortController().signal;
   const logger = options.logger.child({ projection: projection.name, rebuild: true });
-  const policy = { ...DEFAULT_RETRY, ...options.retry };
+  const policy = { ...DEFAULT_BACKOFF, ...options.retry };
   const limits = { ...DEFAULT_CATCH_UP_BATCH_LIMITS, ...options.batch };
   const retry = retrier(policy, signal, logger);
   const filter: LogFilter | undefined = projection.eventTypes.length > 0 ? { eventTypes: projection.eventTypes } : undefined;
@@ -189,7 +189,7 @@ const followToHead = async (
   filter: LogFilter | undefined,
   limits: BatchLimits,
   target: StagingTarget,
-  policy: RetryPolicy,
+  policy: BackoffPolicy,
   signal: AbortSignal,
   logger: Logger,
 ): Promise<void> => {
@@ -210,7 +210,7 @@ const followToHead = async (
     } catch (error) {
       if (signal.aborted) throw new StoppedError();
       if (!isTransient(error)) throw error;
-      const waitMs = Math.round(backoffDelay(policy, attempt));
+      const waitMs = backoffDelay(attempt, policy);
       logger.warn({ err: error, attempt, retryInMs: waitMs }, 'reading the log failed; retrying');
       await pause(waitMs, signal);
     } finally {
@@ -226,7 +226,7 @@ const readToEnd = async (
   filter: LogFilter | undefined,
   limits: BatchLimits,
   target: StagingTarget,
-  policy: RetryPolicy,
+  policy: BackoffPolicy,
   signal: AbortSignal,
   logger: Logger,
 ): Promise<void> => {
@@ -247,7 +247,7 @@ const readToEnd = async (
     } catch (error) {
       if (signal.aborted) throw new StoppedError();
       if (!isTransient(error)) throw error;
-      const waitMs = Math.round(backoffDelay(policy, attempt));
+      const waitMs = backoffDelay(attempt, policy);
       logger.warn({ err: error, attempt, retryInMs: waitMs }, 'reading the log failed; retrying');
       await pause(waitMs, signal);
     }

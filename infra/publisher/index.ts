@@ -13,5 +13,4 @@ export {
 export { CheckpointStoreError, InMemoryCheckpointStore, type CheckpointStore } from './checkpoint-store.js';
 export { FileCheckpointStore, openFileCheckpointStore, CHECKPOINTS_DIRECTORY } from './file-checkpoint-store.js';
 export { toOutgoingMessage } from './outgoing-message.js';
-export { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 export type { ErrorStage } from './metrics.js';

@@ -13,7 +13,7 @@ import { Registry } from 'prom-client';
 import { PUBLISHED_DOMAIN_EVENT_TYPES, toIntegrationEvent } from '../../contracts/index.js';
 import { EventStoreUnavailableError, type EventStore, type LogFilter, type LogSubscription } from '../event-store/port.js';
 import { BrokerUnavailableError, type MessageSink } from '../kafka/index.js';
-import { backoffDelay, DEFAULT_BACKOFF, pause, type BackoffOptions } from './backoff.js';
+import { backoffDelay, DEFAULT_BACKOFF, pause, StoppedError, type BackoffPolicy } from '../consumer/retry.js';
 import { BatchQueue, type QueueItem } from './batch-queue.js';
 import { CheckpointStoreError, type CheckpointStore } from './checkpoint-store.js';
 import { CheckpointWriter } from './checkpoint-writer.js';
@@ -52,7 +52,7 @@ export type EventPublisherOptions = {
   maxBatchEvents?: number;
   /** Kept well under the broker's default `message.max.bytes` (1 MiB) per partition. */
   maxBatchBytes?: number;
-  backoff?: BackoffOptions;
+  backoff?: BackoffPolicy;
   /** How long `stop()` waits for the batch in flight before it cuts the connection. */
   stopTimeoutMs?: number;
   lagCountLimit?: number;
@@ -82,7 +82,7 @@ export class EventPublisher {
   readonly #name: string;
   readonly #maxBatchEvents: number;
   readonly #maxBatchBytes: number;
-  readonly #backoff: BackoffOptions;
+  readonly #backoff: BackoffPolicy;
   readonly #stopTimeoutMs: number;
   readonly #lagCountLimit: number;
   readonly #clock: () => number;
@@ -184,7 +184,9 @@ export class EventPublisher {
         this.#lastError = { stage, message: (error as Error).message ?? String(error), at: new Date(this.#clock()).toISOString() };
         this.#state = 'retrying';
         this.#logger.error({ err: error, stage, attempt: failures, retryInMs: delay }, 'publishing failed; retrying from the checkpoint');
-        await pause(delay, this.#abort.signal);
+        await pause(delay, this.#abort.signal).catch((error: unknown) => {
+          if (!(error instanceof StoppedError)) throw error;
+        });
       }
     }
   }

@@ -13,7 +13,6 @@ import pino from 'pino';
 import type { IntegrationEvent } from '../../contracts/index.js';
 import { InMemoryEventStore } from '../../infra/event-store/index.js';
 import {
-  backoffDelay,
   CheckpointStoreError,
   EventPublisher,
   FileCheckpointStore,
@@ -151,12 +150,6 @@ t.test('batches stay within their byte limit', async (t) => {
   const sizes = sink.sends;
   t.ok(sizes.length > 3, `${sizes.length} sends`);
   t.ok(Math.max(...sizes) < 15, 'each holds only as many messages as fit');
-});
-
-t.test('backoff doubles up to its ceiling, with jitter', async (t) => {
-  const options = { initialMs: 100, maxMs: 1_000 };
-  t.same([1, 2, 3, 4, 5, 10].map((n) => backoffDelay(n, options, () => 1)), [100, 200, 400, 800, 1_000, 1_000]);
-  t.same([1, 5].map((n) => backoffDelay(n, options, () => 0)), [50, 500], 'at least half');
 });
 
 t.test('the file checkpoint store saves atomically and refuses a damaged file', async (t) => {

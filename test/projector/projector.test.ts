@@ -138,7 +138,7 @@ t.test('a store that stays down is retried until it is back, with growing waits'
   let down = true;
   const outage = failingStore(store, (operation) => (down && operation === 'write' ? unavailable() : undefined));
   const { logger, lines } = capturingLogger();
-  const { projector } = projectorFor(t, { eventStore, store: outage, logger, retry: { initialDelayMs: 2, maxDelayMs: 16 } });
+  const { projector } = projectorFor(t, { eventStore, store: outage, logger, retry: { initialMs: 2, maxMs: 16 } });
   await projector.start();
   await until(() => lines.filter((line) => /retrying/.test(String(line['msg']))).length >= 8);
   const waits = lines.filter((line) => /retrying/.test(String(line['msg']))).map((line) => line['retryInMs'] as number);

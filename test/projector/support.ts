@@ -172,7 +172,7 @@ export const capturingLogger = (): { logger: Logger; lines: Array<Record<string,
 
 export const silentLogger = (): Logger => pino({ level: 'silent' });
 
-export const FAST_RETRY = { initialDelayMs: 1, maxDelayMs: 20 };
+export const FAST_RETRY = { initialMs: 1, maxMs: 20 };
 
 /** A runtime with fast retries and a registry of its own; stopped at the end of the test. */
 export const projectorFor = (
