@@ -5,11 +5,11 @@
  */
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CheckpointStoreError, type CheckpointStore } from './checkpoint-store.js';
+import { CheckpointStoreError, type Checkpointer } from '../consumer/checkpointer.js';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
-export class FileCheckpointStore implements CheckpointStore {
+export class FileCheckpointStore implements Checkpointer {
   #temporaries = 0;
 
   private constructor(readonly directory: string) {}

@@ -10,7 +10,6 @@ export {
   type PublisherState,
   type PublisherStatus,
 } from './publisher.js';
-export { CheckpointStoreError, InMemoryCheckpointStore, type CheckpointStore } from './checkpoint-store.js';
 export { FileCheckpointStore, openFileCheckpointStore, CHECKPOINTS_DIRECTORY } from './file-checkpoint-store.js';
 export { toOutgoingMessage } from './outgoing-message.js';
 export type { ErrorStage } from './metrics.js';
