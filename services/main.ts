@@ -6,6 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import { buildApp } from './http/app.js';
 import { mailing } from './mail/mailing.js';
+import { MongoReadModelStore } from '../infra/read-models/index.js';
 import { openApiStores } from './infrastructure.js';
 import { browserSignIn, identityVerifier, idSecret, runRole } from './process.js';
 import { startPublisher } from './publishing.js';
@@ -26,9 +27,10 @@ await runRole('all-in-one', async (role) => {
       eventStore,
       logger,
       registry: metrics.registry,
+      shared: readModels instanceof MongoReadModelStore ? readModels : undefined,
       readyOnlyWhenPublishing: false,
     });
-    role.onShutdown(() => publishing.publisher.stop());
+    role.onShutdown(() => publishing.stop());
     checks.push(publishing.check);
   }
 

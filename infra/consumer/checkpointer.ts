@@ -6,6 +6,7 @@
  * embedded default).
  */
 import type { ReadModelStore } from '../read-models/port.js';
+import type { Fence } from './lease.js';
 
 export interface Checkpointer {
   /** The saved position, or undefined when the processor has none yet (start from the beginning). */
@@ -34,8 +35,16 @@ export class InMemoryCheckpointer implements Checkpointer {
   }
 }
 
-/** The checkpoints kept beside the read models (MongoDB's `checkpoints` collection, or memory). */
-export const readModelCheckpointer = (store: ReadModelStore): Checkpointer => ({
+/**
+ * The checkpoints kept beside the read models (MongoDB's `checkpoints` collection, or memory).
+ * With a `fence`, each save first checks that the lease term still runs and carries its token, so
+ * the store refuses it once a later term has fenced the checkpoint.
+ */
+export const readModelCheckpointer = (store: ReadModelStore, fence?: Fence): Checkpointer => ({
   load: (name) => store.checkpoint(name),
-  save: (name, position) => store.saveCheckpoint(name, position),
+  save: async (name, position) => {
+    if (fence === undefined) return store.saveCheckpoint(name, position);
+    fence.check();
+    return store.saveCheckpoint(name, position, fence.token);
+  },
 });

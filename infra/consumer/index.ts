@@ -5,3 +5,6 @@ export { CheckpointStoreError, InMemoryCheckpointer, readModelCheckpointer, type
 export { CheckpointWriter } from './checkpoint-writer.js';
 export { LagProbe, DEFAULT_LAG_COUNT_LIMIT, type Lag, type Standing } from './lag.js';
 export { backoffDelay, DEFAULT_BACKOFF, isTransient, pause, retried, retrier, StoppedError, type BackoffPolicy, type Retry, type Retrying } from './retry.js';
+export { DEFAULT_LEASE_TIMING, holderName, InMemoryLeases, LeaseLostError, type Fence, type LeaseTerm, type Leases, type LeaseTiming } from './lease.js';
+export { LeasedGroup, type LeasedGroupOptions, type LeasedGroupState } from './leased-group.js';
+export { MongoLeases } from './mongo-leases.js';

@@ -22,7 +22,7 @@ export type BatchOutcome = {
 
 export const projectBatch = async <D extends ReadDocument>(
   projection: Projection<D>,
-  collection: ReadModelCollection<D>,
+  collection: Pick<ReadModelCollection<D>, 'getStates' | 'write'>,
   events: readonly RecordedEvent[],
   retry: Retry,
 ): Promise<BatchOutcome> => {

@@ -12,7 +12,8 @@ import type { Batch, Processor } from '../consumer/consumer.js';
 import type { Checkpointer } from '../consumer/checkpointer.js';
 import { retried, retrier, StoppedError, type BackoffPolicy, type Retrying } from '../consumer/retry.js';
 import { comparePositions } from '../event-store/port.js';
-import type { ReadModelStore } from '../read-models/port.js';
+import { StaleFenceError, type ReadModelCollection, type ReadModelStore } from '../read-models/port.js';
+import { LeaseLostError, type Fence } from '../consumer/lease.js';
 import { describeFailure, type ProjectionError } from './errors.js';
 import { projectBatch, type AnyProjection, type BatchOutcome } from './project-batch.js';
 
@@ -43,10 +44,11 @@ export class ProjectionProcessor implements Processor {
   readonly #logger: Logger;
   readonly #policy: BackoffPolicy;
   readonly #events: ProjectionEvents;
+  readonly #fence: Fence | undefined;
 
   constructor(
     projection: AnyProjection,
-    deps: { store: ReadModelStore; checkpoints: Checkpointer; logger: Logger; policy: BackoffPolicy; events: ProjectionEvents },
+    deps: { store: ReadModelStore; checkpoints: Checkpointer; logger: Logger; policy: BackoffPolicy; events: ProjectionEvents; fence?: Fence | undefined },
   ) {
     this.projection = projection;
     this.name = projection.name;
@@ -56,6 +58,7 @@ export class ProjectionProcessor implements Processor {
     this.#logger = deps.logger.child({ projection: projection.name });
     this.#policy = deps.policy;
     this.#events = deps.events;
+    this.#fence = deps.fence;
   }
 
   running(): boolean {
@@ -104,15 +107,29 @@ export class ProjectionProcessor implements Processor {
     return retrier(this.#policy, signal, this.#logger, { onRetry: (error) => (this.retrying = retried(this.retrying, error)) });
   }
 
+  /** The collection, with every write checked against the lease term first. */
+  #collection(): Pick<ReadModelCollection<ReadDocument>, 'getStates' | 'write'> {
+    const collection = this.#store.collection<ReadDocument>(this.name);
+    const fence = this.#fence;
+    return {
+      getStates: (ids) => collection.getStates(ids),
+      write: async (writes) => {
+        fence?.check();
+        await collection.write(writes);
+      },
+    };
+  }
+
   async #project(batch: Batch, signal: AbortSignal): Promise<void> {
     const retry = this.#retry(signal);
     const after = this.checkpoint;
     const events = batch.events.filter((event) => this.#types.has(event.type) && (after === undefined || comparePositions(event.position, after) > 0));
     let outcome: BatchOutcome;
     try {
-      outcome = await projectBatch(this.projection as Projection<ReadDocument>, this.#store.collection(this.name), events, retry);
+      outcome = await projectBatch(this.projection as Projection<ReadDocument>, this.#collection(), events, retry);
     } catch (error) {
       if (error instanceof StoppedError || signal.aborted) throw new StoppedError();
+      if (endsTheTerm(error)) throw error;
       // The store refused in a way that retrying does not mend (a document it cannot hold, say).
       this.fail({ error, ...(events[0] === undefined ? {} : { event: events[0] }) });
       return;
@@ -124,6 +141,7 @@ export class ProjectionProcessor implements Processor {
         await retry(`saving the checkpoint of ${this.name}`, () => this.#checkpoints.save(this.name, through));
       } catch (error) {
         if (error instanceof StoppedError || signal.aborted) throw new StoppedError();
+        if (endsTheTerm(error)) throw error;
         this.fail({ error });
         return;
       }
@@ -133,6 +151,9 @@ export class ProjectionProcessor implements Processor {
     if (outcome.failure !== undefined) this.fail(outcome.failure);
   }
 }
+
+/** Not the projection's fault: this process lost its lease, and the session ends. */
+const endsTheTerm = (error: unknown): boolean => error instanceof LeaseLostError || error instanceof StaleFenceError;
 
 /** The position of the batch event just before `event` (of any type): how far a stopped projection got. */
 const lastBefore = (events: readonly RecordedEvent[], event: RecordedEvent): string | undefined => {

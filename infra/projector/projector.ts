@@ -17,6 +17,7 @@ import type { Registry } from 'prom-client';
 import { readModelCheckpointer, type Checkpointer } from '../consumer/checkpointer.js';
 import { LogConsumer, type BatchLimits } from '../consumer/consumer.js';
 import { LagProbe } from '../consumer/lag.js';
+import type { Fence } from '../consumer/lease.js';
 import { DEFAULT_BACKOFF, retried, type BackoffPolicy, type Retrying } from '../consumer/retry.js';
 import type { EventStore } from '../event-store/port.js';
 import type { ReadModelStore } from '../read-models/port.js';
@@ -53,6 +54,8 @@ export type ProjectorOptions = {
   logger: Logger;
   /** Where the checkpoints are kept; default: beside the read models. */
   checkpoints?: Checkpointer;
+  /** The lease term the projector runs under, when several processes may run it (`LeasedGroup`). */
+  fence?: Fence;
   /** Where the metrics are registered; without one they are kept but not exposed. */
   registry?: Registry;
   /** Batches once caught up (default: 500 events or 50 ms). */
@@ -82,7 +85,7 @@ export class Projector {
   constructor(options: ProjectorOptions) {
     this.#eventStore = options.eventStore;
     this.#store = options.store;
-    this.#checkpoints = options.checkpoints ?? readModelCheckpointer(options.store);
+    this.#checkpoints = options.checkpoints ?? readModelCheckpointer(options.store, options.fence);
     this.#logger = options.logger.child({ component: 'projector' });
     this.#catchUpBatch = { ...DEFAULT_CATCH_UP_BATCH_LIMITS, ...options.catchUpBatch };
     this.#policy = { ...DEFAULT_BACKOFF, ...options.retry };
@@ -95,7 +98,14 @@ export class Projector {
     };
     this.#processors = options.projections.map(
       (projection) =>
-        new ProjectionProcessor(projection, { store: this.#store, checkpoints: this.#checkpoints, logger: this.#logger, policy: this.#policy, events }),
+        new ProjectionProcessor(projection, {
+          store: this.#store,
+          checkpoints: this.#checkpoints,
+          logger: this.#logger,
+          policy: this.#policy,
+          events,
+          fence: options.fence,
+        }),
     );
     this.#byName = new Map(this.#processors.map((processor) => [processor.name, processor]));
     this.#consumer = new LogConsumer({
@@ -123,6 +133,11 @@ export class Projector {
   }
 
   /** Stops after the batch in hand; a running rebuild is abandoned (its staging collection is dropped by the next one). */
+  /** The names of its checkpoints, for fencing them at the start of a lease term. */
+  get names(): string[] {
+    return this.#processors.map((processor) => processor.name);
+  }
+
   async stop(): Promise<void> {
     for (const rebuild of this.#rebuilds) rebuild.abort();
     await this.#consumer.stop();

@@ -58,6 +58,16 @@ export class FileCheckpointStore implements Checkpointer {
     }
   }
 
+  /** Renames the file aside once its position lives elsewhere, so that nothing reads it again. */
+  async retire(name: string): Promise<void> {
+    const file = this.#file(name);
+    try {
+      await rename(file, `${file}.migrated`);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new CheckpointStoreError(`cannot rename ${file}: ${String(error)}`, { cause: error });
+    }
+  }
+
   #file(name: string): string {
     if (!NAME.test(name)) throw new CheckpointStoreError(`not a checkpoint name: ${JSON.stringify(name)}`);
     return join(this.directory, `${name}.json`);

@@ -18,6 +18,7 @@ import { CheckpointStoreError, type Checkpointer } from '../consumer/checkpointe
 import { CheckpointWriter } from '../consumer/checkpoint-writer.js';
 import { LogConsumer, type Batch, type Processor } from '../consumer/consumer.js';
 import { DEFAULT_LAG_COUNT_LIMIT, LagProbe } from '../consumer/lag.js';
+import type { Fence } from '../consumer/lease.js';
 import type { BackoffPolicy } from '../consumer/retry.js';
 import { EventStoreUnavailableError, type EventStore } from '../event-store/port.js';
 import { BrokerUnavailableError, type MessageSink, type OutgoingMessage } from '../kafka/index.js';
@@ -61,6 +62,8 @@ export type EventPublisherOptions = {
   stopTimeoutMs?: number;
   lagCountLimit?: number;
   clock?: () => number;
+  /** The lease term the publisher runs under, when several processes may run it: checked before every send. */
+  fence?: Fence;
 };
 
 export const DEFAULT_CHECKPOINT_NAME = 'kafka-publisher';
@@ -89,6 +92,7 @@ export class EventPublisher implements Processor {
   readonly #clock: () => number;
   readonly #consumer: LogConsumer;
   readonly #lag: LagProbe;
+  readonly #fence: Fence | undefined;
 
   #state: PublisherState = 'stopped';
   #started = false;
@@ -109,6 +113,7 @@ export class EventPublisher implements Processor {
     this.#maxBatchBytes = options.maxBatchBytes ?? 512 * 1024;
     this.#stopTimeoutMs = options.stopTimeoutMs ?? 10_000;
     this.#clock = options.clock ?? Date.now;
+    this.#fence = options.fence;
     this.#lag = new LagProbe(options.store, { limit: options.lagCountLimit ?? DEFAULT_LAG_COUNT_LIMIT, now: this.#clock });
     this.#consumer = new LogConsumer({
       eventStore: options.store,
@@ -180,6 +185,7 @@ export class EventPublisher implements Processor {
     const writer = this.#writer!;
     for (const send of this.#sends(batch)) {
       if (send.messages.length > 0) {
+        this.#fence?.check();
         await this.#sink.send(send.messages);
         this.#published += send.messages.length;
         this.#metrics.published.inc(send.messages.length);

@@ -226,10 +226,11 @@ export const interceptingStore = (inner: ReadModelStore, hook: (operation: Opera
       await enter('checkpoint');
       return inner.checkpoint(projection);
     },
-    saveCheckpoint: async (projection, position) => {
+    saveCheckpoint: async (projection, position, fence) => {
       await enter('saveCheckpoint');
-      return inner.saveCheckpoint(projection, position);
+      return inner.saveCheckpoint(projection, position, fence);
     },
+    fenceCheckpoints: (names, fence) => inner.fenceCheckpoints(names, fence),
     staging: async <D extends { id: string }>(name: string) => {
       const staged = await inner.staging<D>(name);
       return Object.assign(wrap(staged), { name: staged.name });
