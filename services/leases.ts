@@ -1,25 +1,24 @@
 /**
  * The lease a processor group runs under when several processes may run it: on the real stack
  * (read models in MongoDB) the projector and the publisher each hold a lease in the read-model
- * database, and a standby takes over when the holder dies. The embedded default runs one process,
- * which needs none.
+ * database; on the embedded default the publisher holds one in `DATA_DIR/consumers.sqlite3`. A
+ * standby takes over when the holder dies.
  */
 import type { Logger } from 'pino';
-import { LeasedGroup, MongoLeases } from '../infra/consumer/index.js';
-import type { MongoReadModelStore } from '../infra/read-models/index.js';
+import { LeasedGroup, type Leases } from '../infra/consumer/index.js';
 import type { Config } from './config.js';
 import type { ReadinessCheck } from './http/operations.js';
 
 export const leasedGroup = (deps: {
   config: Config;
-  store: MongoReadModelStore;
+  leases: Leases;
   group: string;
   logger: Logger;
   start: (token: number) => Promise<void>;
   stop: () => Promise<void>;
 }): LeasedGroup =>
   new LeasedGroup({
-    leases: new MongoLeases(deps.store.database),
+    leases: deps.leases,
     group: deps.group,
     logger: deps.logger,
     timing: {

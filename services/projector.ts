@@ -3,6 +3,7 @@
  * date while it holds the projections' lease; further projector processes stand by and take over
  * when it dies (docs/architecture.md#standbys-and-leases).
  */
+import { MongoLeases } from '../infra/consumer/index.js';
 import { MongoReadModelStore } from '../infra/read-models/index.js';
 import { openEventStore, openReadModels } from './infrastructure.js';
 import { leasedCheck, leasedGroup } from './leases.js';
@@ -22,7 +23,7 @@ await runRole('projector', async (role) => {
   if (!(readModels instanceof MongoReadModelStore)) throw new Error('the projector role needs MONGO_URL');
   const lease = leasedGroup({
     config,
-    store: readModels,
+    leases: new MongoLeases(readModels.database),
     group: PROJECTIONS_LEASE,
     logger,
     start: async (token) => {

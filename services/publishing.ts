@@ -1,20 +1,47 @@
 /**
- * The Kafka publisher of a process and its readiness check. On the real stack (MONGO_URL) its
- * checkpoint lives in the read-model database, where a standby publisher on another machine sees
- * it, and it publishes only while it holds the publisher's lease; a checkpoint file left in
- * DATA_DIR by an earlier version is carried over on the first start, so an upgrade does not
- * publish the whole history again. On the embedded default (one process) the checkpoint stays a
- * file in DATA_DIR.
+ * The Kafka publisher of a process and its readiness check. It publishes only while it holds the
+ * publisher's lease, with its checkpoint where every process that may take over sees it: in the
+ * read-model database on the real stack (MONGO_URL), in `DATA_DIR/consumers.sqlite3` on the
+ * embedded default. A checkpoint file an earlier version left in DATA_DIR is carried over on the
+ * first start, so an upgrade does not publish the whole history again.
  */
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { readModelCheckpointer, type Checkpointer } from '../infra/consumer/index.js';
+import { MongoLeases, readModelCheckpointer, type Checkpointer, type Fence, type Leases } from '../infra/consumer/index.js';
 import type { EventStore } from '../infra/event-store/port.js';
-import { createPublisher, DEFAULT_CHECKPOINT_NAME, openFileCheckpointStore } from '../infra/publisher/index.js';
+import { createPublisher, DEFAULT_CHECKPOINT_NAME } from '../infra/publisher/index.js';
 import type { MongoReadModelStore } from '../infra/read-models/index.js';
 import type { Config } from './config.js';
+import { carryOverCheckpointFile, openConsumerStore } from './embedded-data/consumers.js';
 import type { ReadinessCheck } from './http/operations.js';
 import { leasedCheck, leasedGroup } from './leases.js';
+
+/** Where the publisher's checkpoint and lease live. */
+type Coordination = {
+  leases: Leases;
+  checkpoints(fence: Fence): Checkpointer;
+  fence(names: readonly string[], token: number): Promise<void>;
+  close(): void;
+};
+
+const coordination = async (dataDir: string, shared: MongoReadModelStore | undefined, logger: Logger): Promise<Coordination> => {
+  if (shared !== undefined) {
+    await carryOverCheckpointFile(dataDir, readModelCheckpointer(shared), logger);
+    return {
+      leases: new MongoLeases(shared.database),
+      checkpoints: (fence) => readModelCheckpointer(shared, fence),
+      fence: (names, token) => shared.fenceCheckpoints(names, token),
+      close: () => undefined,
+    };
+  }
+  const store = await openConsumerStore(dataDir, logger);
+  return {
+    leases: store,
+    checkpoints: (fence) => store.checkpointer(fence),
+    fence: async (names, token) => store.fenceCheckpoints(names, token),
+    close: () => store.close(),
+  };
+};
 
 export const startPublisher = async (deps: {
   config: Config;
@@ -27,47 +54,41 @@ export const startPublisher = async (deps: {
   /** A process that only publishes is not ready while it cannot reach the broker; one that also serves the API stays ready and reports the lag. */
   readyOnlyWhenPublishing: boolean;
 }) => {
-  const files = await openFileCheckpointStore(deps.config.DATA_DIR);
-  const common = { store: deps.eventStore, brokers: deps.brokers, topic: deps.config.KAFKA_TOPIC, logger: deps.logger, registry: deps.registry };
-  const status = (publisher: { status(): ReturnType<ReturnType<typeof createPublisher>['status']> }): ReadinessCheck => ({
+  const where = await coordination(deps.config.DATA_DIR, deps.shared, deps.logger);
+  const lease = leasedGroup({
+    config: deps.config,
+    leases: where.leases,
+    group: DEFAULT_CHECKPOINT_NAME,
+    logger: deps.logger,
+    start: async (token) => {
+      await where.fence([DEFAULT_CHECKPOINT_NAME], token);
+      await publisher.start();
+    },
+    stop: () => publisher.stop(),
+  });
+  const publisher = createPublisher({
+    store: deps.eventStore,
+    checkpoints: where.checkpoints(lease),
+    fence: lease,
+    brokers: deps.brokers,
+    topic: deps.config.KAFKA_TOPIC,
+    logger: deps.logger,
+    registry: deps.registry,
+  });
+  lease.start();
+  const check: ReadinessCheck = {
     name: 'publisher',
     check: async () => {
       const current = await publisher.status();
       const publishing = current.state === 'live' || current.state === 'catching-up' || current.state === 'starting';
       return { up: deps.readyOnlyWhenPublishing ? publishing : current.state !== 'stopped', ...current };
     },
-  });
-
-  const shared = deps.shared;
-  if (shared === undefined) {
-    const publisher = createPublisher({ ...common, checkpoints: files });
-    await publisher.start();
-    return { stop: () => publisher.stop(), check: status(publisher) };
-  }
-
-  await adoptCheckpoint(files, readModelCheckpointer(shared), DEFAULT_CHECKPOINT_NAME, deps.logger);
-  await files.retire(DEFAULT_CHECKPOINT_NAME);
-  const lease = leasedGroup({
-    config: deps.config,
-    store: shared,
-    group: DEFAULT_CHECKPOINT_NAME,
-    logger: deps.logger,
-    start: async (token) => {
-      await shared.fenceCheckpoints([DEFAULT_CHECKPOINT_NAME], token);
-      await publisher.start();
+  };
+  return {
+    stop: async () => {
+      await lease.stop();
+      where.close();
     },
-    stop: () => publisher.stop(),
-  });
-  const publisher = createPublisher({ ...common, checkpoints: readModelCheckpointer(shared, lease), fence: lease });
-  lease.start();
-  return { stop: () => lease.stop(), check: leasedCheck(lease, status(publisher)) };
-};
-
-/** Copies a checkpoint into `to` when `to` has none yet: an upgrade from a checkpoint kept elsewhere. */
-const adoptCheckpoint = async (from: Checkpointer, to: Checkpointer, name: string, logger: Logger): Promise<void> => {
-  if ((await to.load(name)) !== undefined) return;
-  const position = await from.load(name);
-  if (position === undefined) return;
-  await to.save(name, position);
-  logger.info({ checkpoint: name, position }, 'carried the checkpoint over from DATA_DIR into the shared store');
+    check: leasedCheck(lease, check),
+  };
 };

@@ -48,3 +48,15 @@ export const readModelCheckpointer = (store: ReadModelStore, fence?: Fence): Che
     return store.saveCheckpoint(name, position, fence.token);
   },
 });
+
+/**
+ * Copies a checkpoint into `to` when `to` has none yet – an upgrade from a checkpoint kept
+ * elsewhere, so that the processor does not start over from the beginning of the log. Answers the
+ * position carried over, if any.
+ */
+export const adoptCheckpoint = async (from: Checkpointer, to: Checkpointer, name: string): Promise<string | undefined> => {
+  if ((await to.load(name)) !== undefined) return undefined;
+  const position = await from.load(name);
+  if (position !== undefined) await to.save(name, position);
+  return position;
+};

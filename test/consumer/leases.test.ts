@@ -5,7 +5,10 @@
  */
 import t, { type Test } from 'tap';
 import pino from 'pino';
-import { InMemoryLeases, LeasedGroup, LeaseLostError, MongoLeases, readModelCheckpointer, type Leases } from '../../infra/consumer/index.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InMemoryLeases, LeasedGroup, LeaseLostError, MongoLeases, readModelCheckpointer, SqliteConsumerStore, type Leases } from '../../infra/consumer/index.js';
 import { InMemoryReadModelStore, type ReadModelStore } from '../../infra/read-models/index.js';
 import { StaleFenceError } from '../../infra/read-models/port.js';
 import { randomUUID } from 'node:crypto';
@@ -22,7 +25,19 @@ const waitFor = async (condition: () => boolean, what: string, timeoutMs = 5_000
   }
 };
 
-const leaseRules = (t: Test, open: () => Promise<{ leases: Leases; store: ReadModelStore; close(): Promise<void> }>) => {
+type Fences = {
+  save(name: string, position: string, fence: number): Promise<void>;
+  fence(names: readonly string[], fence: number): Promise<void>;
+  load(name: string): Promise<string | undefined>;
+};
+
+const inReadModels = (store: ReadModelStore): Fences => ({
+  save: (name, position, fence) => store.saveCheckpoint(name, position, fence),
+  fence: (names, fence) => store.fenceCheckpoints(names, fence),
+  load: (name) => store.checkpoint(name),
+});
+
+const leaseRules = (t: Test, open: () => Promise<{ leases: Leases; store: Fences; close(): Promise<void> }>) => {
   t.test('one holder at a time; tokens grow with every term', async (t) => {
     const { leases, close } = await open();
     t.teardown(close);
@@ -43,18 +58,38 @@ const leaseRules = (t: Test, open: () => Promise<{ leases: Leases; store: ReadMo
   t.test('a later term fences the checkpoints: the old holder saves nothing', async (t) => {
     const { store, close } = await open();
     t.teardown(close);
-    await store.saveCheckpoint('kafka-publisher', '10', 1);
-    await store.fenceCheckpoints(['kafka-publisher'], 2);
-    await t.rejects(store.saveCheckpoint('kafka-publisher', '20', 1), StaleFenceError, 'the old term is refused');
-    t.equal(await store.checkpoint('kafka-publisher'), '10', 'the checkpoint did not move');
-    await store.saveCheckpoint('kafka-publisher', '15', 2);
-    t.equal(await store.checkpoint('kafka-publisher'), '15', 'the new term saves');
-    await t.rejects(store.fenceCheckpoints(['kafka-publisher'], 1), StaleFenceError, 'an old term cannot fence back');
+    await store.save('kafka-publisher', '10', 1);
+    await store.fence(['kafka-publisher'], 2);
+    await t.rejects(store.save('kafka-publisher', '20', 1), StaleFenceError, 'the old term is refused');
+    t.equal(await store.load('kafka-publisher'), '10', 'the checkpoint did not move');
+    await store.save('kafka-publisher', '15', 2);
+    t.equal(await store.load('kafka-publisher'), '15', 'the new term saves');
+    await t.rejects(store.fence(['kafka-publisher'], 1), StaleFenceError, 'an old term cannot fence back');
   });
 };
 
 t.test('in memory', async (t) => {
-  leaseRules(t, async () => ({ leases: new InMemoryLeases(), store: new InMemoryReadModelStore(), close: async () => undefined }));
+  leaseRules(t, async () => ({ leases: new InMemoryLeases(), store: inReadModels(new InMemoryReadModelStore()), close: async () => undefined }));
+});
+
+t.test('in the SQLite file of the embedded default', async (t) => {
+  leaseRules(t, async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'consumers-'));
+    const store = SqliteConsumerStore.open(dataDir);
+    const fences: Fences = {
+      save: (name, position, fence) => store.checkpointer({ token: fence, check: () => undefined }).save(name, position),
+      fence: async (names, fence) => store.fenceCheckpoints(names, fence),
+      load: (name) => store.checkpointer().load(name),
+    };
+    return {
+      leases: store,
+      store: fences,
+      close: async () => {
+        store.close();
+        rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
+  });
 });
 
 t.test('in MongoDB', { skip: skipMongo }, async (t) => {
@@ -65,7 +100,7 @@ t.test('in MongoDB', { skip: skipMongo }, async (t) => {
       await store.database.dropDatabase().catch(() => undefined);
       await store.close();
     };
-    return { leases: new MongoLeases(store.database), store, close };
+    return { leases: new MongoLeases(store.database), store: inReadModels(store), close };
   });
 });
 
