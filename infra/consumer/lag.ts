@@ -5,12 +5,19 @@
  * (0 when none is waiting). Counting events rather than subtracting positions gives a count of
  * events on every store (EventStoreDB positions are offsets in its transaction file).
  *
- * Processors at the same checkpoint with the same types share one read; a result is kept for
- * `cacheMs` so that a metrics scrape and a readiness check read the log once between them.
+ * Processors at the same checkpoint share one read of at most `limit` events (the projections
+ * move together, so a scrape reads the log once for all of them, unfiltered: a sparse filter would
+ * make EventStoreDB scan far past the limit); a processor alone at its checkpoint reads only its
+ * own types. A result is kept for `cacheMs`, so that a metrics scrape and a readiness check read
+ * the log once between them.
  */
-import type { EventStore, LogFilter } from '../event-store/port.js';
+import type { RecordedEvent } from '../../contracts/index.js';
+import { comparePositions, type EventStore, type LogFilter } from '../event-store/port.js';
 
 export type Lag = { events: number; seconds: number };
+
+/** What the lag needs of an event; the events themselves are not kept. */
+type Waiting = Pick<RecordedEvent, 'type' | 'position' | 'occurredAt'>;
 
 /** Where a processor stands: its checkpoint and the event types it handles (undefined: all). */
 export type Standing = { checkpoint: string | undefined; eventTypes?: readonly string[] | undefined };
@@ -22,7 +29,7 @@ export class LagProbe {
   readonly #limit: number;
   readonly #cacheMs: number;
   readonly #now: () => number;
-  readonly #cache = new Map<string, { at: number; lag: Promise<Lag> }>();
+  readonly #cache = new Map<string, { at: number; events: Promise<Waiting[]> }>();
 
   constructor(eventStore: EventStore, options: { limit?: number; cacheMs?: number; now?: () => number } = {}) {
     this.#eventStore = eventStore;
@@ -33,30 +40,54 @@ export class LagProbe {
 
   /** The lag of each processor, in order; undefined for one whose lag cannot be read (the log is unreachable). */
   async measure(standings: readonly Standing[]): Promise<Array<Lag | undefined>> {
-    return Promise.all(standings.map((standing) => this.#lagOf(standing).catch(() => undefined)));
+    const sharing = new Map<string, number>();
+    for (const standing of standings) sharing.set(standing.checkpoint ?? '', (sharing.get(standing.checkpoint ?? '') ?? 0) + 1);
+    return Promise.all(
+      standings.map(async (standing) => {
+        const alone = sharing.get(standing.checkpoint ?? '') === 1;
+        const types = standing.eventTypes === undefined || standing.eventTypes.length === 0 ? undefined : new Set(standing.eventTypes);
+        try {
+          const events = await this.#waiting(standing.checkpoint, alone && types !== undefined ? [...types].sort() : undefined);
+          return this.#lagOf(events, standing.checkpoint, types);
+        } catch {
+          return undefined;
+        }
+      }),
+    );
   }
 
-  #lagOf(standing: Standing): Promise<Lag> {
-    const types = standing.eventTypes === undefined || standing.eventTypes.length === 0 ? undefined : [...standing.eventTypes].sort();
-    const key = `${standing.checkpoint ?? ''}|${types?.join(',') ?? '*'}`;
+  #lagOf(events: readonly Waiting[], checkpoint: string | undefined, types: ReadonlySet<string> | undefined): Lag {
+    let count = 0;
+    let oldest: string | undefined;
+    for (const event of events) {
+      if (types !== undefined && !types.has(event.type)) continue;
+      if (checkpoint !== undefined && comparePositions(event.position, checkpoint) <= 0) continue;
+      oldest ??= event.occurredAt;
+      count++;
+    }
+    return { events: count, seconds: oldest === undefined ? 0 : Math.max(0, (this.#now() - Date.parse(oldest)) / 1_000) };
+  }
+
+  /** Up to `limit` events after `after` (of `types` only, when given), read once per `cacheMs`. */
+  #waiting(after: string | undefined, types: readonly string[] | undefined): Promise<Waiting[]> {
+    const key = `${after ?? ''}|${types?.join(',') ?? '*'}`;
     const now = this.#now();
     const cached = this.#cache.get(key);
-    if (cached !== undefined && now - cached.at < this.#cacheMs) return cached.lag;
-    const lag = this.#count(standing.checkpoint, types === undefined ? undefined : { eventTypes: types });
+    if (cached !== undefined && now - cached.at < this.#cacheMs) return cached.events;
+    const filter: LogFilter | undefined = types === undefined ? undefined : { eventTypes: types };
+    const events = this.#read(after, filter);
     for (const [old, entry] of this.#cache) if (now - entry.at >= this.#cacheMs) this.#cache.delete(old);
-    this.#cache.set(key, { at: now, lag });
-    lag.catch(() => this.#cache.delete(key));
-    return lag;
+    this.#cache.set(key, { at: now, events });
+    events.catch(() => this.#cache.delete(key));
+    return events;
   }
 
-  async #count(after: string | undefined, filter: LogFilter | undefined): Promise<Lag> {
-    let events = 0;
-    let oldest: string | undefined;
+  async #read(after: string | undefined, filter: LogFilter | undefined): Promise<Waiting[]> {
+    const events: Waiting[] = [];
     const start = after === undefined ? ('start' as const) : { after };
-    for await (const event of this.#eventStore.readAll({ start, limit: this.#limit, ...(filter && { filter }) })) {
-      oldest ??= event.occurredAt;
-      events++;
+    for await (const { type, position, occurredAt } of this.#eventStore.readAll({ start, limit: this.#limit, ...(filter && { filter }) })) {
+      events.push({ type, position, occurredAt });
     }
-    return { events, seconds: oldest === undefined ? 0 : Math.max(0, (this.#now() - Date.parse(oldest)) / 1_000) };
+    return events;
   }
 }

@@ -16,6 +16,8 @@ import { createSigner } from 'fast-jwt';
 import { PROJECTIONS, project } from '../../projections/index.js';
 import { openSqliteEventStore, type SqliteEventStore } from '../../infra/event-store/index.js';
 import { MongoReadModelStore } from '../../infra/read-models/index.js';
+import { CONSUMERS_FILE } from '../../infra/consumer/index.js';
+import Database from 'better-sqlite3';
 import { startRole, type RoleProcess } from '../support/service-process.js';
 import { appendAll, expectedIntegrationEvents, scenario } from '../kafka/support/scenario.js';
 import { deleteTopic, TopicReader } from '../kafka/support/kafka.js';
@@ -104,6 +106,13 @@ const readModelsMatchTheLog = async (t: Test, s: Stack) => {
   }
 };
 
+/** Starts one process of the role, waits until it holds the lease, then starts its standby. */
+const activeAndStandby = async (s: Stack, role: 'projector' | 'publisher', group: string): Promise<[RoleProcess, RoleProcess]> => {
+  const active = await s.start(role);
+  await waitFor(async () => (await s.holder(group)) === active.pid, `the first ${role} to take the lease`);
+  return [active, await s.start(role)];
+};
+
 const caughtUp = async (s: Stack, names: readonly string[]) => {
   const head = await s.log.headPosition();
   for (const name of names) if ((await s.store.checkpoint(name)) !== head) return false;
@@ -150,9 +159,7 @@ t.test('kill -9 the active projector and publisher mid-stream: the standbys take
 t.test('a clean handover (SIGTERM) publishes no event twice', { skip }, async (t) => {
   const s = await stack(t);
   await appendAll(s.log, scenario(2, 6));
-  const first = await s.start('publisher');
-  await waitFor(async () => (await s.holder('kafka-publisher')) === first.pid, 'the first publisher to take the lease');
-  const second = await s.start('publisher');
+  const [first, second] = await activeAndStandby(s, 'publisher', 'kafka-publisher');
   const appending = appendAll(s.log, scenario(4, 10));
   await new Promise((resolve) => setTimeout(resolve, 300));
   await first.stop();
@@ -172,9 +179,7 @@ t.test('a clean handover (SIGTERM) publishes no event twice', { skip }, async (t
 t.test('a paused old holder that wakes after losing its lease writes nothing', { skip }, async (t) => {
   const s = await stack(t);
   await appendAll(s.log, scenario(2, 4));
-  const first = await s.start('projector');
-  await waitFor(async () => (await s.holder('projections')) === first.pid, 'the first projector to take the lease');
-  const second = await s.start('projector');
+  const [first, second] = await activeAndStandby(s, 'projector', 'projections');
   await waitFor(() => caughtUp(s, PROJECTIONS.map((p) => p.name)), 'the read models to catch up');
 
   first.signal('SIGSTOP');
@@ -190,6 +195,38 @@ t.test('a paused old holder that wakes after losing its lease writes nothing', {
   t.match(await (await fetch(`${first.base}/health/ready`)).json(), { checks: { projector: { lease: 'standby' } } }, 'the old holder stands by');
   t.equal(await s.holder('projections'), second.pid, 'the new holder keeps the lease');
   await readModelsMatchTheLog(t, s);
+});
+
+t.test('on the embedded default, publishers sharing DATA_DIR hold their lease in its SQLite file', { skip }, async (t) => {
+  const s = await stack(t);
+  const embedded = { MONGO_URL: '' };
+  const holder = () => {
+    const db = new Database(join(s.dataDir, CONSUMERS_FILE), { readonly: true, fileMustExist: true });
+    try {
+      const lease = db.prepare('SELECT holder, expires_at AS expiresAt FROM leases WHERE grp = ?').get('kafka-publisher') as { holder: string; expiresAt: number } | undefined;
+      return lease === undefined || lease.expiresAt <= Date.now() ? undefined : Number(lease.holder.split(':').at(-2));
+    } finally {
+      db.close();
+    }
+  };
+  await appendAll(s.log, scenario(2, 6));
+  const first = await s.start('publisher', embedded);
+  await waitFor(async () => holder() === first.pid, 'the first publisher to take the lease');
+  const second = await s.start('publisher', embedded);
+  const appending = appendAll(s.log, scenario(3, 8));
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const killedAt = Date.now();
+  first.signal('SIGKILL');
+  const tookOver = await waitFor(async () => holder() === second.pid && Date.now(), 'the standby to take over');
+  t.ok(tookOver - killedAt <= TAKEOVER_MS, `the standby took over ${tookOver - killedAt} ms after the kill`);
+  await appending;
+
+  const expected = await expectedIntegrationEvents(s.log);
+  const reader = new TopicReader(s.topic);
+  t.teardown(() => reader.stop());
+  await reader.start();
+  await reader.until((messages) => new Set(messages.map((m) => m.headers['event-id'])).size >= expected.length, 60_000);
+  t.ok(expected.every((event) => reader.distinctIds().has(event.id)), `all ${expected.length} public events are on Kafka at least once (${reader.messages.length} messages)`);
 });
 
 t.test('two API processes given the same Idempotency-Key append once', { skip }, async (t) => {
