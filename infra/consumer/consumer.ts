@@ -168,7 +168,15 @@ export class LogConsumer {
         this.#state = 'catching-up';
         this.#subscription = this.#eventStore.subscribeToAll({ start: from === undefined ? 'start' : { after: from }, ...(filter && { filter }) });
         this.#logger.info({ after: from ?? 'start', processors: running.map((processor) => processor.name) }, 'following the log');
-        for await (const batch of readBatches(this.#subscription, this.#limits)) {
+        const batches = readBatches(this.#subscription, this.#limits)[Symbol.asyncIterator]();
+        for (let next = batches.next(); ; ) {
+          const read = await next;
+          if (read.done) break;
+          const batch = read.value;
+          // The next batch is read while this one is handled: a processor waiting on a broker or a
+          // store does not leave the log idle meanwhile.
+          next = batches.next();
+          next.catch(() => undefined);
           await this.#whileNotPaused(signal);
           if (signal.aborted) break;
           this.#handling = this.#handle(batch, signal);
