@@ -29,7 +29,8 @@ import {
 } from '../contracts/index.js';
 import { InMemoryEventStore, SqliteEventStore, streamName, type EventStore } from '../infra/event-store/index.js';
 import { ensureTopic } from '../infra/kafka/index.js';
-import { createPublisher, InMemoryCheckpointStore, type CheckpointStore } from '../infra/publisher/index.js';
+import { InMemoryCheckpointer, type Checkpointer } from '../infra/consumer/index.js';
+import { createPublisher } from '../infra/publisher/index.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -150,8 +151,8 @@ const openStore = async (directory: string): Promise<EventStore> =>
   args.store === 'memory' ? new InMemoryEventStore() : SqliteEventStore.open(join(directory, `events-${randomUUID()}.sqlite3`));
 
 /** Checkpoints in memory, with a way to wait until one reaches a position. */
-class WatchedCheckpoints implements CheckpointStore {
-  readonly #inner = new InMemoryCheckpointStore();
+class WatchedCheckpoints implements Checkpointer {
+  readonly #inner = new InMemoryCheckpointer();
   #target: { position: bigint; reached: () => void } | undefined;
   load(name: string) {
     return this.#inner.load(name);
@@ -202,7 +203,7 @@ const throughputRun = async (store: EventStore, publicEvents: number): Promise<n
 
 const latencyRun = async (store: EventStore): Promise<{ p50: number; p99: number; max: number; count: number }> => {
   const topic = await createTopic('latency');
-  const publisher = createPublisher({ store, checkpoints: new InMemoryCheckpointStore(), brokers, topic, logger });
+  const publisher = createPublisher({ store, checkpoints: new InMemoryCheckpointer(), brokers, topic, logger });
   const consumer = kafka.consumer({ groupId: `bench-${randomUUID()}`, maxWaitTimeInMs: 100 });
   const appendedAt = new Map<string, number>();
   const latencies: number[] = [];

@@ -141,6 +141,13 @@ export const ConfigSchema = z.object({
     .transform(durationSeconds),
   /** The font of the specification's PDF: a font file, or a collection as <path>.ttc#<PostScript name>; it must cover Chinese. */
   DOCUMENT_FONT: z.string().trim().min(1).default(DEFAULT_DOCUMENT_FONT),
+  /**
+   * Leases of the projector and the publisher on the real stack (MongoDB): a standby takes over
+   * within TTL + ACQUIRE of the holder's death; see docs/architecture.md#standbys-and-leases.
+   */
+  CONSUMER_LEASE_TTL_MS: z.coerce.number().int().min(1_000).max(600_000).default(10_000),
+  CONSUMER_LEASE_RENEW_MS: z.coerce.number().int().min(100).max(300_000).default(3_000),
+  CONSUMER_LEASE_ACQUIRE_MS: z.coerce.number().int().min(100).max(300_000).default(2_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** `production` refuses to start without AUTH_JWT_SECRET or AUTH_OIDC_ISSUER; anything else may generate a development secret. */
   NODE_ENV: z.string().default('development'),
@@ -165,6 +172,12 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
   }
   if (config.AUTH_OIDC_AUDIENCE && !config.AUTH_OIDC_ISSUER) {
     throw new ConfigError(['AUTH_OIDC_ISSUER: required with AUTH_OIDC_AUDIENCE – the issuer URL of your identity provider']);
+  }
+  if (config.CONSUMER_LEASE_RENEW_MS * 2 > config.CONSUMER_LEASE_TTL_MS) {
+    throw new ConfigError([
+      `CONSUMER_LEASE_RENEW_MS: ${config.CONSUMER_LEASE_RENEW_MS} is more than half of CONSUMER_LEASE_TTL_MS (${config.CONSUMER_LEASE_TTL_MS}); ` +
+        'renew at least twice per term so that one slow renewal does not lose the lease',
+    ]);
   }
   if (config.NODE_ENV === 'production' && !config.AUTH_JWT_SECRET && !config.AUTH_OIDC_ISSUER) {
     throw new ConfigError(['AUTH_OIDC_ISSUER or AUTH_JWT_SECRET: one is required when NODE_ENV=production']);

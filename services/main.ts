@@ -8,6 +8,7 @@ import { buildApp } from './http/app.js';
 import { startAnchoring } from './proof/anchoring.js';
 import { openSigner } from './proof/keys.js';
 import { mailing } from './mail/mailing.js';
+import { MongoReadModelStore } from '../infra/read-models/index.js';
 import { openApiStores } from './infrastructure.js';
 import { browserSignIn, identityVerifier, idSecret, runRole } from './process.js';
 import { startPublisher } from './publishing.js';
@@ -28,9 +29,10 @@ await runRole('all-in-one', async (role) => {
       eventStore,
       logger,
       registry: metrics.registry,
+      shared: readModels instanceof MongoReadModelStore ? readModels : undefined,
       readyOnlyWhenPublishing: false,
     });
-    role.onShutdown(() => publishing.publisher.stop());
+    role.onShutdown(() => publishing.stop());
     checks.push(publishing.check);
   }
 

@@ -3,6 +3,7 @@
  * server for health and metrics where the role serves no API, and an orderly shutdown.
  */
 import Fastify, { type FastifyBaseLogger } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { pino, type Logger } from 'pino';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createTokenVerifier, type IdentityVerifier } from '../infra/identity/index.js';
@@ -124,6 +125,9 @@ export const idSecret = (config: Config): string => config.IDS_SECRET ?? keptSec
 /** A worker's own HTTP server: /health/live, /health/ready and /metrics on PORT. */
 export const serveOperations = async (role: Role, checks: ReadinessCheck[]) => {
   const app = Fastify({ loggerInstance: role.logger as FastifyBaseLogger, serverFactory: serverWithLimits(DEFAULT_CONNECTION_LIMITS) });
+  // The operations routes declare zod schemas, as the API's do.
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
   registerOperations(app, { metrics: role.metrics, checks });
   role.onShutdown(() => app.close());
   return app.listen({ port: role.config.PORT, host: role.config.HOST });

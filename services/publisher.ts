@@ -1,5 +1,10 @@
-/** The publisher role on its own (`npm run start:publisher`): forwards integration events to Kafka. */
-import { openEventStore } from './infrastructure.js';
+/**
+ * The publisher role on its own (`npm run start:publisher`): forwards integration events to Kafka.
+ * With MONGO_URL its checkpoint and lease live in the read-model database, so that several
+ * publisher processes run as one active and its standbys.
+ */
+import { MongoReadModelStore } from '../infra/read-models/index.js';
+import { openEventStore, openReadModels } from './infrastructure.js';
 import { requireSetting, runRole, serveOperations } from './process.js';
 import { startPublisher } from './publishing.js';
 
@@ -8,7 +13,10 @@ await runRole('publisher', async (role) => {
   const brokers = requireSetting(config, 'KAFKA_BROKERS', 'the publisher role publishes to Kafka');
   const eventStore = await openEventStore(config, logger);
   role.onShutdown(() => eventStore.close());
-  const publishing = await startPublisher({ config, brokers, eventStore, logger, registry: metrics.registry, readyOnlyWhenPublishing: true });
-  role.onShutdown(() => publishing.publisher.stop());
+  const readModels = config.MONGO_URL ? await openReadModels(config, logger) : undefined;
+  if (readModels !== undefined) role.onShutdown(() => readModels.close());
+  const shared = readModels instanceof MongoReadModelStore ? readModels : undefined;
+  const publishing = await startPublisher({ config, brokers, eventStore, logger, registry: metrics.registry, shared, readyOnlyWhenPublishing: true });
+  role.onShutdown(() => publishing.stop());
   await serveOperations(role, [{ name: 'eventStore', check: () => eventStore.ping() }, publishing.check]);
 });

@@ -1,10 +1,47 @@
-/** The Kafka publisher of a process, with its checkpoint file in DATA_DIR and its readiness check. */
+/**
+ * The Kafka publisher of a process and its readiness check. It publishes only while it holds the
+ * publisher's lease, with its checkpoint where every process that may take over sees it: in the
+ * read-model database on the real stack (MONGO_URL), in `DATA_DIR/consumers.sqlite3` on the
+ * embedded default. A checkpoint file an earlier version left in DATA_DIR is carried over on the
+ * first start, so an upgrade does not publish the whole history again.
+ */
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { MongoLeases, readModelCheckpointer, type Checkpointer, type Fence, type Leases } from '../infra/consumer/index.js';
 import type { EventStore } from '../infra/event-store/port.js';
-import { createPublisher, openFileCheckpointStore } from '../infra/publisher/index.js';
+import { createPublisher, DEFAULT_CHECKPOINT_NAME } from '../infra/publisher/index.js';
+import type { MongoReadModelStore } from '../infra/read-models/index.js';
 import type { Config } from './config.js';
+import { carryOverCheckpointFile, openConsumerStore } from './embedded-data/consumers.js';
 import type { ReadinessCheck } from './http/operations.js';
+import { leasedCheck, leasedGroup } from './leases.js';
+
+/** Where the publisher's checkpoint and lease live. */
+type Coordination = {
+  leases: Leases;
+  checkpoints(fence: Fence): Checkpointer;
+  fence(names: readonly string[], token: number): Promise<void>;
+  close(): void;
+};
+
+const coordination = async (dataDir: string, shared: MongoReadModelStore | undefined, logger: Logger): Promise<Coordination> => {
+  if (shared !== undefined) {
+    await carryOverCheckpointFile(dataDir, readModelCheckpointer(shared), logger);
+    return {
+      leases: new MongoLeases(shared.database),
+      checkpoints: (fence) => readModelCheckpointer(shared, fence),
+      fence: (names, token) => shared.fenceCheckpoints(names, token),
+      close: () => undefined,
+    };
+  }
+  const store = await openConsumerStore(dataDir, logger);
+  return {
+    leases: store,
+    checkpoints: (fence) => store.checkpointer(fence),
+    fence: async (names, token) => store.fenceCheckpoints(names, token),
+    close: () => store.close(),
+  };
+};
 
 export const startPublisher = async (deps: {
   config: Config;
@@ -12,26 +49,46 @@ export const startPublisher = async (deps: {
   eventStore: EventStore;
   logger: Logger;
   registry: Registry;
+  /** The read-model database on the real stack: the shared checkpoint and the lease live there. */
+  shared?: MongoReadModelStore | undefined;
   /** A process that only publishes is not ready while it cannot reach the broker; one that also serves the API stays ready and reports the lag. */
   readyOnlyWhenPublishing: boolean;
 }) => {
-  const checkpoints = await openFileCheckpointStore(deps.config.DATA_DIR);
+  const where = await coordination(deps.config.DATA_DIR, deps.shared, deps.logger);
+  const lease = leasedGroup({
+    config: deps.config,
+    leases: where.leases,
+    group: DEFAULT_CHECKPOINT_NAME,
+    logger: deps.logger,
+    start: async (token) => {
+      await where.fence([DEFAULT_CHECKPOINT_NAME], token);
+      await publisher.start();
+    },
+    stop: () => publisher.stop(),
+  });
   const publisher = createPublisher({
     store: deps.eventStore,
-    checkpoints,
+    checkpoints: where.checkpoints(lease),
+    fence: lease,
     brokers: deps.brokers,
     topic: deps.config.KAFKA_TOPIC,
     logger: deps.logger,
     registry: deps.registry,
   });
-  await publisher.start();
+  lease.start();
   const check: ReadinessCheck = {
     name: 'publisher',
     check: async () => {
-      const status = await publisher.status();
-      const publishing = status.state === 'live' || status.state === 'catching-up' || status.state === 'starting';
-      return { up: deps.readyOnlyWhenPublishing ? publishing : status.state !== 'stopped', ...status };
+      const current = await publisher.status();
+      const publishing = current.state === 'live' || current.state === 'catching-up' || current.state === 'starting';
+      return { up: deps.readyOnlyWhenPublishing ? publishing : current.state !== 'stopped', ...current };
     },
   };
-  return { publisher, check };
+  return {
+    stop: async () => {
+      await lease.stop();
+      where.close();
+    },
+    check: leasedCheck(lease, check),
+  };
 };

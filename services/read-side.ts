@@ -8,6 +8,8 @@ import type { Registry } from 'prom-client';
 import { comparePositions } from '../contracts/index.js';
 import { PROJECTIONS } from '../projections/index.js';
 import type { EventStore } from '../infra/event-store/port.js';
+import { LagProbe } from '../infra/consumer/lag.js';
+import type { Fence } from '../infra/consumer/lease.js';
 import { Projector } from '../infra/projector/projector.js';
 import { StallWatch } from '../infra/projector/readiness.js';
 import type { ReadModelStore } from '../infra/read-models/port.js';
@@ -47,6 +49,8 @@ export const startProjector = async (deps: {
   batch?: { maxEvents: number; maxWaitMs: number };
   /** How long a projection may stay behind without advancing before the process is not ready. */
   stalledAfterMs?: number;
+  /** The lease term the projector runs under; without one it starts at once. */
+  fence?: Fence;
 }) => {
   await ensureReadModelIndexes(deps.readModels);
   const projector = new Projector({
@@ -56,8 +60,9 @@ export const startProjector = async (deps: {
     logger: deps.logger,
     registry: deps.registry,
     ...(deps.batch ? { batch: deps.batch } : {}),
+    ...(deps.fence ? { fence: deps.fence } : {}),
   });
-  await projector.start();
+  if (deps.fence === undefined) await projector.start();
   const readYourWrites: ReadYourWrites = { waitFor: (position, timeoutMs) => projector.waitForPosition(position, timeoutMs) };
   const stalls = new StallWatch(deps.stalledAfterMs === undefined ? {} : { stalledAfterMs: deps.stalledAfterMs });
   const check: ReadinessCheck = {
@@ -84,14 +89,16 @@ export const checkpointReadYourWrites = (readModels: ReadModelStore, pollMs = 50
 });
 
 /** Readiness of the read models as an API-only process sees them: reachable, and how far behind the log. */
-export const readModelCheck = (readModels: ReadModelStore, eventStore: EventStore, stalls = new StallWatch()): ReadinessCheck => ({
-  name: 'readModels',
-  check: async () => {
-    await readModels.ping();
-    const head = await eventStore.headPosition();
-    const checkpoints = Object.fromEntries(await Promise.all(PROJECTIONS.map(async (p) => [p.name, (await readModels.checkpoint(p.name)) ?? null] as const)));
-    const lag = (checkpoint: string | null) => (head === undefined ? 0 : Number(BigInt(head) - BigInt(checkpoint ?? '0')));
-    const readiness = stalls.assess(Object.entries(checkpoints).map(([name, checkpoint]) => ({ name, checkpoint: checkpoint ?? undefined, lagEvents: lag(checkpoint) })));
-    return { ...readiness, head: head ?? null, checkpoints };
-  },
-});
+export const readModelCheck = (readModels: ReadModelStore, eventStore: EventStore, stalls = new StallWatch()): ReadinessCheck => {
+  const lag = new LagProbe(eventStore);
+  return {
+    name: 'readModels',
+    check: async () => {
+      await readModels.ping();
+      const checkpoints = await Promise.all(PROJECTIONS.map((p) => readModels.checkpoint(p.name)));
+      const lags = await lag.measure(PROJECTIONS.map((p, index) => ({ checkpoint: checkpoints[index], eventTypes: p.eventTypes })));
+      const readiness = stalls.assess(PROJECTIONS.map((p, index) => ({ name: p.name, checkpoint: checkpoints[index], lagEvents: lags[index]?.events })));
+      return { ...readiness, head: (await eventStore.headPosition()) ?? null, checkpoints: Object.fromEntries(PROJECTIONS.map((p, index) => [p.name, checkpoints[index] ?? null])) };
+    },
+  };
+};

@@ -3,6 +3,6 @@ export { Projector, type AnyProjection, type ProjectionState, type ProjectionSta
 export { rebuildProjection, type RebuildOptions, type RebuildResult } from './rebuild.js';
 export { runRebuild, rebuildCommand, UnknownProjectionError, type RunRebuildOptions } from './rebuild-cli.js';
 export { PositionWaitTimeoutError, ProjectionFailedError, ProjectorStoppedError, type ProjectionError } from './errors.js';
-export { DEFAULT_BATCH_LIMITS, DEFAULT_CATCH_UP_BATCH_LIMITS, type BatchLimits } from './batches.js';
-export { DEFAULT_RETRY, type RetryPolicy } from './retry.js';
+export { DEFAULT_BATCH_LIMITS, DEFAULT_CATCH_UP_BATCH_LIMITS, type BatchLimits } from '../consumer/batches.js';
+export { DEFAULT_BACKOFF, type BackoffPolicy } from '../consumer/retry.js';
 export { DEFAULT_STALLED_AFTER_MS, StallWatch, type Readiness } from './readiness.js';

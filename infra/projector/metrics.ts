@@ -1,7 +1,7 @@
 /**
  * The runtime's Prometheus metrics, labelled by projection, on the registry the caller passes
- * (none: not registered anywhere). Lag is computed when scraped, from one reading of the head of
- * the log shared by both lag gauges.
+ * (none: not registered anywhere). Lag is computed when scraped (`infra/consumer/lag.ts`); both
+ * lag gauges share one reading.
  */
 import { Counter, Gauge, type Registry } from 'prom-client';
 
@@ -16,7 +16,7 @@ export class ProjectorMetrics {
     const labelNames = ['projection'] as const;
     new Gauge({
       name: 'projection_lag_events',
-      help: 'Log positions between the head of the log and the projection checkpoint (events, for the embedded and in-memory logs)',
+      help: 'Events of the projection\'s types in the log after its checkpoint (counted up to a limit)',
       labelNames,
       registers,
       async collect() {
@@ -28,7 +28,7 @@ export class ProjectorMetrics {
     });
     new Gauge({
       name: 'projection_lag_seconds',
-      help: 'While a projection is behind: seconds since the last event it applied occurred; 0 when it is at the head',
+      help: 'Age of the oldest event the projection has not applied yet; 0 when it is at the head',
       labelNames,
       registers,
       async collect() {

@@ -7,7 +7,7 @@ import type { RecordedEvent } from '../../contracts/index.js';
 import type { Projection, ReadDocument } from '../../projections/projection.js';
 import type { ReadModelCollection } from '../read-models/port.js';
 import { foldEvents, routeEvents, type Failure } from './fold.js';
-import type { Retry } from './retry.js';
+import type { Retry } from '../consumer/retry.js';
 
 /** Any projection: the document type is the projection's business, not the runtime's. */
 export type AnyProjection = Projection<any>;
@@ -22,7 +22,7 @@ export type BatchOutcome = {
 
 export const projectBatch = async <D extends ReadDocument>(
   projection: Projection<D>,
-  collection: ReadModelCollection<D>,
+  collection: Pick<ReadModelCollection<D>, 'getStates' | 'write'>,
   events: readonly RecordedEvent[],
   retry: Retry,
 ): Promise<BatchOutcome> => {

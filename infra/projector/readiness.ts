@@ -52,7 +52,7 @@ export class StallWatch {
       const stalledMs = now - seen.since;
       if (stalledMs >= this.#stalledAfterMs) {
         const retrying = p.retrying ? `; ${p.retrying.attempts} failed attempts since ${p.retrying.since}, last: ${p.retrying.lastError}` : '';
-        reasons.push(`${p.name} is ${p.lagEvents} positions behind the log and has not advanced for ${Math.round(stalledMs / 1000)} s${retrying}`);
+        reasons.push(`${p.name} is ${p.lagEvents} events behind the log and has not advanced for ${Math.round(stalledMs / 1000)} s${retrying}`);
       }
     }
     return { up: reasons.length === 0, reasons };

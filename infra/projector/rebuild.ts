@@ -12,17 +12,18 @@
  *    documents with the older live checkpoint, and redelivery from there is skipped per document.
  * 4. The live writer resumes; it skips every event at or before the rebuilt checkpoint.
  */
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { RecordedEvent } from '../../contracts/index.js';
 import type { ReadDocument } from '../../projections/projection.js';
 import { comparePositions, type EventStore, type LogFilter } from '../event-store/port.js';
 import type { DocumentWrite, ReadModelCollection, ReadModelStore, StoredState } from '../read-models/port.js';
-import { DEFAULT_CATCH_UP_BATCH_LIMITS, readBatches, type BatchLimits } from './batches.js';
+import { DEFAULT_CATCH_UP_BATCH_LIMITS, type BatchLimits } from '../consumer/batches.js';
+import { readModelCheckpointer, type Checkpointer } from '../consumer/checkpointer.js';
+import { LogConsumer, type Processor } from '../consumer/consumer.js';
 import { describeFailure, ProjectionFailedError } from './errors.js';
 import { foldEvents, routeEvents } from './fold.js';
 import type { AnyProjection } from './project-batch.js';
-import { backoffDelay, DEFAULT_RETRY, isTransient, pause, retrier, StoppedError, type Retry, type RetryPolicy } from './retry.js';
+import { DEFAULT_BACKOFF, isTransient, retrier, StoppedError, type BackoffPolicy, type Retry } from '../consumer/retry.js';
 
 export type RebuildResult = {
   projection: string;
@@ -45,11 +46,13 @@ export type RebuildHandover = {
 export type RebuildOptions = {
   eventStore: EventStore;
   store: ReadModelStore;
+  /** Where the rebuilt checkpoint is saved; default: beside the read models. */
+  checkpoints?: Checkpointer;
   projection: AnyProjection;
   logger: Logger;
   /** Default: `DEFAULT_CATCH_UP_BATCH_LIMITS`. */
   batch?: Partial<BatchLimits>;
-  retry?: Partial<RetryPolicy>;
+  retry?: Partial<BackoffPolicy>;
   signal?: AbortSignal;
   handover?: RebuildHandover;
   /** How often progress is logged. */
@@ -62,10 +65,11 @@ export const DEFAULT_MAX_CACHED_DOCUMENTS = 100_000;
 
 export const rebuildProjection = async (options: RebuildOptions): Promise<RebuildResult> => {
   const { eventStore, store, projection } = options;
+  const checkpoints = options.checkpoints ?? readModelCheckpointer(store);
   const started = Date.now();
   const signal = options.signal ?? new AbortController().signal;
   const logger = options.logger.child({ projection: projection.name, rebuild: true });
-  const policy = { ...DEFAULT_RETRY, ...options.retry };
+  const policy = { ...DEFAULT_BACKOFF, ...options.retry };
   const limits = { ...DEFAULT_CATCH_UP_BATCH_LIMITS, ...options.batch };
   const retry = retrier(policy, signal, logger);
   const filter: LogFilter | undefined = projection.eventTypes.length > 0 ? { eventTypes: projection.eventTypes } : undefined;
@@ -78,18 +82,18 @@ export const rebuildProjection = async (options: RebuildOptions): Promise<Rebuil
     maxWritesPerFlush: limits.maxEvents,
   });
 
-  await followToHead(eventStore, filter, limits, target, policy, signal, logger);
+  await followToHead(eventStore, projection, limits, target, policy, signal, logger);
   // Written before the live writer is paused, so that the pause only covers what came since.
   await target.flush({ evict: false });
 
   const resume = await options.handover?.pause();
   try {
     const head = await retry('reading the head of the log', () => eventStore.headPosition());
-    await readToEnd(eventStore, filter, limits, target, policy, signal, logger);
+    await readToEnd(eventStore, filter, limits, target, retry, signal);
     await target.flush({ evict: false });
     const position = laterOf(target.through, head);
     await retry('swapping in the rebuilt collection', () => store.swap(projection.name, staging.name));
-    if (position !== undefined) await retry('saving the checkpoint', () => store.saveCheckpoint(projection.name, position));
+    if (position !== undefined) await retry('saving the checkpoint', () => checkpoints.save(projection.name, position));
     const result: RebuildResult = {
       projection: projection.name,
       position,
@@ -183,73 +187,60 @@ class StagingTarget {
   }
 }
 
-/** Phase 1: a catch-up subscription until it reports the head; reopened after a store outage. */
+/**
+ * Phase 1: the staging target as the one processor of a log consumer that stops at the head. A
+ * projection that throws ends the rebuild rather than being retried.
+ */
 const followToHead = async (
   eventStore: EventStore,
-  filter: LogFilter | undefined,
+  projection: AnyProjection,
   limits: BatchLimits,
   target: StagingTarget,
-  policy: RetryPolicy,
+  policy: BackoffPolicy,
   signal: AbortSignal,
   logger: Logger,
 ): Promise<void> => {
-  for (let attempt = 1; ; attempt++) {
-    if (signal.aborted) throw new StoppedError();
-    const start = target.through === undefined ? 'start' : { after: target.through };
-    const subscription = eventStore.subscribeToAll(filter === undefined ? { start } : { start, filter });
-    const stop = () => void subscription.close();
-    signal.addEventListener('abort', stop);
-    try {
-      for await (const batch of readBatches(subscription, { catchingUp: limits, live: limits })) {
+  let failure: { error: unknown } | undefined;
+  const processor: Processor = {
+    name: projection.name,
+    eventTypes: projection.eventTypes,
+    running: () => failure === undefined,
+    open: async () => target.through,
+    handle: async (batch) => {
+      try {
         await target.apply(batch.events, batch.through);
-        attempt = 1;
-        if (batch.caughtUp) return;
-        await nextTurn();
+      } catch (error) {
+        if (error instanceof StoppedError || isTransient(error)) throw error;
+        failure = { error };
       }
-      if (signal.aborted) throw new StoppedError();
-    } catch (error) {
-      if (signal.aborted) throw new StoppedError();
-      if (!isTransient(error)) throw error;
-      const waitMs = Math.round(backoffDelay(policy, attempt));
-      logger.warn({ err: error, attempt, retryInMs: waitMs }, 'reading the log failed; retrying');
-      await pause(waitMs, signal);
-    } finally {
-      signal.removeEventListener('abort', stop);
-      await subscription.close();
-    }
+    },
+  };
+  const consumer = new LogConsumer({ eventStore, processors: [processor], logger, batch: limits, catchUpBatch: limits, backoff: policy, untilCaughtUp: true });
+  const stop = () => void consumer.stop();
+  signal.addEventListener('abort', stop);
+  try {
+    consumer.start();
+    await consumer.finished();
+  } finally {
+    signal.removeEventListener('abort', stop);
+    await consumer.stop();
   }
+  if (signal.aborted) throw new StoppedError();
+  if (failure !== undefined) throw failure.error;
 };
 
 /** Phase 2: whatever was appended since, read to the end of the log. */
-const readToEnd = async (
-  eventStore: EventStore,
-  filter: LogFilter | undefined,
-  limits: BatchLimits,
-  target: StagingTarget,
-  policy: RetryPolicy,
-  signal: AbortSignal,
-  logger: Logger,
-): Promise<void> => {
-  for (let attempt = 1; ; attempt++) {
+const readToEnd = (eventStore: EventStore, filter: LogFilter | undefined, limits: BatchLimits, target: StagingTarget, retry: Retry, signal: AbortSignal) =>
+  retry('reading the log to its end', async () => {
     const start = target.through === undefined ? 'start' : { after: target.through };
     let events: RecordedEvent[] = [];
-    try {
-      for await (const event of eventStore.readAll(filter === undefined ? { start } : { start, filter })) {
-        if (signal.aborted) throw new StoppedError();
-        events.push(event);
-        if (events.length >= limits.maxEvents) {
-          await target.apply(events, event.position);
-          events = [];
-        }
-      }
-      await target.apply(events, events.at(-1)?.position);
-      return;
-    } catch (error) {
+    for await (const event of eventStore.readAll(filter === undefined ? { start } : { start, filter })) {
       if (signal.aborted) throw new StoppedError();
-      if (!isTransient(error)) throw error;
-      const waitMs = Math.round(backoffDelay(policy, attempt));
-      logger.warn({ err: error, attempt, retryInMs: waitMs }, 'reading the log failed; retrying');
-      await pause(waitMs, signal);
+      events.push(event);
+      if (events.length >= limits.maxEvents) {
+        await target.apply(events, event.position);
+        events = [];
+      }
     }
-  }
-};
+    await target.apply(events, events.at(-1)?.position);
+  });

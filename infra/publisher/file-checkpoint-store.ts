@@ -5,11 +5,11 @@
  */
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CheckpointStoreError, type CheckpointStore } from './checkpoint-store.js';
+import { CheckpointStoreError, type Checkpointer } from '../consumer/checkpointer.js';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
-export class FileCheckpointStore implements CheckpointStore {
+export class FileCheckpointStore implements Checkpointer {
   #temporaries = 0;
 
   private constructor(readonly directory: string) {}
@@ -55,6 +55,16 @@ export class FileCheckpointStore implements CheckpointStore {
     } catch (error) {
       await rm(temporary, { force: true }).catch(() => {});
       throw new CheckpointStoreError(`cannot save the checkpoint ${file}: ${String(error)}`, { cause: error });
+    }
+  }
+
+  /** Renames the file aside once its position lives elsewhere, so that nothing reads it again. */
+  async retire(name: string): Promise<void> {
+    const file = this.#file(name);
+    try {
+      await rename(file, `${file}.migrated`);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new CheckpointStoreError(`cannot rename ${file}: ${String(error)}`, { cause: error });
     }
   }
 

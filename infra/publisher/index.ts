@@ -10,8 +10,6 @@ export {
   type PublisherState,
   type PublisherStatus,
 } from './publisher.js';
-export { CheckpointStoreError, InMemoryCheckpointStore, type CheckpointStore } from './checkpoint-store.js';
 export { FileCheckpointStore, openFileCheckpointStore, CHECKPOINTS_DIRECTORY } from './file-checkpoint-store.js';
 export { toOutgoingMessage } from './outgoing-message.js';
-export { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 export type { ErrorStage } from './metrics.js';

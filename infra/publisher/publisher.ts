@@ -1,23 +1,28 @@
 /**
- * Forwards the log's public events to the message bus, at least once and in log order.
+ * Forwards the log's public events to the message bus, at least once and in log order, as the one
+ * processor of a log consumer (`infra/consumer/`) of its own – so that a broker outage never holds
+ * up the read models.
  *
- * A session subscribes to the log after the stored checkpoint (only event types that map to
- * integration events), gathers what arrives into batches and sends one batch at a time; the
- * checkpoint moves to a batch's last position only after the broker acknowledged the whole batch.
- * Any failure – broker, log, checkpoint store – ends the session; the next one starts again from
- * the stored checkpoint after an exponential backoff, for as long as the publisher runs. Events
- * acknowledged but not yet checkpointed when a session ends are sent again: consumers dedupe by id.
+ * A session loads the stored checkpoint, opens the producer and follows the log after the
+ * checkpoint (only event types that map to integration events); each batch is sent in sends under
+ * the size limits, and the checkpoint moves to a position only after the broker acknowledged
+ * everything up to it. Any failure – broker, log, checkpoint store – ends the session; the next
+ * one starts again from the stored checkpoint after a backoff, for as long as the publisher runs.
+ * Events acknowledged but not yet checkpointed when a session ends are sent again: consumers
+ * dedupe by id.
  */
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { PUBLISHED_DOMAIN_EVENT_TYPES, toIntegrationEvent } from '../../contracts/index.js';
-import { EventStoreUnavailableError, type EventStore, type LogFilter, type LogSubscription } from '../event-store/port.js';
-import { BrokerUnavailableError, type MessageSink } from '../kafka/index.js';
-import { backoffDelay, DEFAULT_BACKOFF, pause, type BackoffOptions } from './backoff.js';
-import { BatchQueue, type QueueItem } from './batch-queue.js';
-import { CheckpointStoreError, type CheckpointStore } from './checkpoint-store.js';
-import { CheckpointWriter } from './checkpoint-writer.js';
-import { createPublisherMetrics, type ErrorStage, type PublisherLag, type PublisherMetrics } from './metrics.js';
+import { CheckpointStoreError, type Checkpointer } from '../consumer/checkpointer.js';
+import { CheckpointWriter } from '../consumer/checkpoint-writer.js';
+import { LogConsumer, type Batch, type Processor } from '../consumer/consumer.js';
+import { DEFAULT_LAG_COUNT_LIMIT, LagProbe } from '../consumer/lag.js';
+import type { Fence } from '../consumer/lease.js';
+import type { BackoffPolicy } from '../consumer/retry.js';
+import { EventStoreUnavailableError, type EventStore } from '../event-store/port.js';
+import { BrokerUnavailableError, type MessageSink, type OutgoingMessage } from '../kafka/index.js';
+import { createPublisherMetrics, type ErrorStage, type PublisherMetrics } from './metrics.js';
 import { messageBytes, toOutgoingMessage } from './outgoing-message.js';
 
 /**
@@ -42,27 +47,26 @@ export type PublisherStatus = {
 
 export type EventPublisherOptions = {
   store: EventStore;
-  checkpoints: CheckpointStore;
+  checkpoints: Checkpointer;
   sink: MessageSink;
   logger: Logger;
   /** Where the metrics go; one publisher per registry. */
   registry?: Registry;
-  /** The name of this publisher's checkpoint in the checkpoint store. */
+  /** The name of this publisher's checkpoint. */
   checkpointName?: string;
   maxBatchEvents?: number;
   /** Kept well under the broker's default `message.max.bytes` (1 MiB) per partition. */
   maxBatchBytes?: number;
-  backoff?: BackoffOptions;
+  backoff?: BackoffPolicy;
   /** How long `stop()` waits for the batch in flight before it cuts the connection. */
   stopTimeoutMs?: number;
   lagCountLimit?: number;
   clock?: () => number;
+  /** The lease term the publisher runs under, when several processes may run it: checked before every send. */
+  fence?: Fence;
 };
 
 export const DEFAULT_CHECKPOINT_NAME = 'kafka-publisher';
-const LAG_CACHE_MS = 1_000;
-
-const PUBLISHED: LogFilter = { eventTypes: PUBLISHED_DOMAIN_EVENT_TYPES };
 
 const stageOf = (error: unknown): ErrorStage =>
   error instanceof BrokerUnavailableError
@@ -73,25 +77,25 @@ const stageOf = (error: unknown): ErrorStage =>
         ? 'checkpoint'
         : 'internal';
 
-export class EventPublisher {
-  readonly #store: EventStore;
-  readonly #checkpoints: CheckpointStore;
+type Send = { messages: OutgoingMessage[]; position: string };
+
+export class EventPublisher implements Processor {
+  readonly name: string;
+  readonly eventTypes = PUBLISHED_DOMAIN_EVENT_TYPES;
+  readonly #checkpoints: Checkpointer;
   readonly #sink: MessageSink;
   readonly #logger: Logger;
   readonly #metrics: PublisherMetrics;
-  readonly #name: string;
   readonly #maxBatchEvents: number;
   readonly #maxBatchBytes: number;
-  readonly #backoff: BackoffOptions;
   readonly #stopTimeoutMs: number;
-  readonly #lagCountLimit: number;
   readonly #clock: () => number;
+  readonly #consumer: LogConsumer;
+  readonly #lag: LagProbe;
+  readonly #fence: Fence | undefined;
 
   #state: PublisherState = 'stopped';
-  #running: Promise<void> | undefined;
-  #abort = new AbortController();
-  #queue: BatchQueue | undefined;
-  #subscription: LogSubscription | undefined;
+  #started = false;
   /** The stored checkpoint as last loaded or saved; the box is undefined until the first load. */
   #stored: { position: string | undefined } | undefined;
   #writer: CheckpointWriter | undefined;
@@ -99,67 +103,60 @@ export class EventPublisher {
   #acknowledged: string | undefined;
   #published = 0;
   #lastError: PublisherStatus['lastError'];
-  #lag: { at: number; value: Promise<PublisherLag> } | undefined;
 
   constructor(options: EventPublisherOptions) {
-    this.#store = options.store;
+    this.name = options.checkpointName ?? DEFAULT_CHECKPOINT_NAME;
     this.#checkpoints = options.checkpoints;
     this.#sink = options.sink;
     this.#logger = options.logger;
-    this.#name = options.checkpointName ?? DEFAULT_CHECKPOINT_NAME;
     this.#maxBatchEvents = options.maxBatchEvents ?? 1_000;
     this.#maxBatchBytes = options.maxBatchBytes ?? 512 * 1024;
-    this.#backoff = options.backoff ?? DEFAULT_BACKOFF;
     this.#stopTimeoutMs = options.stopTimeoutMs ?? 10_000;
-    this.#lagCountLimit = options.lagCountLimit ?? 10_000;
     this.#clock = options.clock ?? Date.now;
-    this.#metrics = createPublisherMetrics(options.registry ?? new Registry(), async () => {
-      try {
-        return await this.#measureLag();
-      } catch {
-        return undefined;
-      }
+    this.#fence = options.fence;
+    this.#lag = new LagProbe(options.store, { limit: options.lagCountLimit ?? DEFAULT_LAG_COUNT_LIMIT, now: this.#clock });
+    this.#consumer = new LogConsumer({
+      eventStore: options.store,
+      processors: [this],
+      logger: this.#logger,
+      batch: { maxEvents: this.#maxBatchEvents },
+      catchUpBatch: { maxEvents: this.#maxBatchEvents },
+      ...(options.backoff && { backoff: options.backoff }),
+      onRetry: (error) => this.#failed(error),
     });
+    this.#metrics = createPublisherMetrics(options.registry ?? new Registry(), async () => this.#measureLag());
   }
 
   /** Starts publishing in the background; a broker that is down delays publishing, not `start()`. */
   async start(): Promise<void> {
-    if (this.#running) return;
-    this.#abort = new AbortController();
+    if (this.#started) return;
+    this.#started = true;
     this.#state = 'starting';
-    this.#running = this.#run();
+    this.#consumer.start();
   }
 
   /** Finishes the batch in flight and saves its checkpoint (up to `stopTimeoutMs`), then disconnects. */
   async stop(): Promise<void> {
-    const running = this.#running;
-    if (!running) return;
+    if (!this.#started) return;
     this.#state = 'stopping';
-    this.#abort.abort();
-    this.#queue?.close();
-    await this.#subscription?.close();
+    const stopping = this.#consumer.stop();
     let timer: NodeJS.Timeout | undefined;
     const finished = await Promise.race([
-      running.then(() => true),
+      stopping.then(() => true),
       new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), this.#stopTimeoutMs))),
     ]);
     clearTimeout(timer);
     if (!finished) {
       this.#logger.warn({ timeoutMs: this.#stopTimeoutMs }, 'the batch in flight did not finish in time; disconnecting (it will be sent again)');
       await this.#sink.close();
-      await running;
+      await stopping;
     }
-    this.#running = undefined;
+    this.#started = false;
     this.#state = 'stopped';
   }
 
   async status(): Promise<PublisherStatus> {
-    let lag: PublisherLag | undefined;
-    try {
-      lag = await this.#measureLag();
-    } catch {
-      lag = undefined;
-    }
+    const lag = await this.#measureLag();
     return {
       state: this.#state,
       checkpoint: this.#writer?.saved ?? this.#stored?.position,
@@ -170,118 +167,94 @@ export class EventPublisher {
     };
   }
 
-  async #run(): Promise<void> {
-    let failures = 0;
-    while (!this.#abort.signal.aborted) {
-      try {
-        await this.#session(() => (failures = 0));
-      } catch (error) {
-        if (this.#abort.signal.aborted) break;
-        failures++;
-        const stage = stageOf(error);
-        const delay = backoffDelay(failures, this.#backoff);
-        this.#metrics.errors.inc({ stage });
-        this.#lastError = { stage, message: (error as Error).message ?? String(error), at: new Date(this.#clock()).toISOString() };
-        this.#state = 'retrying';
-        this.#logger.error({ err: error, stage, attempt: failures, retryInMs: delay }, 'publishing failed; retrying from the checkpoint');
-        await pause(delay, this.#abort.signal);
+  running(): boolean {
+    return true;
+  }
+
+  async open(): Promise<string | undefined> {
+    const stored = await this.#checkpoints.load(this.name);
+    this.#stored = { position: stored };
+    this.#acknowledged = stored;
+    this.#writer = new CheckpointWriter(this.#checkpoints, this.name, stored);
+    await this.#sink.open();
+    if (this.#state !== 'stopping') this.#state = 'catching-up';
+    return stored;
+  }
+
+  async handle(batch: Batch): Promise<void> {
+    const writer = this.#writer!;
+    for (const send of this.#sends(batch)) {
+      if (send.messages.length > 0) {
+        this.#fence?.check();
+        await this.#sink.send(send.messages);
+        this.#published += send.messages.length;
+        this.#metrics.published.inc(send.messages.length);
       }
+      this.#acknowledge(writer, send.position);
+    }
+    if (batch.through !== undefined) this.#acknowledge(writer, batch.through);
+    if (batch.caughtUp && this.#state === 'catching-up') {
+      this.#state = 'live';
+      this.#logger.info({ position: batch.through }, 'caught up with the log; publishing live');
     }
   }
 
-  /** One subscription and one producer, until `stop()` (resolves) or a failure (rejects). */
-  async #session(onProgress: () => void): Promise<void> {
-    const stored = await this.#checkpoints.load(this.#name);
-    this.#stored = { position: stored };
-    this.#acknowledged = stored;
-    const writer = new CheckpointWriter(this.#checkpoints, this.#name, stored);
-    this.#writer = writer;
-    if (this.#abort.signal.aborted) return;
-    await this.#sink.open();
-    const queue = new BatchQueue({ items: this.#maxBatchEvents * 2, bytes: this.#maxBatchBytes * 2 });
-    let subscription: LogSubscription | undefined;
-    let pumping: Promise<void> | undefined;
+  async close(): Promise<void> {
+    const writer = this.#writer;
     try {
-      subscription = this.#store.subscribeToAll({ start: stored === undefined ? 'start' : { after: stored }, filter: PUBLISHED });
-      this.#queue = queue;
-      this.#subscription = subscription;
-      if (this.#abort.signal.aborted) queue.close();
-      else this.#state = 'catching-up';
-      pumping = pump(subscription, queue);
-      for (;;) {
-        const batch = await queue.take(this.#maxBatchEvents, this.#maxBatchBytes);
-        if (!batch) break;
-        if (batch.messages.length > 0) {
-          await this.#sink.send(batch.messages);
-          this.#published += batch.messages.length;
-          this.#metrics.published.inc(batch.messages.length);
-        }
-        if (batch.position !== undefined) {
-          this.#acknowledged = batch.position;
-          this.#lag = undefined;
-          writer.advance(batch.position);
-        }
-        if (batch.caughtUp && this.#state === 'catching-up') {
-          this.#state = 'live';
-          this.#logger.info({ position: batch.position }, 'caught up with the log; publishing live');
-        }
-        onProgress();
-      }
-      await writer.flush();
-    } finally {
-      queue.close();
-      await subscription?.close();
-      await pumping;
-      this.#queue = undefined;
-      this.#subscription = undefined;
       // A save still in flight must land before the next session loads the checkpoint.
-      await writer.flush().catch(() => {});
-      this.#stored = { position: writer.saved };
+      await writer?.flush().catch(() => {});
+      if (writer !== undefined) this.#stored = { position: writer.saved };
+    } finally {
       await this.#sink.close();
     }
   }
 
-  /** Counted from what the broker acknowledged, by reading the log (bounded), cached briefly. */
-  #measureLag(): Promise<PublisherLag> {
-    const now = this.#clock();
-    if (this.#lag && now - this.#lag.at < LAG_CACHE_MS) return this.#lag.value;
-    const value = this.#countLag(now);
-    this.#lag = { at: now, value };
-    value.catch(() => (this.#lag = undefined));
-    return value;
+  #acknowledge(writer: CheckpointWriter, position: string): void {
+    this.#acknowledged = position;
+    writer.advance(position);
   }
 
-  async #countLag(now: number): Promise<PublisherLag> {
-    const stored = this.#stored ?? { position: await this.#checkpoints.load(this.#name) };
-    const after = this.#running && this.#stored ? this.#acknowledged : stored.position;
-    let events = 0;
-    let oldest: string | undefined;
-    for await (const event of this.#store.readAll({ start: after === undefined ? 'start' : { after }, filter: PUBLISHED, limit: this.#lagCountLimit })) {
-      oldest ??= event.occurredAt;
-      events++;
+  /** The batch's messages in sends under the size limits, each with the position it acknowledges. */
+  *#sends(batch: Batch): Generator<Send> {
+    let send: Send | undefined;
+    let bytes = 0;
+    for (const event of batch.events) {
+      const integration = toIntegrationEvent(event);
+      const message = integration && toOutgoingMessage(integration);
+      const size = message === undefined ? 0 : messageBytes(message);
+      if (send !== undefined && send.messages.length > 0 && (send.messages.length >= this.#maxBatchEvents || bytes + size > this.#maxBatchBytes)) {
+        yield send;
+        send = undefined;
+      }
+      if (send === undefined) {
+        send = { messages: [], position: event.position };
+        bytes = 0;
+      }
+      if (message !== undefined) send.messages.push(message);
+      send.position = event.position;
+      bytes += size;
     }
-    return { events, seconds: oldest === undefined ? 0 : Math.max(0, (now - Date.parse(oldest)) / 1_000) };
+    if (send !== undefined) yield send;
+  }
+
+  #failed(error: unknown): void {
+    if (this.#state === 'stopping') return;
+    const stage = stageOf(error);
+    this.#metrics.errors.inc({ stage });
+    this.#lastError = { stage, message: (error as Error).message ?? String(error), at: new Date(this.#clock()).toISOString() };
+    this.#state = 'retrying';
+  }
+
+  /** From what the broker acknowledged (or, when not running, the stored checkpoint). */
+  async #measureLag() {
+    try {
+      const stored = this.#stored ?? { position: await this.#checkpoints.load(this.name) };
+      const after = this.#started && this.#stored !== undefined ? this.#acknowledged : stored.position;
+      const [lag] = await this.#lag.measure([{ checkpoint: after, eventTypes: this.eventTypes }]);
+      return lag;
+    } catch {
+      return undefined;
+    }
   }
 }
-
-/** Feeds the queue from the subscription until it ends; a failure goes to the queue's taker. */
-const pump = async (subscription: LogSubscription, queue: BatchQueue): Promise<void> => {
-  try {
-    for await (const message of subscription) {
-      let item: QueueItem;
-      if (message.kind === 'event') {
-        const event = toIntegrationEvent(message.event);
-        const outgoing = event && toOutgoingMessage(event);
-        item = outgoing
-          ? { position: message.event.position, message: outgoing, bytes: messageBytes(outgoing) }
-          : { position: message.event.position, bytes: 0 };
-      } else {
-        item = { position: message.position, bytes: 0, caughtUp: message.kind === 'caught-up' };
-      }
-      await queue.put(item);
-    }
-    queue.end();
-  } catch (error) {
-    queue.fail(error);
-  }
-};

@@ -21,7 +21,7 @@ import type {
   ReadModelStore,
   StoredState,
 } from './port.js';
-import { ReadModelStoreUnavailableError } from './port.js';
+import { ReadModelStoreUnavailableError, StaleFenceError } from './port.js';
 
 type Entry = { document: object | undefined; position: bigint; positionText: string };
 type Documents = Map<string, Entry>;
@@ -30,6 +30,7 @@ export class InMemoryReadModelStore implements ReadModelStore {
   /** Physical collections; `collection(name)` serves the one under `name`, which a swap replaces. */
   readonly #collections = new Map<string, Documents>();
   readonly #checkpoints = new Map<string, Checkpoint>();
+  readonly #fences = new Map<string, number>();
   #stagingCount = 0;
   #closed = false;
 
@@ -42,9 +43,21 @@ export class InMemoryReadModelStore implements ReadModelStore {
     return this.#checkpoints.get(projection)?.position;
   }
 
-  async saveCheckpoint(projection: string, position: string): Promise<void> {
+  async saveCheckpoint(projection: string, position: string, fence?: number): Promise<void> {
     this.#ensureOpen();
+    if (fence !== undefined) this.#fence(projection, fence);
     this.#checkpoints.set(projection, { projection, position: canonicalPosition(position), updatedAt: new Date().toISOString() });
+  }
+
+  async fenceCheckpoints(names: readonly string[], fence: number): Promise<void> {
+    this.#ensureOpen();
+    for (const name of names) this.#fence(name, fence);
+  }
+
+  #fence(name: string, fence: number): void {
+    const current = this.#fences.get(name);
+    if (current !== undefined && current > fence) throw new StaleFenceError(name, fence);
+    this.#fences.set(name, fence);
   }
 
   async staging<D extends { id: string }>(name: string): Promise<ReadModelCollection<D> & { name: string }> {

@@ -72,3 +72,6 @@ export const failedOnlyOnDuplicateKeys = (error: unknown): boolean => {
   }
   return error instanceof MongoServerError && error.code === DUPLICATE_KEY;
 };
+
+/** A single-document write refused because the `_id` it would insert exists. */
+export const isDuplicateKey = (error: unknown): boolean => error instanceof MongoServerError && error.code === DUPLICATE_KEY;

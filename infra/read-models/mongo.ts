@@ -17,12 +17,12 @@
  * that such a process still reads complete (if slightly stale) documents in the meantime.
  */
 import { randomBytes } from 'node:crypto';
-import { MongoClient, MongoServerError, type Db, type IndexDescription } from 'mongodb';
+import { MongoClient, MongoServerError, type Db, type Filter, type IndexDescription } from 'mongodb';
 import { guard, MongoCollection, writeTuning, type StoredDocument, type WriteTuning } from './mongo-collection.js';
-import { translateMongoError } from './mongo-errors.js';
+import { isDuplicateKey, translateMongoError } from './mongo-errors.js';
 import { storedPath } from './mongo-query.js';
 import { canonicalPosition, positionKey } from './position-key.js';
-import type { ReadModelCollection, ReadModelStore } from './port.js';
+import { StaleFenceError, type ReadModelCollection, type ReadModelStore } from './port.js';
 
 export type MongoReadModelStoreOptions = {
   /** Database; default: the one named in the URL's path, else `crm_discovery`. */
@@ -39,11 +39,12 @@ export type MongoReadModelStoreOptions = {
 
 const CHECKPOINTS = 'checkpoints';
 const ALIASES = 'collection_aliases';
-const RESERVED = new Set([CHECKPOINTS, ALIASES]);
+// `consumer_leases` holds the log consumers' leases (infra/consumer/mongo-leases.ts).
+const RESERVED = new Set([CHECKPOINTS, ALIASES, 'consumer_leases']);
 /** Physical collections of a projection other than the first are `<name>__<generation>`. */
 const GENERATION_SEPARATOR = '__';
 
-type CheckpointDocument = { _id: string; position: string; _position: string; updatedAt: string };
+type CheckpointDocument = { _id: string; position?: string; _position?: string; updatedAt?: string; fence?: number };
 type AliasDocument = { _id: string; physical: string; swappedAt: string };
 type IndexKeys = ReadonlyArray<readonly [field: string, direction: 1 | -1]>;
 
@@ -99,6 +100,11 @@ export class MongoReadModelStore implements ReadModelStore {
     this.#tuning = tuning;
   }
 
+  /** The database, for what keeps its state beside the read models (the consumers' leases). */
+  get database(): Db {
+    return this.#db;
+  }
+
   get databaseName(): string {
     return this.#db.databaseName;
   }
@@ -115,17 +121,38 @@ export class MongoReadModelStore implements ReadModelStore {
     return found?.position;
   }
 
-  async saveCheckpoint(projection: string, position: string): Promise<void> {
+  async saveCheckpoint(projection: string, position: string, fence?: number): Promise<void> {
     const canonical = canonicalPosition(position);
-    await guard(`saving the checkpoint of ${projection}`, () =>
+    const update = { position: canonical, _position: positionKey(canonical), updatedAt: new Date().toISOString() };
+    await this.#fenced(projection, fence, `saving the checkpoint of ${projection}`, (filter) =>
       this.#db
         .collection<CheckpointDocument>(CHECKPOINTS)
-        .updateOne(
-          { _id: projection },
-          { $set: { position: canonical, _position: positionKey(canonical), updatedAt: new Date().toISOString() } },
-          { upsert: true },
-        ),
+        .updateOne(filter, { $set: fence === undefined ? update : { ...update, fence } }, { upsert: true }),
     );
+  }
+
+  async fenceCheckpoints(names: readonly string[], fence: number): Promise<void> {
+    for (const name of names) {
+      await this.#fenced(name, fence, `fencing the checkpoint of ${name}`, (filter) =>
+        this.#db.collection<CheckpointDocument>(CHECKPOINTS).updateOne(filter, { $set: { fence } }, { upsert: true }),
+      );
+    }
+  }
+
+  /**
+   * Runs an upsert of one checkpoint that only matches while no later fence is on it: against a
+   * later fence the upsert tries to insert the existing `_id` and the server refuses – atomic on
+   * one document, which is all FerretDB offers.
+   */
+  async #fenced(name: string, fence: number | undefined, doing: string, update: (filter: Filter<CheckpointDocument>) => Promise<unknown>): Promise<void> {
+    const filter: Filter<CheckpointDocument> =
+      fence === undefined ? { _id: name } : { _id: name, $or: [{ fence: { $exists: false } }, { fence: { $lte: fence } }] };
+    try {
+      await update(filter);
+    } catch (error) {
+      if (fence !== undefined && isDuplicateKey(error)) throw new StaleFenceError(name, fence);
+      throw translateMongoError(error, doing);
+    }
   }
 
   async staging<D extends { id: string }>(name: string): Promise<ReadModelCollection<D> & { name: string }> {

@@ -60,7 +60,14 @@ export interface ReadModelStore {
   collection<D extends { id: string }>(name: string): ReadModelCollection<D>;
   /** The position up to which a projection has processed the log. */
   checkpoint(projection: string): Promise<string | undefined>;
-  saveCheckpoint(projection: string, position: string): Promise<void>;
+  /**
+   * Saves the position. With a `fence` (the token of the lease its writer holds), refuses with
+   * `StaleFenceError` once a checkpoint was saved or fenced with a higher token: an old lease
+   * holder that wakes after losing its lease cannot move a checkpoint back.
+   */
+  saveCheckpoint(projection: string, position: string, fence?: number): Promise<void>;
+  /** Marks the checkpoints with `fence`, the token of a new lease term, so that older terms can no longer save them. */
+  fenceCheckpoints(names: readonly string[], fence: number): Promise<void>;
   /**
    * Rebuild support: a fresh collection under another physical name, and an atomic swap that
    * makes it the one `collection(name)` serves.
@@ -77,5 +84,16 @@ export class ReadModelStoreUnavailableError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'ReadModelStoreUnavailableError';
+  }
+}
+
+/** A write carried the token of a lease term that a later term has replaced. */
+export class StaleFenceError extends Error {
+  constructor(
+    readonly name_: string,
+    readonly fence: number,
+  ) {
+    super(`the checkpoint ${name_} belongs to a later lease term than ${fence}: this process no longer holds the lease`);
+    this.name = 'StaleFenceError';
   }
 }

@@ -1,7 +1,8 @@
 /**
  * A consistent copy of the embedded store's data, taken while the service runs: the event log
  * through SQLite's online backup API, and beside it the stores that depend on it – the answers of
- * idempotent requests, the snapshots, the publisher's checkpoint.
+ * idempotent requests, the snapshots, the publisher's checkpoint (`consumers.sqlite3`, and the file an
+ * earlier version kept).
  *
  * The backup is one SQLite file: the log's own tables, plus `backup_info` (what, when, up to which
  * position) and `backup_files` (the side stores, each a consistent image of its file). The side
@@ -16,12 +17,13 @@ import { dirname, join } from 'node:path';
 import { SQLITE_EVENT_STORE_FILE } from '../../infra/event-store/index.js';
 import { CHECKPOINTS_DIRECTORY } from '../../infra/publisher/index.js';
 import { SNAPSHOTS_FILE } from '../commands/snapshots.js';
+import { CONSUMERS_FILE } from '../../infra/consumer/index.js';
 import { IDEMPOTENCY_FILE } from '../idempotency/store.js';
 
 export const BACKUP_FORMAT = 'crm-discovery-backup/1';
 
 /** The side stores a backup carries, by their path in DATA_DIR. */
-export const SIDE_DATABASES = [IDEMPOTENCY_FILE, SNAPSHOTS_FILE] as const;
+export const SIDE_DATABASES = [IDEMPOTENCY_FILE, SNAPSHOTS_FILE, CONSUMERS_FILE] as const;
 
 export type BackupSummary = { file: string; logHead: string; events: number; sideFiles: string[]; bytes: number };
 

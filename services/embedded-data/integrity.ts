@@ -18,7 +18,9 @@ import {
   SQLITE_EVENT_STORE_FILE,
   type SqliteEventStore,
 } from '../../infra/event-store/index.js';
-import { DEFAULT_CHECKPOINT_NAME, openFileCheckpointStore } from '../../infra/publisher/index.js';
+import { CONSUMERS_FILE, type Checkpointer } from '../../infra/consumer/index.js';
+import { DEFAULT_CHECKPOINT_NAME } from '../../infra/publisher/index.js';
+import { openConsumerStore } from './consumers.js';
 import type { SqliteSnapshotStore } from '../commands/snapshots.js';
 import { IDEMPOTENCY_FILE, type SqliteIdempotencyStore } from '../idempotency/store.js';
 
@@ -87,10 +89,23 @@ export const reconcileSideStores = async (deps: {
   acceptLoss?: boolean;
   report: Report;
 }): Promise<Reconciled> => {
+  const logHead = BigInt((await deps.store.headPosition()) ?? '0');
+  const answers = deps.idempotency.answersPast(logHead);
+  const consumers = await openConsumerStore(deps.dataDir);
+  try {
+    return await reconcile(deps, logHead, answers, consumers.checkpointer());
+  } finally {
+    consumers.close();
+  }
+};
+
+const reconcile = async (
+  deps: Parameters<typeof reconcileSideStores>[0],
+  logHead: bigint,
+  answers: ReturnType<SqliteIdempotencyStore['answersPast']>,
+  checkpoints: Checkpointer,
+): Promise<Reconciled> => {
   const { dataDir, store, idempotency, snapshots, report } = deps;
-  const logHead = BigInt((await store.headPosition()) ?? '0');
-  const answers = idempotency.answersPast(logHead);
-  const checkpoints = await openFileCheckpointStore(dataDir);
   const published = await checkpoints.load(DEFAULT_CHECKPOINT_NAME);
   const publishedPast = published !== undefined && BigInt(published) > logHead ? published : undefined;
 
@@ -102,7 +117,7 @@ export const reconcileSideStores = async (deps: {
           ? [`  ${join(dataDir, IDEMPOTENCY_FILE)}: ${answers.count} acknowledged answer(s) name positions up to ${answers.highest} that the log does not hold.`]
           : []),
         ...(publishedPast !== undefined
-          ? [`  ${join(dataDir, 'checkpoints', `${DEFAULT_CHECKPOINT_NAME}.json`)}: events up to position ${publishedPast} were published to Kafka.`]
+          ? [`  ${join(dataDir, CONSUMERS_FILE)} (checkpoint ${DEFAULT_CHECKPOINT_NAME}): events up to position ${publishedPast} were published to Kafka.`]
           : []),
         `  ${join(dataDir, SQLITE_EVENT_STORE_FILE)} was replaced by an older copy, or lost its last commits.`,
         ...howToRecover(dataDir),

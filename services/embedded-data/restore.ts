@@ -11,6 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, open, rename } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { headWitnessFileOf, LogHeadWitness, openSqliteEventStore, SQLITE_EVENT_STORE_FILE } from '../../infra/event-store/index.js';
+import { CONSUMERS_FILE } from '../../infra/consumer/index.js';
 import { CHECKPOINTS_DIRECTORY, DEFAULT_CHECKPOINT_NAME } from '../../infra/publisher/index.js';
 import { SqliteSnapshotStore } from '../commands/snapshots.js';
 import { SqliteIdempotencyStore } from '../idempotency/store.js';
@@ -152,6 +153,17 @@ const positionsSeen = (dataDir: string): bigint => {
         seen.push(idempotency.answersPast(0n).highest ?? 0n);
       } finally {
         idempotency.close();
+      }
+    });
+  }
+  if (existsSync(join(dataDir, CONSUMERS_FILE))) {
+    attempt(() => {
+      const db = new Database(join(dataDir, CONSUMERS_FILE), { readonly: true, fileMustExist: true });
+      try {
+        const row = db.prepare('SELECT position FROM checkpoints WHERE name = ?').get(DEFAULT_CHECKPOINT_NAME) as { position: string | null } | undefined;
+        if (row?.position) seen.push(BigInt(row.position));
+      } finally {
+        db.close();
       }
     });
   }

@@ -1,5 +1,6 @@
 import t, { type Test } from 'tap';
 import { openSqliteEventStore } from '../../infra/event-store/index.js';
+import { SqliteConsumerStore } from '../../infra/consumer/index.js';
 import { DEFAULT_CHECKPOINT_NAME, openFileCheckpointStore } from '../../infra/publisher/index.js';
 import { SqliteSnapshotStore } from '../../services/commands/snapshots.js';
 import { DataDamagedError, reconcileSideStores } from '../../services/embedded-data/integrity.js';
@@ -49,7 +50,7 @@ t.test('answers and a publisher checkpoint past the end of the log refuse the st
   const message = (refusal as Error).message;
   t.match(message, /ends at position 3/, 'where the log ends');
   t.match(message, /idempotency\.sqlite3: 2 acknowledged answer\(s\) name positions up to 40/, 'what the answers saw');
-  t.match(message, /kafka-publisher\.json: events up to position 35 were published to Kafka/, 'what the publisher sent');
+  t.match(message, /consumers\.sqlite3 \(checkpoint kafka-publisher\): events up to position 35 were published to Kafka/, 'what the publisher sent (its checkpoint file carried over)');
   t.match(message, /npm run restore -- <backup file>/);
   t.match(message, /npm run data:accept-loss/);
   t.equal(idempotency.answersPast(3n).count, 2, 'the answers are kept');
@@ -63,7 +64,10 @@ t.test('accepted, they are dropped loudly, and new events go after every positio
   t.equal(outcome.droppedAnswers, 2, 'the answers past the log are forgotten');
   t.equal(idempotency.get('u-chen', 'in-the-log', Date.now())?.status, 201, 'an answer the log backs is kept');
   t.strictSame(outcome.publisherCheckpoint, { was: '35', now: '3' }, 'the publisher goes on from the end of the log');
-  t.equal(await (await openFileCheckpointStore(dataDir)).load(DEFAULT_CHECKPOINT_NAME), '3');
+  const consumers = SqliteConsumerStore.open(dataDir);
+  t.equal(await consumers.checkpointer().load(DEFAULT_CHECKPOINT_NAME), '3');
+  consumers.close();
+  t.equal(await (await openFileCheckpointStore(dataDir)).load(DEFAULT_CHECKPOINT_NAME), undefined, 'the old checkpoint file is renamed aside');
   t.ok(messages.filter((m) => m.startsWith('ACCEPTED LOSS')).length >= 2, 'each loss is reported');
   const next = await store.appendToStream(run.streams.requirement(), [run.requirementCaptured()], 'no-stream');
   t.ok(next.ok && BigInt(next.position) > 40n, `new events take positions past 40 (${next.ok ? next.position : 'conflict'})`);

@@ -7,7 +7,8 @@
  */
 import t from 'tap';
 import { InMemoryEventStore } from '../../infra/event-store/index.js';
-import { createPublisher, InMemoryCheckpointStore } from '../../infra/publisher/index.js';
+import { InMemoryCheckpointer } from '../../infra/consumer/index.js';
+import { createPublisher } from '../../infra/publisher/index.js';
 import type { IntegrationEvent } from '../../contracts/index.js';
 import { brokers, deleteTopic, quietLogger, skip, TopicReader, uniqueTopic } from './support/kafka.js';
 import { appendAll, expectedIntegrationEvents, idsByEngagement, scenario } from './support/scenario.js';
@@ -26,7 +27,7 @@ t.test('a broker outage during appends ends with everything delivered', { skip, 
   const proxy = new TcpProxy(brokers!.split(',')[0]!);
   await proxy.start();
   const store = new InMemoryEventStore();
-  const checkpoints = new InMemoryCheckpointStore();
+  const checkpoints = new InMemoryCheckpointer();
   const publisher = createPublisher({
     store,
     checkpoints,

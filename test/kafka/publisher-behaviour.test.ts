@@ -12,13 +12,8 @@ import { Registry } from 'prom-client';
 import pino from 'pino';
 import type { IntegrationEvent } from '../../contracts/index.js';
 import { InMemoryEventStore } from '../../infra/event-store/index.js';
-import {
-  backoffDelay,
-  CheckpointStoreError,
-  EventPublisher,
-  FileCheckpointStore,
-  InMemoryCheckpointStore,
-} from '../../infra/publisher/index.js';
+import { CheckpointStoreError, InMemoryCheckpointer } from '../../infra/consumer/index.js';
+import { EventPublisher, FileCheckpointStore } from '../../infra/publisher/index.js';
 import { FakeSink, gate } from './support/fake-sink.js';
 import { appendAll, expectedIntegrationEvents, idsByEngagement, scenario } from './support/scenario.js';
 
@@ -34,7 +29,7 @@ const fast = { initialMs: 5, maxMs: 40 };
 
 t.test('the checkpoint moves only after the broker acknowledged the batch', async (t) => {
   const store = new InMemoryEventStore();
-  const checkpoints = new InMemoryCheckpointStore();
+  const checkpoints = new InMemoryCheckpointer();
   const sink = new FakeSink();
   const hold = gate();
   sink.gate = hold.promise;
@@ -60,7 +55,7 @@ t.test('failures are retried with backoff, reported, and end with everything del
   const registry = new Registry();
   sink.down = true;
   await appendAll(store, scenario(3, 3));
-  const publisher = new EventPublisher({ store, checkpoints: new InMemoryCheckpointStore(), sink, logger, registry, backoff: fast, maxBatchEvents: 7 });
+  const publisher = new EventPublisher({ store, checkpoints: new InMemoryCheckpointer(), sink, logger, registry, backoff: fast, maxBatchEvents: 7 });
   t.teardown(() => publisher.stop());
   await publisher.start();
 
@@ -90,7 +85,7 @@ t.test('failures are retried with backoff, reported, and end with everything del
 
 t.test('checkpoint messages advance the stored checkpoint past internal-only events', async (t) => {
   const store = new InMemoryEventStore({ checkpointEvery: 10 });
-  const checkpoints = new InMemoryCheckpointStore();
+  const checkpoints = new InMemoryCheckpointer();
   const sink = new FakeSink();
   const story = scenario(1, 1);
   await appendAll(store, story);
@@ -119,7 +114,7 @@ t.test('checkpoint messages advance the stored checkpoint past internal-only eve
 
 t.test('stop() lets the batch in flight finish and saves its checkpoint', async (t) => {
   const store = new InMemoryEventStore();
-  const checkpoints = new InMemoryCheckpointStore();
+  const checkpoints = new InMemoryCheckpointer();
   const sink = new FakeSink();
   const hold = gate();
   sink.gate = hold.promise;
@@ -144,19 +139,13 @@ t.test('batches stay within their byte limit', async (t) => {
   const store = new InMemoryEventStore();
   const sink = new FakeSink();
   await appendAll(store, scenario(2, 10));
-  const publisher = new EventPublisher({ store, checkpoints: new InMemoryCheckpointStore(), sink, logger, maxBatchBytes: 8_000 });
+  const publisher = new EventPublisher({ store, checkpoints: new InMemoryCheckpointer(), sink, logger, maxBatchBytes: 8_000 });
   t.teardown(() => publisher.stop());
   await publisher.start();
   await waitFor(async () => (await publisher.status()).state === 'live', 'live');
   const sizes = sink.sends;
   t.ok(sizes.length > 3, `${sizes.length} sends`);
   t.ok(Math.max(...sizes) < 15, 'each holds only as many messages as fit');
-});
-
-t.test('backoff doubles up to its ceiling, with jitter', async (t) => {
-  const options = { initialMs: 100, maxMs: 1_000 };
-  t.same([1, 2, 3, 4, 5, 10].map((n) => backoffDelay(n, options, () => 1)), [100, 200, 400, 800, 1_000, 1_000]);
-  t.same([1, 5].map((n) => backoffDelay(n, options, () => 0)), [50, 500], 'at least half');
 });
 
 t.test('the file checkpoint store saves atomically and refuses a damaged file', async (t) => {

@@ -10,7 +10,8 @@ import { Registry } from 'prom-client';
 import kafkajs from 'kafkajs';
 import { CONTENT_TYPE, IntegrationEvent, TOPIC_SETTINGS } from '../../contracts/index.js';
 import { InMemoryEventStore } from '../../infra/event-store/index.js';
-import { createPublisher, InMemoryCheckpointStore, type EventPublisher } from '../../infra/publisher/index.js';
+import { InMemoryCheckpointer } from '../../infra/consumer/index.js';
+import { createPublisher, type EventPublisher } from '../../infra/publisher/index.js';
 import { brokerList, deleteTopic, kafkaClient, quietLogger, skip, TopicReader, uniqueTopic } from './support/kafka.js';
 import { appendAll, expectedIntegrationEvents, idsByEngagement, scenario } from './support/scenario.js';
 import { publishedValidator } from './support/published-schema.js';
@@ -26,7 +27,7 @@ const waitFor = async (condition: () => Promise<boolean> | boolean, timeoutMs = 
 t.test('a clean run publishes every public event exactly once, in log order per engagement', { skip }, async (t) => {
   const topic = uniqueTopic('clean');
   const store = new InMemoryEventStore();
-  const checkpoints = new InMemoryCheckpointStore();
+  const checkpoints = new InMemoryCheckpointer();
   const registry = new Registry();
   const publisher = createPublisher({ store, checkpoints, brokers: brokerList(), topic, logger: quietLogger(), registry, maxBatchEvents: 50 });
   const reader = new TopicReader(topic);
@@ -97,7 +98,7 @@ t.test('the topic is created with the contract settings when it is missing', { s
   const topic = uniqueTopic('settings');
   const store = new InMemoryEventStore();
   await appendAll(store, scenario(1, 1));
-  const publisher = createPublisher({ store, checkpoints: new InMemoryCheckpointStore(), brokers: brokerList(), topic, logger: quietLogger() });
+  const publisher = createPublisher({ store, checkpoints: new InMemoryCheckpointer(), brokers: brokerList(), topic, logger: quietLogger() });
   const admin = kafkaClient().admin();
   await admin.connect();
   t.teardown(async () => {
@@ -123,7 +124,7 @@ t.test('the topic is created with the contract settings when it is missing', { s
 t.test('a restarted publisher continues after its checkpoint', { skip }, async (t) => {
   const topic = uniqueTopic('restart');
   const store = new InMemoryEventStore();
-  const checkpoints = new InMemoryCheckpointStore();
+  const checkpoints = new InMemoryCheckpointer();
   const reader = new TopicReader(topic);
   const start = async () => {
     const publisher = createPublisher({ store, checkpoints, brokers: brokerList(), topic, logger: quietLogger() });

@@ -2,7 +2,7 @@
 import t from 'tap';
 import type { RecordedEvent } from '../../contracts/index.js';
 import type { LogMessage } from '../../infra/event-store/index.js';
-import { readBatches } from '../../infra/projector/batches.js';
+import { readBatches } from '../../infra/consumer/batches.js';
 import { foldEvents, routeEvents } from '../../infra/projector/fold.js';
 import type { StoredState } from '../../infra/read-models/index.js';
 import { activity, findingRecorded, interviewCancelled, poisoned, type Activity } from './support.js';

@@ -14,7 +14,7 @@ t.test('a projection is unready when it stopped, or stays behind without advanci
   now += 15_000;
   const stalled = look('10', 8_392);
   t.notOk(stalled.up, 'behind and not advancing for 35 s');
-  t.match(stalled.reasons, [/backlog is 8392 positions behind the log and has not advanced for 35 s/]);
+  t.match(stalled.reasons, [/backlog is 8392 events behind the log and has not advanced for 35 s/]);
   now += 60_000;
   t.ok(look('11', 8_391).up, 'moving again');
   now += 60_000;

@@ -172,7 +172,7 @@ export const capturingLogger = (): { logger: Logger; lines: Array<Record<string,
 
 export const silentLogger = (): Logger => pino({ level: 'silent' });
 
-export const FAST_RETRY = { initialDelayMs: 1, maxDelayMs: 20 };
+export const FAST_RETRY = { initialMs: 1, maxMs: 20 };
 
 /** A runtime with fast retries and a registry of its own; stopped at the end of the test. */
 export const projectorFor = (
@@ -226,10 +226,11 @@ export const interceptingStore = (inner: ReadModelStore, hook: (operation: Opera
       await enter('checkpoint');
       return inner.checkpoint(projection);
     },
-    saveCheckpoint: async (projection, position) => {
+    saveCheckpoint: async (projection, position, fence) => {
       await enter('saveCheckpoint');
-      return inner.saveCheckpoint(projection, position);
+      return inner.saveCheckpoint(projection, position, fence);
     },
+    fenceCheckpoints: (names, fence) => inner.fenceCheckpoints(names, fence),
     staging: async <D extends { id: string }>(name: string) => {
       const staged = await inner.staging<D>(name);
       return Object.assign(wrap(staged), { name: staged.name });

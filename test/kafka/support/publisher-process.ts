@@ -8,7 +8,8 @@
  */
 import pino from 'pino';
 import { SqliteEventStore } from '../../../infra/event-store/index.js';
-import { createPublisher, FileCheckpointStore, type CheckpointStore } from '../../../infra/publisher/index.js';
+import type { Checkpointer } from '../../../infra/consumer/index.js';
+import { createPublisher, FileCheckpointStore } from '../../../infra/publisher/index.js';
 
 const env = (name: string): string => {
   const value = process.env[name];
@@ -21,7 +22,7 @@ const store = SqliteEventStore.open(env('EVENTS_FILE'), { pollIntervalMs: 20 });
 const files = await FileCheckpointStore.open(env('CHECKPOINT_DIR'));
 const blockAt = Number(process.env['BLOCK_AT_SAVE'] ?? 0);
 let saves = 0;
-const checkpoints: CheckpointStore = {
+const checkpoints: Checkpointer = {
   load: (name) => files.load(name),
   save: async (name, position) => {
     if (++saves === blockAt) {

@@ -3,7 +3,7 @@
  * newest acknowledged position and one save at a time writes the newest one recorded. The stored
  * checkpoint therefore never passes what was acknowledged, and lags it by at most one save.
  */
-import type { CheckpointStore } from './checkpoint-store.js';
+import type { Checkpointer } from './checkpointer.js';
 
 export class CheckpointWriter {
   #wanted: string | undefined;
@@ -12,7 +12,7 @@ export class CheckpointWriter {
   #failure: { error: unknown } | undefined;
 
   constructor(
-    readonly store: CheckpointStore,
+    readonly store: Checkpointer,
     readonly name: string,
     saved: string | undefined,
   ) {
