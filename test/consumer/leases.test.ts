@@ -37,21 +37,27 @@ const inReadModels = (store: ReadModelStore): Fences => ({
   load: (name) => store.checkpoint(name),
 });
 
+/**
+ * Long enough that a renewal on a busy machine still lands within the term: the rules are about
+ * order, not speed.
+ */
+const TERM_MS = 2_000;
+
 const leaseRules = (t: Test, open: () => Promise<{ leases: Leases; store: Fences; close(): Promise<void> }>) => {
   t.test('one holder at a time; tokens grow with every term', async (t) => {
     const { leases, close } = await open();
     t.teardown(close);
-    const first = await leases.acquire('publisher', 'a', 200);
+    const first = await leases.acquire('publisher', 'a', TERM_MS);
     t.ok(first, 'a free lease is taken');
-    t.equal(await leases.acquire('publisher', 'b', 200), undefined, 'another holder waits while the term runs');
-    const renewed = await leases.renew(first!, 200);
+    t.equal(await leases.acquire('publisher', 'b', TERM_MS), undefined, 'another holder waits while the term runs');
+    const renewed = await leases.renew(first!, TERM_MS);
     t.equal(renewed?.token, first!.token, 'renewing keeps the term');
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    const second = await leases.acquire('publisher', 'b', 200);
+    await new Promise((resolve) => setTimeout(resolve, TERM_MS + 300));
+    const second = await leases.acquire('publisher', 'b', TERM_MS);
     t.ok(second && second.token > first!.token, 'after the expiry a standby takes over with a higher token');
-    t.equal(await leases.renew(first!, 200), undefined, 'the old holder cannot renew a term it lost');
+    t.equal(await leases.renew(first!, TERM_MS), undefined, 'the old holder cannot renew a term it lost');
     await leases.release(second!);
-    const third = await leases.acquire('publisher', 'a', 200);
+    const third = await leases.acquire('publisher', 'a', TERM_MS);
     t.ok(third && third.token > second!.token, 'a released lease is free at once');
   });
 
