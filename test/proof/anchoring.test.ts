@@ -21,7 +21,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { pino } from 'pino';
 import type { RecordedEvent } from '../../contracts/index.js';
 import type { EventStore } from '../../infra/event-store/port.js';
-import { InMemoryCheckpointer } from '../../infra/consumer/index.js';
+import { InMemoryCheckpointer, LeaseLostError } from '../../infra/consumer/index.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -158,6 +158,39 @@ t.test('a process that takes over anchors what was left, and nothing twice', asy
   await second.handle(await batchAfter(resumed));
   t.strictSame(published.map((event) => event.engagementId), [one.engagementId(), two.engagementId()], 'the next holder anchors only what was left');
   t.equal(new Set(published.map((event) => event.id)).size, published.length, 'each anchor once');
+});
+
+t.test('an old holder whose lease ended hands out no anchor and moves no checkpoint', async (t) => {
+  const store = new InMemoryEventStore();
+  const anchors = new InMemoryAnchorStore();
+  const checkpoints = new InMemoryCheckpointer();
+  const published: Anchored[] = [];
+  let held = true;
+  const fence = {
+    token: 3,
+    check: () => {
+      if (!held) throw new LeaseLostError('anchoring', 3);
+    },
+  };
+  const anchoring = new Anchoring({
+    store,
+    anchors,
+    checkpoints,
+    fence,
+    signer: await ProofSigner.fromJwks(await generateSigningKey('k-fence')),
+    intervalMs: 0,
+    publish: async (event) => void published.push(event),
+    logger: pino({ level: 'silent' }),
+  });
+  t.teardown(() => anchoring.close());
+  const run = testRun();
+  await store.appendToStream(run.streams.interview(), findings(run, 1, 2), 'no-stream');
+  await anchoring.open();
+  held = false;
+  await t.rejects(anchoring.handle({ events: await collect(store), through: await store.headPosition(), caughtUp: true }), LeaseLostError);
+  t.strictSame(published, [], 'nothing published');
+  t.equal(await anchors.latest(run.engagementId()), undefined, 'nothing kept');
+  t.equal(await checkpoints.load('anchoring'), undefined, 'the checkpoint did not move');
 });
 
 const until = async (done: () => boolean | Promise<boolean>, timeoutMs = 10_000) => {
