@@ -8,7 +8,7 @@
 import { MongoReadModelStore } from '../infra/read-models/index.js';
 import { openEventStore, openReadModels } from './infrastructure.js';
 import { requireSetting, runRole, serveOperations } from './process.js';
-import { openSigner } from './proof/keys.js';
+import { openSigner, warnUnlessKeyConfigured } from './proof/keys.js';
 import { openAnchorStore, startAnchoring } from './proof/anchoring.js';
 import { startPublisher } from './publishing.js';
 
@@ -24,6 +24,7 @@ await runRole('publisher', async (role) => {
   role.onShutdown(() => publishing.stop());
   const { signer, source: signingKeys } = await openSigner(config);
   logger.info({ kid: signer.kid, keys: signingKeys }, 'signing anchors');
+  warnUnlessKeyConfigured(config, signingKeys, logger);
   const anchors = openAnchorStore(config, shared);
   role.onShutdown(() => anchors.close());
   const anchoring = await startAnchoring({ config, eventStore, anchors, signer, logger, shared });
