@@ -53,7 +53,7 @@ t.test('with the roles apart, the api verifies against the anchors the publisher
   t.equal(first.anchor?.head, anchored.head, 'the api process reads the anchor the publisher role made');
   t.match(first, { verified: true, anchor: { signature: 'valid' } }, 'the anchor the publisher role made verifies in the api process');
   t.notOk(existsSync(join(s.dataDir, ANCHOR_STORE_FILE)), 'kept in MongoDB, not in a DATA_DIR');
-  t.equal(await s.store.database.collection(ANCHORS_COLLECTION).countDocuments({ _id: engagement.id as never }), 1, 'one document for the engagement');
+  t.equal(await s.store.database.collection<{ _id: string }>(ANCHORS_COLLECTION).countDocuments({ _id: engagement.id }), 1, 'one document for the engagement');
 
   // An older copy of the log, taken while it runs, then a goal, anchored too.
   const older = join(s.dataDir, 'older.sqlite3');
