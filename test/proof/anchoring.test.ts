@@ -6,7 +6,7 @@ import t from 'tap';
 import { IntegrationEvent, type IntegrationEventOfType } from '../../contracts/index.js';
 import { InMemoryEventStore } from '../../infra/event-store/index.js';
 import { createKafkaClient, KafkaSink } from '../../infra/kafka/index.js';
-import { Anchoring } from '../../infra/proof/anchoring.js';
+import { Anchoring, type AnchoringOptions } from '../../infra/proof/anchoring.js';
 import { dueForAnchoring, InMemoryAnchorStore, MongoAnchorStore, SqliteAnchorStore, type AnchorStore } from '../../infra/proof/anchors.js';
 import { MongoReadModelStore } from '../../infra/read-models/index.js';
 import Database from 'better-sqlite3';
@@ -26,6 +26,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 type Anchored = IntegrationEventOfType<'engagement.history-anchored'>;
+
+/** An anchoring over `store` that publishes into `published`, with stores in memory unless given. */
+const anchoringOf = async (store: EventStore, options: Partial<AnchoringOptions> & Pick<AnchoringOptions, 'intervalMs'>) => {
+  const published: Anchored[] = [];
+  const parts = {
+    anchors: options.anchors ?? new InMemoryAnchorStore(),
+    checkpoints: options.checkpoints ?? new InMemoryCheckpointer(),
+  };
+  const anchoring = new Anchoring({
+    store,
+    signer: await ProofSigner.fromJwks(await generateSigningKey('k-test')),
+    publish: async (event) => void published.push(event),
+    logger: pino({ level: 'silent' }),
+    ...options,
+    ...parts,
+  });
+  return { anchoring, published, ...parts };
+};
 
 const collect = async (store: EventStore): Promise<RecordedEvent[]> => {
   const events: RecordedEvent[] = [];
@@ -93,18 +111,7 @@ t.test('a round anchors what changed, signed; a broken history is reported and n
 
 t.test('following the log: a change waits at most the interval, even when the log stays quiet; the checkpoint passes only what is anchored', async (t) => {
   const store = new InMemoryEventStore();
-  const anchors = new InMemoryAnchorStore();
-  const checkpoints = new InMemoryCheckpointer();
-  const published: Anchored[] = [];
-  const anchoring = new Anchoring({
-    store,
-    anchors,
-    checkpoints,
-    signer: await ProofSigner.fromJwks(await generateSigningKey('k-follow')),
-    intervalMs: 300,
-    publish: async (event) => void published.push(event),
-    logger: pino({ level: 'silent' }),
-  });
+  const { anchoring, anchors, checkpoints, published } = await anchoringOf(store, { intervalMs: 300 });
   t.teardown(() => anchoring.stop());
   const run = testRun();
   await store.appendToStream(run.streams.interview(), findings(run, 1, 2), 'no-stream');
@@ -162,9 +169,6 @@ t.test('a process that takes over anchors what was left, and nothing twice', asy
 
 t.test('an old holder whose lease ended hands out no anchor and moves no checkpoint', async (t) => {
   const store = new InMemoryEventStore();
-  const anchors = new InMemoryAnchorStore();
-  const checkpoints = new InMemoryCheckpointer();
-  const published: Anchored[] = [];
   let held = true;
   const fence = {
     token: 3,
@@ -172,16 +176,7 @@ t.test('an old holder whose lease ended hands out no anchor and moves no checkpo
       if (!held) throw new LeaseLostError('anchoring', 3);
     },
   };
-  const anchoring = new Anchoring({
-    store,
-    anchors,
-    checkpoints,
-    fence,
-    signer: await ProofSigner.fromJwks(await generateSigningKey('k-fence')),
-    intervalMs: 0,
-    publish: async (event) => void published.push(event),
-    logger: pino({ level: 'silent' }),
-  });
+  const { anchoring, anchors, checkpoints, published } = await anchoringOf(store, { intervalMs: 0, fence });
   t.teardown(() => anchoring.close());
   const run = testRun();
   await store.appendToStream(run.streams.interview(), findings(run, 1, 2), 'no-stream');
