@@ -4,8 +4,9 @@
  */
 import { fileURLToPath } from 'node:url';
 import { buildApp } from './http/app.js';
-import { startAnchoring } from './proof/anchoring.js';
-import { openSigner } from './proof/keys.js';
+import { openAnchorStore } from './proof/anchoring.js';
+import { MongoReadModelStore } from '../infra/read-models/index.js';
+import { openSigner, warnUnlessKeyConfigured } from './proof/keys.js';
 import { mailing } from './mail/mailing.js';
 import { openApiStores } from './infrastructure.js';
 import { browserSignIn, identityVerifier, idSecret, requireSetting, runRole } from './process.js';
@@ -18,7 +19,10 @@ await runRole('api', async (role) => {
   const { eventStore, readModels, idempotency, snapshots } = await openApiStores(config, logger, role.onShutdown);
   const { signer, source: signingKeys } = await openSigner(config);
   logger.info({ kid: signer.kid, keys: signingKeys }, 'signing anchors, receipts and audit exports');
-  const { anchors } = startAnchoring({ config, eventStore, signer, logger, onShutdown: role.onShutdown });
+  warnUnlessKeyConfigured(config, signingKeys, logger);
+  // Anchors are made beside the publisher; this role verifies against them where every process reads them.
+  const anchors = openAnchorStore(config, readModels instanceof MongoReadModelStore ? readModels : undefined);
+  role.onShutdown(() => anchors.close());
   const app = await buildApp({
     store: eventStore,
     signer,

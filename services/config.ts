@@ -132,7 +132,7 @@ export const ConfigSchema = z.object({
   PROOF_SIGNING_KEY: jsonValue('a private Ed25519 JWK with a kid, e.g. {"kty":"OKP","crv":"Ed25519","d":"…","x":"…","kid":"proof-2026-03"}'),
   /** Public keys of earlier signing keys, still published in the JWKS: a JWKS `{"keys":[…]}` or a JSON array of JWKs. */
   PROOF_RETIRED_KEYS: jsonValue('a JWKS {"keys":[…]} or a JSON array of public JWKs'),
-  /** How often changed engagements are anchored on the Kafka topic. */
+  /** The longest an engagement that changed waits for its anchor on the Kafka topic. */
   PROOF_ANCHOR_INTERVAL: z
     .string()
     .trim()
@@ -142,7 +142,7 @@ export const ConfigSchema = z.object({
   /** The font of the specification's PDF: a font file, or a collection as <path>.ttc#<PostScript name>; it must cover Chinese. */
   DOCUMENT_FONT: z.string().trim().min(1).default(DEFAULT_DOCUMENT_FONT),
   /**
-   * Leases of the projector and the publisher on the real stack (MongoDB): a standby takes over
+   * Leases of the projector, the publisher and the anchoring (MongoDB on the real stack): a standby takes over
    * within TTL + ACQUIRE of the holder's death; see docs/architecture.md#standbys-and-leases.
    */
   CONSUMER_LEASE_TTL_MS: z.coerce.number().int().min(1_000).max(600_000).default(10_000),

@@ -5,7 +5,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { buildApp } from './http/app.js';
-import { startAnchoring } from './proof/anchoring.js';
+import { openAnchorStore, startAnchoring } from './proof/anchoring.js';
 import { openSigner } from './proof/keys.js';
 import { mailing } from './mail/mailing.js';
 import { MongoReadModelStore } from '../infra/read-models/index.js';
@@ -19,6 +19,7 @@ await runRole('all-in-one', async (role) => {
   const { identity, devSecretFile } = identityVerifier(config, logger);
   const { eventStore, readModels, idempotency, snapshots } = await openApiStores(config, logger, role.onShutdown);
 
+  const shared = readModels instanceof MongoReadModelStore ? readModels : undefined;
   const readSide = await startProjector({ eventStore, readModels, logger, registry: metrics.registry, batch: SHARED_PROCESS_BATCH });
   role.onShutdown(() => readSide.projector.stop());
   const checks = [readSide.check];
@@ -29,7 +30,7 @@ await runRole('all-in-one', async (role) => {
       eventStore,
       logger,
       registry: metrics.registry,
-      shared: readModels instanceof MongoReadModelStore ? readModels : undefined,
+      shared,
       readyOnlyWhenPublishing: false,
     });
     role.onShutdown(() => publishing.stop());
@@ -38,7 +39,11 @@ await runRole('all-in-one', async (role) => {
 
   const { signer, source: signingKeys } = await openSigner(config);
   logger.info({ kid: signer.kid, keys: signingKeys }, 'signing anchors, receipts and audit exports');
-  const { anchors } = startAnchoring({ config, eventStore, signer, logger, onShutdown: role.onShutdown });
+  const anchors = openAnchorStore(config, shared);
+  role.onShutdown(() => anchors.close());
+  const anchoring = await startAnchoring({ config, eventStore, anchors, signer, logger, shared });
+  role.onShutdown(() => anchoring.stop());
+  checks.push(anchoring.check);
   const app = await buildApp({
     store: eventStore,
     signer,

@@ -1,11 +1,15 @@
 /**
- * The publisher role on its own (`npm run start:publisher`): forwards integration events to Kafka.
- * With MONGO_URL its checkpoint and lease live in the read-model database, so that several
- * publisher processes run as one active and its standbys.
+ * The publisher role on its own (`npm run start:publisher`): forwards integration events to Kafka
+ * and anchors the engagements' histories there. With MONGO_URL their checkpoints, leases and the
+ * anchors live in the read-model database, so that several publisher processes run as one active
+ * and its standbys (one lease each: the publishing and the anchoring may be active in different
+ * processes) and every api process verifies against the anchors.
  */
 import { MongoReadModelStore } from '../infra/read-models/index.js';
 import { openEventStore, openReadModels } from './infrastructure.js';
 import { requireSetting, runRole, serveOperations } from './process.js';
+import { openSigner, warnUnlessKeyConfigured } from './proof/keys.js';
+import { openAnchorStore, startAnchoring } from './proof/anchoring.js';
 import { startPublisher } from './publishing.js';
 
 await runRole('publisher', async (role) => {
@@ -18,5 +22,12 @@ await runRole('publisher', async (role) => {
   const shared = readModels instanceof MongoReadModelStore ? readModels : undefined;
   const publishing = await startPublisher({ config, brokers, eventStore, logger, registry: metrics.registry, shared, readyOnlyWhenPublishing: true });
   role.onShutdown(() => publishing.stop());
-  await serveOperations(role, [{ name: 'eventStore', check: () => eventStore.ping() }, publishing.check]);
+  const { signer, source: signingKeys } = await openSigner(config);
+  logger.info({ kid: signer.kid, keys: signingKeys }, 'signing anchors');
+  warnUnlessKeyConfigured(config, signingKeys, logger);
+  const anchors = openAnchorStore(config, shared);
+  role.onShutdown(() => anchors.close());
+  const anchoring = await startAnchoring({ config, eventStore, anchors, signer, logger, shared });
+  role.onShutdown(() => anchoring.stop());
+  await serveOperations(role, [{ name: 'eventStore', check: () => eventStore.ping() }, publishing.check, anchoring.check]);
 });

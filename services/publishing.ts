@@ -7,41 +7,12 @@
  */
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { MongoLeases, readModelCheckpointer, type Checkpointer, type Fence, type Leases } from '../infra/consumer/index.js';
 import type { EventStore } from '../infra/event-store/port.js';
 import { createPublisher, DEFAULT_CHECKPOINT_NAME } from '../infra/publisher/index.js';
 import type { MongoReadModelStore } from '../infra/read-models/index.js';
 import type { Config } from './config.js';
-import { carryOverCheckpointFile, openConsumerStore } from './embedded-data/consumers.js';
 import type { ReadinessCheck } from './http/operations.js';
-import { leasedCheck, leasedGroup } from './leases.js';
-
-/** Where the publisher's checkpoint and lease live. */
-type Coordination = {
-  leases: Leases;
-  checkpoints(fence: Fence): Checkpointer;
-  fence(names: readonly string[], token: number): Promise<void>;
-  close(): void;
-};
-
-const coordination = async (dataDir: string, shared: MongoReadModelStore | undefined, logger: Logger): Promise<Coordination> => {
-  if (shared !== undefined) {
-    await carryOverCheckpointFile(dataDir, readModelCheckpointer(shared), logger);
-    return {
-      leases: new MongoLeases(shared.database),
-      checkpoints: (fence) => readModelCheckpointer(shared, fence),
-      fence: (names, token) => shared.fenceCheckpoints(names, token),
-      close: () => undefined,
-    };
-  }
-  const store = await openConsumerStore(dataDir, logger);
-  return {
-    leases: store,
-    checkpoints: (fence) => store.checkpointer(fence),
-    fence: async (names, token) => store.fenceCheckpoints(names, token),
-    close: () => store.close(),
-  };
-};
+import { coordination, leasedCheck, leasedGroup } from './leases.js';
 
 export const startPublisher = async (deps: {
   config: Config;

@@ -10,6 +10,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JWK } from 'jose';
+import type { Logger } from 'pino';
 import { generateSigningKey, ProofSigner } from '../../infra/proof/signing.js';
 
 export const SIGNING_KEYS_FILE = 'proof-signing-keys.json';
@@ -52,4 +53,16 @@ export const openSigner = async (config: { DATA_DIR: string; PROOF_SIGNING_KEY?:
   }
   const kept = await keptKeys(config.DATA_DIR);
   return { signer: await ProofSigner.fromJwks(kept.active, [...kept.retired, ...retired]), source: kept.file, created: kept.created };
+};
+
+/**
+ * The roles apart share anchors through MongoDB, but a generated key only through DATA_DIR: an api
+ * process on another machine would find every anchor's signature invalid.
+ */
+export const warnUnlessKeyConfigured = (config: { MONGO_URL?: string | undefined }, source: string, logger: Pick<Logger, 'warn'>): void => {
+  if (source === 'PROOF_SIGNING_KEY' || !config.MONGO_URL) return;
+  logger.warn(
+    { keys: source },
+    'PROOF_SIGNING_KEY is not set: anchors are signed with a key kept in DATA_DIR, which processes on another DATA_DIR do not publish – give every process the same PROOF_SIGNING_KEY (npm run proof:new-key)',
+  );
 };
