@@ -17,7 +17,7 @@ import {
   type RecordedEvent,
   type UpcasterRegistry,
 } from '../../contracts/index.js';
-import { sealBatch, type ChainedEvent, type EventProof } from './chain.js';
+import { sealTexts, type ChainedEvent, type EventProof, type StoredText } from './chain.js';
 
 /**
  * The envelope fields kept in the metadata body (the event id is a field of its own), and the
@@ -66,7 +66,8 @@ export const serializeEvent = (envelope: EventEnvelope): SerializedEvent => {
 
 /**
  * Seals a batch for `stream` from `firstRevision` on, after the event whose digest `prev` looks up, and
- * serializes it: the metadata of each event gains its proof. Answers the last digest too.
+ * serializes it: the metadata of each event gains its proof. The bodies are written once, as the
+ * canonical text the digest is computed over, so that verification can hash what is stored.
  */
 export const sealAndSerialize = (
   stream: string,
@@ -74,11 +75,8 @@ export const sealAndSerialize = (
   prev: () => string,
   envelopes: readonly EventEnvelope[],
 ): { serialized: SerializedEvent[]; last: string } => {
-  const { sealed, last } = sealBatch(stream, firstRevision, prev(), envelopes.map(toEventRecord));
-  return {
-    serialized: sealed.map((record) => ({ eventId: record.eventId, type: record.type, data: JSON.stringify(record.data), metadata: JSON.stringify(record.metadata) })),
-    last,
-  };
+  const { sealed, last } = sealTexts(stream, firstRevision, prev(), envelopes.map(toEventRecord));
+  return { serialized: sealed.map(({ eventId, type, data, metadata }) => ({ eventId, type, data, metadata })), last };
 };
 
 /** How a batch is sealed and serialized for the log: `sealAndSerialize`, unless a benchmark measures without it. */
@@ -87,15 +85,34 @@ export type Sealing = typeof sealAndSerialize;
 /** An event exactly as stored, with its place in the log: what the chain is verified over. */
 export type StoredEvent = ChainedEvent & { position: string };
 
-export const toStoredEvent = (serialized: SerializedEvent, location: LogLocation): StoredEvent => ({
-  streamId: location.streamId,
-  revision: location.revision,
-  position: location.position,
-  eventId: serialized.eventId,
-  type: serialized.type,
-  data: JSON.parse(serialized.data) as unknown,
-  metadata: JSON.parse(serialized.metadata) as StoredEvent['metadata'],
-});
+/**
+ * A stored event read from JSON text. Its bodies are parsed when first asked for, so that a
+ * verification that hashes the stored text (`storedDigest`) never parses them; they are own
+ * enumerable accessors, so a copy (`{ ...event }`) or JSON sees the parsed bodies like those of any
+ * other event. The text itself is not enumerable: a copy never carries it, so a changed copy is
+ * always checked in full.
+ */
+export const toStoredEvent = (serialized: SerializedEvent, location: LogLocation): StoredEvent => {
+  let data: unknown;
+  let metadata: StoredEvent['metadata'] | undefined;
+  const text: StoredText = { data: serialized.data, metadata: serialized.metadata };
+  const event: StoredEvent = {
+    streamId: location.streamId,
+    revision: location.revision,
+    position: location.position,
+    eventId: serialized.eventId,
+    type: serialized.type,
+    get data(): unknown {
+      if (data === undefined) data = JSON.parse(text.data) as unknown;
+      return data;
+    },
+    get metadata(): StoredEvent['metadata'] {
+      metadata ??= JSON.parse(text.metadata) as StoredEvent['metadata'];
+      return metadata;
+    },
+  };
+  return Object.defineProperty(event, 'storedText', { value: text, enumerable: false });
+};
 
 export const fromEventRecord = (
   record: EventRecord,
