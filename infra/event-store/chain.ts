@@ -55,8 +55,8 @@ export type ChainedEvent = {
   metadata: { proof?: EventProof } & Record<string, unknown>;
   /**
    * The data and metadata exactly as the store keeps them, when it keeps JSON text: verification
-   * then hashes them as they are (`storedDigest`). Not enumerable: a copy made by spreading does
-   * not carry it, so an event changed after reading is always checked in full.
+   * then hashes them as they are (`storedDigest`). A copy made by spreading does not carry it, so
+   * an event changed after reading is always checked in full.
    */
   readonly storedText?: StoredText;
 };
@@ -192,6 +192,10 @@ const PROOF_HEAD = `,"proof":{"v":${CHAIN_VERSION},"digest":"`;
 const PROOF_TAIL = '"}}';
 const PROOF_TEXT_LENGTH = PROOF_HEAD.length + 64 + PROOF_TAIL.length;
 
+/** What follows the data and the metadata in the digest's input; neither may hold its own. */
+const EVENT_ID_SEPARATOR = ',"eventId":';
+const PREV_SEPARATOR = ',"prev":"';
+
 /**
  * The fast path of verification, over the bodies exactly as stored: when the metadata text ends in
  * the proof as `withProofText` writes it, the digest is recomputed over the stored data text and
@@ -212,10 +216,12 @@ export const storedDigest = (event: Pick<ChainedEvent, 'streamId' | 'revision' |
   const stored = text.metadata;
   const cut = stored.length - PROOF_TEXT_LENGTH;
   if (cut < 2 || !stored.startsWith(PROOF_HEAD, cut) || !stored.endsWith(PROOF_TAIL)) return undefined;
-  const metadataText = `${stored.slice(0, cut)}}`;
-  if (text.data.includes(',"eventId":') || metadataText.includes(',"eventId":') || metadataText.includes(',"prev":"')) return undefined;
+  // Searched in the stored text up to the cut, which is the metadata text but for its closing brace.
+  if (text.data.includes(EVENT_ID_SEPARATOR) || stored.lastIndexOf(EVENT_ID_SEPARATOR, cut - EVENT_ID_SEPARATOR.length) >= 0 || stored.lastIndexOf(PREV_SEPARATOR, cut - PREV_SEPARATOR.length) >= 0) {
+    return undefined;
+  }
   const digest = stored.slice(cut + PROOF_HEAD.length, stored.length - PROOF_TAIL.length);
-  return digestOfTexts(event.streamId, event.revision, event.eventId, event.type, text.data, metadataText, prev) === digest ? digest : undefined;
+  return digestOfTexts(event.streamId, event.revision, event.eventId, event.type, text.data, `${stored.slice(0, cut)}}`, prev) === digest ? digest : undefined;
 };
 
 /** Why an event breaks its stream's chain. */
@@ -245,9 +251,7 @@ export class StreamChain {
   next(event: ChainedEvent, chainStarted = false): { revision: number; eventId?: string; reason: BreakReason } | undefined {
     this.#events++;
     if (this.#broken) return undefined;
-    const fail = (reason: BreakReason, revision = event.revision) =>
-      (this.#broken = { revision, ...(revision === event.revision ? { eventId: event.eventId } : {}), reason });
-    if (event.revision !== this.#expected) return fail('revision-gap', Math.min(event.revision, this.#expected));
+    if (event.revision !== this.#expected) return this.#fail(event, 'revision-gap', Math.min(event.revision, this.#expected));
     const text = event.storedText;
     const verified = text && storedDigest(event, text, this.#prev);
     if (verified !== undefined) {
@@ -258,16 +262,21 @@ export class StreamChain {
     }
     const proof = event.metadata.proof;
     if (!proof) {
-      if (this.#chained || chainStarted) return fail('proof-missing');
+      if (this.#chained || chainStarted) return this.#fail(event, 'proof-missing');
     } else {
       this.#chained = true;
     }
     const digest = chainDigest(event, this.#prev);
-    if (digest === undefined) return fail('personal-data-uncommitted');
-    if (proof && proof.digest !== digest) return fail('digest-mismatch');
+    if (digest === undefined) return this.#fail(event, 'personal-data-uncommitted');
+    if (proof && proof.digest !== digest) return this.#fail(event, 'digest-mismatch');
     this.#prev = digest;
     this.#expected++;
     return undefined;
+  }
+
+  #fail(event: ChainedEvent, reason: BreakReason, revision = event.revision) {
+    this.#broken = { revision, ...(revision === event.revision ? { eventId: event.eventId } : {}), reason };
+    return this.#broken;
   }
 
   get broken() {
