@@ -140,7 +140,8 @@ export type SealedText = { eventId: string; type: string; data: string; metadata
  * (`storedDigest`) instead of parsing and canonicalising the metadata.
  */
 const withProofText = (metadataText: string, proof: EventProof): string =>
-  `${metadataText.length > 2 ? `${metadataText.slice(0, -1)},` : '{'}"proof":${JSON.stringify({ v: proof.v, digest: proof.digest, ...(proof.salt ? { salt: proof.salt } : {}) })}}`;
+  // Digest and salt are hex: nothing in them for JSON to escape.
+  `${metadataText.length > 2 ? `${metadataText.slice(0, -1)},` : '{'}"proof":{"v":${proof.v},"digest":"${proof.digest}"${proof.salt ? `,"salt":"${proof.salt}"` : ''}}}`;
 
 /**
  * Seals a batch appended to `streamId` from `firstRevision` on, after an event whose digest is
@@ -156,9 +157,8 @@ export const sealTexts = (
   let last = prev;
   const sealed = events.map((event, i): SealedText => {
     const salt = PERSONAL_FIELDS[event.type] ? randomBytes(16).toString('hex') : undefined;
-    const { proof: _ignored, ...metadata } = event.metadata;
     const dataText = canonical(event.data);
-    const metadataText = canonical(metadata);
+    const metadataText = canonical(event.metadata.proof === undefined ? event.metadata : withoutProof(event.metadata));
     const digestedData = salt === undefined ? dataText : canonical(committedData(event.type, event.data, salt));
     const digest = digestOfTexts(streamId, firstRevision + i, event.eventId, event.type, digestedData, metadataText, last);
     last = digest;

@@ -43,14 +43,15 @@ export const toEventRecord = (envelope: EventEnvelope): EventRecord => ({
   eventId: envelope.eventId,
   type: envelope.type,
   data: envelope.data,
-  // Listed field by field so that nothing but the metadata schema's fields reaches the log.
+  // Listed field by field so that nothing but the metadata schema's fields reaches the log, and in
+  // canonical key order, so that its canonical text is written without sorting (`canonical-json.ts`).
   metadata: {
-    schemaVersion: envelope.schemaVersion,
-    occurredAt: envelope.occurredAt,
     actor: envelope.actor,
-    correlationId: envelope.correlationId,
     causationId: envelope.causationId,
+    correlationId: envelope.correlationId,
     engagementId: envelope.engagementId,
+    occurredAt: envelope.occurredAt,
+    schemaVersion: envelope.schemaVersion,
   },
 });
 
@@ -76,7 +77,7 @@ export const sealAndSerialize = (
   envelopes: readonly EventEnvelope[],
 ): { serialized: SerializedEvent[]; last: string } => {
   const { sealed, last } = sealTexts(stream, firstRevision, prev(), envelopes.map(toEventRecord));
-  return { serialized: sealed.map(({ eventId, type, data, metadata }) => ({ eventId, type, data, metadata })), last };
+  return { serialized: sealed, last };
 };
 
 /** How a batch is sealed and serialized for the log: `sealAndSerialize`, unless a benchmark measures without it. */
