@@ -21,7 +21,7 @@
  * after them commits to their digests through `prev`. An event without a proof after one with a
  * proof – in its stream, or anywhere in its engagement before it in log order – is a break.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import { canonicalJson } from './canonical-json.js';
 
 /** The version of the digest's input; a later scheme gets a new number and its own branch here. */
@@ -53,9 +53,19 @@ export type ChainedEvent = {
   data: unknown;
   /** The stored metadata, including its `proof` when it has one. */
   metadata: { proof?: EventProof } & Record<string, unknown>;
+  /**
+   * The data and metadata exactly as the store keeps them, when it keeps JSON text: verification
+   * then hashes them as they are (`storedDigest`). A copy made by spreading does not carry it, so
+   * an event changed after reading is always checked in full.
+   */
+  readonly storedText?: StoredText;
 };
 
-const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
+/** An event's bodies as stored JSON text. */
+export type StoredText = { readonly data: string; readonly metadata: string };
+
+// One-shot hashing: a Hash object per event costs more than hashing the event's few hundred bytes.
+const sha256 = (text: string): string => hash('sha256', text, 'hex');
 
 const canonical = canonicalJson;
 
@@ -101,14 +111,61 @@ export const withPersonalDataErased = <E extends ChainedEvent>(event: E): E => {
   return { ...event, data, metadata: { ...event.metadata, proof: kept } };
 };
 
+/**
+ * The digest over the canonical texts of an event's parts. The canonical text of the digest's
+ * input object is these parts in RFC 8785's key order (data, eventId, metadata, prev, revision,
+ * streamId, type, v), so it is assembled here from texts that are already canonical instead of
+ * canonicalising the whole object again: `dataText` and `metadataText` must be canonical (the
+ * metadata without its proof).
+ */
+export const digestOfTexts = (streamId: string, revision: number, eventId: string, type: string, dataText: string, metadataText: string, prev: string): string =>
+  sha256(
+    `{"data":${dataText},"eventId":${JSON.stringify(eventId)},"metadata":${metadataText},"prev":${JSON.stringify(prev)},"revision":${revision},"streamId":${JSON.stringify(streamId)},"type":${JSON.stringify(type)},"v":${CHAIN_VERSION}}`,
+  );
+
 /** The digest of `event` following `prev`, or undefined when its personal data cannot be committed to. */
 export const chainDigest = (event: ChainedEvent, prev: string): string | undefined => {
   const { proof, ...metadata } = event.metadata;
   const data = committedData(event.type, event.data, proof?.salt);
   if (data === undefined) return undefined;
-  return sha256(
-    canonical({ v: CHAIN_VERSION, streamId: event.streamId, revision: event.revision, eventId: event.eventId, type: event.type, data, metadata, prev }),
-  );
+  return digestOfTexts(event.streamId, event.revision, event.eventId, event.type, canonical(data), canonical(metadata), prev);
+};
+
+/** An event sealed into the chain, with its bodies as the canonical text they are stored as. */
+export type SealedText = { eventId: string; type: string; data: string; metadata: string; proof: EventProof };
+
+/**
+ * The metadata text as stored: the canonical text of the metadata without its proof, with the
+ * proof written last. Verification can then take the canonical text back by cutting the proof off
+ * (`storedDigest`) instead of parsing and canonicalising the metadata.
+ */
+const withProofText = (metadataText: string, proof: EventProof): string =>
+  // Digest and salt are hex: nothing in them for JSON to escape.
+  `${metadataText.length > 2 ? `${metadataText.slice(0, -1)},` : '{'}"proof":{"v":${proof.v},"digest":"${proof.digest}"${proof.salt ? `,"salt":"${proof.salt}"` : ''}}}`;
+
+/**
+ * Seals a batch appended to `streamId` from `firstRevision` on, after an event whose digest is
+ * `prev`, and writes each event's bodies once: the data's canonical text and the metadata's, the
+ * same texts the digest is computed over. Answers the events to store and the last digest.
+ */
+export const sealTexts = (
+  streamId: string,
+  firstRevision: number,
+  prev: string,
+  events: ReadonlyArray<Omit<ChainedEvent, 'streamId' | 'revision'>>,
+): { sealed: SealedText[]; last: string } => {
+  let last = prev;
+  const sealed = events.map((event, i): SealedText => {
+    const salt = PERSONAL_FIELDS[event.type] ? randomBytes(16).toString('hex') : undefined;
+    const dataText = canonical(event.data);
+    const metadataText = canonical(event.metadata.proof === undefined ? event.metadata : withoutProof(event.metadata));
+    const digestedData = salt === undefined ? dataText : canonical(committedData(event.type, event.data, salt));
+    const digest = digestOfTexts(streamId, firstRevision + i, event.eventId, event.type, digestedData, metadataText, last);
+    last = digest;
+    const proof: EventProof = { v: CHAIN_VERSION, digest, ...(salt ? { salt } : {}) };
+    return { eventId: event.eventId, type: event.type, data: dataText, metadata: withProofText(metadataText, proof), proof };
+  });
+  return { sealed, last };
 };
 
 /**
@@ -121,15 +178,50 @@ export const sealBatch = <E extends Omit<ChainedEvent, 'streamId' | 'revision'>>
   prev: string,
   events: readonly E[],
 ): { sealed: E[]; last: string } => {
-  let last = prev;
-  const sealed = events.map((event, i) => {
-    const salt = PERSONAL_FIELDS[event.type] ? randomBytes(16).toString('hex') : undefined;
-    const { proof: _ignored, ...metadata } = event.metadata;
-    const digest = chainDigest({ ...event, streamId, revision: firstRevision + i, metadata: salt ? { ...metadata, proof: { v: CHAIN_VERSION, digest: '', salt } } : metadata }, last)!;
-    last = digest;
-    return { ...event, metadata: { ...metadata, proof: { v: CHAIN_VERSION, digest, ...(salt ? { salt } : {}) } } };
-  });
-  return { sealed, last };
+  const { sealed, last } = sealTexts(streamId, firstRevision, prev, events);
+  return { sealed: events.map((event, i) => ({ ...event, metadata: { ...withoutProof(event.metadata), proof: sealed[i]!.proof } })), last };
+};
+
+const withoutProof = <M extends { proof?: EventProof }>(metadata: M): Omit<M, 'proof'> => {
+  const { proof: _ignored, ...rest } = metadata;
+  return rest;
+};
+
+/** The tail `withProofText` writes for an event without personal data: `,"proof":{"v":1,"digest":"<64 hex>"}}`. */
+const PROOF_HEAD = `,"proof":{"v":${CHAIN_VERSION},"digest":"`;
+const PROOF_TAIL = '"}}';
+const PROOF_TEXT_LENGTH = PROOF_HEAD.length + 64 + PROOF_TAIL.length;
+
+/** What follows the data and the metadata in the digest's input; neither may hold its own. */
+const EVENT_ID_SEPARATOR = ',"eventId":';
+const PREV_SEPARATOR = ',"prev":"';
+
+/**
+ * The fast path of verification, over the bodies exactly as stored: when the metadata text ends in
+ * the proof as `withProofText` writes it, the digest is recomputed over the stored data text and
+ * the metadata text without that tail, hashed as they are – no parsing, no canonicalising. Answers
+ * the digest when it equals the stored one; undefined sends the event to the full check.
+ *
+ * Why a match proves what the full check proves: the hashed text equals the canonical text the
+ * digest was made over (SHA-256 is collision resistant), and the stored parts sit in it at the
+ * places of the original parts – eventId, type and streamId are JSON string literals, which end at
+ * their first unescaped quote, and the data and metadata texts are refused when they contain the
+ * separator that follows them (`,"eventId":`, `,"prev":"`), so no boundary can have moved. Each
+ * stored body is therefore the canonical text of the body that was digested, byte for byte.
+ * Events with personal fields are digested over commitments, not over their stored data: they
+ * always take the full check.
+ */
+export const storedDigest = (event: Pick<ChainedEvent, 'streamId' | 'revision' | 'eventId' | 'type'>, text: StoredText, prev: string): string | undefined => {
+  if (PERSONAL_FIELDS[event.type]) return undefined;
+  const stored = text.metadata;
+  const cut = stored.length - PROOF_TEXT_LENGTH;
+  if (cut < 2 || !stored.startsWith(PROOF_HEAD, cut) || !stored.endsWith(PROOF_TAIL)) return undefined;
+  // Searched in the stored text up to the cut, which is the metadata text but for its closing brace.
+  if (text.data.includes(EVENT_ID_SEPARATOR) || stored.lastIndexOf(EVENT_ID_SEPARATOR, cut - EVENT_ID_SEPARATOR.length) >= 0 || stored.lastIndexOf(PREV_SEPARATOR, cut - PREV_SEPARATOR.length) >= 0) {
+    return undefined;
+  }
+  const digest = stored.slice(cut + PROOF_HEAD.length, stored.length - PROOF_TAIL.length);
+  return digestOfTexts(event.streamId, event.revision, event.eventId, event.type, text.data, `${stored.slice(0, cut)}}`, prev) === digest ? digest : undefined;
 };
 
 /** Why an event breaks its stream's chain. */
@@ -159,21 +251,32 @@ export class StreamChain {
   next(event: ChainedEvent, chainStarted = false): { revision: number; eventId?: string; reason: BreakReason } | undefined {
     this.#events++;
     if (this.#broken) return undefined;
-    const fail = (reason: BreakReason, revision = event.revision) =>
-      (this.#broken = { revision, ...(revision === event.revision ? { eventId: event.eventId } : {}), reason });
-    if (event.revision !== this.#expected) return fail('revision-gap', Math.min(event.revision, this.#expected));
+    if (event.revision !== this.#expected) return this.#fail(event, 'revision-gap', Math.min(event.revision, this.#expected));
+    const text = event.storedText;
+    const verified = text && storedDigest(event, text, this.#prev);
+    if (verified !== undefined) {
+      this.#chained = true;
+      this.#prev = verified;
+      this.#expected++;
+      return undefined;
+    }
     const proof = event.metadata.proof;
     if (!proof) {
-      if (this.#chained || chainStarted) return fail('proof-missing');
+      if (this.#chained || chainStarted) return this.#fail(event, 'proof-missing');
     } else {
       this.#chained = true;
     }
     const digest = chainDigest(event, this.#prev);
-    if (digest === undefined) return fail('personal-data-uncommitted');
-    if (proof && proof.digest !== digest) return fail('digest-mismatch');
+    if (digest === undefined) return this.#fail(event, 'personal-data-uncommitted');
+    if (proof && proof.digest !== digest) return this.#fail(event, 'digest-mismatch');
     this.#prev = digest;
     this.#expected++;
     return undefined;
+  }
+
+  #fail(event: ChainedEvent, reason: BreakReason, revision = event.revision) {
+    this.#broken = { revision, ...(revision === event.revision ? { eventId: event.eventId } : {}), reason };
+    return this.#broken;
   }
 
   get broken() {

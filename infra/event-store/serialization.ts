@@ -17,7 +17,7 @@ import {
   type RecordedEvent,
   type UpcasterRegistry,
 } from '../../contracts/index.js';
-import { sealBatch, type ChainedEvent, type EventProof } from './chain.js';
+import { sealTexts, type ChainedEvent, type EventProof, type StoredText } from './chain.js';
 
 /**
  * The envelope fields kept in the metadata body (the event id is a field of its own), and the
@@ -43,14 +43,15 @@ export const toEventRecord = (envelope: EventEnvelope): EventRecord => ({
   eventId: envelope.eventId,
   type: envelope.type,
   data: envelope.data,
-  // Listed field by field so that nothing but the metadata schema's fields reaches the log.
+  // Listed field by field so that nothing but the metadata schema's fields reaches the log, and in
+  // canonical key order, so that its canonical text is written without sorting (`canonical-json.ts`).
   metadata: {
-    schemaVersion: envelope.schemaVersion,
-    occurredAt: envelope.occurredAt,
     actor: envelope.actor,
-    correlationId: envelope.correlationId,
     causationId: envelope.causationId,
+    correlationId: envelope.correlationId,
     engagementId: envelope.engagementId,
+    occurredAt: envelope.occurredAt,
+    schemaVersion: envelope.schemaVersion,
   },
 });
 
@@ -66,7 +67,8 @@ export const serializeEvent = (envelope: EventEnvelope): SerializedEvent => {
 
 /**
  * Seals a batch for `stream` from `firstRevision` on, after the event whose digest `prev` looks up, and
- * serializes it: the metadata of each event gains its proof. Answers the last digest too.
+ * serializes it: the metadata of each event gains its proof. The bodies are written once, as the
+ * canonical text the digest is computed over, so that verification can hash what is stored.
  */
 export const sealAndSerialize = (
   stream: string,
@@ -74,11 +76,8 @@ export const sealAndSerialize = (
   prev: () => string,
   envelopes: readonly EventEnvelope[],
 ): { serialized: SerializedEvent[]; last: string } => {
-  const { sealed, last } = sealBatch(stream, firstRevision, prev(), envelopes.map(toEventRecord));
-  return {
-    serialized: sealed.map((record) => ({ eventId: record.eventId, type: record.type, data: JSON.stringify(record.data), metadata: JSON.stringify(record.metadata) })),
-    last,
-  };
+  const { sealed, last } = sealTexts(stream, firstRevision, prev(), envelopes.map(toEventRecord));
+  return { serialized: sealed, last };
 };
 
 /** How a batch is sealed and serialized for the log: `sealAndSerialize`, unless a benchmark measures without it. */
@@ -87,15 +86,51 @@ export type Sealing = typeof sealAndSerialize;
 /** An event exactly as stored, with its place in the log: what the chain is verified over. */
 export type StoredEvent = ChainedEvent & { position: string };
 
-export const toStoredEvent = (serialized: SerializedEvent, location: LogLocation): StoredEvent => ({
-  streamId: location.streamId,
-  revision: location.revision,
-  position: location.position,
-  eventId: serialized.eventId,
-  type: serialized.type,
-  data: JSON.parse(serialized.data) as unknown,
-  metadata: JSON.parse(serialized.metadata) as StoredEvent['metadata'],
-});
+/**
+ * A stored event read from JSON text. Its bodies are parsed when first asked for, so that a
+ * verification that hashes the stored text (`storedDigest`) never parses them. A class, not an
+ * object literal with accessors: those cost an engine more than the parsing they save. Its bodies
+ * are accessors of the class, so a spread copy (`{ ...event }`) holds only the event's place and
+ * must name `data` and `metadata`, as `withPersonalDataErased` does; JSON sees them through
+ * `toJSON`. A copy never carries the stored text, so a changed copy is always checked in full.
+ */
+class StoredRow implements StoredEvent {
+  #data: unknown;
+  #metadata: StoredEvent['metadata'] | undefined;
+  readonly #text: StoredText;
+
+  constructor(
+    readonly streamId: string,
+    readonly revision: number,
+    readonly position: string,
+    readonly eventId: string,
+    readonly type: string,
+    text: StoredText,
+  ) {
+    this.#text = text;
+  }
+
+  get storedText(): StoredText {
+    return this.#text;
+  }
+
+  get data(): unknown {
+    if (this.#data === undefined) this.#data = JSON.parse(this.#text.data) as unknown;
+    return this.#data;
+  }
+
+  get metadata(): StoredEvent['metadata'] {
+    this.#metadata ??= JSON.parse(this.#text.metadata) as StoredEvent['metadata'];
+    return this.#metadata;
+  }
+
+  toJSON(): StoredEvent {
+    return { streamId: this.streamId, revision: this.revision, position: this.position, eventId: this.eventId, type: this.type, data: this.data, metadata: this.metadata };
+  }
+}
+
+export const toStoredEvent = (serialized: SerializedEvent, location: LogLocation): StoredEvent =>
+  new StoredRow(location.streamId, location.revision, location.position, serialized.eventId, serialized.type, { data: serialized.data, metadata: serialized.metadata });
 
 export const fromEventRecord = (
   record: EventRecord,

@@ -22,6 +22,9 @@ type EventRow = {
 
 const COLUMNS = 'position, event_id, stream_id, revision, type, data, metadata';
 
+/** An `EventRow` as an array, in the order of `COLUMNS`. */
+type StoredRow = [position: number, eventId: string, streamId: string, revision: number, type: string, data: string, metadata: string];
+
 export class SqliteLog implements AppendLookups {
   readonly #db: Database.Database;
   readonly #upcasting: Upcasting;
@@ -55,9 +58,11 @@ export class SqliteLog implements AppendLookups {
       `SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?`,
     );
     this.#lastOfStream = db.prepare<[string], EventRow>(`SELECT ${COLUMNS} FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1`);
-    this.#engagementStoredPage = db.prepare<[string, bigint, number], EventRow>(
-      `SELECT ${COLUMNS} FROM events WHERE engagement_id = ? AND position > ? ORDER BY position LIMIT ?`,
-    );
+    // Rows as arrays: a verification reads every event of an engagement, and skipping an object per
+    // row is a tenth of its time.
+    this.#engagementStoredPage = db
+      .prepare<[string, bigint, number], StoredRow>(`SELECT ${COLUMNS} FROM events WHERE engagement_id = ? AND position > ? ORDER BY position LIMIT ?`)
+      .raw(true);
   }
 
   head(): bigint | undefined {
@@ -110,7 +115,11 @@ export class SqliteLog implements AppendLookups {
   }
 
   engagementStoredPage(engagementId: string, after: bigint, limit: number): StoredEvent[] {
-    return this.#engagementStoredPage.all(engagementId, after, limit).map(stored);
+    return this.#engagementStoredPage
+      .all(engagementId, after, limit)
+      .map(([position, eventId, streamId, revision, type, data, metadata]) =>
+        toStoredEvent({ eventId, type, data, metadata }, { streamId, revision, position: formatPosition(position) }),
+      );
   }
 
   streamPage(stream: string, fromRevision: number, limit: number): RecordedEvent[] {

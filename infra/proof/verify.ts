@@ -58,7 +58,8 @@ export class EngagementVerifier {
       this.#chains.set(event.streamId, chain);
     }
     const broken = chain.next(event, this.#chainStarted);
-    if (event.metadata.proof) this.#chainStarted = true;
+    // Once started, no later event needs asking: a stored text verified by its bytes is never parsed.
+    if (!this.#chainStarted && event.metadata.proof) this.#chainStarted = true;
     if (broken) this.#note({ streamId: event.streamId, ...broken, order });
     const anchored = this.#anchored.get(event.streamId);
     if (!broken && !chain.broken && anchored?.revision === event.revision) this.#digestsAtAnchor.set(event.streamId, chain.head.digest);

@@ -81,7 +81,7 @@ export const tamperSuite = (t: Test, name: string, open: () => Promise<Tamperabl
     t.test('a forged event inserted, its own digest recomputed by the forger', async (t) => {
       const { store, tampering, run, interview, stream } = await prepared(t);
       const original = interview[2]!;
-      const forgedEvent = { ...original, eventId: '00000000-0000-4000-8000-000000000001', data: { ...(original.data as object), text: 'Finance never signs quotes.' } };
+      const forgedEvent = { ...original, eventId: '00000000-0000-4000-8000-000000000001', metadata: original.metadata, data: { ...(original.data as object), text: 'Finance never signs quotes.' } };
       const digest = chainDigest(forgedEvent, interview[1]!.metadata.proof!.digest)!;
       await tampering.insert({ ...forgedEvent, metadata: { ...original.metadata, proof: { v: 1, digest } } });
       const result = await verify(store, run);
@@ -105,7 +105,7 @@ export const tamperSuite = (t: Test, name: string, open: () => Promise<Tamperabl
       const anchor: AnchoredHead = { engagementId: run.engagementId(), head: anchored.head, events: anchored.events, streams: anchored.streams };
       await tampering.remove(stream, 3);
       const last = interview[3]!;
-      const rewritten = { ...last, data: { ...(last.data as object), text: 'Nothing to improve.' } };
+      const rewritten = { ...last, metadata: last.metadata, data: { ...(last.data as object), text: 'Nothing to improve.' } };
       await tampering.insert({ ...rewritten, metadata: { ...last.metadata, proof: { v: 1, digest: chainDigest(rewritten, interview[2]!.metadata.proof!.digest)! } } });
       t.match(await verify(store, run), { verified: true }, 'the chain alone cannot tell a consistent rewrite');
       t.strictSame((await verify(store, run, anchor)).firstBreak, { streamId: stream, revision: 3, reason: 'anchor-mismatch' });
