@@ -4,6 +4,9 @@
  * a command on a stream with 10,000 events against one on a fresh stream.
  *
  *   npm run bench:commands            (DURATION=20 CONNECTIONS=32 ROUNDS=3 to change)
+ *
+ * SERVICE=<path to dist/services/main.js> runs another build – say main's, for a before/after on
+ * the same machine at the same time. The service runs with NODE_ENV=production, as deployed.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +15,7 @@ import { createSigner } from 'fast-jwt';
 import { interviewBody, load, median, percentile, startProcess, stop, type LoadResult } from './support.js';
 
 const DURATION = Number(process.env['DURATION'] ?? 15);
+const SERVICE = process.env['SERVICE'] ?? 'dist/services/main.js';
 const CONNECTIONS = Number(process.env['CONNECTIONS'] ?? 32);
 const ROUNDS = Number(process.env['ROUNDS'] ?? 3);
 const SECRET = 'bench-secret-bench-secret-bench-secret-42';
@@ -105,9 +109,9 @@ const fmt = (r: LoadResult) =>
 
 const main = async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'crm-bench-'));
-  const env = { DATA_DIR: dataDir, PORT: '0', AUTH_JWT_SECRET: SECRET, LOG_LEVEL: 'warn' };
-  const service = await startProcess(['dist/services/main.js'], env);
-  const bare = await startProcess(['--import', 'tsx', 'bench/bare-server.ts'], { PORT: '0' });
+  const env = { DATA_DIR: dataDir, PORT: '0', AUTH_JWT_SECRET: SECRET, LOG_LEVEL: 'warn', NODE_ENV: 'production' };
+  const service = await startProcess([SERVICE], env);
+  const bare = await startProcess(['--import', 'tsx', 'bench/bare-server.ts'], { PORT: '0', AUTH_JWT_SECRET: SECRET });
   try {
     const { engagementId, interviewIds } = await setUp(service.address, 200);
     console.log(`service ${service.address}, bare ${bare.address}; ${CONNECTIONS} connections, ${DURATION} s per run, ${ROUNDS} rounds`);
@@ -122,6 +126,8 @@ const main = async () => {
     }
     const serviceRps = median(serviceRuns.map((r) => r.requestsPerSecond));
     const bareRps = median(bareRuns.map((r) => r.requestsPerSecond));
+    const first = serviceRuns[0]!.requestsPerSecond;
+    console.log(`rounds on the growing store: ${serviceRuns.map((r) => `${((100 * r.requestsPerSecond) / first).toFixed(0)} %`).join(' → ')} of the first`);
     console.log(
       `median: service ${serviceRps.toFixed(0)} commands/s (p50 ${median(serviceRuns.map((r) => r.p50))} ms, p99 ${median(serviceRuns.map((r) => r.p99))} ms); ` +
         `bare ${bareRps.toFixed(0)} req/s; ratio service/bare ${(serviceRps / bareRps).toFixed(2)}`,
@@ -132,7 +138,7 @@ const main = async () => {
     await load({ url: `${service.address}/interviews/${long}/findings`, method: 'POST', headers, body: findingBody, connections: 16, amount: 10_000 });
     const fresh = (await setUp(service.address, 1)).interviewIds[0]!;
     await stop(service.child);
-    const restarted = await startProcess(['dist/services/main.js'], env);
+    const restarted = await startProcess([SERVICE], env);
     try {
       const rebuilt = await caughtUp(restarted.address);
       console.log(`after the restart the in-memory read models were rebuilt from the log in ${rebuilt.toFixed(0)} ms`);
