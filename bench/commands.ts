@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSigner } from 'fast-jwt';
-import { interviewBody, load, median, percentile, startProcess, stop, type LoadResult } from './support.js';
+import { interviewBody, load, median, percentile, processUsage, startProcess, stop, type LoadResult } from './support.js';
 
 const DURATION = Number(process.env['DURATION'] ?? 15);
 const SERVICE = process.env['SERVICE'] ?? 'dist/services/main.js';
@@ -94,6 +94,17 @@ const sequentialLatencies = async (base: string, interviewId: string, count: num
   return latencies.sort((a, b) => a - b);
 };
 
+/** When a query first answered 2xx (a 503 while the read models catch up is asked again). */
+const firstOk = async (base: string, path: string) => {
+  for (;;) {
+    const response = await fetch(`${base}${path}`, { headers });
+    await response.arrayBuffer();
+    if (response.ok) return performance.now();
+    if (response.status !== 503) throw new Error(`${path} → ${response.status}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+};
+
 /** Waits until every projection of the service has caught up with the log; answers how long that took. */
 const caughtUp = async (base: string) => {
   const started = performance.now();
@@ -117,12 +128,20 @@ const main = async () => {
     console.log(`service ${service.address}, bare ${bare.address}; ${CONNECTIONS} connections, ${DURATION} s per run, ${ROUNDS} rounds`);
     const serviceRuns: LoadResult[] = [];
     const bareRuns: LoadResult[] = [];
+    let events = 1 + 2 * interviewIds.length;
     for (let round = 1; round <= ROUNDS; round++) {
+      const before = processUsage(service.child.pid!);
       const s = await mixedLoad(service.address, engagementId, interviewIds);
+      const after = processUsage(service.child.pid!);
       const b = await bareLoad(bare.address, interviewIds);
       serviceRuns.push(s);
       bareRuns.push(b);
-      console.log(`round ${round}  service ${fmt(s)}\n         bare    ${fmt(b)}`);
+      events += s.total;
+      const cpuMs = (1_000 * (after.cpuSeconds - before.cpuSeconds)) / s.total;
+      console.log(
+        `round ${round}  service ${fmt(s)}; ${cpuMs.toFixed(2)} ms CPU per command, ${events.toLocaleString('en')} events in the store, peak RSS ${after.peakRssMb.toFixed(0)} MB\n` +
+          `         bare    ${fmt(b)}`,
+      );
     }
     const serviceRps = median(serviceRuns.map((r) => r.requestsPerSecond));
     const bareRps = median(bareRuns.map((r) => r.requestsPerSecond));
@@ -138,10 +157,16 @@ const main = async () => {
     await load({ url: `${service.address}/interviews/${long}/findings`, method: 'POST', headers, body: findingBody, connections: 16, amount: 10_000 });
     const fresh = (await setUp(service.address, 1)).interviewIds[0]!;
     await stop(service.child);
+    const startedAt = performance.now();
     const restarted = await startProcess([SERVICE], env);
     try {
+      const listening = performance.now() - startedAt;
+      const firstQuery = (await firstOk(restarted.address, `/engagements/${engagementId}/interviews`)) - startedAt;
       const rebuilt = await caughtUp(restarted.address);
-      console.log(`after the restart the in-memory read models were rebuilt from the log in ${rebuilt.toFixed(0)} ms`);
+      console.log(
+        `restart with ${(events + 10_000 + 6).toLocaleString('en')} events: listening after ${listening.toFixed(0)} ms, first 2xx query after ${firstQuery.toFixed(0)} ms; ` +
+          `the in-memory read models were rebuilt from the log ${rebuilt.toFixed(0)} ms after that`,
+      );
       const [coldLong] = await sequentialLatencies(restarted.address, long, 1);
       const [coldFresh] = await sequentialLatencies(restarted.address, fresh, 1);
       const longLatencies = await sequentialLatencies(restarted.address, long, 1_000);

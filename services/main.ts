@@ -11,16 +11,20 @@ import { mailing } from './mail/mailing.js';
 import { openApiStores } from './infrastructure.js';
 import { browserSignIn, identityVerifier, idSecret, runRole } from './process.js';
 import { startPublisher } from './publishing.js';
-import { SHARED_PROCESS_BATCH, startProjector } from './read-side.js';
+import { catchUpTo } from './queries/read-your-writes.js';
+import { catchUpCheck, SHARED_PROCESS_BATCH, startProjector } from './read-side.js';
 
 await runRole('all-in-one', async (role) => {
   const { config, logger, metrics } = role;
   const { identity, devSecretFile } = identityVerifier(config, logger);
   const { eventStore, readModels, idempotency, snapshots } = await openApiStores(config, logger, role.onShutdown);
 
+  // Read models in memory start empty: queries wait for them to reach the log's head as it is now.
+  const headAtStart = config.MONGO_URL ? undefined : await eventStore.headPosition();
   const readSide = await startProjector({ eventStore, readModels, logger, registry: metrics.registry, batch: SHARED_PROCESS_BATCH });
   role.onShutdown(() => readSide.projector.stop());
-  const checks = [readSide.check];
+  const catchUp = catchUpTo(readSide.readYourWrites, headAtStart);
+  const checks = [readSide.check, ...(catchUp ? [catchUpCheck(catchUp)] : [])];
   if (config.KAFKA_BROKERS) {
     const publishing = await startPublisher({
       config,
@@ -45,6 +49,7 @@ await runRole('all-in-one', async (role) => {
     snapshots,
     readModels,
     readYourWrites: readSide.readYourWrites,
+    ...(catchUp ? { catchUp } : {}),
     projector: readSide.projector,
     readinessChecks: checks,
     metrics,
