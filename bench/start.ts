@@ -5,9 +5,12 @@
  * caught up, and the peak resident set per 100,000 events.
  *
  *   npm run bench:start            (EVENTS=200000 to change; SERVICE=<dist/services/main.js> as in bench:commands)
+ *
+ * KEEP_DATA_DIR=<dir> fills that directory once and keeps it, so that another build can be started on
+ * the same log (a second run with the same KEEP_DATA_DIR skips the filling).
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSigner } from 'fast-jwt';
@@ -88,12 +91,30 @@ const fill = async (dataDir: string, templateId: string) => {
   }
 };
 
+/** Polls readiness until every projection is live at the head of the log. */
+const caughtUp = async (base: string) => {
+  for (;;) {
+    const ready = (await (await fetch(`${base}/health/ready`)).json()) as { checks: { projector?: { projections: Array<{ state: string; lagEvents?: number }> } } };
+    if (ready.checks.projector?.projections.every((p) => p.state === 'live' && (p.lagEvents ?? 0) === 0)) return performance.now();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+};
+
 const main = async () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'crm-bench-start-'));
+  const kept = process.env['KEEP_DATA_DIR'];
+  const dataDir = kept ?? mkdtempSync(join(tmpdir(), 'crm-bench-start-'));
   const env = { DATA_DIR: dataDir, PORT: '0', AUTH_JWT_SECRET: SECRET, LOG_LEVEL: 'warn', NODE_ENV: 'production' };
+  const filled = join(dataDir, 'bench-start.json');
   try {
-    const templateId = await template(env);
-    const events = await fill(dataDir, templateId);
+    let templateId: string;
+    let events: number;
+    if (kept && existsSync(filled)) {
+      ({ templateId, events } = JSON.parse(readFileSync(filled, 'utf8')) as { templateId: string; events: number });
+    } else {
+      templateId = await template(env);
+      events = await fill(dataDir, templateId);
+      if (kept) writeFileSync(filled, JSON.stringify({ templateId, events }));
+    }
     console.log(`starting ${SERVICE} on ${events.toLocaleString('en')} events`);
     const startedAt = performance.now();
     const service = await startProcess([SERVICE], env);
@@ -104,14 +125,18 @@ const main = async () => {
         firstOk(() => fetch(`${service.address}/interviews/${templateId}/findings`, { method: 'POST', headers, body: findingBody })),
         firstOk(() => fetch(`${service.address}/interviews/${templateId}`, { headers })),
       ]);
-      console.log(`listening after ${listening.toFixed(0)} ms; first 2xx command after ${since(command)}, first 2xx query (read models caught up) after ${since(query)}`);
+      const whole = await caughtUp(service.address);
+      console.log(
+        `listening after ${listening.toFixed(0)} ms; first 2xx command after ${since(command)}, first 2xx query after ${since(query)}; ` +
+          `every read model caught up after ${since(whole)}`,
+      );
       const peak = processUsage(service.child.pid!).peakRssMb;
       console.log(`peak RSS ${peak.toFixed(0)} MB: ${((peak * 100_000) / events).toFixed(0)} MB per 100,000 events`);
     } finally {
       await stop(service.child);
     }
   } finally {
-    rmSync(dataDir, { recursive: true, force: true });
+    if (!kept) rmSync(dataDir, { recursive: true, force: true });
   }
 };
 
