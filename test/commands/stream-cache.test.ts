@@ -1,61 +1,7 @@
 import t from 'tap';
 import { InMemoryEventStore } from '../../infra/event-store/index.js';
-import type { EventStore } from '../../infra/event-store/port.js';
 import { CommandBus } from '../../services/commands/command-bus.js';
-import { idSource } from '../../services/commands/ids.js';
-import { consultant, interviewee, NOW, pm } from '../support/fixtures.js';
-
-const context = (extra: { expectedVersion?: number } = {}, actor = consultant) => ({
-  actor,
-  now: NOW,
-  correlationId: 'c',
-  causationId: 'c',
-  ids: idSource(undefined, 'unused'),
-  ...extra,
-});
-
-/** An event store that counts the reads of each stream. */
-const counting = (store: EventStore) => {
-  const reads = new Map<string, number>();
-  const wrapped: EventStore = {
-    appendToStream: (...args) => store.appendToStream(...args),
-    readStream: (stream, options) => {
-      reads.set(stream, (reads.get(stream) ?? 0) + 1);
-      return store.readStream(stream, options);
-    },
-    readAll: (...args) => store.readAll(...args),
-    readEngagement: (...args) => store.readEngagement(...args),
-    readEngagementAsStored: (...args) => store.readEngagementAsStored(...args),
-    subscribeToAll: (...args) => store.subscribeToAll(...args),
-    headPosition: () => store.headPosition(),
-    ping: () => store.ping(),
-    close: () => store.close(),
-  };
-  return { store: wrapped, reads: (stream: string) => reads.get(stream) ?? 0 };
-};
-
-const conductedInterview = async (bus: CommandBus) => {
-  await bus.execute('StartEngagement', { engagementId: 'e1', name: 'E', client: 'C', sponsor: { name: 'S', title: 'CEO' }, goals: [], successCriteria: [] }, context({}, pm));
-  await bus.execute('AddMember', { engagementId: 'e1', userId: consultant.id, name: consultant.name, role: 'consultant' }, context({}, pm));
-  await bus.execute(
-    'ScheduleInterview',
-    {
-      interviewId: 'i1',
-      engagementId: 'e1',
-      interviewee: { name: 'Li', department: 'Sales', position: 'M', userId: interviewee.id },
-      interviewers: ['Chen'],
-      scheduledAt: NOW,
-      durationMinutes: 60,
-      location: 'R',
-      method: 'phone',
-      topics: ['reports'],
-    },
-    context(),
-  );
-  await bus.execute('RecordInterviewConducted', { interviewId: 'i1', conductedAt: NOW, attendees: [] }, context());
-};
-
-const finding = (findingId: string) => ({ interviewId: 'i1', findingId, section: 'workflow' as const, text: `finding ${findingId}` });
+import { conductedInterview, context, counting, finding } from './support.js';
 
 t.test('a command on a stream this process keeps does not read it from the log again', async (t) => {
   const { store, reads } = counting(new InMemoryEventStore());
@@ -101,9 +47,9 @@ t.test('If-Match names a version another process appended: judged on the log, no
   const there = new CommandBus(log);
   await conductedInterview(here);
   const elsewhere = await there.execute('RecordFinding', finding('f-there'), context());
-  const pinned = await here.execute('RecordFinding', finding('f-pinned'), context({ expectedVersion: elsewhere.version }));
+  const pinned = await here.execute('RecordFinding', finding('f-pinned'), context(undefined, { expectedVersion: elsewhere.version }));
   t.equal(pinned.version, elsewhere.version + 1);
-  const stale = await here.execute('RecordFinding', finding('f-stale'), context({ expectedVersion: elsewhere.version })).then(
+  const stale = await here.execute('RecordFinding', finding('f-stale'), context(undefined, { expectedVersion: elsewhere.version })).then(
     () => 'accepted',
     (error: Error) => error.name,
   );
