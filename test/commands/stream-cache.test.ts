@@ -1,6 +1,8 @@
 import t from 'tap';
 import { InMemoryEventStore } from '../../infra/event-store/index.js';
 import { CommandBus } from '../../services/commands/command-bus.js';
+import { idSource } from '../../services/commands/ids.js';
+import { consultant } from '../support/fixtures.js';
 import { conductedInterview, context, counting, finding } from './support.js';
 
 t.test('a command on a stream this process keeps does not read it from the log again', async (t) => {
@@ -54,4 +56,22 @@ t.test('If-Match names a version another process appended: judged on the log, no
     (error: Error) => error.name,
   );
   t.equal(stale, 'VersionMismatchError', 'a version the stream has moved past is still refused');
+});
+
+t.test('the same Idempotency-Key sent to two processes that both keep the stream appends once', async (t) => {
+  const log = new InMemoryEventStore();
+  const here = new CommandBus(log);
+  const there = new CommandBus(log);
+  await conductedInterview(here);
+  await there.execute('RecordFinding', finding('f-warm'), context());
+  await here.execute('RecordFinding', finding('f-warm-here'), context());
+  const keyed = () => ({ ...context(), ids: idSource({ userId: consultant.id, key: 'k-1', firstUsedAt: 1 }, 'secret') });
+
+  const first = await here.execute('RecordFinding', finding('f-keyed'), keyed());
+  const retried = await there.execute('RecordFinding', finding('f-keyed'), keyed());
+  t.equal(retried.position, first.position, 'the retry is answered with the original outcome');
+  t.ok(retried.replayed);
+  const recorded = [];
+  for await (const event of log.readStream('interview-i1')) if (event.type === 'FindingRecorded') recorded.push(event.data.findingId);
+  t.same(recorded, ['f-warm', 'f-warm-here', 'f-keyed'], 'one append');
 });
