@@ -4,13 +4,17 @@
  * a command on a stream with 10,000 events against one on a fresh stream.
  *
  *   npm run bench:commands            (DURATION=20 CONNECTIONS=32 ROUNDS=3 to change)
+ *
+ * SERVICE=<path to dist/services/main.js> runs another build – say main's, for a before/after on
+ * the same machine at the same time. The service runs with NODE_ENV=production, as deployed.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BENCH_SECRET, benchHeaders, command, interviewBody, load, median, percentile, startProcess, stop, type LoadResult } from './support.js';
+import { BENCH_SECRET, benchHeaders, command, interviewBody, load, median, percentile, processUsage, startProcess, stop, type LoadResult } from './support.js';
 
 const DURATION = Number(process.env['DURATION'] ?? 15);
+const SERVICE = process.env['SERVICE'] ?? 'dist/services/main.js';
 const CONNECTIONS = Number(process.env['CONNECTIONS'] ?? 32);
 const ROUNDS = Number(process.env['ROUNDS'] ?? 3);
 const SECRET = BENCH_SECRET;
@@ -82,6 +86,17 @@ const sequentialLatencies = async (base: string, interviewId: string, count: num
   return latencies.sort((a, b) => a - b);
 };
 
+/** When a query first answered 2xx (a 503 while the read models catch up is asked again). */
+const firstOk = async (base: string, path: string) => {
+  for (;;) {
+    const response = await fetch(`${base}${path}`, { headers });
+    await response.arrayBuffer();
+    if (response.ok) return performance.now();
+    if (response.status !== 503) throw new Error(`${path} → ${response.status}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+};
+
 /** Waits until every projection of the service has caught up with the log; answers how long that took. */
 const caughtUp = async (base: string) => {
   const started = performance.now();
@@ -97,23 +112,33 @@ const fmt = (r: LoadResult) =>
 
 const main = async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'crm-bench-'));
-  const env = { DATA_DIR: dataDir, PORT: '0', AUTH_JWT_SECRET: SECRET, LOG_LEVEL: 'warn' };
-  const service = await startProcess(['dist/services/main.js'], env);
-  const bare = await startProcess(['--import', 'tsx', 'bench/bare-server.ts'], { PORT: '0' });
+  const env = { DATA_DIR: dataDir, PORT: '0', AUTH_JWT_SECRET: SECRET, LOG_LEVEL: 'warn', NODE_ENV: 'production' };
+  const service = await startProcess([SERVICE], env);
+  const bare = await startProcess(['--import', 'tsx', 'bench/bare-server.ts'], { PORT: '0', AUTH_JWT_SECRET: SECRET });
   try {
     const { engagementId, interviewIds } = await setUp(service.address, 200);
     console.log(`service ${service.address}, bare ${bare.address}; ${CONNECTIONS} connections, ${DURATION} s per run, ${ROUNDS} rounds`);
     const serviceRuns: LoadResult[] = [];
     const bareRuns: LoadResult[] = [];
+    let events = 1 + 2 * interviewIds.length;
     for (let round = 1; round <= ROUNDS; round++) {
+      const before = processUsage(service.child.pid!);
       const s = await mixedLoad(service.address, engagementId, interviewIds);
+      const after = processUsage(service.child.pid!);
       const b = await bareLoad(bare.address, interviewIds);
       serviceRuns.push(s);
       bareRuns.push(b);
-      console.log(`round ${round}  service ${fmt(s)}\n         bare    ${fmt(b)}`);
+      events += s.total;
+      const cpuMs = (1_000 * (after.cpuSeconds - before.cpuSeconds)) / s.total;
+      console.log(
+        `round ${round}  service ${fmt(s)}; ${cpuMs.toFixed(2)} ms CPU per command, ${events.toLocaleString('en')} events in the store, peak RSS ${after.peakRssMb.toFixed(0)} MB\n` +
+          `         bare    ${fmt(b)}`,
+      );
     }
     const serviceRps = median(serviceRuns.map((r) => r.requestsPerSecond));
     const bareRps = median(bareRuns.map((r) => r.requestsPerSecond));
+    const first = serviceRuns[0]!.requestsPerSecond;
+    console.log(`rounds on the growing store: ${serviceRuns.map((r) => `${((100 * r.requestsPerSecond) / first).toFixed(0)} %`).join(' → ')} of the first`);
     console.log(
       `median: service ${serviceRps.toFixed(0)} commands/s (p50 ${median(serviceRuns.map((r) => r.p50))} ms, p99 ${median(serviceRuns.map((r) => r.p99))} ms); ` +
         `bare ${bareRps.toFixed(0)} req/s; ratio service/bare ${(serviceRps / bareRps).toFixed(2)}`,
@@ -124,17 +149,36 @@ const main = async () => {
     await load({ url: `${service.address}/interviews/${long}/findings`, method: 'POST', headers, body: findingBody, connections: 16, amount: 10_000 });
     const fresh = (await setUp(service.address, 1)).interviewIds[0]!;
     await stop(service.child);
-    const restarted = await startProcess(['dist/services/main.js'], env);
+    const startedAt = performance.now();
+    const restarted = await startProcess([SERVICE], env);
     try {
+      const listening = performance.now() - startedAt;
+      const firstQuery = (await firstOk(restarted.address, `/engagements/${engagementId}/interviews`)) - startedAt;
       const rebuilt = await caughtUp(restarted.address);
-      console.log(`after the restart the in-memory read models were rebuilt from the log in ${rebuilt.toFixed(0)} ms`);
+      console.log(
+        `restart with ${(events + 10_000 + 6).toLocaleString('en')} events: listening after ${listening.toFixed(0)} ms, first 2xx query after ${firstQuery.toFixed(0)} ms; ` +
+          `the in-memory read models were rebuilt from the log ${rebuilt.toFixed(0)} ms after that`,
+      );
       const [coldLong] = await sequentialLatencies(restarted.address, long, 1);
       const [coldFresh] = await sequentialLatencies(restarted.address, fresh, 1);
-      const longLatencies = await sequentialLatencies(restarted.address, long, 1_000);
-      const freshLatencies = await sequentialLatencies(restarted.address, fresh, 1_000);
+      const cpuPerCommand = async (interviewId: string) => {
+        const before = processUsage(restarted.child.pid!).cpuSeconds;
+        const latencies = await sequentialLatencies(restarted.address, interviewId, 1_000);
+        return { latencies, cpuSeconds: processUsage(restarted.child.pid!).cpuSeconds - before };
+      };
+      // Interleaved, so that the machine's load weighs on both alike.
+      const longRuns = [await cpuPerCommand(long)];
+      const freshRuns = [await cpuPerCommand(fresh)];
+      longRuns.push(await cpuPerCommand(long));
+      freshRuns.push(await cpuPerCommand(fresh));
+      const longLatencies = longRuns.flatMap((r) => r.latencies).sort((a, b) => a - b);
+      const freshLatencies = freshRuns.flatMap((r) => r.latencies).sort((a, b) => a - b);
+      /** Milliseconds of CPU per command. */
+      const cpu = (runs: Array<{ cpuSeconds: number }>) => runs.reduce((sum, r) => sum + r.cpuSeconds, 0) / runs.length;
       console.log(
         `first command after restart: 10,000-event stream ${coldLong!.toFixed(1)} ms, fresh stream ${coldFresh!.toFixed(1)} ms\n` +
-          `steady state (1,000 sequential each): 10,000-event stream p50 ${percentile(longLatencies, 50).toFixed(2)} ms p99 ${percentile(longLatencies, 99).toFixed(2)} ms; ` +
+          `CPU per command: 10,000-event stream ${cpu(longRuns).toFixed(2)} ms, fresh ${cpu(freshRuns).toFixed(2)} ms, ratio ${(cpu(longRuns) / cpu(freshRuns)).toFixed(2)}\n` +
+          `steady state (2 × 1,000 sequential each, interleaved): 10,000-event stream p50 ${percentile(longLatencies, 50).toFixed(2)} ms p99 ${percentile(longLatencies, 99).toFixed(2)} ms; ` +
           `fresh p50 ${percentile(freshLatencies, 50).toFixed(2)} ms p99 ${percentile(freshLatencies, 99).toFixed(2)} ms; ` +
           `ratio of medians ${(percentile(longLatencies, 50) / percentile(freshLatencies, 50)).toFixed(2)}`,
       );

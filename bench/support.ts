@@ -3,6 +3,7 @@ import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createSigner } from 'fast-jwt';
+import { readFileSync } from 'node:fs';
 
 export const startProcess = async (args: string[], env: Record<string, string>): Promise<{ child: ChildProcess; address: string }> => {
   const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -64,3 +65,19 @@ export const interviewBody = {
   method: 'in-person',
   topics: ['business-process'],
 };
+
+/**
+ * CPU seconds a child process has used so far, and its peak resident set, from /proc (Linux).
+ * On a shared machine the wall-clock rate moves with everyone else's load; the CPU a process spends
+ * per request does not, so the two together tell load from cost.
+ */
+export const processUsage = (pid: number): { cpuSeconds: number; peakRssMb: number } => {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name, which is in parentheses and may contain spaces.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  const peak = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return { cpuSeconds: ticks / CLOCK_TICKS, peakRssMb: peak ? Number(peak[1]) / 1024 : NaN };
+};
+
+const CLOCK_TICKS = 100;

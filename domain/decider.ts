@@ -8,6 +8,8 @@ export type Decider<Command, Event, State> = {
   initialState: () => State;
   decide: (command: Command, state: State) => Event[];
   evolve: (state: State, event: Event) => State;
+  /** Reads back a state stored as JSON (a snapshot), when its shape holds more than JSON does. */
+  fromSnapshot?: (stored: unknown) => State;
 };
 
 /** A command as the decider receives it: the message plus who asks and when. */

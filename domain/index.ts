@@ -1,4 +1,5 @@
 export * from './decider.js';
+export * from './append-only-ids.js';
 export * from './engagement/index.js';
 export * from './interview/index.js';
 export * from './requirement/index.js';

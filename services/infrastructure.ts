@@ -30,7 +30,7 @@ export const openReadModels = async (config: Config, logger: Logger): Promise<Re
     return MongoReadModelStore.open(config.MONGO_URL);
   }
   logger.info('read models in memory, rebuilt from the log');
-  return new InMemoryReadModelStore();
+  return new InMemoryReadModelStore({ freezeDocuments: config.NODE_ENV !== 'production' });
 };
 
 /** Connection strings without their passwords, for logs. */

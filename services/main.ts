@@ -12,7 +12,8 @@ import { MongoReadModelStore } from '../infra/read-models/index.js';
 import { openApiStores } from './infrastructure.js';
 import { browserSignIn, identityVerifier, idSecret, runRole } from './process.js';
 import { startPublisher } from './publishing.js';
-import { SHARED_PROCESS_BATCH, startProjector } from './read-side.js';
+import { catchUpTo } from './queries/read-your-writes.js';
+import { catchUpCheck, SHARED_PROCESS_BATCH, startProjector } from './read-side.js';
 
 await runRole('all-in-one', async (role) => {
   const { config, logger, metrics } = role;
@@ -20,9 +21,12 @@ await runRole('all-in-one', async (role) => {
   const { eventStore, readModels, idempotency, snapshots } = await openApiStores(config, logger, role.onShutdown);
 
   const shared = readModels instanceof MongoReadModelStore ? readModels : undefined;
+  // Read models in memory start empty: queries wait for them to reach the log's head as it is now.
+  const headAtStart = config.MONGO_URL ? undefined : await eventStore.headPosition();
   const readSide = await startProjector({ eventStore, readModels, logger, registry: metrics.registry, batch: SHARED_PROCESS_BATCH });
   role.onShutdown(() => readSide.projector.stop());
-  const checks = [readSide.check];
+  const catchUp = catchUpTo(readSide.readYourWrites, headAtStart);
+  const checks = [readSide.check, ...(catchUp ? [catchUpCheck(catchUp)] : [])];
   if (config.KAFKA_BROKERS) {
     const publishing = await startPublisher({
       config,
@@ -52,6 +56,7 @@ await runRole('all-in-one', async (role) => {
     snapshots,
     readModels,
     readYourWrites: readSide.readYourWrites,
+    ...(catchUp ? { catchUp } : {}),
     projector: readSide.projector,
     readinessChecks: checks,
     metrics,

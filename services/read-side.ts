@@ -15,7 +15,7 @@ import { StallWatch } from '../infra/projector/readiness.js';
 import type { ReadModelStore } from '../infra/read-models/port.js';
 import { READ_MODELS } from './http/query-routes.js';
 import type { ReadinessCheck } from './http/operations.js';
-import type { ReadYourWrites } from './queries/read-your-writes.js';
+import type { CatchUp, ReadYourWrites } from './queries/read-your-writes.js';
 
 /** The indexes the queries of `services/http/query-routes.ts` use, per read model. */
 export const READ_MODEL_INDEXES: Record<string, Array<Array<readonly [string, 1 | -1]>>> = {
@@ -102,3 +102,12 @@ export const readModelCheck = (readModels: ReadModelStore, eventStore: EventStor
     },
   };
 };
+
+/**
+ * Whether the in-memory read models have reached the log's head as it was at the start. The
+ * process stays ready meanwhile – commands are served – and says why its queries answer 503.
+ */
+export const catchUpCheck = (catchUp: CatchUp): ReadinessCheck => ({
+  name: 'catchUp',
+  check: async () => ({ caughtUp: await catchUp.reached(0), headAtStart: catchUp.headAtStart }),
+});

@@ -184,7 +184,7 @@ export const decideInterview = (command: InterviewCommandWithContext, state: Int
     }
     case 'RecordFinding': {
       const interview = openRecord(state, command.data.interviewId);
-      if (interview.findingIds.includes(command.data.findingId)) {
+      if (interview.findingIds.has(command.data.findingId)) {
         return reject('already-exists', `finding ${command.data.findingId} already exists`);
       }
       return [{ type: 'FindingRecorded', data: command.data }];
@@ -192,7 +192,7 @@ export const decideInterview = (command: InterviewCommandWithContext, state: Int
     case 'DraftSummary': {
       const { interviewId, text, findingIds } = command.data;
       const interview = openRecord(state, interviewId);
-      const unknown = findingIds.filter((id) => !interview.findingIds.includes(id));
+      const unknown = findingIds.filter((id) => !interview.findingIds.has(id));
       if (unknown.length > 0) {
         return reject('finding-not-found', `interview ${interviewId} has no finding ${unknown.join(', ')}`, {
           findingIds: unknown,

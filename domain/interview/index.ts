@@ -1,12 +1,13 @@
 import type { InterviewEvent } from '../../contracts/index.js';
 import type { Decider } from '../decider.js';
 import { decideInterview, type InterviewCommandWithContext } from './decide.js';
-import { evolveInterview, initialInterviewState, type InterviewState } from './state.js';
+import { evolveInterview, initialInterviewState, interviewStateFromSnapshot, type InterviewState } from './state.js';
 
 export const interviewDecider: Decider<InterviewCommandWithContext, InterviewEvent, InterviewState> = {
   initialState: initialInterviewState,
   decide: decideInterview,
   evolve: evolveInterview,
+  fromSnapshot: interviewStateFromSnapshot,
 };
 
 export * from './state.js';

@@ -1,4 +1,5 @@
 import type { Actor, Interviewee, InterviewEvent } from '../../contracts/index.js';
+import { AppendOnlyIds } from '../append-only-ids.js';
 
 export type InterviewStatus =
   | 'scheduled'
@@ -37,7 +38,7 @@ export type InterviewState =
       scheduledAt: string;
       location: string;
       /** Ids of recorded findings, in recording order (append-only; ids are unique). */
-      findingIds: readonly string[];
+      findingIds: AppendOnlyIds;
       /** The latest draft, which is the only one that can be sent. */
       latestDraft?: SummaryDraft;
       /** The draft awaiting the interviewee's answer, or confirmed. */
@@ -48,12 +49,18 @@ export type InterviewState =
 
 export type ExistingInterview = Exclude<InterviewState, { status: 'none' }>;
 
+/** A snapshot keeps the finding ids as the array `AppendOnlyIds` writes. */
+export const interviewStateFromSnapshot = (stored: unknown): InterviewState => {
+  const state = stored as { status: 'none' } | (Omit<ExistingInterview, 'findingIds'> & { findingIds: string[] });
+  return state.status === 'none' ? state : { ...state, findingIds: AppendOnlyIds.of(state.findingIds) };
+};
+
 export const initialInterviewState = (): InterviewState => ({ status: 'none' });
 
 export const evolveInterview = (state: InterviewState, event: AttributedInterviewEvent): InterviewState => {
   if (event.type === 'InterviewScheduled') {
     const { interviewId, engagementId, interviewee, scheduledAt, location } = event.data;
-    return { status: 'scheduled', interviewId, engagementId, interviewee, scheduledAt, location, findingIds: [] };
+    return { status: 'scheduled', interviewId, engagementId, interviewee, scheduledAt, location, findingIds: AppendOnlyIds.of() };
   }
   if (state.status === 'none') return state;
   switch (event.type) {
@@ -64,7 +71,7 @@ export const evolveInterview = (state: InterviewState, event: AttributedIntervie
     case 'InterviewConducted':
       return { ...state, status: 'conducted' };
     case 'FindingRecorded':
-      return { ...state, findingIds: state.findingIds.concat(event.data.findingId) };
+      return { ...state, findingIds: state.findingIds.add(event.data.findingId) };
     case 'SummaryDrafted': {
       const { summaryVersion, summaryHash } = event.data;
       const draftedBy = event.actor?.id;

@@ -97,7 +97,7 @@ export const decideRequirement = (command: RequirementCommandWithContext, state:
       requireGoals(openEngagement(facts.engagement, data.engagementId), data.goalIds);
       for (const { interviewId, findingId } of data.sources) {
         const interview = facts.interviews[interviewId];
-        if (!interview || interview.status === 'none' || !interview.findingIds.includes(findingId)) {
+        if (!interview || interview.status === 'none' || !interview.findingIds.has(findingId)) {
           return reject('source-not-found', `finding ${findingId} of interview ${interviewId} does not exist`, {
             source: { interviewId, findingId },
           });

@@ -52,7 +52,11 @@ export const createTokenVerifier = (options: VerifierOptions): IdentityVerifier 
     maxTokenAge: options.maxTokenAgeSeconds,
     clockTolerance: options.clockToleranceSeconds ?? 30,
   };
-  const secretKey = options.secret === undefined ? undefined : new TextEncoder().encode(options.secret);
+  // Imported once: handed over as bytes, jose imports the key again for every token it verifies.
+  const secretKey =
+    options.secret === undefined
+      ? undefined
+      : crypto.subtle.importKey('raw', new TextEncoder().encode(options.secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
   const provider = options.oidc ? providerKeys(options.oidc, options) : undefined;
 
   const verifyClaims = async (token: string): Promise<Record<string, unknown>> => {
@@ -64,7 +68,7 @@ export const createTokenVerifier = (options: VerifierOptions): IdentityVerifier 
     }
     if (alg === 'HS256') {
       if (!secretKey) throw new TokenRejectedError('HS256 tokens are not accepted here: use a token from the identity provider');
-      return (await jwtVerify(token, secretKey, { ...common, algorithms: ['HS256'] })).payload;
+      return (await jwtVerify(token, await secretKey, { ...common, algorithms: ['HS256'] })).payload;
     }
     if (!provider) {
       throw new TokenRejectedError(`tokens signed with ${String(alg)} are not accepted here: no identity provider is configured (HS256 only)`);

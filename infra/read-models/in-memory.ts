@@ -4,10 +4,12 @@
  * tombstones, staging and swap, MongoDB's query semantics – so that whatever passes against it
  * passes against MongoDB too.
  *
- * A written document is kept as it is, deeply frozen – the writer hands it over (the projector
- * never touches a document again once written; `apply` must not change its input anyway). A
- * reader or writer that tries to change one gets a TypeError instead of silently changing the
- * read model, and neither writes nor reads need to copy.
+ * A written document is kept as it is – the writer hands it over (the projector never touches a
+ * document again once written; `apply` must not change its input anyway), so neither writes nor
+ * reads need to copy. Outside production it is deeply frozen as well: a reader or writer that tries
+ * to change one gets a TypeError instead of silently changing the read model. Production skips the
+ * freezing, which walks the whole document – every finding of an interview – on each write, so that
+ * a write costs the change rather than the document (docs/architecture.md#read-side).
  */
 import { documentOrder, matches } from './document-query.js';
 import { fieldTests, limitOf, sortKeys } from './filter.js';
@@ -31,11 +33,16 @@ export class InMemoryReadModelStore implements ReadModelStore {
   readonly #collections = new Map<string, Documents>();
   readonly #checkpoints = new Map<string, Checkpoint>();
   readonly #fences = new Map<string, number>();
+  readonly #keep: <T>(document: T) => T;
   #stagingCount = 0;
   #closed = false;
 
+  constructor(options: { freezeDocuments?: boolean } = {}) {
+    this.#keep = options.freezeDocuments === false ? (document) => document : deepFreeze;
+  }
+
   collection<D extends { id: string }>(name: string): ReadModelCollection<D> {
-    return new InMemoryCollection<D>(() => this.#documents(name));
+    return new InMemoryCollection<D>(() => this.#documents(name), this.#keep);
   }
 
   async checkpoint(projection: string): Promise<string | undefined> {
@@ -68,7 +75,7 @@ export class InMemoryReadModelStore implements ReadModelStore {
     const staged = `${stagingPrefix(name)}${++this.#stagingCount}`;
     const documents: Documents = new Map();
     this.#collections.set(staged, documents);
-    return Object.assign(new InMemoryCollection<D>(() => this.#documents(staged)), { name: staged });
+    return Object.assign(new InMemoryCollection<D>(() => this.#documents(staged), this.#keep), { name: staged });
   }
 
   async swap(name: string, staged: string): Promise<void> {
@@ -113,9 +120,11 @@ const stagingPrefix = (name: string) => `${name}__staging__`;
 class InMemoryCollection<D extends { id: string }> implements ReadModelCollection<D> {
   /** Looked up on every call, so that a handle taken before a swap serves the swapped-in documents. */
   readonly #documents: () => Documents;
+  readonly #keep: <T>(document: T) => T;
 
-  constructor(documents: () => Documents) {
+  constructor(documents: () => Documents, keep: <T>(document: T) => T) {
     this.#documents = documents;
+    this.#keep = keep;
   }
 
   async get(id: string): Promise<D | undefined> {
@@ -151,8 +160,8 @@ class InMemoryCollection<D extends { id: string }> implements ReadModelCollectio
       if (document !== undefined && matches(document, tests)) found.push(document);
     }
     found.sort(order);
-    // Sorted up front (the documents are frozen, so the snapshot is references only), then handed
-    // out one by one like a cursor.
+    // Sorted up front (documents are never changed once written, so the snapshot is references
+    // only), then handed out one by one like a cursor.
     for (const document of limit === undefined ? found : found.slice(0, limit)) yield document as D;
   }
 
@@ -173,7 +182,7 @@ class InMemoryCollection<D extends { id: string }> implements ReadModelCollectio
         throw new TypeError(`document ${JSON.stringify(write.document.id)} written under id ${JSON.stringify(write.id)}`);
       }
       const positionText = canonicalPosition(write.ifPositionBelow);
-      const document = write.kind === 'upsert' ? deepFreeze(write.document) : undefined;
+      const document = write.kind === 'upsert' ? this.#keep(write.document) : undefined;
       return [write.id, { document, position: BigInt(positionText), positionText }];
     });
     for (const [id, entry] of entries) {

@@ -1,7 +1,9 @@
 /**
  * The current state of each stream, cached with the revision it reflects. Loading reads only the
  * events after that revision, so a command on a stream with 10,000 events costs what one on a
- * fresh stream costs once the stream has been seen. The cache also remembers the ids of the last
+ * fresh stream costs once the stream has been seen. A caller that learns of a stale state anyway –
+ * the command's own stream, whose append names the revision it expects – may trust the cache and
+ * skip even that read; a conflict makes it forget the stream and load again. The cache also remembers the ids of the last
  * events of each stream, which is how a retried command whose events were already appended (the
  * process died before it could answer) is recognised and answered with the original outcome.
  */
@@ -21,7 +23,7 @@ export type Loaded<S> = {
 const RECENT_EVENT_IDS = 64;
 
 // Deciders are folded over stored events of their own streams only.
-type AnyDecider<S> = Pick<Decider<never, never, S>, 'initialState'> & { evolve: (state: S, event: never) => S };
+type AnyDecider<S> = Pick<Decider<never, never, S>, 'initialState' | 'fromSnapshot'> & { evolve: (state: S, event: never) => S };
 
 export class AggregateStates {
   private readonly cache: LRUCache<string, Loaded<unknown>>;
@@ -39,10 +41,12 @@ export class AggregateStates {
 
   private readonly snapshots: SnapshotStore | undefined;
 
-  async load<S>(stream: string, decider: AnyDecider<S>): Promise<Loaded<S>> {
+  async load<S>(stream: string, decider: AnyDecider<S>, options: { trustCache?: boolean } = {}): Promise<Loaded<S>> {
     const cached = this.cache.get(stream) as Loaded<S> | undefined;
+    if (cached && options.trustCache && cached.revision >= 0) return cached;
     const snapshot = cached ? undefined : this.snapshots?.load(stream);
-    let state = cached?.state ?? (snapshot?.state as S | undefined) ?? decider.initialState();
+    const revived = snapshot && decider.fromSnapshot ? decider.fromSnapshot(snapshot.state) : (snapshot?.state as S | undefined);
+    let state = cached?.state ?? revived ?? decider.initialState();
     let revision = cached?.revision ?? snapshot?.revision ?? -1;
     const recent = cached?.recent ?? new Map<string, RecordedEvent>();
     // From a snapshot the read starts at the snapshot's own event: finding it proves the log still

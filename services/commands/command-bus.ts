@@ -113,8 +113,16 @@ export class CommandBus {
       decide: (command: unknown, state: unknown) => DomainEvent[];
       evolve: (state: unknown, event: never) => unknown;
       initialState: () => unknown;
+      fromSnapshot?: (stored: unknown) => unknown;
     };
-    const loaded = await this.states.load(stream, decider);
+    // The first attempt trusts the cached state: an append on a stale one conflicts and is retried
+    // on the state read fresh.
+    let loaded = await this.states.load(stream, decider, { trustCache: attempt === 1 });
+    if (context.expectedVersion !== undefined && attempt === 1 && loaded.revision !== context.expectedVersion) {
+      // The client may know a revision another process appended; judge If-Match on the log's.
+      this.states.forget(stream);
+      loaded = await this.states.load(stream, decider);
+    }
     const engagementId = engagementIdOf(spec.aggregate, data as Record<string, unknown>, loaded.state as { status: string });
     // A command that creates something in an engagement is refused as if the engagement did not exist.
     const hiddenName = loaded.revision < 0 && spec.aggregate !== 'engagement' && engagementId !== undefined ? `engagement ${engagementId}` : `${spec.aggregate} ${id}`;
@@ -140,7 +148,15 @@ export class CommandBus {
     }
     const facts = (await spec.facts?.(this.facts, data as never, loaded.state as never)) ?? {};
     const command = { type, data, metadata: { actor: context.actor, now: context.now }, ...facts } as AnyCommand;
-    const events = decider.decide(command, loaded.state);
+    let events: DomainEvent[];
+    try {
+      events = decider.decide(command, loaded.state);
+    } catch (error) {
+      // A rule judged on the cached state is judged again on the log's before the client hears it.
+      if (!(error instanceof DomainError) || attempt > 1) throw error;
+      this.states.forget(stream);
+      return this.attempt(type, data, context, stream, id, attempt + 1);
+    }
     const envelopes: EventEnvelope[] = events.map((event, index) => ({
       ...event,
       eventId: context.ids.event(index),

@@ -14,7 +14,7 @@ import type { IdentityVerifier } from '../../infra/identity/index.js';
 import type { Projector } from '../../infra/projector/projector.js';
 import type { ReadModelStore } from '../../infra/read-models/port.js';
 import { registerAdminRoutes } from './admin-routes.js';
-import type { ReadYourWrites } from '../queries/read-your-writes.js';
+import type { CatchUp, ReadYourWrites } from '../queries/read-your-writes.js';
 import { CommandBus } from '../commands/command-bus.js';
 import type { SnapshotStore } from '../commands/snapshots.js';
 import type { IdempotencyStore } from '../idempotency/store.js';
@@ -43,6 +43,8 @@ export type AppDeps = {
   idempotency: IdempotencyStore;
   readModels: ReadModelStore;
   readYourWrites: ReadYourWrites;
+  /** Read models still folding the log after a start (in memory): queries wait for them, or answer 503. */
+  catchUp?: CatchUp;
   /** The projector running in this process, if any: admins may rebuild its read models. */
   projector?: Projector;
   /** Snapshots of stream states, so a long stream is not folded from its start after a restart. */
@@ -181,6 +183,7 @@ export const buildApp = async (deps: AppDeps) => {
     idSecret,
     readModels: deps.readModels,
     readYourWrites: deps.readYourWrites,
+    ...(deps.catchUp ? { catchUp: deps.catchUp } : {}),
     eventStore: deps.store,
     signer,
     clock,
@@ -195,6 +198,7 @@ export const buildApp = async (deps: AppDeps) => {
     eventStore: deps.store,
     readYourWrites: deps.readYourWrites,
     ...(deps.documentFont === undefined ? {} : { documentFont: deps.documentFont }),
+    ...(deps.catchUp ? { catchUp: deps.catchUp } : {}),
     ...(deps.minPositionWaitMs === undefined ? {} : { minPositionWaitMs: deps.minPositionWaitMs }),
   });
   registerProofRoutes(app, { eventStore: deps.store, readModels: deps.readModels, anchors, signer, clock });

@@ -41,7 +41,7 @@ import type { IdempotencyStore } from '../idempotency/store.js';
 import { CATALOGUE } from '../commands/catalogue.js';
 import { idSource } from '../commands/ids.js';
 import type { Mailer } from '../mail/confirmation-mail.js';
-import type { ReadYourWrites } from '../queries/read-your-writes.js';
+import type { CatchUp, ReadYourWrites } from '../queries/read-your-writes.js';
 import { accessNote, requireAccess } from './auth.js';
 import { fail } from './problem.js';
 import type { ProofSigner } from '../../infra/proof/signing.js';
@@ -53,6 +53,8 @@ export type ConfirmationRouteDeps = {
   bus: CommandBus;
   readModels: ReadModelStore;
   readYourWrites: ReadYourWrites;
+  /** Read models still folding the log after a start (in memory). */
+  catchUp?: CatchUp;
   /** Its head tells a position no command has answered yet from one the read models still lack; receipts name the chain head. */
   eventStore: Pick<EventStore, 'headPosition' | 'readEngagementAsStored'>;
   signer: ProofSigner;

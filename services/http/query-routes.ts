@@ -31,7 +31,7 @@ import type { Filter, ReadModelStore } from '../../infra/read-models/port.js';
 import { backlogAsOf, backlogPage, decodeCursor, encodeCursor, InvalidCursorError } from '../queries/backlog.js';
 import { Changes, changesBetween } from '../queries/changes.js';
 import { explainPriority, PriorityExplanation } from '../queries/priority-explanation.js';
-import { MIN_POSITION_WAIT_MS, type ReadYourWrites } from '../queries/read-your-writes.js';
+import { CATCH_UP_WAIT_MS, MIN_POSITION_WAIT_MS, type CatchUp, type ReadYourWrites } from '../queries/read-your-writes.js';
 import { auditCsv, exportTurns, wantsCsv } from './audit-csv.js';
 import { accessNote, requireAccess } from './auth.js';
 import { fail } from './problem.js';
@@ -144,6 +144,8 @@ export type QueryRouteDeps = {
   readModels: ReadModelStore;
   eventStore: EventStore;
   readYourWrites: ReadYourWrites;
+  /** Read models still folding the log after a start (in memory). */
+  catchUp?: CatchUp;
   /** How long a query with X-Min-Position waits for the read models. */
   minPositionWaitMs?: number;
   /** The PDF's font (DOCUMENT_FONT). */
@@ -163,8 +165,11 @@ const scheduleItem = (doc: InterviewDocument) => {
  * would only delay the same refusal, so it is refused at once (409: the log has not reached it).
  */
 export const readOwnWritesHook =
-  (deps: { readYourWrites: ReadYourWrites; eventStore: Pick<EventStore, 'headPosition'>; minPositionWaitMs?: number }) =>
+  (deps: { readYourWrites: ReadYourWrites; eventStore: Pick<EventStore, 'headPosition'>; minPositionWaitMs?: number; catchUp?: CatchUp }) =>
   async (request: FastifyRequest): Promise<void> => {
+    if (deps.catchUp && !(await deps.catchUp.reached(CATCH_UP_WAIT_MS))) {
+      fail('unavailable', `the read models are still catching up with the log after a start (to position ${deps.catchUp.headAtStart}); try again shortly`, {}, { 'retry-after': '1' });
+    }
     const position = request.headers['x-min-position'];
     // 0 is before the first event: every read model has it.
     if (typeof position !== 'string' || BigInt(position) === 0n) return;

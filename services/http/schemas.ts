@@ -54,7 +54,9 @@ export const MinPosition = z
   .regex(/^\d{1,40}$/, 'X-Min-Position takes the position a command answered')
   .describe(
     'Read your writes: wait (up to 5 s) until the read models include this position, else 503 with Retry-After. ' +
-      'A position beyond the log’s head is 409 position-not-reached at once',
+      'A position beyond the log’s head is 409 position-not-reached at once. ' +
+      'Right after a start of the embedded default, whose read models are folded from the log, every query waits (up to 1 s) ' +
+      'for them to reach the log as it was at the start, else 503 with Retry-After',
   );
 /** Any value is accepted; one that does not match the pattern is replaced by a generated id (echoed back). */
 export const CORRELATION_ID = /^[\w.:-]{1,200}$/;

@@ -2,58 +2,13 @@ import t from 'tap';
 import { InMemoryEventStore } from '../../infra/event-store/index.js';
 import type { EventStore } from '../../infra/event-store/port.js';
 import { CommandBus } from '../../services/commands/command-bus.js';
-import { idSource } from '../../services/commands/ids.js';
 import { InMemorySnapshotStore, SNAPSHOT_EVERY, SqliteSnapshotStore } from '../../services/commands/snapshots.js';
-import { consultant, interviewee, NOW, pm } from '../support/fixtures.js';
-
-const context = (actor = consultant) => ({ actor, now: NOW, correlationId: 'c', causationId: 'c', ids: idSource(undefined, 'unused') });
-
-/** An event store that counts how many events stream reads hand out. */
-const counting = (store: EventStore) => {
-  let read = 0;
-  const wrapped: EventStore = {
-    appendToStream: (...args) => store.appendToStream(...args),
-    readStream: async function* (stream, options) {
-      for await (const event of store.readStream(stream, options)) {
-        read++;
-        yield event;
-      }
-    },
-    readAll: (...args) => store.readAll(...args),
-    readEngagement: (...args) => store.readEngagement(...args),
-    readEngagementAsStored: (...args) => store.readEngagementAsStored(...args),
-    subscribeToAll: (...args) => store.subscribeToAll(...args),
-    headPosition: () => store.headPosition(),
-    ping: () => store.ping(),
-    close: () => store.close(),
-  };
-  return { store: wrapped, read: () => read };
-};
+import { conductedInterview, context, counting, finding } from './support.js';
 
 const longInterview = async (store: EventStore, snapshots: InMemorySnapshotStore | SqliteSnapshotStore, findings: number) => {
   const bus = new CommandBus(store, { snapshots });
-  const engagement = await bus.execute('StartEngagement', { engagementId: 'e1', name: 'E', client: 'C', sponsor: { name: 'S', title: 'CEO' }, goals: [], successCriteria: [] }, context(pm));
-  t.equal(engagement.version, 1, 'started, and its starter joined the team');
-  await bus.execute('AddMember', { engagementId: 'e1', userId: consultant.id, name: consultant.name, role: 'consultant' }, context(pm));
-  await bus.execute(
-    'ScheduleInterview',
-    {
-      interviewId: 'i1',
-      engagementId: 'e1',
-      interviewee: { name: 'Li', department: 'Sales', position: 'M', userId: interviewee.id },
-      interviewers: ['Chen'],
-      scheduledAt: NOW,
-      durationMinutes: 60,
-      location: 'R',
-      method: 'phone',
-      topics: ['reports'],
-    },
-    context(),
-  );
-  await bus.execute('RecordInterviewConducted', { interviewId: 'i1', conductedAt: NOW, attendees: [] }, context());
-  for (let i = 0; i < findings; i++) {
-    await bus.execute('RecordFinding', { interviewId: 'i1', findingId: `f${i}`, section: 'workflow', text: `finding ${i}` }, context());
-  }
+  await conductedInterview(bus);
+  for (let i = 0; i < findings; i++) await bus.execute('RecordFinding', finding(`f${i}`), context());
 };
 
 t.test('after a restart a long stream is folded from its last snapshot', async (t) => {

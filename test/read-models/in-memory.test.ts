@@ -7,6 +7,11 @@ readModelStoreContract(t, 'InMemoryReadModelStore', async () => {
   return { store, close: () => store.close() };
 });
 
+readModelStoreContract(t, 'InMemoryReadModelStore as production runs it (documents not frozen)', async () => {
+  const store = new InMemoryReadModelStore({ freezeDocuments: false });
+  return { store, close: () => store.close() };
+});
+
 t.test('stored documents are frozen: neither a reader nor the writer can change the read model by accident', async (t) => {
   const store = new InMemoryReadModelStore();
   const collection = store.collection<Item>('backlog');
@@ -20,6 +25,15 @@ t.test('stored documents are frozen: neither a reader nor the writer can change 
   t.throws(() => {
     (found as { title: string }).title = 'x';
   }, TypeError);
+});
+
+t.test('in production a written document is kept as handed over, without walking it to freeze it', async (t) => {
+  const store = new InMemoryReadModelStore({ freezeDocuments: false });
+  const collection = store.collection<Item>('backlog');
+  const written = item('r1', '1', { departments: ['Sales'] });
+  await collection.write([upsert(written)]);
+  t.equal(await collection.get('r1'), written, 'the very document, not a copy');
+  t.notOk(Object.isFrozen(written));
 });
 
 t.test('a closed store says it is unavailable', async (t) => {
