@@ -41,7 +41,14 @@ export const openEngagement = (state: EngagementState, engagementId: string): Ac
 
 const TARGET_FIELDS = ['metric', 'unit', 'baseline', 'target', 'horizon', 'owner'] as const;
 
-const canonical = (value: unknown) => JSON.stringify(value);
+/**
+ * A value's JSON with every object's keys sorted: what the log hands back may list keys in another
+ * order than the command that recorded them, and only the content decides whether anything changed.
+ */
+const canonical = (value: unknown) =>
+  JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+  );
 
 const targetOf = (engagement: Active, targetId: string) =>
   engagement.targets[targetId] ?? reject('not-found', `success target ${targetId} does not exist in engagement ${engagement.engagementId}`);

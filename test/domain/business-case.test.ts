@@ -133,6 +133,16 @@ t.test('SetBusinessCase', async (t) => {
   t.test('refuses a revision that changes nothing', async (t) => {
     spec(t).given([engagementStarted, firstSet]).when(setCase({}, known)).thenRejects('revision-changes-nothing');
   });
+  t.test('refuses it too when the log hands the case back with its keys in another order', async (t) => {
+    const sortedKeys = (value: unknown): unknown =>
+      Array.isArray(value)
+        ? value.map(sortedKeys)
+        : value !== null && typeof value === 'object'
+          ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, sortedKeys(v)]))
+          : value;
+    const asStored = sortedKeys(firstSet) as EngagementEvent;
+    spec(t).given([engagementStarted, asStored]).when(setCase({}, known)).thenRejects('revision-changes-nothing');
+  });
   t.test('refuses a group naming a requirement the engagement does not have', async (t) => {
     spec(t).given([engagementStarted]).when(setCase({}, { requirementIds: ['req-2'] })).thenRejects('requirement-not-found');
   });
