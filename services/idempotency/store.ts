@@ -61,6 +61,7 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
   private readonly selectFirstUse: Database.Statement<[string, string, number]>;
   private readonly insertFirstUse: Database.Statement<[string, string, number]>;
   private readonly purgeFirstUses: Database.Statement<[number]>;
+  private readonly recordFirstUse: Database.Transaction<(userId: string, key: string, now: number) => number>;
   private writes = 0;
 
   constructor(dataDir: string, private readonly ttlMs = DEFAULT_TTL_MS) {
@@ -85,6 +86,13 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
     this.selectFirstUse = this.db.prepare('SELECT first_used_at AS at FROM first_uses WHERE user_id = ? AND key = ? AND first_used_at > ?');
     this.insertFirstUse = this.db.prepare('INSERT OR REPLACE INTO first_uses VALUES (?, ?, ?)');
     this.purgeFirstUses = this.db.prepare('DELETE FROM first_uses WHERE first_used_at <= ?');
+    this.recordFirstUse = this.db.transaction((userId: string, key: string, now: number): number => {
+      const row = this.selectFirstUse.get(userId, key, now - this.ttlMs) as { at: number } | undefined;
+      if (row) return row.at;
+      this.insertFirstUse.run(userId, key, now);
+      if (++this.writes % 1_000 === 0) this.purgeFirstUses.run(now - this.ttlMs);
+      return now;
+    });
   }
 
   get(userId: string, key: string, now: number): StoredOutcome | undefined {
@@ -119,12 +127,13 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
     return this.db.prepare<[bigint]>(`DELETE FROM outcomes WHERE ${POSITION_OF_ANSWER} > ?`).run(position).changes;
   }
 
+  /**
+   * Read and recorded in one write transaction, begun at once: api processes sharing the file that
+   * see the same key together must agree on its first use, or they would derive different ids for
+   * one command and both append it.
+   */
   firstUse(userId: string, key: string, now: number): number {
-    const row = this.selectFirstUse.get(userId, key, now - this.ttlMs) as { at: number } | undefined;
-    if (row) return row.at;
-    this.insertFirstUse.run(userId, key, now);
-    if (++this.writes % 1_000 === 0) this.purgeFirstUses.run(now - this.ttlMs);
-    return now;
+    return this.recordFirstUse.immediate(userId, key, now);
   }
 
   close(): void {
