@@ -79,9 +79,14 @@ const VerificationSchema = z
     ],
   });
 
+/*
+ * An array of three rather than a tuple: the schema transform writes a tuple in draft-07 form
+ * (`items` as a list), which is not a schema object in OpenAPI 3.1.
+ */
 const StreamHead = z
-  .tuple([z.string().describe('Stream id'), z.number().int().min(0).describe('Revision'), Digest.describe('Digest of the event at that revision')])
-  .describe("Where a stream's verified part ends");
+  .array(z.union([z.string(), z.number().int().min(0)]))
+  .length(3)
+  .describe("Where a stream's verified part ends: [stream id, revision, digest of the event at that revision]");
 
 const SignedAnchor = z
   .object({

@@ -6062,11 +6062,7 @@ export interface operations {
                             /** @description JWS (EdDSA) with detached payload */
                             signature: string;
                             /** @description Sorted by stream */
-                            streams: [
-                                string,
-                                number,
-                                string
-                            ][];
+                            streams: (string | number)[][];
                         }[];
                         chain: {
                             algorithm: string;
