@@ -2,8 +2,10 @@
  * The queries' answers, exactly: the documents' schemas come from the projection types
  * (infra/read-models/served-schemas.ts, generated with the read models' MongoDB contracts), so the
  * OpenAPI document, the response serializer and the stored contracts never describe a document
- * differently. The serializer checks every answer against them: a field the document does not name
- * is never sent.
+ * differently. The serializer checks every answer against them strictly (`additionalProperties:
+ * false` becomes a strict object): a document with a field its type does not name is refused with a
+ * 500 rather than sent, so no field leaves the service undocumented, and the tests that read every
+ * query (test/http/, the access matrix, the browser walks) see any drift at once.
  */
 import { z } from 'zod';
 import { SERVED_SCHEMAS, type ServedShape } from '../../infra/read-models/served-schemas.js';
