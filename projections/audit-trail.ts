@@ -46,7 +46,12 @@ export const AUDIT_ACTIONS: readonly string[] = EVENT_TYPES.map(actionOf);
 export const SUBJECT_TYPES = ['engagement', 'member', 'goal', 'success-target', 'business-case', 'interview', 'finding', 'requirement', 'change-request', 'baseline'] as const;
 export type SubjectType = (typeof SUBJECT_TYPES)[number];
 
-export type Change = { from: unknown; to: unknown };
+export type Change = {
+  /** The value before, or null when nothing was there: any JSON value, since every changed field has a type of its own. */
+  from: unknown;
+  /** The value after, or null when it was removed: any JSON value, like `from`. */
+  to: unknown;
+};
 
 export type AuditEntry = ReadDocument & {
   eventId: string;
@@ -57,6 +62,7 @@ export type AuditEntry = ReadDocument & {
   subject: { type: SubjectType; id: string };
   relatedIds: string[];
   reason: string | null;
+  /** The changed fields by their names, which depend on the action (a readiness assessment is keyed by its item). */
   changes: { [field: string]: Change };
   summaryVersion?: number;
   summaryHash?: string;

@@ -12,11 +12,15 @@
  */
 import type { RequirementStatus } from '../contracts/index.js';
 import { comparePositions } from './apply.js';
+import type { BacklogItem } from './requirement-backlog.js';
 
 export const TIERS = ['vital-few', 'trivial-many'] as const;
 export type Tier = (typeof TIERS)[number];
 
 export type Ranking = { rank: number | null; tier: Tier | null; score: number | null };
+
+/** A backlog item as the backlog answers it: the stored document with its ranking. */
+export type RankedBacklogItem = BacklogItem & Ranking;
 
 /** What ranking needs of a backlog item. */
 export type Rankable = {

@@ -18,10 +18,57 @@ const MetricsText = {
   content: { 'text/plain': { schema: z.string() } },
 };
 const Live = z.object({ status: z.literal('live') });
+/*
+ * The checks' details, every one a process can give: each check gives some of them. States are
+ * strings rather than enums so that a state added to a consumer never turns readiness into a 500.
+ */
+const Lag = {
+  checkpoint: z.string().optional().describe('The saved checkpoint: the log position up to which every event was handled'),
+  lagEvents: z.number().int().min(0).optional().describe('Events in the log after the checkpoint (counted up to a limit); absent when the log cannot be read'),
+  lagSeconds: z.number().min(0).optional().describe('Age of the oldest of them; 0 when none is waiting'),
+};
+const ProjectionHealth = z
+  .object({
+    name: z.string(),
+    state: z.string().describe('catching-up, live, failed or stopped'),
+    ...Lag,
+    lastError: z
+      .object({ message: z.string(), eventId: z.string().optional(), eventType: z.string().optional(), position: z.string().optional(), at: z.string() })
+      .optional()
+      .describe('The event it stopped on, when it failed'),
+    rebuilding: z.boolean(),
+    retrying: z
+      .object({ since: z.string(), attempts: z.number().int().min(1), lastError: z.string() })
+      .optional()
+      .describe('Failures retried since the checkpoint last advanced'),
+  })
+  .describe('A projection of the projector');
+const Check = z
+  .object({
+    status: z.enum(['up', 'down']),
+    error: z.string().optional().describe('Why the check failed or did not answer in time'),
+    reasons: z.array(z.string()).optional().describe('Why the read models are not ready (projector, readModels)'),
+    lease: z.string().optional().describe('active, standby or stopped: the process\'s part in its group of standbys'),
+    holder: z.string().optional().describe('This process\'s name in the group, on a standby'),
+    projections: z.array(ProjectionHealth).optional().describe('projector: each projection'),
+    head: z.string().nullable().optional().describe('readModels: the log\'s head position; null on an empty log'),
+    checkpoints: z
+      .record(z.string(), z.string().nullable())
+      .optional()
+      .describe('readModels: each projection\'s checkpoint by its name; null before its first'),
+    state: z.string().optional().describe('publisher: stopped, starting, catching-up, live, retrying or stopping'),
+    ...Lag,
+    published: z.number().int().min(0).optional().describe('publisher: events Kafka acknowledged since the start'),
+    lastError: z
+      .object({ stage: z.string(), message: z.string(), at: z.string() })
+      .optional()
+      .describe('publisher: the last failure and where it happened (event-store, broker, checkpoint, internal)'),
+  })
+  .describe('A check and its details; which details depends on the check');
 const Readiness = z
   .object({
     status: z.enum(['ready', 'not-ready']),
-    checks: z.record(z.string(), z.looseObject({ status: z.enum(['up', 'down']), error: z.string().optional() })),
+    checks: z.record(z.string(), Check).describe('Each check by its name (eventStore, readModelStore, projector, readModels, publisher)'),
   })
   .describe('Each check with its details (such as lag); 503 when one is down');
 

@@ -10,14 +10,15 @@ import { Instant } from '../../contracts/index.js';
 import type { EventStore } from '../../infra/event-store/port.js';
 import type { Filter, ReadModelStore } from '../../infra/read-models/port.js';
 import { anchoredHead } from '../../infra/proof/anchoring.js';
-import type { AnchorStore } from '../../infra/proof/anchors.js';
+import { ANCHOR_VERSION, type AnchorStore } from '../../infra/proof/anchors.js';
 import { checkSignature, type ProofSigner } from '../../infra/proof/signing.js';
 import { verifyEngagement } from '../../infra/proof/verify.js';
 import type { AuditEntry } from '../../projections/index.js';
-import { buildAuditExport } from '../proof/audit-export.js';
+import { buildAuditExport, EXPORT_VERSION } from '../proof/audit-export.js';
 import { accessNote } from './auth.js';
 import { fail } from './problem.js';
 import { engagementPermission, READ_MODELS } from './query-routes.js';
+import { AuditEntrySchema } from './read-model-schemas.js';
 import { CorrelationId, IdParams, ProblemSchema } from './schemas.js';
 
 export type ProofRouteDeps = {
@@ -77,6 +78,70 @@ const VerificationSchema = z
       },
     ],
   });
+
+/*
+ * An array of three rather than a tuple: the schema transform writes a tuple in draft-07 form
+ * (`items` as a list), which is not a schema object in OpenAPI 3.1.
+ */
+const StreamHead = z
+  .array(z.union([z.string(), z.number().int().min(0)]))
+  .length(3)
+  .describe("Where a stream's verified part ends: [stream id, revision, digest of the event at that revision]");
+
+const SignedAnchor = z
+  .object({
+    anchorVersion: z.literal(ANCHOR_VERSION),
+    kind: z.literal('engagement-history-anchor'),
+    engagementId: z.string(),
+    head: Digest,
+    events: z.number().int().min(0),
+    streams: z.array(StreamHead).describe('Sorted by stream'),
+    position: z.string().describe('The log position up to which the history was read'),
+    anchoredAt: z.string(),
+    signature: z.string().describe('JWS (EdDSA) with detached payload'),
+  })
+  .describe('A signed anchor: the engagement head at a log position');
+
+const ExportedEvent = z
+  .object({
+    streamId: z.string(),
+    revision: z.number().int().min(0),
+    eventId: z.string(),
+    type: z.string(),
+    // As stored, byte for byte what the digests cover: a verifier recomputes them from these values.
+    data: z.unknown().describe("The event's data as stored (personal fields as their commitments): any JSON value, its shape is the event type's"),
+    metadata: z
+      .unknown()
+      .describe('The event\'s stored metadata, as stored: any JSON value the digest covers, with its `proof` ({ v, digest, salt? }) once chained'),
+    position: z.string().describe('The event\'s position in the global log'),
+  })
+  .describe('An event of the engagement as stored');
+
+const Counted = z.object({ count: z.number().int().min(0), sha256: Digest });
+
+const SignedAuditExport = z
+  .object({
+    exportVersion: z.literal(EXPORT_VERSION),
+    kind: z.literal('engagement-audit-export'),
+    engagementId: z.string(),
+    generatedAt: z.string(),
+    range: z.object({ from: z.string().optional(), to: z.string().optional() }).describe('The instants the entries were chosen by'),
+    entries: z.array(AuditEntrySchema),
+    csv: z.string().describe('The entries as CSV (the columns of the CSV export)'),
+    chain: z.object({
+      algorithm: z.string(),
+      head: Digest,
+      verified: z.boolean(),
+      firstBreak: FirstBreak.optional(),
+      events: z.array(ExportedEvent),
+    }),
+    anchors: z.array(SignedAnchor).describe('The latest signed anchor, which the chain must reach; empty when never anchored'),
+    manifest: z
+      .object({ entries: Counted, csv: z.object({ sha256: Digest }), chain: z.object({ events: z.number().int().min(0), sha256: Digest }), anchors: Counted })
+      .describe('The SHA-256 of each part: of its RFC 8785 canonical JSON, of the CSV\'s UTF-8 bytes'),
+    signature: z.string().describe('JWS (EdDSA, Ed25519) with detached payload over the canonical JSON of the document without `signature`'),
+  })
+  .describe('The signed audit export');
 
 const ExportQuery = z.strictObject({
   from: Instant.optional().describe('Audit entries at or after this instant'),
@@ -151,7 +216,7 @@ export const registerProofRoutes = (app: FastifyInstance, deps: ProofRouteDeps) 
       response: {
         200: {
           description: 'A JSON document `{ exportVersion, kind, engagementId, generatedAt, range, entries, csv, chain, anchors, manifest, signature }`, sent as a download',
-          content: { 'application/json': { schema: z.looseObject({ kind: z.literal('engagement-audit-export'), signature: z.string() }) } },
+          content: { 'application/json': { schema: SignedAuditExport } },
         },
         404: ProblemSchema,
         429: ProblemSchema,

@@ -6,7 +6,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { EngagementRole, FindingSection, Instant, RequirementCategory, RequirementStatus } from '../../contracts/index.js';
+import { EngagementRole, Instant, RequirementCategory, RequirementStatus } from '../../contracts/index.js';
 import { judge, seesEveryEngagement, type Access, type Team } from '../../domain/index.js';
 import {
   AUDIT_ACTIONS,
@@ -35,6 +35,18 @@ import { CATCH_UP_WAIT_MS, MIN_POSITION_WAIT_MS, type CatchUp, type ReadYourWrit
 import { auditCsv, exportTurns, wantsCsv } from './audit-csv.js';
 import { accessNote, requireAccess } from './auth.js';
 import { fail } from './problem.js';
+import {
+  AuditEntrySchema,
+  Baseline,
+  Engagement,
+  Finding,
+  Interview,
+  PhaseProgressSchema,
+  RankedBacklogItemSchema,
+  Requirement,
+  ScheduledInterview,
+  SpecificationSchema,
+} from './read-model-schemas.js';
 import { CorrelationId, IdParams, MinPosition, ProblemSchema } from './schemas.js';
 
 export const READ_MODELS = {
@@ -50,7 +62,6 @@ export const READ_MODELS = {
 const MinPositionHeaders = z.looseObject({ 'x-min-position': MinPosition.optional(), 'x-correlation-id': CorrelationId.optional() });
 
 const Limit = z.coerce.number().int().min(1).max(200).default(50);
-const Document = z.looseObject({ id: z.string() }).describe('The read-model document (see the projections documentation)');
 const TeamMember = z
   .object({
     userId: z.string(),
@@ -231,7 +242,7 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryRouteDeps) 
       security: [{ bearerAuth: [] }],
       headers: MinPositionHeaders,
       querystring: EngagementsQuery,
-      response: { 200: Page(Document), ...problems },
+      response: { 200: Page(Engagement), ...problems },
     },
     handler: async (request) => {
       const { limit, cursor } = request.query;
@@ -253,7 +264,7 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryRouteDeps) 
 
   typed.get('/engagements/:id', {
     ...common,
-    schema: { ...base('GetEngagement', 'engagements', 'The engagement: name, client, sponsor, current phase, readiness', 'see-overview'), response: { 200: Document, ...problems } },
+    schema: { ...base('GetEngagement', 'engagements', 'The engagement: name, client, sponsor, current phase, readiness', 'see-overview'), response: { 200: Engagement, ...problems } },
     handler: async (request) => permitted(request, 'see-overview', request.params.id, `engagement ${request.params.id}`),
   });
 
@@ -268,7 +279,7 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryRouteDeps) 
   typed.get('/engagements/:id/progress', {
     ...common,
     schema: { ...base('GetPhaseProgress', 'engagements', 'Phase progress: phases with dates and waivers, readiness, survey counters', 'see-overview'),
-      response: { 200: Document, ...problems },
+      response: { 200: PhaseProgressSchema, ...problems },
     },
     handler: async (request) => {
       await permitted(request, 'see-overview', request.params.id, `engagement ${request.params.id}`);
@@ -296,7 +307,7 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryRouteDeps) 
     ...common,
     schema: { ...base('GetBacklog', 'requirements', 'The requirement backlog ranked by the 20/80 principle, now or as of a past instant', 'see-overview'),
       querystring: BacklogQuery,
-      response: { 200: Page(Document), ...limited },
+      response: { 200: Page(RankedBacklogItemSchema), ...limited },
     },
     handler: async (request) => {
       const { id } = request.params;
@@ -327,7 +338,7 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryRouteDeps) 
         200: {
           description: 'A JSON page; with Accept: text/csv or format=csv, the whole filtered trail as CSV',
           content: {
-            'application/json': { schema: z.object({ entries: z.array(Document), nextCursor: z.string().nullable() }) },
+            'application/json': { schema: z.object({ entries: z.array(AuditEntrySchema), nextCursor: z.string().nullable() }) },
             'text/csv': { schema: z.string() },
           },
         },
@@ -395,7 +406,7 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryRouteDeps) 
     ...common,
     schema: { ...base('ListInterviews', 'interviews', 'The interview schedule: status, interviewee, time and confirmation state (a stakeholder sees the interviews they gave)', 'see-overview'),
       querystring: InterviewsQuery,
-      response: { 200: z.object({ items: z.array(Document) }), ...problems },
+      response: { 200: z.object({ items: z.array(ScheduledInterview) }), ...problems },
     },
     handler: async (request) => {
       const { id } = request.params;
@@ -414,7 +425,7 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryRouteDeps) 
 
   typed.get('/interviews/:id', {
     ...common,
-    schema: { ...base('GetInterview', 'interviews', 'The interview with its findings, summary versions and confirmation', 'read-interview'), response: { 200: Document, ...problems } },
+    schema: { ...base('GetInterview', 'interviews', 'The interview with its findings, summary versions and confirmation', 'read-interview'), response: { 200: Interview, ...problems } },
     handler: async (request) => readableInterview(request, request.params.id),
   });
 
@@ -428,7 +439,7 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryRouteDeps) 
       security: [{ bearerAuth: [] }],
       params: IdParams.extend({ findingId: IdParams.shape.id }),
       headers: MinPositionHeaders,
-      response: { 200: z.looseObject({ findingId: z.string(), section: FindingSection }), ...problems },
+      response: { 200: Finding, ...problems },
     },
     handler: async (request) => {
       const interview = await readableInterview(request, request.params.id);
@@ -446,7 +457,7 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryRouteDeps) 
   typed.get('/engagements/:id/baselines', {
     ...common,
     schema: { ...base('ListBaselines', 'baselines', 'The baselines of the engagement, newest first, with their status, signatories and suspect marks', 'see-overview'),
-      response: { 200: z.object({ items: z.array(Document) }), ...problems },
+      response: { 200: z.object({ items: z.array(Baseline) }), ...problems },
     },
     handler: async (request) => {
       const { id } = request.params;
@@ -460,7 +471,7 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryRouteDeps) 
   typed.get('/baselines/:id', {
     ...common,
     schema: { ...base('GetBaseline', 'baselines', 'A baseline: the requirements frozen at their versions, its hash, signatories and sign-offs, and suspect marks', 'see-overview'),
-      response: { 200: Document, ...problems },
+      response: { 200: Baseline, ...problems },
     },
     handler: async (request) => readableBaseline(request, request.params.id),
   });
@@ -476,7 +487,7 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryRouteDeps) 
           content: {
             'text/html': { schema: z.string() },
             'application/pdf': { schema: z.string().meta({ format: 'binary' }) },
-            'application/json': { schema: z.looseObject({ baseline: Document, requirements: z.array(z.looseObject({ requirementId: z.string() })) }) },
+            'application/json': { schema: SpecificationSchema },
           },
         },
         ...problems,
@@ -522,7 +533,7 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryRouteDeps) 
 
   typed.get('/requirements/:id', {
     ...common,
-    schema: { ...base('GetRequirement', 'requirements', 'The requirement with its sources, priority history and decisions', 'read-records'), response: { 200: Document, ...problems } },
+    schema: { ...base('GetRequirement', 'requirements', 'The requirement with its sources, priority history and decisions', 'read-records'), response: { 200: Requirement, ...problems } },
     handler: async (request) => {
       const what = `requirement ${request.params.id}`;
       const requirement = await found<RequirementDocument>(READ_MODELS.requirements, request.params.id, 'requirement');

@@ -4,7 +4,7 @@
  * of a past instant (from the log, folded with the same projection).
  */
 import type { RecordedEvent } from '../../contracts/index.js';
-import { project, rankBacklog, requirementBacklog, sortBacklog, TIERS, type BacklogItem, type Ranking } from '../../projections/index.js';
+import { project, rankBacklog, requirementBacklog, sortBacklog, TIERS, type BacklogItem, type RankedBacklogItem } from '../../projections/index.js';
 
 export type BacklogQuery = {
   status?: string;
@@ -15,10 +15,8 @@ export type BacklogQuery = {
   cursor?: string;
 };
 
-export type RankedItem = BacklogItem & Ranking;
-
 type SortKey = { t: number; s: number; r: number; id: string };
-const keyOf = (item: RankedItem): SortKey => ({
+const keyOf = (item: RankedBacklogItem): SortKey => ({
   t: item.tier === null ? TIERS.length : TIERS.indexOf(item.tier),
   s: item.score ?? -1,
   r: item.rank ?? Number.MAX_SAFE_INTEGER,
@@ -41,7 +39,7 @@ const isSortKey = (v: unknown): v is SortKey =>
 export class InvalidCursorError extends Error {}
 
 /** One page of the ranked, filtered backlog and the cursor of the next (null on the last page). */
-export const backlogPage = (items: readonly BacklogItem[], query: BacklogQuery): { items: RankedItem[]; nextCursor: string | null } => {
+export const backlogPage = (items: readonly BacklogItem[], query: BacklogQuery): { items: RankedBacklogItem[]; nextCursor: string | null } => {
   const start = query.cursor === undefined ? undefined : decodeCursor(query.cursor, isSortKey);
   if (query.cursor !== undefined && start === undefined) throw new InvalidCursorError('the cursor is not one this backlog gave out');
   const selected = sortBacklog(rankBacklog(items)).filter(

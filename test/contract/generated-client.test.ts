@@ -147,6 +147,21 @@ t.test('a generated client walks from an engagement to a prioritized requirement
     params: { path: { id: requirementId } },
   });
   t.equal(read.response.status, 200, 'the requirement is read back once the read models have the write');
+  // The read-model documents are typed field by field by the generated client alone.
+  t.equal(read.data!.status, 'prioritized', 'the document names its status');
+  t.equal(read.data!.priority?.score, prioritized.data!.score, 'and its priority, with the score the command answered');
+  t.same(read.data!.sources.map((s) => s.findingId), [findingId], 'and the finding it was captured from');
+
+  const interview = await client.GET('/interviews/{id}', {
+    headers: { ...chen, 'x-min-position': prioritized.data!.position },
+    params: { path: { id: interviewId } },
+  });
+  t.equal(interview.response.status, 200, 'the interview is read back');
+  t.same(
+    [interview.data!.confirmation?.confirmedBy, interview.data!.confirmation?.summaryHash, interview.data!.findings.map((f) => f.findingId)],
+    ['u-li', drafted.data!.summaryHash, [findingId]],
+    'with who confirmed which version, and its findings',
+  );
 
   t.same(failures, [], 'every answer matches the schema the document states for it');
 });

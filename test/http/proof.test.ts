@@ -1,4 +1,5 @@
 import t, { type Test } from 'tap';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { InMemoryEventStore, type TamperableEntry } from '../../infra/event-store/in-memory.js';
 import { anchorEngagement } from '../../infra/proof/anchoring.js';
 import { InMemoryAnchorStore } from '../../infra/proof/anchors.js';
@@ -140,4 +141,18 @@ t.test('verifications and signed exports are rate limited per user', async (t) =
   const get = (url: string) => app.inject({ method: 'GET', url, headers: users.pmo });
   t.equal((await get(`/engagements/${id}/audit/export`)).statusCode, 200);
   t.match((await get(`/engagements/${id}/verification`)).json(), { status: 429, code: 'too-many-requests' });
+});
+
+t.test('the signed export, anchored, is exactly what the OpenAPI document says of it', async (t) => {
+  const signer = await ProofSigner.fromJwks(await generateSigningKey('k-export'));
+  const { app, store, anchors, engagementId, get } = await confirmedEngagement(t, signer);
+  const anchored = await anchorEngagement({ store, anchors, signer }, engagementId);
+  await anchors.keep(anchored.anchor!);
+  const openapi = (await app.inject({ method: 'GET', url: '/openapi.json' })).json();
+  const schema = openapi.paths['/engagements/{id}/audit/export'].get.responses['200'].content['application/json'].schema;
+  const validate = new Ajv2020({ strict: false, allErrors: true }).compile(schema);
+  const document = (await get(`/engagements/${engagementId}/audit/export`)).json() as SignedAuditExport;
+  t.equal(document.anchors.length, 1, 'the export carries the anchor');
+  t.ok(validate(document), 'every field is documented, and of its documented type', { errors: validate.errors });
+  t.notOk(validate({ ...document, comment: 'added later' }), 'a field the document does not name is refused');
 });

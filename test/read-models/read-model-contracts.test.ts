@@ -13,7 +13,15 @@ import { MongoReadModelStore } from '../../infra/read-models/index.js';
 import { STORED } from '../../infra/read-models/mongo-query.js';
 import { positionKey } from '../../infra/read-models/position-key.js';
 import { PROJECTIONS, project, type ReadDocument } from '../../projections/index.js';
-import { generateReadModelSchemas, READ_MODELS, schemaFile, serialize } from '../../infra/read-models/contract-schemas.js';
+import {
+  generateReadModelSchemas,
+  generateServedSchemas,
+  READ_MODELS,
+  schemaFile,
+  serialize,
+  servedSchemasFile,
+  servedSchemasModule,
+} from '../../infra/read-models/contract-schemas.js';
 import { afterGoLive } from '../projections/discovery.js';
 
 const mongoUrl = process.env['MONGO_URL'];
@@ -36,6 +44,7 @@ t.test('every projection has a committed contract, and the committed files are w
   for (const [collection, schema] of generateReadModelSchemas()) {
     t.equal(readFileSync(schemaFile(collection), 'utf8'), serialize(schema), `${collection}: run \`npm run read-models:schemas\` after changing its document type`);
   }
+  t.equal(readFileSync(servedSchemasFile, 'utf8'), servedSchemasModule(generateServedSchemas()), 'the shapes the queries serve: run `npm run read-models:schemas` after changing a document type');
 });
 
 t.test('the documents of a whole discovery validate against their contracts', async (t) => {

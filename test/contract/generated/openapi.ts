@@ -1987,16 +1987,98 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The read-model document (see the projections documentation) */
+            /** @description A baseline: frozen requirements, hash, signatories, sign-offs and suspect marks */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
+                        baselineHash: string;
+                        baselineId: string;
+                        createdAt: string;
+                        /** @description Who did something: always taken from the verified token, never from a request body. */
+                        createdBy: {
+                            id: string;
+                            name: string;
+                            roles: ("admin" | "consultant" | "pm" | "pmo" | "stakeholder")[];
+                        };
+                        engagementId: string;
                         id: string;
-                    } & {
-                        [key: string]: unknown;
+                        name: string;
+                        /** @description Position of the last event applied; events at or before it are ignored on redelivery. */
+                        position: string;
+                        rejection: {
+                            at: string;
+                            /** @description Who did something: always taken from the verified token, never from a request body. */
+                            by: {
+                                id: string;
+                                name: string;
+                                roles: ("admin" | "consultant" | "pm" | "pmo" | "stakeholder")[];
+                            };
+                            comments: string;
+                        } | null;
+                        requirements: {
+                            /** @enum {string} */
+                            category: "customer-data" | "integration" | "marketing" | "other" | "reporting" | "sales" | "service";
+                            departments: string[];
+                            description: string;
+                            goalIds: string[];
+                            priority?: {
+                                frequency: number;
+                                fundSafety: boolean;
+                                lossIfMismanaged: number;
+                                score: number;
+                                stakeholderConcern: boolean;
+                                urgency: number;
+                            };
+                            requirementId: string;
+                            sources: {
+                                findingId: string;
+                                interviewId: string;
+                            }[];
+                            /** @enum {string} */
+                            targetPhase?: "application-training" | "business-survey" | "concept-introduction" | "go-live" | "process-solidification" | "system-deployment";
+                            title: string;
+                            /** @description The requirement's stream revision when it was frozen. */
+                            version: number;
+                        }[];
+                        signatories: {
+                            /** @description True once they signed as `approved`. */
+                            approved: boolean;
+                            name: string;
+                            role: string;
+                            signOffs: {
+                                at: string;
+                                authenticatedAt: string;
+                                baselineHash: string;
+                                /** @enum {string} */
+                                meaning: "approved" | "reviewed";
+                            }[];
+                            userId: string;
+                        }[];
+                        signedAt: null | string;
+                        /** @enum {string} */
+                        status: "awaiting-signatures" | "rejected" | "signed";
+                        supersededBy: null | string;
+                        supersedes: string[];
+                        /** @description True while a change approved after signing is not followed by a newer signed baseline. */
+                        suspect: boolean;
+                        suspectBecause: {
+                            at: string;
+                            /** @description Who did something: always taken from the verified token, never from a request body. */
+                            by: {
+                                id: string;
+                                name: string;
+                                roles: ("admin" | "consultant" | "pm" | "pmo" | "stakeholder")[];
+                            };
+                            changeRequestId: string;
+                            frozenVersion: null | number;
+                            requirementId: string;
+                        }[];
+                        updatedAt: string;
+                        /** @description The baseline stream's revision and time of its last event. */
+                        version: number;
                     };
                 };
             };
@@ -2237,19 +2319,138 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        /** @description The read-model document (see the projections documentation) */
                         baseline: {
+                            baselineHash: string;
+                            baselineId: string;
+                            createdAt: string;
+                            /** @description Who did something: always taken from the verified token, never from a request body. */
+                            createdBy: {
+                                id: string;
+                                name: string;
+                                roles: ("admin" | "consultant" | "pm" | "pmo" | "stakeholder")[];
+                            };
+                            engagementId: string;
                             id: string;
-                        } & {
-                            [key: string]: unknown;
+                            name: string;
+                            /** @description Position of the last event applied; events at or before it are ignored on redelivery. */
+                            position: string;
+                            rejection: {
+                                at: string;
+                                /** @description Who did something: always taken from the verified token, never from a request body. */
+                                by: {
+                                    id: string;
+                                    name: string;
+                                    roles: ("admin" | "consultant" | "pm" | "pmo" | "stakeholder")[];
+                                };
+                                comments: string;
+                            } | null;
+                            signatories: {
+                                /** @description True once they signed as `approved`. */
+                                approved: boolean;
+                                name: string;
+                                role: string;
+                                signOffs: {
+                                    at: string;
+                                    authenticatedAt: string;
+                                    baselineHash: string;
+                                    /** @enum {string} */
+                                    meaning: "approved" | "reviewed";
+                                }[];
+                                userId: string;
+                            }[];
+                            signedAt: null | string;
+                            /** @enum {string} */
+                            status: "awaiting-signatures" | "rejected" | "signed";
+                            supersededBy: null | string;
+                            supersedes: string[];
+                            /** @description True while a change approved after signing is not followed by a newer signed baseline. */
+                            suspect: boolean;
+                            suspectBecause: {
+                                at: string;
+                                /** @description Who did something: always taken from the verified token, never from a request body. */
+                                by: {
+                                    id: string;
+                                    name: string;
+                                    roles: ("admin" | "consultant" | "pm" | "pmo" | "stakeholder")[];
+                                };
+                                changeRequestId: string;
+                                frozenVersion: null | number;
+                                requirementId: string;
+                            }[];
+                            updatedAt: string;
+                            /** @description The baseline stream's revision and time of its last event. */
+                            version: number;
                         };
-                        requirements: ({
+                        requirements: {
+                            /** @enum {string} */
+                            category: "customer-data" | "integration" | "marketing" | "other" | "reporting" | "sales" | "service";
+                            departments: string[];
+                            description: string;
+                            goalIds: string[];
+                            goals: {
+                                goalId: string;
+                                text: string;
+                            }[];
+                            priority?: {
+                                frequency: number;
+                                fundSafety: boolean;
+                                lossIfMismanaged: number;
+                                score: number;
+                                stakeholderConcern: boolean;
+                                urgency: number;
+                            };
+                            rank: null | number;
                             requirementId: string;
-                        } & {
-                            [key: string]: unknown;
-                        })[];
-                    } & {
-                        [key: string]: unknown;
+                            score: null | number;
+                            sources: {
+                                /** @description The interviewee's confirmation of the interview's summary, if confirmed. */
+                                confirmation: {
+                                    confirmedAt: string;
+                                    confirmedBy: string;
+                                    confirmedByName: string;
+                                    summaryHash: string;
+                                    summaryVersion: number;
+                                    /** @description Signed in, or through which confirmation link (issuer's user id); absent before links existed. */
+                                    via?: {
+                                        /** @enum {string} */
+                                        method: "signed-in";
+                                    } | {
+                                        issuedBy: string;
+                                        linkId: string;
+                                        /** @enum {string} */
+                                        method: "link";
+                                    };
+                                } | null;
+                                /** @description Null when the interview or finding is not (or no longer) in the read models. */
+                                finding: {
+                                    /** @enum {string} */
+                                    frequency?: "daily" | "monthly" | "rare" | "weekly";
+                                    pain?: number;
+                                    /** @enum {string} */
+                                    section: "current-structure" | "customer" | "data-report" | "future-structure" | "other-requirement" | "workflow";
+                                    text: string;
+                                } | null;
+                                findingId: string;
+                                /** @description Whether the confirmed summary version cites this finding. */
+                                findingInConfirmedSummary: boolean;
+                                interview: {
+                                    conductedAt: null | string;
+                                    interviewee: {
+                                        department: string;
+                                        name: string;
+                                        position: string;
+                                    };
+                                    method: string;
+                                } | null;
+                                interviewId: string;
+                            }[];
+                            /** @enum {string} */
+                            targetPhase?: "application-training" | "business-survey" | "concept-introduction" | "go-live" | "process-solidification" | "system-deployment";
+                            tier: ("trivial-many" | "vital-few") | null;
+                            title: string;
+                            /** @description The requirement's stream revision when it was frozen. */
+                            version: number;
+                        }[];
                     };
                     "application/pdf": string;
                     "text/html": string;
@@ -4593,11 +4794,58 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: ({
+                        items: {
+                            client: string;
+                            /** @enum {string} */
+                            currentPhase: "application-training" | "business-survey" | "concept-introduction" | "go-live" | "process-solidification" | "system-deployment";
+                            engagementId: string;
+                            goals: string[];
                             id: string;
-                        } & {
-                            [key: string]: unknown;
-                        })[];
+                            memberIds: string[];
+                            name: string;
+                            /** @description Position of the last event applied; events at or before it are ignored on redelivery. */
+                            position: string;
+                            readiness: {
+                                evidence: null | string;
+                                /** @enum {string} */
+                                item: "customer-definition-agreed" | "environment-ready" | "funding-secured" | "integrations-identified" | "project-manager-ready" | "requirements-defined" | "strategy-defined" | "success-criteria-defined";
+                                recordedAt: null | string;
+                                recordedBy: {
+                                    id: string;
+                                    name: string;
+                                    roles: ("admin" | "consultant" | "pm" | "pmo" | "stakeholder")[];
+                                } | null;
+                                /** @enum {string} */
+                                status: "met" | "not-applicable" | "not-assessed" | "not-met";
+                            }[];
+                            sponsor: {
+                                name: string;
+                                title: string;
+                            };
+                            startedAt: string;
+                            startedBy: {
+                                id: string;
+                                name: string;
+                                roles: ("admin" | "consultant" | "pm" | "pmo" | "stakeholder")[];
+                            };
+                            successCriteria: string[];
+                            /** @description The team, in the order people joined; `memberIds` repeats their ids for "engagements I am in". */
+                            team: {
+                                /** @description When their role, workgroup or department last changed. */
+                                changedAt?: string;
+                                department?: string;
+                                name: string;
+                                /** @enum {string} */
+                                role: "consultant" | "observer" | "pm" | "stakeholder";
+                                /** @description When they joined the team. */
+                                since: string;
+                                userId: string;
+                                workgroup?: string;
+                            }[];
+                            updatedAt: string;
+                            /** @description Revision of the engagement stream after the last event applied (the ETag of commands). */
+                            version: number;
+                        }[];
                         nextCursor: string | null;
                     };
                 };
@@ -5174,16 +5422,63 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The read-model document (see the projections documentation) */
+            /** @description The engagement: name, client, sponsor, current phase, readiness, team */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
+                        client: string;
+                        /** @enum {string} */
+                        currentPhase: "application-training" | "business-survey" | "concept-introduction" | "go-live" | "process-solidification" | "system-deployment";
+                        engagementId: string;
+                        goals: string[];
                         id: string;
-                    } & {
-                        [key: string]: unknown;
+                        memberIds: string[];
+                        name: string;
+                        /** @description Position of the last event applied; events at or before it are ignored on redelivery. */
+                        position: string;
+                        readiness: {
+                            evidence: null | string;
+                            /** @enum {string} */
+                            item: "customer-definition-agreed" | "environment-ready" | "funding-secured" | "integrations-identified" | "project-manager-ready" | "requirements-defined" | "strategy-defined" | "success-criteria-defined";
+                            recordedAt: null | string;
+                            recordedBy: {
+                                id: string;
+                                name: string;
+                                roles: ("admin" | "consultant" | "pm" | "pmo" | "stakeholder")[];
+                            } | null;
+                            /** @enum {string} */
+                            status: "met" | "not-applicable" | "not-assessed" | "not-met";
+                        }[];
+                        sponsor: {
+                            name: string;
+                            title: string;
+                        };
+                        startedAt: string;
+                        startedBy: {
+                            id: string;
+                            name: string;
+                            roles: ("admin" | "consultant" | "pm" | "pmo" | "stakeholder")[];
+                        };
+                        successCriteria: string[];
+                        /** @description The team, in the order people joined; `memberIds` repeats their ids for "engagements I am in". */
+                        team: {
+                            /** @description When their role, workgroup or department last changed. */
+                            changedAt?: string;
+                            department?: string;
+                            name: string;
+                            /** @enum {string} */
+                            role: "consultant" | "observer" | "pm" | "stakeholder";
+                            /** @description When they joined the team. */
+                            since: string;
+                            userId: string;
+                            workgroup?: string;
+                        }[];
+                        updatedAt: string;
+                        /** @description Revision of the engagement stream after the last event applied (the ETag of commands). */
+                        version: number;
                     };
                 };
             };
@@ -5432,11 +5727,63 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        entries: ({
+                        entries: {
+                            action: string;
+                            /** @description Who did something: always taken from the verified token, never from a request body. */
+                            actor: {
+                                id: string;
+                                name: string;
+                                roles: ("admin" | "consultant" | "pm" | "pmo" | "stakeholder")[];
+                            };
+                            at: string;
+                            /** @description The hash of the frozen content a baseline event concerns: what was created, signed or rejected. */
+                            baselineHash?: string;
+                            causationId: string;
+                            /** @description The changed fields by their names, which depend on the action (a readiness assessment is keyed by its item). */
+                            changes: {
+                                [key: string]: {
+                                    /** @description The value before, or null when nothing was there: any JSON value, since every changed field has a type of its own. */
+                                    from: unknown;
+                                    /** @description The value after, or null when it was removed: any JSON value, like `from`. */
+                                    to: unknown;
+                                };
+                            };
+                            correlationId: string;
+                            engagementId: string;
+                            eventId: string;
+                            /** @enum {string} */
+                            eventType: "BaselineCreated" | "BaselineRejected" | "BaselineSigned" | "BaselineSignedOff" | "BusinessCaseSet" | "ChangeRequestApproved" | "ChangeRequestRaised" | "ChangeRequestRejected" | "ConfirmationLinkIssued" | "ConfirmationLinkRevoked" | "EngagementStarted" | "FindingRecorded" | "GateConditionsChosen" | "GoalAdded" | "InterviewCancelled" | "InterviewConducted" | "InterviewRescheduled" | "InterviewScheduled" | "MeasurementRecorded" | "MemberAdded" | "MemberRemoved" | "MemberRoleChanged" | "PhaseAdvanced" | "ReadinessRecorded" | "RequirementAccepted" | "RequirementCaptured" | "RequirementDeferred" | "RequirementPrioritized" | "RequirementRejected" | "RequirementRevised" | "SuccessTargetAdded" | "SuccessTargetRevised" | "SummaryConfirmed" | "SummaryDrafted" | "SummaryRevisionRequested" | "SummarySentForConfirmation";
                             id: string;
-                        } & {
-                            [key: string]: unknown;
-                        })[];
+                            /** @description Position of the last event applied; events at or before it are ignored on redelivery. */
+                            position: string;
+                            reason: null | string;
+                            relatedIds: string[];
+                            subject: {
+                                id: string;
+                                /** @enum {string} */
+                                type: "baseline" | "business-case" | "change-request" | "engagement" | "finding" | "goal" | "interview" | "member" | "requirement" | "success-target";
+                            };
+                            summaryHash?: string;
+                            summaryVersion?: number;
+                            /** @description How an answer to a summary was given: signed in, or through which confirmation link issued by whom. */
+                            via?: {
+                                /** @enum {string} */
+                                method: "signed-in";
+                            } | {
+                                issuedBy: string;
+                                linkId: string;
+                                /** @enum {string} */
+                                method: "link";
+                            };
+                            waiver?: {
+                                reason: string;
+                                unmetConditions: {
+                                    /** @enum {string} */
+                                    rule: "department-not-heard" | "interview-not-confirmed" | "readiness-item-not-met" | "requirement-not-prioritized";
+                                    subjectId: string;
+                                }[];
+                            };
+                        }[];
                         nextCursor: string | null;
                     };
                     "text/csv": string;
@@ -5700,11 +6047,142 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description The latest signed anchor, which the chain must reach; empty when never anchored */
+                        anchors: {
+                            anchoredAt: string;
+                            /** @enum {number} */
+                            anchorVersion: 1;
+                            engagementId: string;
+                            events: number;
+                            head: string;
+                            /** @enum {string} */
+                            kind: "engagement-history-anchor";
+                            /** @description The log position up to which the history was read */
+                            position: string;
+                            /** @description JWS (EdDSA) with detached payload */
+                            signature: string;
+                            /** @description Sorted by stream */
+                            streams: (string | number)[][];
+                        }[];
+                        chain: {
+                            algorithm: string;
+                            events: {
+                                /** @description The event's data as stored (personal fields as their commitments): any JSON value, its shape is the event type's */
+                                data: unknown;
+                                eventId: string;
+                                /** @description The event's stored metadata, as stored: any JSON value the digest covers, with its `proof` ({ v, digest, salt? }) once chained */
+                                metadata: unknown;
+                                /** @description The event's position in the global log */
+                                position: string;
+                                revision: number;
+                                streamId: string;
+                                type: string;
+                            }[];
+                            /** @description The first broken event in log order */
+                            firstBreak?: {
+                                /** @description Absent when the event is missing (deleted, or cut off after the last anchor) */
+                                eventId?: string;
+                                /**
+                                 * @description digest-mismatch: the event was changed, moved or forged; proof-missing: an event without a digest after chained ones; personal-data-uncommitted: a personal field neither salted nor erased; revision-gap: an event is missing before this revision; behind-anchor: the stream ends before the revision its last anchor saw (a rolled-back or cut log); anchor-mismatch: the stream differs from what its last anchor saw at that revision (history rewritten)
+                                 * @enum {string}
+                                 */
+                                reason: "digest-mismatch" | "proof-missing" | "personal-data-uncommitted" | "revision-gap" | "behind-anchor" | "anchor-mismatch";
+                                revision: number;
+                                streamId: string;
+                            };
+                            head: string;
+                            verified: boolean;
+                        };
+                        /** @description The entries as CSV (the columns of the CSV export) */
+                        csv: string;
+                        engagementId: string;
+                        entries: {
+                            action: string;
+                            /** @description Who did something: always taken from the verified token, never from a request body. */
+                            actor: {
+                                id: string;
+                                name: string;
+                                roles: ("admin" | "consultant" | "pm" | "pmo" | "stakeholder")[];
+                            };
+                            at: string;
+                            /** @description The hash of the frozen content a baseline event concerns: what was created, signed or rejected. */
+                            baselineHash?: string;
+                            causationId: string;
+                            /** @description The changed fields by their names, which depend on the action (a readiness assessment is keyed by its item). */
+                            changes: {
+                                [key: string]: {
+                                    /** @description The value before, or null when nothing was there: any JSON value, since every changed field has a type of its own. */
+                                    from: unknown;
+                                    /** @description The value after, or null when it was removed: any JSON value, like `from`. */
+                                    to: unknown;
+                                };
+                            };
+                            correlationId: string;
+                            engagementId: string;
+                            eventId: string;
+                            /** @enum {string} */
+                            eventType: "BaselineCreated" | "BaselineRejected" | "BaselineSigned" | "BaselineSignedOff" | "BusinessCaseSet" | "ChangeRequestApproved" | "ChangeRequestRaised" | "ChangeRequestRejected" | "ConfirmationLinkIssued" | "ConfirmationLinkRevoked" | "EngagementStarted" | "FindingRecorded" | "GateConditionsChosen" | "GoalAdded" | "InterviewCancelled" | "InterviewConducted" | "InterviewRescheduled" | "InterviewScheduled" | "MeasurementRecorded" | "MemberAdded" | "MemberRemoved" | "MemberRoleChanged" | "PhaseAdvanced" | "ReadinessRecorded" | "RequirementAccepted" | "RequirementCaptured" | "RequirementDeferred" | "RequirementPrioritized" | "RequirementRejected" | "RequirementRevised" | "SuccessTargetAdded" | "SuccessTargetRevised" | "SummaryConfirmed" | "SummaryDrafted" | "SummaryRevisionRequested" | "SummarySentForConfirmation";
+                            id: string;
+                            /** @description Position of the last event applied; events at or before it are ignored on redelivery. */
+                            position: string;
+                            reason: null | string;
+                            relatedIds: string[];
+                            subject: {
+                                id: string;
+                                /** @enum {string} */
+                                type: "baseline" | "business-case" | "change-request" | "engagement" | "finding" | "goal" | "interview" | "member" | "requirement" | "success-target";
+                            };
+                            summaryHash?: string;
+                            summaryVersion?: number;
+                            /** @description How an answer to a summary was given: signed in, or through which confirmation link issued by whom. */
+                            via?: {
+                                /** @enum {string} */
+                                method: "signed-in";
+                            } | {
+                                issuedBy: string;
+                                linkId: string;
+                                /** @enum {string} */
+                                method: "link";
+                            };
+                            waiver?: {
+                                reason: string;
+                                unmetConditions: {
+                                    /** @enum {string} */
+                                    rule: "department-not-heard" | "interview-not-confirmed" | "readiness-item-not-met" | "requirement-not-prioritized";
+                                    subjectId: string;
+                                }[];
+                            };
+                        }[];
+                        /** @enum {number} */
+                        exportVersion: 1;
+                        generatedAt: string;
                         /** @enum {string} */
                         kind: "engagement-audit-export";
+                        /** @description The SHA-256 of each part: of its RFC 8785 canonical JSON, of the CSV's UTF-8 bytes */
+                        manifest: {
+                            anchors: {
+                                count: number;
+                                sha256: string;
+                            };
+                            chain: {
+                                events: number;
+                                sha256: string;
+                            };
+                            csv: {
+                                sha256: string;
+                            };
+                            entries: {
+                                count: number;
+                                sha256: string;
+                            };
+                        };
+                        /** @description The instants the entries were chosen by */
+                        range: {
+                            from?: string;
+                            to?: string;
+                        };
+                        /** @description JWS (EdDSA, Ed25519) with detached payload over the canonical JSON of the document without `signature` */
                         signature: string;
-                    } & {
-                        [key: string]: unknown;
                     };
                 };
             };
@@ -5950,11 +6428,81 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: ({
+                        items: {
+                            capturedAt: string;
+                            /** @description Who did something: always taken from the verified token, never from a request body. */
+                            capturedBy: {
+                                id: string;
+                                name: string;
+                                roles: ("admin" | "consultant" | "pm" | "pmo" | "stakeholder")[];
+                            };
+                            /** @enum {string} */
+                            category: "customer-data" | "integration" | "marketing" | "other" | "reporting" | "sales" | "service";
+                            /** @description The latest decision. */
+                            decision?: {
+                                at: string;
+                                /** @description Who did something: always taken from the verified token, never from a request body. */
+                                by: {
+                                    id: string;
+                                    name: string;
+                                    roles: ("admin" | "consultant" | "pm" | "pmo" | "stakeholder")[];
+                                };
+                                /** @enum {string} */
+                                previousStatus: "accepted" | "captured" | "deferred" | "prioritized" | "rejected";
+                                reason?: string;
+                                /** @enum {string} */
+                                status: "accepted" | "deferred" | "rejected";
+                                /**
+                                 * @description Only on acceptance: the phase the requirement is delivered in.
+                                 * @enum {string}
+                                 */
+                                targetPhase?: "application-training" | "business-survey" | "concept-introduction" | "go-live" | "process-solidification" | "system-deployment";
+                            };
+                            departments: string[];
+                            description: string;
+                            engagementId: string;
+                            /** @description The goals it serves (none named: empty). */
+                            goalIds: string[];
                             id: string;
-                        } & {
-                            [key: string]: unknown;
-                        })[];
+                            /** @description Position of the last event applied; events at or before it are ignored on redelivery. */
+                            position: string;
+                            /** @description occurredAt of the latest prioritization. */
+                            prioritizedAt?: string;
+                            /** @description Log position of the latest prioritization: the earlier one ranks first among equal scores. */
+                            prioritizedPosition?: string;
+                            /** @description Absent until the first prioritization. */
+                            priority?: {
+                                formulaVersion: number;
+                                /** @description The inputs of the 20/80 score, each set by a person (see `priorityScore`). */
+                                inputs: {
+                                    frequency: number;
+                                    fundSafety: boolean;
+                                    lossIfMismanaged: number;
+                                    stakeholderConcern: boolean;
+                                    urgency: number;
+                                };
+                                rationale: string;
+                                score: number;
+                            };
+                            rank: null | number;
+                            score: null | number;
+                            sources: {
+                                findingId: string;
+                                interviewId: string;
+                            }[];
+                            /** @enum {string} */
+                            status: "accepted" | "captured" | "deferred" | "prioritized" | "rejected";
+                            /**
+                             * @description Present while the requirement is accepted; deferring or rejecting it withdraws the assignment.
+                             * @enum {string}
+                             */
+                            targetPhase?: "application-training" | "business-survey" | "concept-introduction" | "go-live" | "process-solidification" | "system-deployment";
+                            tier: ("trivial-many" | "vital-few") | null;
+                            title: string;
+                            updatedAt: string;
+                            /** @description Revision of the requirement stream after the last event applied (the ETag of commands). */
+                            version: number;
+                        }[];
                         nextCursor: string | null;
                     };
                 };
@@ -6214,11 +6762,93 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: ({
+                        items: {
+                            baselineHash: string;
+                            baselineId: string;
+                            createdAt: string;
+                            /** @description Who did something: always taken from the verified token, never from a request body. */
+                            createdBy: {
+                                id: string;
+                                name: string;
+                                roles: ("admin" | "consultant" | "pm" | "pmo" | "stakeholder")[];
+                            };
+                            engagementId: string;
                             id: string;
-                        } & {
-                            [key: string]: unknown;
-                        })[];
+                            name: string;
+                            /** @description Position of the last event applied; events at or before it are ignored on redelivery. */
+                            position: string;
+                            rejection: {
+                                at: string;
+                                /** @description Who did something: always taken from the verified token, never from a request body. */
+                                by: {
+                                    id: string;
+                                    name: string;
+                                    roles: ("admin" | "consultant" | "pm" | "pmo" | "stakeholder")[];
+                                };
+                                comments: string;
+                            } | null;
+                            requirements: {
+                                /** @enum {string} */
+                                category: "customer-data" | "integration" | "marketing" | "other" | "reporting" | "sales" | "service";
+                                departments: string[];
+                                description: string;
+                                goalIds: string[];
+                                priority?: {
+                                    frequency: number;
+                                    fundSafety: boolean;
+                                    lossIfMismanaged: number;
+                                    score: number;
+                                    stakeholderConcern: boolean;
+                                    urgency: number;
+                                };
+                                requirementId: string;
+                                sources: {
+                                    findingId: string;
+                                    interviewId: string;
+                                }[];
+                                /** @enum {string} */
+                                targetPhase?: "application-training" | "business-survey" | "concept-introduction" | "go-live" | "process-solidification" | "system-deployment";
+                                title: string;
+                                /** @description The requirement's stream revision when it was frozen. */
+                                version: number;
+                            }[];
+                            signatories: {
+                                /** @description True once they signed as `approved`. */
+                                approved: boolean;
+                                name: string;
+                                role: string;
+                                signOffs: {
+                                    at: string;
+                                    authenticatedAt: string;
+                                    baselineHash: string;
+                                    /** @enum {string} */
+                                    meaning: "approved" | "reviewed";
+                                }[];
+                                userId: string;
+                            }[];
+                            signedAt: null | string;
+                            /** @enum {string} */
+                            status: "awaiting-signatures" | "rejected" | "signed";
+                            supersededBy: null | string;
+                            supersedes: string[];
+                            /** @description True while a change approved after signing is not followed by a newer signed baseline. */
+                            suspect: boolean;
+                            suspectBecause: {
+                                at: string;
+                                /** @description Who did something: always taken from the verified token, never from a request body. */
+                                by: {
+                                    id: string;
+                                    name: string;
+                                    roles: ("admin" | "consultant" | "pm" | "pmo" | "stakeholder")[];
+                                };
+                                changeRequestId: string;
+                                frozenVersion: null | number;
+                                requirementId: string;
+                            }[];
+                            updatedAt: string;
+                            /** @description The baseline stream's revision and time of its last event. */
+                            version: number;
+                        }[];
                     };
                 };
             };
@@ -9424,11 +10054,120 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: ({
+                        items: {
+                            attendees?: string[];
+                            cancellation?: {
+                                at: string;
+                                /** @description Who did something: always taken from the verified token, never from a request body. */
+                                by: {
+                                    id: string;
+                                    name: string;
+                                    roles: ("admin" | "consultant" | "pm" | "pmo" | "stakeholder")[];
+                                };
+                                reason: string;
+                            };
+                            conductedAt?: string;
+                            confirmation: {
+                                confirmedAt: string;
+                                confirmedBy: string;
+                                confirmedByName: string;
+                                summaryHash: string;
+                                summaryVersion: number;
+                                /** @description Signed in, or through which confirmation link (issuer's user id); absent before links existed. */
+                                via?: {
+                                    /** @enum {string} */
+                                    method: "signed-in";
+                                } | {
+                                    issuedBy: string;
+                                    linkId: string;
+                                    /** @enum {string} */
+                                    method: "link";
+                                };
+                            } | null;
+                            /** @enum {string} */
+                            confirmationState: "awaiting-confirmation" | "confirmed" | "draft" | "no-summary" | "revision-requested";
+                            durationMinutes: number;
+                            engagementId: string;
                             id: string;
-                        } & {
-                            [key: string]: unknown;
-                        })[];
+                            interviewee: {
+                                department: string;
+                                name: string;
+                                phoneExt?: string;
+                                position: string;
+                                /** @description The user id (token `sub`) the interviewee logs in with; only that user may confirm. */
+                                userId?: string;
+                            };
+                            interviewers: string[];
+                            /** @description Confirmation links, oldest first (absent on documents projected before links existed). */
+                            links?: {
+                                email?: string;
+                                expiresAt: string;
+                                issuedAt: string;
+                                /** @description Who did something: always taken from the verified token, never from a request body. */
+                                issuedBy: {
+                                    id: string;
+                                    name: string;
+                                    roles: ("admin" | "consultant" | "pm" | "pmo" | "stakeholder")[];
+                                };
+                                /** @enum {string} */
+                                language?: "en" | "zh-CN";
+                                linkId: string;
+                                revoked?: {
+                                    at: string;
+                                    /** @description Who did something: always taken from the verified token, never from a request body. */
+                                    by: {
+                                        id: string;
+                                        name: string;
+                                        roles: ("admin" | "consultant" | "pm" | "pmo" | "stakeholder")[];
+                                    };
+                                    reason: string;
+                                };
+                                /** @enum {string} */
+                                state: "issued" | "revoked" | "used";
+                                summaryHash: string;
+                                summaryVersion: number;
+                                usedAt?: string;
+                            }[];
+                            location: string;
+                            /** @enum {string} */
+                            method: "email" | "in-person" | "phone" | "questionnaire" | "video" | "workshop";
+                            notes?: string;
+                            /** @description Position of the last event applied; events at or before it are ignored on redelivery. */
+                            position: string;
+                            preparationNotes?: string;
+                            /** @description Every move of the interview, oldest first. */
+                            reschedules: {
+                                at: string;
+                                /** @description Who did something: always taken from the verified token, never from a request body. */
+                                by: {
+                                    id: string;
+                                    name: string;
+                                    roles: ("admin" | "consultant" | "pm" | "pmo" | "stakeholder")[];
+                                };
+                                from: {
+                                    location: string;
+                                    scheduledAt: string;
+                                };
+                                reason: string;
+                                to: {
+                                    location: string;
+                                    scheduledAt: string;
+                                };
+                            }[];
+                            scheduledAt: string;
+                            /** @description Who did something: always taken from the verified token, never from a request body. */
+                            scheduledBy: {
+                                id: string;
+                                name: string;
+                                roles: ("admin" | "consultant" | "pm" | "pmo" | "stakeholder")[];
+                            };
+                            /** @enum {string} */
+                            status: "cancelled" | "conducted" | "confirmed" | "revision-requested" | "scheduled" | "summary-drafted" | "summary-sent";
+                            topics: ("business-process" | "concerns" | "data-needs" | "focus-issues" | "org-structure" | "reports" | "work-content")[];
+                            updatedAt: string;
+                            /** @description Revision of the interview stream after the last event applied (the ETag of commands). */
+                            version: number;
+                        }[];
                     };
                 };
             };
@@ -11474,16 +12213,288 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The read-model document (see the projections documentation) */
+            /** @description Phase progress: phases with dates and waivers, readiness, goals, survey counters */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
+                        /** @description The business case with its inputs and figures; null until it is drawn up (business-case.ts). */
+                        businessCase: {
+                            currency: string;
+                            discountRate: number;
+                            figures: {
+                                /** @description Each group's own gains and costs, in the order of the groups: its contribution to the total. */
+                                groups: {
+                                    /** @description The same with discounted cash flows. */
+                                    discountedPaybackPeriods: null | number;
+                                    groupId: string;
+                                    irr: {
+                                        rate: number;
+                                        /** @enum {string} */
+                                        status: "unique";
+                                    } | {
+                                        /** @enum {string} */
+                                        status: "none";
+                                    } | {
+                                        /** @enum {string} */
+                                        status: "not-determined";
+                                    };
+                                    /** @description Gains less costs, period by period. */
+                                    netCashFlows: number[];
+                                    npv: number;
+                                    /** @description Periods until the cumulative net cash flow turns non-negative for good; null if it never does. */
+                                    paybackPeriods: null | number;
+                                    presentValueOfCosts: number;
+                                    presentValueOfGains: number;
+                                    /** @description npv ÷ present value of the costs; null without costs. */
+                                    roi: null | number;
+                                }[];
+                                /** @description The lines that belong to no group (e.g. the platform everything runs on); null if there are none. */
+                                shared: {
+                                    /** @description The same with discounted cash flows. */
+                                    discountedPaybackPeriods: null | number;
+                                    irr: {
+                                        rate: number;
+                                        /** @enum {string} */
+                                        status: "unique";
+                                    } | {
+                                        /** @enum {string} */
+                                        status: "none";
+                                    } | {
+                                        /** @enum {string} */
+                                        status: "not-determined";
+                                    };
+                                    /** @description Gains less costs, period by period. */
+                                    netCashFlows: number[];
+                                    npv: number;
+                                    /** @description Periods until the cumulative net cash flow turns non-negative for good; null if it never does. */
+                                    paybackPeriods: null | number;
+                                    presentValueOfCosts: number;
+                                    presentValueOfGains: number;
+                                    /** @description npv ÷ present value of the costs; null without costs. */
+                                    roi: null | number;
+                                } | null;
+                                total: {
+                                    /** @description The same with discounted cash flows. */
+                                    discountedPaybackPeriods: null | number;
+                                    irr: {
+                                        rate: number;
+                                        /** @enum {string} */
+                                        status: "unique";
+                                    } | {
+                                        /** @enum {string} */
+                                        status: "none";
+                                    } | {
+                                        /** @enum {string} */
+                                        status: "not-determined";
+                                    };
+                                    /** @description Gains less costs, period by period. */
+                                    netCashFlows: number[];
+                                    npv: number;
+                                    /** @description Periods until the cumulative net cash flow turns non-negative for good; null if it never does. */
+                                    paybackPeriods: null | number;
+                                    presentValueOfCosts: number;
+                                    presentValueOfGains: number;
+                                    /** @description npv ÷ present value of the costs; null without costs. */
+                                    roi: null | number;
+                                };
+                            };
+                            groups: {
+                                /** @enum {string} */
+                                category?: "customer-data" | "integration" | "marketing" | "other" | "reporting" | "sales" | "service";
+                                groupId: string;
+                                name: string;
+                                requirementIds?: string[];
+                            }[];
+                            lines: {
+                                amounts: number[];
+                                groupId?: string;
+                                /** @enum {string} */
+                                kind: "cost" | "gain";
+                                label: string;
+                            }[];
+                            /** @enum {string} */
+                            periodLength: "month" | "quarter" | "year";
+                            reason: string;
+                            revision: number;
+                            setAt: string;
+                            /** @description Who did something: always taken from the verified token, never from a request body. */
+                            setBy: {
+                                id: string;
+                                name: string;
+                                roles: ("admin" | "consultant" | "pm" | "pmo" | "stakeholder")[];
+                            };
+                        } | null;
+                        /** @description Functions (accepted requirements) and range of use (their departments), with the inputs (complexity.ts). */
+                        complexity: {
+                            /** @description The inputs: each accepted requirement and the departments it concerns, in the order accepted. */
+                            acceptedRequirements: {
+                                departments: string[];
+                                requirementId: string;
+                            }[];
+                            /** @description Distinct departments of the accepted requirements, sorted. */
+                            departments: string[];
+                            functions: number;
+                            /** @description The departments of every requirement captured, in the order captured: what is counted once one is accepted. */
+                            requirementDepartments: {
+                                departments: string[];
+                                requirementId: string;
+                            }[];
+                        };
+                        /** @enum {string} */
+                        currentPhase: "application-training" | "business-survey" | "concept-introduction" | "go-live" | "process-solidification" | "system-deployment";
+                        engagementId: string;
+                        /** @description The optional conditions the pm chose for leaving a phase, by phase (docs/domain.md#departments-heard). */
+                        gateOptions: {
+                            /** @enum {string} */
+                            phase: "application-training" | "business-survey" | "concept-introduction" | "go-live" | "process-solidification" | "system-deployment";
+                            require: "departments-heard"[];
+                        }[];
+                        /** @description The engagement's goals, in the order they were set (docs/domain.md#goals). */
+                        goals: {
+                            goalId: string;
+                            text: string;
+                        }[];
+                        /** @description Departments named by the team, interviews and requirements, and whether each was heard (departments-heard.ts). */
+                        hearing: {
+                            /** @description Every department named, with who named it and whether it was interviewed and heard. */
+                            departments: {
+                                /** @description Its interviews whose summary the interviewee confirmed. */
+                                confirmed: string[];
+                                /** @description As first spelled: by the team, else an interview, else a requirement. */
+                                department: string;
+                                /** @description Heard: at least one of its interviewees confirmed a summary. */
+                                heard: boolean;
+                                /** @description Its interviews that took place (conducted, whatever became of the summary). */
+                                interviewed: string[];
+                                namedBy: {
+                                    interviews: string[];
+                                    members: string[];
+                                    requirements: string[];
+                                };
+                            }[];
+                            inputs: {
+                                /** @description Statuses as far as the rule reads them: scheduled, conducted, cancelled or confirmed. */
+                                interviews: {
+                                    department: string;
+                                    interviewId: string;
+                                    /**
+                                     * @description The interview statuses the rule tells apart; the others of the lifecycle count as `conducted`.
+                                     * @enum {string}
+                                     */
+                                    status: "cancelled" | "conducted" | "confirmed" | "revision-requested" | "scheduled" | "summary-drafted" | "summary-sent";
+                                }[];
+                                members: {
+                                    department?: string;
+                                    userId: string;
+                                }[];
+                                /** @description Statuses as far as the rule reads them: rejected or not. */
+                                requirements: {
+                                    departments: string[];
+                                    requirementId: string;
+                                    /** @enum {string} */
+                                    status: "accepted" | "captured" | "deferred" | "prioritized" | "rejected";
+                                }[];
+                            };
+                            /** @description The departments named but not heard (no confirmed summary), sorted. */
+                            notHeard: string[];
+                        };
                         id: string;
-                    } & {
-                        [key: string]: unknown;
+                        phases: {
+                            completedAt: null | string;
+                            /** @enum {string} */
+                            phase: "application-training" | "business-survey" | "concept-introduction" | "go-live" | "process-solidification" | "system-deployment";
+                            startedAt: null | string;
+                            /** @enum {string} */
+                            status: "active" | "completed" | "pending";
+                            /** @description The written reason a project manager passed this phase's exit gate with, and what it waived. */
+                            waiver?: {
+                                at: string;
+                                /** @description Who did something: always taken from the verified token, never from a request body. */
+                                by: {
+                                    id: string;
+                                    name: string;
+                                    roles: ("admin" | "consultant" | "pm" | "pmo" | "stakeholder")[];
+                                };
+                                reason: string;
+                                unmetConditions: {
+                                    /** @enum {string} */
+                                    rule: "department-not-heard" | "interview-not-confirmed" | "readiness-item-not-met" | "requirement-not-prioritized";
+                                    subjectId: string;
+                                }[];
+                            };
+                        }[];
+                        /** @description Position of the last event applied; events at or before it are ignored on redelivery. */
+                        position: string;
+                        readiness: {
+                            evidence: null | string;
+                            /** @enum {string} */
+                            item: "customer-definition-agreed" | "environment-ready" | "funding-secured" | "integrations-identified" | "project-manager-ready" | "requirements-defined" | "strategy-defined" | "success-criteria-defined";
+                            recordedAt: null | string;
+                            recordedBy: {
+                                id: string;
+                                name: string;
+                                roles: ("admin" | "consultant" | "pm" | "pmo" | "stakeholder")[];
+                            } | null;
+                            /** @enum {string} */
+                            status: "met" | "not-applicable" | "not-assessed" | "not-met";
+                        }[];
+                        /** @description Every success target with its status and measurements, and how many are met, not met, pending. */
+                        scorecard: {
+                            met: number;
+                            notMet: number;
+                            pending: number;
+                            targets: {
+                                baseline: number;
+                                /**
+                                 * @description From the baseline towards the target value (docs/domain.md#goals).
+                                 * @enum {string}
+                                 */
+                                direction: "decrease" | "increase";
+                                goalId: string;
+                                horizon: string;
+                                /** @description In the order they were recorded. */
+                                measurements: {
+                                    measuredAt: string;
+                                    measurementId: string;
+                                    note: null | string;
+                                    recordedAt: string;
+                                    value: number;
+                                }[];
+                                metric: string;
+                                owner: string;
+                                /** @enum {string} */
+                                status: "met" | "not-met" | "pending";
+                                target: number;
+                                targetId: string;
+                                unit: string;
+                            }[];
+                        };
+                        survey: {
+                            findings: number;
+                            interviews: {
+                                cancelled: number;
+                                conducted: number;
+                                scheduled: number;
+                            };
+                            requirements: {
+                                accepted: number;
+                                captured: number;
+                                deferred: number;
+                                prioritized: number;
+                                rejected: number;
+                                total: number;
+                            };
+                            summaries: {
+                                awaitingConfirmation: number;
+                                confirmed: number;
+                                revisionRequested: number;
+                                sent: number;
+                            };
+                        };
+                        updatedAt: string;
                     };
                 };
             };
@@ -13593,13 +14604,68 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description Each check by its name (eventStore, readModelStore, projector, readModels, publisher) */
                         checks: {
                             [key: string]: {
+                                /** @description The saved checkpoint: the log position up to which every event was handled */
+                                checkpoint?: string;
+                                /** @description readModels: each projection's checkpoint by its name; null before its first */
+                                checkpoints?: {
+                                    [key: string]: string | null;
+                                };
+                                /** @description Why the check failed or did not answer in time */
                                 error?: string;
+                                /** @description readModels: the log's head position; null on an empty log */
+                                head?: string | null;
+                                /** @description This process's name in the group, on a standby */
+                                holder?: string;
+                                /** @description Events in the log after the checkpoint (counted up to a limit); absent when the log cannot be read */
+                                lagEvents?: number;
+                                /** @description Age of the oldest of them; 0 when none is waiting */
+                                lagSeconds?: number;
+                                /** @description publisher: the last failure and where it happened (event-store, broker, checkpoint, internal) */
+                                lastError?: {
+                                    at: string;
+                                    message: string;
+                                    stage: string;
+                                };
+                                /** @description active, standby or stopped: the process's part in its group of standbys */
+                                lease?: string;
+                                /** @description projector: each projection */
+                                projections?: {
+                                    /** @description The saved checkpoint: the log position up to which every event was handled */
+                                    checkpoint?: string;
+                                    /** @description Events in the log after the checkpoint (counted up to a limit); absent when the log cannot be read */
+                                    lagEvents?: number;
+                                    /** @description Age of the oldest of them; 0 when none is waiting */
+                                    lagSeconds?: number;
+                                    /** @description The event it stopped on, when it failed */
+                                    lastError?: {
+                                        at: string;
+                                        eventId?: string;
+                                        eventType?: string;
+                                        message: string;
+                                        position?: string;
+                                    };
+                                    name: string;
+                                    rebuilding: boolean;
+                                    /** @description Failures retried since the checkpoint last advanced */
+                                    retrying?: {
+                                        attempts: number;
+                                        lastError: string;
+                                        since: string;
+                                    };
+                                    /** @description catching-up, live, failed or stopped */
+                                    state: string;
+                                }[];
+                                /** @description publisher: events Kafka acknowledged since the start */
+                                published?: number;
+                                /** @description Why the read models are not ready (projector, readModels) */
+                                reasons?: string[];
+                                /** @description publisher: stopped, starting, catching-up, live, retrying or stopping */
+                                state?: string;
                                 /** @enum {string} */
                                 status: "up" | "down";
-                            } & {
-                                [key: string]: unknown;
                             };
                         };
                         /** @enum {string} */
@@ -13660,13 +14726,68 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description Each check by its name (eventStore, readModelStore, projector, readModels, publisher) */
                         checks: {
                             [key: string]: {
+                                /** @description The saved checkpoint: the log position up to which every event was handled */
+                                checkpoint?: string;
+                                /** @description readModels: each projection's checkpoint by its name; null before its first */
+                                checkpoints?: {
+                                    [key: string]: string | null;
+                                };
+                                /** @description Why the check failed or did not answer in time */
                                 error?: string;
+                                /** @description readModels: the log's head position; null on an empty log */
+                                head?: string | null;
+                                /** @description This process's name in the group, on a standby */
+                                holder?: string;
+                                /** @description Events in the log after the checkpoint (counted up to a limit); absent when the log cannot be read */
+                                lagEvents?: number;
+                                /** @description Age of the oldest of them; 0 when none is waiting */
+                                lagSeconds?: number;
+                                /** @description publisher: the last failure and where it happened (event-store, broker, checkpoint, internal) */
+                                lastError?: {
+                                    at: string;
+                                    message: string;
+                                    stage: string;
+                                };
+                                /** @description active, standby or stopped: the process's part in its group of standbys */
+                                lease?: string;
+                                /** @description projector: each projection */
+                                projections?: {
+                                    /** @description The saved checkpoint: the log position up to which every event was handled */
+                                    checkpoint?: string;
+                                    /** @description Events in the log after the checkpoint (counted up to a limit); absent when the log cannot be read */
+                                    lagEvents?: number;
+                                    /** @description Age of the oldest of them; 0 when none is waiting */
+                                    lagSeconds?: number;
+                                    /** @description The event it stopped on, when it failed */
+                                    lastError?: {
+                                        at: string;
+                                        eventId?: string;
+                                        eventType?: string;
+                                        message: string;
+                                        position?: string;
+                                    };
+                                    name: string;
+                                    rebuilding: boolean;
+                                    /** @description Failures retried since the checkpoint last advanced */
+                                    retrying?: {
+                                        attempts: number;
+                                        lastError: string;
+                                        since: string;
+                                    };
+                                    /** @description catching-up, live, failed or stopped */
+                                    state: string;
+                                }[];
+                                /** @description publisher: events Kafka acknowledged since the start */
+                                published?: number;
+                                /** @description Why the read models are not ready (projector, readModels) */
+                                reasons?: string[];
+                                /** @description publisher: stopped, starting, catching-up, live, retrying or stopping */
+                                state?: string;
                                 /** @enum {string} */
                                 status: "up" | "down";
-                            } & {
-                                [key: string]: unknown;
                             };
                         };
                         /** @enum {string} */
@@ -13692,16 +14813,181 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The read-model document (see the projections documentation) */
+            /** @description The interview with its findings, summary versions and confirmation */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
+                        attendees?: string[];
+                        cancellation?: {
+                            at: string;
+                            /** @description Who did something: always taken from the verified token, never from a request body. */
+                            by: {
+                                id: string;
+                                name: string;
+                                roles: ("admin" | "consultant" | "pm" | "pmo" | "stakeholder")[];
+                            };
+                            reason: string;
+                        };
+                        conductedAt?: string;
+                        confirmation: {
+                            confirmedAt: string;
+                            confirmedBy: string;
+                            confirmedByName: string;
+                            summaryHash: string;
+                            summaryVersion: number;
+                            /** @description Signed in, or through which confirmation link (issuer's user id); absent before links existed. */
+                            via?: {
+                                /** @enum {string} */
+                                method: "signed-in";
+                            } | {
+                                issuedBy: string;
+                                linkId: string;
+                                /** @enum {string} */
+                                method: "link";
+                            };
+                        } | null;
+                        /** @enum {string} */
+                        confirmationState: "awaiting-confirmation" | "confirmed" | "draft" | "no-summary" | "revision-requested";
+                        durationMinutes: number;
+                        engagementId: string;
+                        findings: {
+                            findingId: string;
+                            /** @enum {string} */
+                            frequency?: "daily" | "monthly" | "rare" | "weekly";
+                            pain?: number;
+                            recordedAt: string;
+                            /** @description Who did something: always taken from the verified token, never from a request body. */
+                            recordedBy: {
+                                id: string;
+                                name: string;
+                                roles: ("admin" | "consultant" | "pm" | "pmo" | "stakeholder")[];
+                            };
+                            /** @enum {string} */
+                            section: "current-structure" | "customer" | "data-report" | "future-structure" | "other-requirement" | "workflow";
+                            text: string;
+                        }[];
                         id: string;
-                    } & {
-                        [key: string]: unknown;
+                        interviewee: {
+                            department: string;
+                            name: string;
+                            phoneExt?: string;
+                            position: string;
+                            /** @description The user id (token `sub`) the interviewee logs in with; only that user may confirm. */
+                            userId?: string;
+                        };
+                        interviewers: string[];
+                        /** @description Confirmation links, oldest first (absent on documents projected before links existed). */
+                        links?: {
+                            email?: string;
+                            expiresAt: string;
+                            issuedAt: string;
+                            /** @description Who did something: always taken from the verified token, never from a request body. */
+                            issuedBy: {
+                                id: string;
+                                name: string;
+                                roles: ("admin" | "consultant" | "pm" | "pmo" | "stakeholder")[];
+                            };
+                            /** @enum {string} */
+                            language?: "en" | "zh-CN";
+                            linkId: string;
+                            revoked?: {
+                                at: string;
+                                /** @description Who did something: always taken from the verified token, never from a request body. */
+                                by: {
+                                    id: string;
+                                    name: string;
+                                    roles: ("admin" | "consultant" | "pm" | "pmo" | "stakeholder")[];
+                                };
+                                reason: string;
+                            };
+                            /** @enum {string} */
+                            state: "issued" | "revoked" | "used";
+                            summaryHash: string;
+                            summaryVersion: number;
+                            usedAt?: string;
+                        }[];
+                        location: string;
+                        /** @enum {string} */
+                        method: "email" | "in-person" | "phone" | "questionnaire" | "video" | "workshop";
+                        notes?: string;
+                        /** @description Position of the last event applied; events at or before it are ignored on redelivery. */
+                        position: string;
+                        preparationNotes?: string;
+                        /** @description Every move of the interview, oldest first. */
+                        reschedules: {
+                            at: string;
+                            /** @description Who did something: always taken from the verified token, never from a request body. */
+                            by: {
+                                id: string;
+                                name: string;
+                                roles: ("admin" | "consultant" | "pm" | "pmo" | "stakeholder")[];
+                            };
+                            from: {
+                                location: string;
+                                scheduledAt: string;
+                            };
+                            reason: string;
+                            to: {
+                                location: string;
+                                scheduledAt: string;
+                            };
+                        }[];
+                        scheduledAt: string;
+                        /** @description Who did something: always taken from the verified token, never from a request body. */
+                        scheduledBy: {
+                            id: string;
+                            name: string;
+                            roles: ("admin" | "consultant" | "pm" | "pmo" | "stakeholder")[];
+                        };
+                        /** @enum {string} */
+                        status: "cancelled" | "conducted" | "confirmed" | "revision-requested" | "scheduled" | "summary-drafted" | "summary-sent";
+                        /** @description Every summary draft, by version. */
+                        summaries: {
+                            draftedAt: string;
+                            /** @description Who did something: always taken from the verified token, never from a request body. */
+                            draftedBy: {
+                                id: string;
+                                name: string;
+                                roles: ("admin" | "consultant" | "pm" | "pmo" | "stakeholder")[];
+                            };
+                            findingIds: string[];
+                            /** @description The interviewee's request to revise this version. */
+                            revisionRequested?: {
+                                at: string;
+                                /** @description Who did something: always taken from the verified token, never from a request body. */
+                                by: {
+                                    id: string;
+                                    name: string;
+                                    roles: ("admin" | "consultant" | "pm" | "pmo" | "stakeholder")[];
+                                };
+                                comments: string;
+                                /**
+                                 * @description How an answer to a summary was given: signed in as the interviewee, or through a confirmation
+                                 *     link (which one, and who issued it). Optional: events stored before links existed carry none.
+                                 */
+                                via?: {
+                                    /** @enum {string} */
+                                    method: "signed-in";
+                                } | {
+                                    issuedBy: string;
+                                    linkId: string;
+                                    /** @enum {string} */
+                                    method: "link";
+                                };
+                            };
+                            /** @description When this version was sent to the interviewee for confirmation. */
+                            sentAt?: string;
+                            summaryHash: string;
+                            summaryVersion: number;
+                            text: string;
+                        }[];
+                        topics: ("business-process" | "concerns" | "data-needs" | "focus-issues" | "org-structure" | "reports" | "work-content")[];
+                        updatedAt: string;
+                        /** @description Revision of the interview stream after the last event applied (the ETag of commands). */
+                        version: number;
                     };
                 };
             };
@@ -15830,7 +17116,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Default Response */
+            /** @description A finding of an interview */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -15839,9 +17125,18 @@ export interface operations {
                     "application/json": {
                         findingId: string;
                         /** @enum {string} */
-                        section: "current-structure" | "future-structure" | "workflow" | "customer" | "data-report" | "other-requirement";
-                    } & {
-                        [key: string]: unknown;
+                        frequency?: "daily" | "monthly" | "rare" | "weekly";
+                        pain?: number;
+                        recordedAt: string;
+                        /** @description Who did something: always taken from the verified token, never from a request body. */
+                        recordedBy: {
+                            id: string;
+                            name: string;
+                            roles: ("admin" | "consultant" | "pm" | "pmo" | "stakeholder")[];
+                        };
+                        /** @enum {string} */
+                        section: "current-structure" | "customer" | "data-report" | "future-structure" | "other-requirement" | "workflow";
+                        text: string;
                     };
                 };
             };
@@ -18635,16 +19930,184 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The read-model document (see the projections documentation) */
+            /** @description The requirement with its sources, priority history and decisions */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
+                        capturedAt: string;
+                        /** @description Who did something: always taken from the verified token, never from a request body. */
+                        capturedBy: {
+                            id: string;
+                            name: string;
+                            roles: ("admin" | "consultant" | "pm" | "pmo" | "stakeholder")[];
+                        };
+                        /** @enum {string} */
+                        category: "customer-data" | "integration" | "marketing" | "other" | "reporting" | "sales" | "service";
+                        changeRequests: {
+                            changeRequestId: string;
+                            /** @description The revisable fields that changed: their new values, and the values they replaced. */
+                            changes: {
+                                /** @enum {string} */
+                                category?: "customer-data" | "integration" | "marketing" | "other" | "reporting" | "sales" | "service";
+                                departments?: string[];
+                                description?: string;
+                                goalIds?: string[];
+                                title?: string;
+                            };
+                            decidedAt: null | string;
+                            decidedBy: {
+                                id: string;
+                                name: string;
+                                roles: ("admin" | "consultant" | "pm" | "pmo" | "stakeholder")[];
+                            } | null;
+                            decisionReason: null | string;
+                            description: string;
+                            impact: string;
+                            raisedAt: string;
+                            /** @description Who did something: always taken from the verified token, never from a request body. */
+                            raisedBy: {
+                                id: string;
+                                name: string;
+                                roles: ("admin" | "consultant" | "pm" | "pmo" | "stakeholder")[];
+                            };
+                            reason: string;
+                            /** @enum {string} */
+                            status: "approved" | "raised" | "rejected";
+                            /** @description The signed baselines the approval made suspect: change request → baseline. */
+                            suspectBaselineIds: string[];
+                        }[];
+                        /** @description The latest decision. */
+                        decision?: {
+                            at: string;
+                            /** @description Who did something: always taken from the verified token, never from a request body. */
+                            by: {
+                                id: string;
+                                name: string;
+                                roles: ("admin" | "consultant" | "pm" | "pmo" | "stakeholder")[];
+                            };
+                            /** @enum {string} */
+                            previousStatus: "accepted" | "captured" | "deferred" | "prioritized" | "rejected";
+                            reason?: string;
+                            /** @enum {string} */
+                            status: "accepted" | "deferred" | "rejected";
+                            /**
+                             * @description Only on acceptance: the phase the requirement is delivered in.
+                             * @enum {string}
+                             */
+                            targetPhase?: "application-training" | "business-survey" | "concept-introduction" | "go-live" | "process-solidification" | "system-deployment";
+                        };
+                        decisions: {
+                            at: string;
+                            /** @description Who did something: always taken from the verified token, never from a request body. */
+                            by: {
+                                id: string;
+                                name: string;
+                                roles: ("admin" | "consultant" | "pm" | "pmo" | "stakeholder")[];
+                            };
+                            /** @enum {string} */
+                            previousStatus: "accepted" | "captured" | "deferred" | "prioritized" | "rejected";
+                            reason?: string;
+                            /** @enum {string} */
+                            status: "accepted" | "deferred" | "rejected";
+                            /**
+                             * @description Only on acceptance: the phase the requirement is delivered in.
+                             * @enum {string}
+                             */
+                            targetPhase?: "application-training" | "business-survey" | "concept-introduction" | "go-live" | "process-solidification" | "system-deployment";
+                        }[];
+                        departments: string[];
+                        description: string;
+                        engagementId: string;
+                        /** @description The goals it serves (none named: empty). */
+                        goalIds: string[];
                         id: string;
-                    } & {
-                        [key: string]: unknown;
+                        /** @description Position of the last event applied; events at or before it are ignored on redelivery. */
+                        position: string;
+                        /** @description occurredAt of the latest prioritization. */
+                        prioritizedAt?: string;
+                        /** @description Log position of the latest prioritization: the earlier one ranks first among equal scores. */
+                        prioritizedPosition?: string;
+                        /** @description Absent until the first prioritization. */
+                        priority?: {
+                            formulaVersion: number;
+                            /** @description The inputs of the 20/80 score, each set by a person (see `priorityScore`). */
+                            inputs: {
+                                frequency: number;
+                                fundSafety: boolean;
+                                lossIfMismanaged: number;
+                                stakeholderConcern: boolean;
+                                urgency: number;
+                            };
+                            rationale: string;
+                            score: number;
+                        };
+                        priorityHistory: {
+                            at: string;
+                            /** @description Who did something: always taken from the verified token, never from a request body. */
+                            by: {
+                                id: string;
+                                name: string;
+                                roles: ("admin" | "consultant" | "pm" | "pmo" | "stakeholder")[];
+                            };
+                            formulaVersion: number;
+                            /** @description The inputs of the 20/80 score, each set by a person (see `priorityScore`). */
+                            inputs: {
+                                frequency: number;
+                                fundSafety: boolean;
+                                lossIfMismanaged: number;
+                                stakeholderConcern: boolean;
+                                urgency: number;
+                            };
+                            position: string;
+                            rationale: string;
+                            score: number;
+                        }[];
+                        revisions: {
+                            at: string;
+                            /** @description Who did something: always taken from the verified token, never from a request body. */
+                            by: {
+                                id: string;
+                                name: string;
+                                roles: ("admin" | "consultant" | "pm" | "pmo" | "stakeholder")[];
+                            };
+                            /** @description The revisable fields that changed: their new values, and the values they replaced. */
+                            changes: {
+                                /** @enum {string} */
+                                category?: "customer-data" | "integration" | "marketing" | "other" | "reporting" | "sales" | "service";
+                                departments?: string[];
+                                description?: string;
+                                goalIds?: string[];
+                                title?: string;
+                            };
+                            /** @description The revisable fields that changed: their new values, and the values they replaced. */
+                            previous: {
+                                /** @enum {string} */
+                                category?: "customer-data" | "integration" | "marketing" | "other" | "reporting" | "sales" | "service";
+                                departments?: string[];
+                                description?: string;
+                                goalIds?: string[];
+                                title?: string;
+                            };
+                            reason: string;
+                        }[];
+                        sources: {
+                            findingId: string;
+                            interviewId: string;
+                        }[];
+                        /** @enum {string} */
+                        status: "accepted" | "captured" | "deferred" | "prioritized" | "rejected";
+                        /**
+                         * @description Present while the requirement is accepted; deferring or rejecting it withdraws the assignment.
+                         * @enum {string}
+                         */
+                        targetPhase?: "application-training" | "business-survey" | "concept-introduction" | "go-live" | "process-solidification" | "system-deployment";
+                        title: string;
+                        updatedAt: string;
+                        /** @description Revision of the requirement stream after the last event applied (the ETag of commands). */
+                        version: number;
                     };
                 };
             };
