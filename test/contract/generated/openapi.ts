@@ -1977,7 +1977,7 @@ export interface operations {
             header?: {
                 /** @description Carried into the log's metadata and the logs, and echoed back; kept when it matches ^[\w.:-]{1,200}$, else a new id is generated */
                 "x-correlation-id"?: string;
-                /** @description Read your writes: wait (up to 5 s) until the read models include this position, else 503 with Retry-After. A position beyond the log’s head is 409 position-not-reached at once */
+                /** @description Read your writes: wait (up to 5 s) until the read models include this position, else 503 with Retry-After. A position beyond the log’s head is 409 position-not-reached at once. Right after a start of the embedded default, whose read models are folded from the log, every query waits (up to 1 s) for them to reach the log as it was at the start, else 503 with Retry-After */
                 "x-min-position"?: string;
             };
             path: {
@@ -2302,7 +2302,7 @@ export interface operations {
             header?: {
                 /** @description Carried into the log's metadata and the logs, and echoed back; kept when it matches ^[\w.:-]{1,200}$, else a new id is generated */
                 "x-correlation-id"?: string;
-                /** @description Read your writes: wait (up to 5 s) until the read models include this position, else 503 with Retry-After. A position beyond the log’s head is 409 position-not-reached at once */
+                /** @description Read your writes: wait (up to 5 s) until the read models include this position, else 503 with Retry-After. A position beyond the log’s head is 409 position-not-reached at once. Right after a start of the embedded default, whose read models are folded from the log, every query waits (up to 1 s) for them to reach the log as it was at the start, else 503 with Retry-After */
                 "x-min-position"?: string;
             };
             path: {
@@ -3434,7 +3434,7 @@ export interface operations {
                 "idempotency-key"?: string;
                 /** @description Carried into the log's metadata and the logs, and echoed back; kept when it matches ^[\w.:-]{1,200}$, else a new id is generated */
                 "x-correlation-id"?: string;
-                /** @description Read your writes: wait (up to 5 s) until the read models include this position, else 503 with Retry-After. A position beyond the log’s head is 409 position-not-reached at once */
+                /** @description Read your writes: wait (up to 5 s) until the read models include this position, else 503 with Retry-After. A position beyond the log’s head is 409 position-not-reached at once. Right after a start of the embedded default, whose read models are folded from the log, every query waits (up to 1 s) for them to reach the log as it was at the start, else 503 with Retry-After */
                 "x-min-position"?: string;
             };
             path: {
@@ -3749,7 +3749,7 @@ export interface operations {
                 "idempotency-key"?: string;
                 /** @description Carried into the log's metadata and the logs, and echoed back; kept when it matches ^[\w.:-]{1,200}$, else a new id is generated */
                 "x-correlation-id"?: string;
-                /** @description Read your writes: wait (up to 5 s) until the read models include this position, else 503 with Retry-After. A position beyond the log’s head is 409 position-not-reached at once */
+                /** @description Read your writes: wait (up to 5 s) until the read models include this position, else 503 with Retry-After. A position beyond the log’s head is 409 position-not-reached at once. Right after a start of the embedded default, whose read models are folded from the log, every query waits (up to 1 s) for them to reach the log as it was at the start, else 503 with Retry-After */
                 "x-min-position"?: string;
             };
             path: {
@@ -4082,7 +4082,7 @@ export interface operations {
                 "idempotency-key"?: string;
                 /** @description Carried into the log's metadata and the logs, and echoed back; kept when it matches ^[\w.:-]{1,200}$, else a new id is generated */
                 "x-correlation-id"?: string;
-                /** @description Read your writes: wait (up to 5 s) until the read models include this position, else 503 with Retry-After. A position beyond the log’s head is 409 position-not-reached at once */
+                /** @description Read your writes: wait (up to 5 s) until the read models include this position, else 503 with Retry-After. A position beyond the log’s head is 409 position-not-reached at once. Right after a start of the embedded default, whose read models are folded from the log, every query waits (up to 1 s) for them to reach the log as it was at the start, else 503 with Retry-After */
                 "x-min-position"?: string;
             };
             path: {
@@ -4441,7 +4441,7 @@ export interface operations {
                 "idempotency-key"?: string;
                 /** @description Carried into the log's metadata and the logs, and echoed back; kept when it matches ^[\w.:-]{1,200}$, else a new id is generated */
                 "x-correlation-id"?: string;
-                /** @description Read your writes: wait (up to 5 s) until the read models include this position, else 503 with Retry-After. A position beyond the log’s head is 409 position-not-reached at once */
+                /** @description Read your writes: wait (up to 5 s) until the read models include this position, else 503 with Retry-After. A position beyond the log’s head is 409 position-not-reached at once. Right after a start of the embedded default, whose read models are folded from the log, every query waits (up to 1 s) for them to reach the log as it was at the start, else 503 with Retry-After */
                 "x-min-position"?: string;
             };
             path: {
@@ -4779,7 +4779,7 @@ export interface operations {
             header?: {
                 /** @description Carried into the log's metadata and the logs, and echoed back; kept when it matches ^[\w.:-]{1,200}$, else a new id is generated */
                 "x-correlation-id"?: string;
-                /** @description Read your writes: wait (up to 5 s) until the read models include this position, else 503 with Retry-After. A position beyond the log’s head is 409 position-not-reached at once */
+                /** @description Read your writes: wait (up to 5 s) until the read models include this position, else 503 with Retry-After. A position beyond the log’s head is 409 position-not-reached at once. Right after a start of the embedded default, whose read models are folded from the log, every query waits (up to 1 s) for them to reach the log as it was at the start, else 503 with Retry-After */
                 "x-min-position"?: string;
             };
             path?: never;
@@ -5412,7 +5412,7 @@ export interface operations {
             header?: {
                 /** @description Carried into the log's metadata and the logs, and echoed back; kept when it matches ^[\w.:-]{1,200}$, else a new id is generated */
                 "x-correlation-id"?: string;
-                /** @description Read your writes: wait (up to 5 s) until the read models include this position, else 503 with Retry-After. A position beyond the log’s head is 409 position-not-reached at once */
+                /** @description Read your writes: wait (up to 5 s) until the read models include this position, else 503 with Retry-After. A position beyond the log’s head is 409 position-not-reached at once. Right after a start of the embedded default, whose read models are folded from the log, every query waits (up to 1 s) for them to reach the log as it was at the start, else 503 with Retry-After */
                 "x-min-position"?: string;
             };
             path: {
@@ -5710,7 +5710,7 @@ export interface operations {
             header?: {
                 /** @description Carried into the log's metadata and the logs, and echoed back; kept when it matches ^[\w.:-]{1,200}$, else a new id is generated */
                 "x-correlation-id"?: string;
-                /** @description Read your writes: wait (up to 5 s) until the read models include this position, else 503 with Retry-After. A position beyond the log’s head is 409 position-not-reached at once */
+                /** @description Read your writes: wait (up to 5 s) until the read models include this position, else 503 with Retry-After. A position beyond the log’s head is 409 position-not-reached at once. Right after a start of the embedded default, whose read models are folded from the log, every query waits (up to 1 s) for them to reach the log as it was at the start, else 503 with Retry-After */
                 "x-min-position"?: string;
             };
             path: {
@@ -6411,7 +6411,7 @@ export interface operations {
             header?: {
                 /** @description Carried into the log's metadata and the logs, and echoed back; kept when it matches ^[\w.:-]{1,200}$, else a new id is generated */
                 "x-correlation-id"?: string;
-                /** @description Read your writes: wait (up to 5 s) until the read models include this position, else 503 with Retry-After. A position beyond the log’s head is 409 position-not-reached at once */
+                /** @description Read your writes: wait (up to 5 s) until the read models include this position, else 503 with Retry-After. A position beyond the log’s head is 409 position-not-reached at once. Right after a start of the embedded default, whose read models are folded from the log, every query waits (up to 1 s) for them to reach the log as it was at the start, else 503 with Retry-After */
                 "x-min-position"?: string;
             };
             path: {
@@ -6745,7 +6745,7 @@ export interface operations {
             header?: {
                 /** @description Carried into the log's metadata and the logs, and echoed back; kept when it matches ^[\w.:-]{1,200}$, else a new id is generated */
                 "x-correlation-id"?: string;
-                /** @description Read your writes: wait (up to 5 s) until the read models include this position, else 503 with Retry-After. A position beyond the log’s head is 409 position-not-reached at once */
+                /** @description Read your writes: wait (up to 5 s) until the read models include this position, else 503 with Retry-After. A position beyond the log’s head is 409 position-not-reached at once. Right after a start of the embedded default, whose read models are folded from the log, every query waits (up to 1 s) for them to reach the log as it was at the start, else 503 with Retry-After */
                 "x-min-position"?: string;
             };
             path: {
@@ -7966,7 +7966,7 @@ export interface operations {
             header?: {
                 /** @description Carried into the log's metadata and the logs, and echoed back; kept when it matches ^[\w.:-]{1,200}$, else a new id is generated */
                 "x-correlation-id"?: string;
-                /** @description Read your writes: wait (up to 5 s) until the read models include this position, else 503 with Retry-After. A position beyond the log’s head is 409 position-not-reached at once */
+                /** @description Read your writes: wait (up to 5 s) until the read models include this position, else 503 with Retry-After. A position beyond the log’s head is 409 position-not-reached at once. Right after a start of the embedded default, whose read models are folded from the log, every query waits (up to 1 s) for them to reach the log as it was at the start, else 503 with Retry-After */
                 "x-min-position"?: string;
             };
             path: {
@@ -9017,7 +9017,7 @@ export interface operations {
             header?: {
                 /** @description Carried into the log's metadata and the logs, and echoed back; kept when it matches ^[\w.:-]{1,200}$, else a new id is generated */
                 "x-correlation-id"?: string;
-                /** @description Read your writes: wait (up to 5 s) until the read models include this position, else 503 with Retry-After. A position beyond the log’s head is 409 position-not-reached at once */
+                /** @description Read your writes: wait (up to 5 s) until the read models include this position, else 503 with Retry-After. A position beyond the log’s head is 409 position-not-reached at once. Right after a start of the embedded default, whose read models are folded from the log, every query waits (up to 1 s) for them to reach the log as it was at the start, else 503 with Retry-After */
                 "x-min-position"?: string;
             };
             path: {
@@ -10037,7 +10037,7 @@ export interface operations {
             header?: {
                 /** @description Carried into the log's metadata and the logs, and echoed back; kept when it matches ^[\w.:-]{1,200}$, else a new id is generated */
                 "x-correlation-id"?: string;
-                /** @description Read your writes: wait (up to 5 s) until the read models include this position, else 503 with Retry-After. A position beyond the log’s head is 409 position-not-reached at once */
+                /** @description Read your writes: wait (up to 5 s) until the read models include this position, else 503 with Retry-After. A position beyond the log’s head is 409 position-not-reached at once. Right after a start of the embedded default, whose read models are folded from the log, every query waits (up to 1 s) for them to reach the log as it was at the start, else 503 with Retry-After */
                 "x-min-position"?: string;
             };
             path: {
@@ -10794,7 +10794,7 @@ export interface operations {
             header?: {
                 /** @description Carried into the log's metadata and the logs, and echoed back; kept when it matches ^[\w.:-]{1,200}$, else a new id is generated */
                 "x-correlation-id"?: string;
-                /** @description Read your writes: wait (up to 5 s) until the read models include this position, else 503 with Retry-After. A position beyond the log’s head is 409 position-not-reached at once */
+                /** @description Read your writes: wait (up to 5 s) until the read models include this position, else 503 with Retry-After. A position beyond the log’s head is 409 position-not-reached at once. Right after a start of the embedded default, whose read models are folded from the log, every query waits (up to 1 s) for them to reach the log as it was at the start, else 503 with Retry-After */
                 "x-min-position"?: string;
             };
             path: {
@@ -12203,7 +12203,7 @@ export interface operations {
             header?: {
                 /** @description Carried into the log's metadata and the logs, and echoed back; kept when it matches ^[\w.:-]{1,200}$, else a new id is generated */
                 "x-correlation-id"?: string;
-                /** @description Read your writes: wait (up to 5 s) until the read models include this position, else 503 with Retry-After. A position beyond the log’s head is 409 position-not-reached at once */
+                /** @description Read your writes: wait (up to 5 s) until the read models include this position, else 503 with Retry-After. A position beyond the log’s head is 409 position-not-reached at once. Right after a start of the embedded default, whose read models are folded from the log, every query waits (up to 1 s) for them to reach the log as it was at the start, else 503 with Retry-After */
                 "x-min-position"?: string;
             };
             path: {
@@ -14803,7 +14803,7 @@ export interface operations {
             header?: {
                 /** @description Carried into the log's metadata and the logs, and echoed back; kept when it matches ^[\w.:-]{1,200}$, else a new id is generated */
                 "x-correlation-id"?: string;
-                /** @description Read your writes: wait (up to 5 s) until the read models include this position, else 503 with Retry-After. A position beyond the log’s head is 409 position-not-reached at once */
+                /** @description Read your writes: wait (up to 5 s) until the read models include this position, else 503 with Retry-After. A position beyond the log’s head is 409 position-not-reached at once. Right after a start of the embedded default, whose read models are folded from the log, every query waits (up to 1 s) for them to reach the log as it was at the start, else 503 with Retry-After */
                 "x-min-position"?: string;
             };
             path: {
@@ -15967,7 +15967,7 @@ export interface operations {
                 "idempotency-key"?: string;
                 /** @description Carried into the log's metadata and the logs, and echoed back; kept when it matches ^[\w.:-]{1,200}$, else a new id is generated */
                 "x-correlation-id"?: string;
-                /** @description Read your writes: wait (up to 5 s) until the read models include this position, else 503 with Retry-After. A position beyond the log’s head is 409 position-not-reached at once */
+                /** @description Read your writes: wait (up to 5 s) until the read models include this position, else 503 with Retry-After. A position beyond the log’s head is 409 position-not-reached at once. Right after a start of the embedded default, whose read models are folded from the log, every query waits (up to 1 s) for them to reach the log as it was at the start, else 503 with Retry-After */
                 "x-min-position"?: string;
             };
             path: {
@@ -17105,7 +17105,7 @@ export interface operations {
             header?: {
                 /** @description Carried into the log's metadata and the logs, and echoed back; kept when it matches ^[\w.:-]{1,200}$, else a new id is generated */
                 "x-correlation-id"?: string;
-                /** @description Read your writes: wait (up to 5 s) until the read models include this position, else 503 with Retry-After. A position beyond the log’s head is 409 position-not-reached at once */
+                /** @description Read your writes: wait (up to 5 s) until the read models include this position, else 503 with Retry-After. A position beyond the log’s head is 409 position-not-reached at once. Right after a start of the embedded default, whose read models are folded from the log, every query waits (up to 1 s) for them to reach the log as it was at the start, else 503 with Retry-After */
                 "x-min-position"?: string;
             };
             path: {
@@ -18501,7 +18501,7 @@ export interface operations {
                 "idempotency-key"?: string;
                 /** @description Carried into the log's metadata and the logs, and echoed back; kept when it matches ^[\w.:-]{1,200}$, else a new id is generated */
                 "x-correlation-id"?: string;
-                /** @description Read your writes: wait (up to 5 s) until the read models include this position, else 503 with Retry-After. A position beyond the log’s head is 409 position-not-reached at once */
+                /** @description Read your writes: wait (up to 5 s) until the read models include this position, else 503 with Retry-After. A position beyond the log’s head is 409 position-not-reached at once. Right after a start of the embedded default, whose read models are folded from the log, every query waits (up to 1 s) for them to reach the log as it was at the start, else 503 with Retry-After */
                 "x-min-position"?: string;
             };
             path: {
@@ -19920,7 +19920,7 @@ export interface operations {
             header?: {
                 /** @description Carried into the log's metadata and the logs, and echoed back; kept when it matches ^[\w.:-]{1,200}$, else a new id is generated */
                 "x-correlation-id"?: string;
-                /** @description Read your writes: wait (up to 5 s) until the read models include this position, else 503 with Retry-After. A position beyond the log’s head is 409 position-not-reached at once */
+                /** @description Read your writes: wait (up to 5 s) until the read models include this position, else 503 with Retry-After. A position beyond the log’s head is 409 position-not-reached at once. Right after a start of the embedded default, whose read models are folded from the log, every query waits (up to 1 s) for them to reach the log as it was at the start, else 503 with Retry-After */
                 "x-min-position"?: string;
             };
             path: {
@@ -22617,7 +22617,7 @@ export interface operations {
             header?: {
                 /** @description Carried into the log's metadata and the logs, and echoed back; kept when it matches ^[\w.:-]{1,200}$, else a new id is generated */
                 "x-correlation-id"?: string;
-                /** @description Read your writes: wait (up to 5 s) until the read models include this position, else 503 with Retry-After. A position beyond the log’s head is 409 position-not-reached at once */
+                /** @description Read your writes: wait (up to 5 s) until the read models include this position, else 503 with Retry-After. A position beyond the log’s head is 409 position-not-reached at once. Right after a start of the embedded default, whose read models are folded from the log, every query waits (up to 1 s) for them to reach the log as it was at the start, else 503 with Retry-After */
                 "x-min-position"?: string;
             };
             path: {
