@@ -56,7 +56,9 @@ const Check = z
       .record(z.string(), z.string().nullable())
       .optional()
       .describe('readModels: each projection\'s checkpoint by its name; null before its first'),
-    state: z.string().optional().describe('publisher: stopped, starting, catching-up, live, retrying or stopping'),
+    state: z.string().optional().describe('publisher: stopped, starting, catching-up, live, retrying or stopping; anchoring: its state'),
+    caughtUp: z.boolean().optional().describe('catchUp: whether the in-memory read models have reached the log as it was at the start'),
+    headAtStart: z.string().optional().describe("catchUp: the log's head when the process started"),
     ...Lag,
     published: z.number().int().min(0).optional().describe('publisher: events Kafka acknowledged since the start'),
     lastError: z
@@ -68,7 +70,7 @@ const Check = z
 const Readiness = z
   .object({
     status: z.enum(['ready', 'not-ready']),
-    checks: z.record(z.string(), Check).describe('Each check by its name (eventStore, readModelStore, projector, readModels, publisher)'),
+    checks: z.record(z.string(), Check).describe('Each check by its name (eventStore, readModelStore, projector, readModels, catchUp, publisher, anchoring)'),
   })
   .describe('Each check with its details (such as lag); 503 when one is down');
 
