@@ -491,6 +491,8 @@ export const registerQueryRoutes = (app: FastifyInstance, deps: QueryRouteDeps) 
           },
         },
         ...problems,
+        // The PDF is rate limited with the other expensive reads (expensive-reads.ts).
+        429: ProblemSchema,
       },
     },
     handler: async (request, reply) => {

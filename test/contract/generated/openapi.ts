@@ -2594,6 +2594,29 @@ export interface operations {
                     };
                 };
             };
+            /** @description Too Many Requests: a problem whose `code` says which */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        code: string;
+                        detail: string;
+                        errors?: {
+                            in: string;
+                            message: string;
+                            path: string;
+                        }[];
+                        instance?: string;
+                        status: number;
+                        title: string;
+                        type: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
             /** @description Request Header Fields Too Large: a problem whose `code` says which */
             431: {
                 headers: {
@@ -14604,9 +14627,11 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        /** @description Each check by its name (eventStore, readModelStore, projector, readModels, publisher) */
+                        /** @description Each check by its name (eventStore, readModelStore, projector, readModels, catchUp, publisher, anchoring) */
                         checks: {
                             [key: string]: {
+                                /** @description catchUp: whether the in-memory read models have reached the log as it was at the start */
+                                caughtUp?: boolean;
                                 /** @description The saved checkpoint: the log position up to which every event was handled */
                                 checkpoint?: string;
                                 /** @description readModels: each projection's checkpoint by its name; null before its first */
@@ -14617,6 +14642,8 @@ export interface operations {
                                 error?: string;
                                 /** @description readModels: the log's head position; null on an empty log */
                                 head?: string | null;
+                                /** @description catchUp: the log's head when the process started */
+                                headAtStart?: string;
                                 /** @description This process's name in the group, on a standby */
                                 holder?: string;
                                 /** @description Events in the log after the checkpoint (counted up to a limit); absent when the log cannot be read */
@@ -14662,7 +14689,7 @@ export interface operations {
                                 published?: number;
                                 /** @description Why the read models are not ready (projector, readModels) */
                                 reasons?: string[];
-                                /** @description publisher: stopped, starting, catching-up, live, retrying or stopping */
+                                /** @description publisher: stopped, starting, catching-up, live, retrying or stopping; anchoring: its state */
                                 state?: string;
                                 /** @enum {string} */
                                 status: "up" | "down";
@@ -14726,9 +14753,11 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        /** @description Each check by its name (eventStore, readModelStore, projector, readModels, publisher) */
+                        /** @description Each check by its name (eventStore, readModelStore, projector, readModels, catchUp, publisher, anchoring) */
                         checks: {
                             [key: string]: {
+                                /** @description catchUp: whether the in-memory read models have reached the log as it was at the start */
+                                caughtUp?: boolean;
                                 /** @description The saved checkpoint: the log position up to which every event was handled */
                                 checkpoint?: string;
                                 /** @description readModels: each projection's checkpoint by its name; null before its first */
@@ -14739,6 +14768,8 @@ export interface operations {
                                 error?: string;
                                 /** @description readModels: the log's head position; null on an empty log */
                                 head?: string | null;
+                                /** @description catchUp: the log's head when the process started */
+                                headAtStart?: string;
                                 /** @description This process's name in the group, on a standby */
                                 holder?: string;
                                 /** @description Events in the log after the checkpoint (counted up to a limit); absent when the log cannot be read */
@@ -14784,7 +14815,7 @@ export interface operations {
                                 published?: number;
                                 /** @description Why the read models are not ready (projector, readModels) */
                                 reasons?: string[];
-                                /** @description publisher: stopped, starting, catching-up, live, retrying or stopping */
+                                /** @description publisher: stopped, starting, catching-up, live, retrying or stopping; anchoring: its state */
                                 state?: string;
                                 /** @enum {string} */
                                 status: "up" | "down";
