@@ -201,6 +201,15 @@ export const buildApp = async (deps: AppDeps) => {
     ...(deps.catchUp ? { catchUp: deps.catchUp } : {}),
     ...(deps.minPositionWaitMs === undefined ? {} : { minPositionWaitMs: deps.minPositionWaitMs }),
   });
-  registerProofRoutes(app, { eventStore: deps.store, readModels: deps.readModels, anchors, signer, clock });
+  registerProofRoutes(app, {
+    eventStore: deps.store,
+    readModels: deps.readModels,
+    readYourWrites: deps.readYourWrites,
+    anchors,
+    signer,
+    clock,
+    ...(deps.catchUp ? { catchUp: deps.catchUp } : {}),
+    ...(deps.minPositionWaitMs === undefined ? {} : { minPositionWaitMs: deps.minPositionWaitMs }),
+  });
   return app;
 };

@@ -17,13 +17,18 @@ import type { AuditEntry } from '../../projections/index.js';
 import { buildAuditExport, EXPORT_VERSION } from '../proof/audit-export.js';
 import { accessNote } from './auth.js';
 import { fail } from './problem.js';
-import { engagementPermission, READ_MODELS } from './query-routes.js';
+import { engagementPermission, READ_MODELS, readOwnWritesHook } from './query-routes.js';
+import type { CatchUp, ReadYourWrites } from '../queries/read-your-writes.js';
 import { AuditEntrySchema } from './read-model-schemas.js';
-import { CorrelationId, IdParams, ProblemSchema } from './schemas.js';
+import { CorrelationId, IdParams, MinPosition, ProblemSchema } from './schemas.js';
 
 export type ProofRouteDeps = {
   eventStore: EventStore;
   readModels: ReadModelStore;
+  /** The team that decides who may verify is read from the read models: X-Min-Position waits for them. */
+  readYourWrites: ReadYourWrites;
+  catchUp?: CatchUp;
+  minPositionWaitMs?: number;
   anchors: AnchorStore;
   signer: ProofSigner;
   clock: () => Date;
@@ -32,7 +37,7 @@ export type ProofRouteDeps = {
 export const JWKS_PATH = '/.well-known/jwks.json';
 
 const Digest = z.string().regex(/^[0-9a-f]{64}$/);
-const Headers = z.looseObject({ 'x-correlation-id': CorrelationId.optional() });
+const Headers = z.looseObject({ 'x-correlation-id': CorrelationId.optional(), 'x-min-position': MinPosition.optional() });
 
 const FirstBreak = z
   .object({
@@ -153,6 +158,7 @@ const Jwk = z.object({ kty: z.literal('OKP'), crv: z.literal('Ed25519'), x: z.st
 export const registerProofRoutes = (app: FastifyInstance, deps: ProofRouteDeps) => {
   const typed = app.withTypeProvider<ZodTypeProvider>();
   const permitted = engagementPermission(deps.readModels);
+  const readOwnWrites = readOwnWritesHook(deps);
 
   typed.get(JWKS_PATH, {
     schema: {
@@ -172,6 +178,7 @@ export const registerProofRoutes = (app: FastifyInstance, deps: ProofRouteDeps) 
 
   typed.get('/engagements/:id/verification', {
     onRequest: app.authenticate,
+    preHandler: readOwnWrites,
     schema: {
       operationId: 'VerifyHistory',
       tags: ['proof'],
@@ -202,6 +209,7 @@ export const registerProofRoutes = (app: FastifyInstance, deps: ProofRouteDeps) 
 
   typed.get('/engagements/:id/audit/export', {
     onRequest: app.authenticate,
+    preHandler: readOwnWrites,
     schema: {
       operationId: 'ExportSignedAuditTrail',
       tags: ['proof'],

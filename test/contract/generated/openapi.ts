@@ -6055,6 +6055,8 @@ export interface operations {
             header?: {
                 /** @description Carried into the log's metadata and the logs, and echoed back; kept when it matches ^[\w.:-]{1,200}$, else a new id is generated */
                 "x-correlation-id"?: string;
+                /** @description Read your writes: wait (up to 5 s) until the read models include this position, else 503 with Retry-After. A position beyond the log’s head is 409 position-not-reached at once. Right after a start of the embedded default, whose read models are folded from the log, every query waits (up to 1 s) for them to reach the log as it was at the start, else 503 with Retry-After */
+                "x-min-position"?: string;
             };
             path: {
                 id: string;
@@ -6280,6 +6282,29 @@ export interface operations {
             };
             /** @description Not Found: a problem whose `code` says which */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        code: string;
+                        detail: string;
+                        errors?: {
+                            in: string;
+                            message: string;
+                            path: string;
+                        }[];
+                        instance?: string;
+                        status: number;
+                        title: string;
+                        type: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Conflict: a problem whose `code` says which */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14287,6 +14312,8 @@ export interface operations {
             header?: {
                 /** @description Carried into the log's metadata and the logs, and echoed back; kept when it matches ^[\w.:-]{1,200}$, else a new id is generated */
                 "x-correlation-id"?: string;
+                /** @description Read your writes: wait (up to 5 s) until the read models include this position, else 503 with Retry-After. A position beyond the log’s head is 409 position-not-reached at once. Right after a start of the embedded default, whose read models are folded from the log, every query waits (up to 1 s) for them to reach the log as it was at the start, else 503 with Retry-After */
+                "x-min-position"?: string;
             };
             path: {
                 id: string;
@@ -14404,6 +14431,29 @@ export interface operations {
             };
             /** @description Not Found: a problem whose `code` says which */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        code: string;
+                        detail: string;
+                        errors?: {
+                            in: string;
+                            message: string;
+                            path: string;
+                        }[];
+                        instance?: string;
+                        status: number;
+                        title: string;
+                        type: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Conflict: a problem whose `code` says which */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
