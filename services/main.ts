@@ -13,7 +13,8 @@ import { openApiStores } from './infrastructure.js';
 import { browserSignIn, identityVerifier, idSecret, runRole } from './process.js';
 import { startPublisher } from './publishing.js';
 import { catchUpTo } from './queries/read-your-writes.js';
-import { catchUpCheck, SHARED_PROCESS_BATCH, startProjector } from './read-side.js';
+import { checkStartedLater } from './http/operations.js';
+import { catchUpCheck, SHARED_PROCESS_BATCH, SHARED_PROCESS_CATCH_UP_BATCH, startProjector } from './read-side.js';
 
 await runRole('all-in-one', async (role) => {
   const { config, logger, metrics } = role;
@@ -23,31 +24,28 @@ await runRole('all-in-one', async (role) => {
   const shared = readModels instanceof MongoReadModelStore ? readModels : undefined;
   // Read models in memory start empty: queries wait for them to reach the log's head as it is now.
   const headAtStart = config.MONGO_URL ? undefined : await eventStore.headPosition();
-  const readSide = await startProjector({ eventStore, readModels, logger, registry: metrics.registry, batch: SHARED_PROCESS_BATCH });
+  // Whatever reads the log from its start – the projector's catch-up, the publisher, the anchoring –
+  // starts once the process serves, so that a long log does not delay the first command.
+  const readSide = await startProjector({
+    eventStore,
+    readModels,
+    logger,
+    registry: metrics.registry,
+    batch: SHARED_PROCESS_BATCH,
+    catchUpBatch: SHARED_PROCESS_CATCH_UP_BATCH,
+    startLater: true,
+  });
   role.onShutdown(() => readSide.projector.stop());
   const catchUp = catchUpTo(readSide.readYourWrites, headAtStart);
   const checks = [readSide.check, ...(catchUp ? [catchUpCheck(catchUp)] : [])];
-  if (config.KAFKA_BROKERS) {
-    const publishing = await startPublisher({
-      config,
-      brokers: config.KAFKA_BROKERS,
-      eventStore,
-      logger,
-      registry: metrics.registry,
-      shared,
-      readyOnlyWhenPublishing: false,
-    });
-    role.onShutdown(() => publishing.stop());
-    checks.push(publishing.check);
-  }
-
+  const publishingCheck = config.KAFKA_BROKERS ? checkStartedLater('publisher') : undefined;
+  if (publishingCheck) checks.push(publishingCheck.check);
   const { signer, source: signingKeys } = await openSigner(config);
   logger.info({ kid: signer.kid, keys: signingKeys }, 'signing anchors, receipts and audit exports');
   const anchors = openAnchorStore(config, shared);
   role.onShutdown(() => anchors.close());
-  const anchoring = await startAnchoring({ config, eventStore, anchors, signer, logger, shared });
-  role.onShutdown(() => anchoring.stop());
-  checks.push(anchoring.check);
+  const anchoringCheck = checkStartedLater('anchoring');
+  checks.push(anchoringCheck.check);
   const app = await buildApp({
     store: eventStore,
     signer,
@@ -76,6 +74,24 @@ await runRole('all-in-one', async (role) => {
   });
   role.onShutdown(() => app.close());
   const address = await app.listen({ port: config.PORT, host: config.HOST });
+
+  await readSide.projector.start();
+  if (config.KAFKA_BROKERS && publishingCheck) {
+    const publishing = await startPublisher({
+      config,
+      brokers: config.KAFKA_BROKERS,
+      eventStore,
+      logger,
+      registry: metrics.registry,
+      shared,
+      readyOnlyWhenPublishing: false,
+    });
+    role.onShutdown(() => publishing.stop());
+    publishingCheck.started(publishing.check);
+  }
+  const anchoring = await startAnchoring({ config, eventStore, anchors, signer, logger, shared });
+  role.onShutdown(() => anchoring.stop());
+  anchoringCheck.started(anchoring.check);
 
   const lines = [
     `CRM requirements discovery is serving on ${address}`,

@@ -41,12 +41,21 @@ export const ensureReadModelIndexes = async (readModels: ReadModelStore) => {
  */
 export const SHARED_PROCESS_BATCH = { maxEvents: 100, maxWaitMs: 20 };
 
+/**
+ * Catching up beside the API: a batch small enough that a command which arrives meanwhile waits
+ * tens of milliseconds for its turn, not the fold of 5,000 events.
+ */
+export const SHARED_PROCESS_CATCH_UP_BATCH = { maxEvents: 1_000, maxWaitMs: 50 };
+
 export const startProjector = async (deps: {
   eventStore: EventStore;
   readModels: ReadModelStore;
   logger: Logger;
   registry: Registry;
   batch?: { maxEvents: number; maxWaitMs: number };
+  catchUpBatch?: { maxEvents: number; maxWaitMs: number };
+  /** The caller starts the projector (`projector.start()`), once the process serves: the catch-up reads the whole log. */
+  startLater?: boolean;
   /** How long a projection may stay behind without advancing before the process is not ready. */
   stalledAfterMs?: number;
   /** The lease term the projector runs under; without one it starts at once. */
@@ -60,9 +69,10 @@ export const startProjector = async (deps: {
     logger: deps.logger,
     registry: deps.registry,
     ...(deps.batch ? { batch: deps.batch } : {}),
+    ...(deps.catchUpBatch ? { catchUpBatch: deps.catchUpBatch } : {}),
     ...(deps.fence ? { fence: deps.fence } : {}),
   });
-  if (deps.fence === undefined) await projector.start();
+  if (deps.fence === undefined && !deps.startLater) await projector.start();
   const readYourWrites: ReadYourWrites = { waitFor: (position, timeoutMs) => projector.waitForPosition(position, timeoutMs) };
   const stalls = new StallWatch(deps.stalledAfterMs === undefined ? {} : { stalledAfterMs: deps.stalledAfterMs });
   const check: ReadinessCheck = {

@@ -11,6 +11,16 @@ export type ReadinessCheck = {
   check: () => Promise<unknown>;
 };
 
+/**
+ * The check of something started only once the process serves (a consumer that reads the log):
+ * until `started` hands over its real check, it reports `starting` and does not hold readiness back.
+ */
+export const checkStartedLater = (name: string) => {
+  let started: ReadinessCheck | undefined;
+  const check: ReadinessCheck = { name, check: async () => (started ? started.check() : { state: 'starting' }) };
+  return { check, started: (real: ReadinessCheck) => void (started = real) };
+};
+
 const CHECK_TIMEOUT_MS = 2_000;
 
 const MetricsText = {

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { LRUCache } from 'lru-cache';
-import PDFDocument from 'pdfkit';
+import type PDFKitDocument from 'pdfkit';
 import type { Specification, SpecificationRequirement } from '../../../projections/index.js';
 import { WORDS, type Language } from './words.js';
 
@@ -43,13 +43,20 @@ export const specificationPdf = (specification: Specification, language: Languag
   const key = createHash('sha256').update(JSON.stringify([specification, language, fontSetting])).digest('hex');
   const earlier = made.get(key);
   if (earlier) return earlier;
-  const pdf = layOut(specification, language, fontOf(fontSetting));
+  const font = fontOf(fontSetting);
+  // Loaded at the first PDF: PDFKit's fonts and Unicode tables cost a start a quarter of a second.
+  const pdf = import('pdfkit').then(({ default: PDFDocument }) => layOut(PDFDocument, specification, language, font));
   made.set(key, pdf);
   pdf.catch(() => made.delete(key));
   return pdf;
 };
 
-const layOut = (specification: Specification, language: Language, font: { path: string; face: string | undefined }): Promise<Buffer> => {
+const layOut = (
+  PDFDocument: typeof PDFKitDocument,
+  specification: Specification,
+  language: Language,
+  font: { path: string; face: string | undefined },
+): Promise<Buffer> => {
   const w = WORDS[language];
   const { baseline, requirements } = specification;
   const doc = new PDFDocument({
