@@ -1,0 +1,270 @@
+/**
+ * The read models of the embedded default, kept across restarts: every write goes through to a
+ * SQLite file (`DATA_DIR/read-models.sqlite3`) and to the in-memory store in front of it, which
+ * answers every read. A restart loads the documents and checkpoints from the file and the
+ * projector goes on from the stored checkpoints, instead of folding the whole log again.
+ *
+ * Why a cache in front rather than queries served from SQLite: the port's queries have MongoDB's
+ * semantics (a field holding an array matches when any element does, BSON's order of types), which
+ * the in-memory store already evaluates exactly; SQL would need a second implementation of them.
+ * Loading costs a parse per document at the start, far less than folding the events behind them.
+ *
+ * Writes keep the port's guard in both places: a document is replaced only by a write of a later
+ * position, in SQL (`WHERE position_key < excluded.position_key`) as in memory. So a crash between
+ * the documents of a batch and its checkpoint (separate transactions, as on MongoDB) leaves the
+ * checkpoint behind; the batch is delivered again and every document it already changed skips it.
+ * The file is written first: a write that fails there leaves the cache as it was.
+ */
+import Database from 'better-sqlite3';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { InMemoryReadModelStore } from './in-memory.js';
+import { canonicalPosition, positionFromKey, positionKey } from './position-key.js';
+import type { DocumentWrite, ReadModelCollection, ReadModelStore } from './port.js';
+import { ReadModelStoreUnavailableError } from './port.js';
+
+export const READ_MODELS_FILE = 'read-models.sqlite3';
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS documents (
+    collection   TEXT NOT NULL,
+    id           TEXT NOT NULL,
+    -- The last applied position in the order-preserving form of position-key.ts; NULL document: deleted.
+    position_key TEXT NOT NULL,
+    document     TEXT,
+    PRIMARY KEY (collection, id)
+  ) STRICT, WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS checkpoints (
+    projection   TEXT PRIMARY KEY,
+    position_key TEXT,
+    fence        INTEGER
+  ) STRICT;
+  CREATE TABLE IF NOT EXISTS facts (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  ) STRICT;
+`;
+
+/** Documents read from the file per turn of the event loop while loading. */
+const LOAD_PAGE = 2_000;
+
+const STAGING_MARK = '__staging__';
+
+export type LoadProgress = (loaded: { documents: number; collection: string }) => void;
+
+export class SqliteReadModelStore implements ReadModelStore {
+  readonly file: string;
+  readonly #db: Database.Database;
+  readonly #memory: InMemoryReadModelStore;
+  readonly #upsert: Database.Statement<[string, string, string, string | null]>;
+  readonly #clear: Database.Statement<[string]>;
+  readonly #saveCheckpoint: Database.Statement<[string, string]>;
+  readonly #saveFence: Database.Statement<[string, number]>;
+  #loaded = false;
+
+  /** Opens (or creates) the file; the documents are in memory only after `load()`. */
+  static open(file: string, options: { freezeDocuments?: boolean } = {}): SqliteReadModelStore {
+    let db: Database.Database | undefined;
+    try {
+      db = new Database(file, { timeout: 5_000 });
+      db.pragma('journal_mode = WAL');
+      // Losing the last commits in a power cut loses nothing that matters: they are folded from the log again.
+      db.pragma('synchronous = NORMAL');
+      db.exec(SCHEMA);
+      return new SqliteReadModelStore(file, db, new InMemoryReadModelStore(options));
+    } catch (error) {
+      db?.close();
+      throw new ReadModelStoreUnavailableError(`cannot open the read models at ${file}: ${String(error)}`, { cause: error });
+    }
+  }
+
+  private constructor(file: string, db: Database.Database, memory: InMemoryReadModelStore) {
+    this.file = file;
+    this.#db = db;
+    this.#memory = memory;
+    this.#upsert = db.prepare(
+      `INSERT INTO documents (collection, id, position_key, document) VALUES (?, ?, ?, ?)
+       ON CONFLICT (collection, id) DO UPDATE SET position_key = excluded.position_key, document = excluded.document
+       WHERE documents.position_key < excluded.position_key`,
+    );
+    this.#clear = db.prepare('DELETE FROM documents WHERE collection = ?');
+    this.#saveCheckpoint = db.prepare(
+      `INSERT INTO checkpoints (projection, position_key) VALUES (?, ?)
+       ON CONFLICT (projection) DO UPDATE SET position_key = excluded.position_key`,
+    );
+    this.#saveFence = db.prepare(
+      `INSERT INTO checkpoints (projection, fence) VALUES (?, ?)
+       ON CONFLICT (projection) DO UPDATE SET fence = excluded.fence`,
+    );
+  }
+
+  get loaded(): boolean {
+    return this.#loaded;
+  }
+
+  /** The highest position any checkpoint or document holds: what the log must have reached for these read models to be its own. */
+  highestPosition(): string | undefined {
+    const row = this.#guard('reading the highest position', () =>
+      this.#db
+        .prepare<[], { highest: string | null }>(
+          `SELECT max(highest) AS highest FROM (
+             SELECT max(position_key) AS highest FROM checkpoints
+             UNION ALL SELECT max(position_key) FROM documents)`,
+        )
+        .get(),
+    );
+    return row?.highest ? positionFromKey(row.highest) : undefined;
+  }
+
+  /** A fact kept with the read models (what they were folded by), or undefined. */
+  fact(key: string): string | undefined {
+    return this.#guard('reading a fact', () => this.#db.prepare<[string], { value: string }>('SELECT value FROM facts WHERE key = ?').get(key)?.value);
+  }
+
+  setFact(key: string, value: string): void {
+    this.#guard('saving a fact', () => this.#db.prepare('INSERT INTO facts (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value));
+  }
+
+  /** Forgets every document and checkpoint, so that the projector folds the log from its start; only before `load()`. */
+  discardAll(): void {
+    if (this.#loaded) throw new Error('the read models are loaded already; discard them before loading');
+    this.#guard('discarding the read models', () => this.#db.exec('DELETE FROM documents; DELETE FROM checkpoints;'));
+  }
+
+  /**
+   * Puts every stored document and checkpoint in memory, a page per turn of the event loop so that
+   * requests are answered meanwhile. Staging collections of a rebuild that did not finish are dropped.
+   */
+  async load(progress?: LoadProgress): Promise<void> {
+    if (this.#loaded) return;
+    this.#guard('dropping unfinished rebuilds', () => this.#db.prepare(`DELETE FROM documents WHERE instr(collection, '${STAGING_MARK}') > 0`).run());
+    const checkpoints = this.#guard('reading the checkpoints', () =>
+      this.#db.prepare<[], { projection: string; position_key: string | null; fence: number | null }>('SELECT projection, position_key, fence FROM checkpoints').all(),
+    );
+    for (const { projection, position_key, fence } of checkpoints) {
+      if (fence !== null) await this.#memory.fenceCheckpoints([projection], fence);
+      if (position_key !== null) await this.#memory.saveCheckpoint(projection, positionFromKey(position_key));
+    }
+    const page = this.#db.prepare<[string, string, number], { collection: string; id: string; position_key: string; document: string | null }>(
+      `SELECT collection, id, position_key, document FROM documents WHERE (collection, id) > (?, ?) ORDER BY collection, id LIMIT ?`,
+    );
+    let after = { collection: '', id: '' };
+    let documents = 0;
+    for (;;) {
+      const rows = this.#guard('loading the read models', () => page.all(after.collection, after.id, LOAD_PAGE));
+      const writes = new Map<string, Array<DocumentWrite<{ id: string }>>>();
+      for (const row of rows) {
+        const position = positionFromKey(row.position_key);
+        const write: DocumentWrite<{ id: string }> =
+          row.document === null
+            ? { kind: 'delete', id: row.id, ifPositionBelow: position }
+            : { kind: 'upsert', id: row.id, document: JSON.parse(row.document) as { id: string }, ifPositionBelow: position };
+        const collection = writes.get(row.collection);
+        if (collection === undefined) writes.set(row.collection, [write]);
+        else collection.push(write);
+      }
+      for (const [collection, batch] of writes) await this.#memory.collection(collection).write(batch);
+      documents += rows.length;
+      const last = rows.at(-1);
+      if (last === undefined) break;
+      after = { collection: last.collection, id: last.id };
+      progress?.({ documents, collection: last.collection });
+      if (rows.length < LOAD_PAGE) break;
+      await nextTurn();
+    }
+    this.#loaded = true;
+  }
+
+  collection<D extends { id: string }>(name: string): ReadModelCollection<D> {
+    return this.#writingThrough(name, this.#memory.collection<D>(name));
+  }
+
+  async checkpoint(projection: string): Promise<string | undefined> {
+    return this.#memory.checkpoint(projection);
+  }
+
+  async saveCheckpoint(projection: string, position: string, fence?: number): Promise<void> {
+    // The fence is checked in memory first: a stale lease term changes neither.
+    await this.#memory.saveCheckpoint(projection, position, fence);
+    this.#guard(`saving the checkpoint of ${projection}`, () =>
+      this.#db.transaction(() => {
+        if (fence !== undefined) this.#saveFence.run(projection, fence);
+        this.#saveCheckpoint.run(projection, positionKey(position));
+      })(),
+    );
+  }
+
+  async fenceCheckpoints(names: readonly string[], fence: number): Promise<void> {
+    await this.#memory.fenceCheckpoints(names, fence);
+    this.#guard('fencing the checkpoints', () => this.#db.transaction(() => names.forEach((name) => this.#saveFence.run(name, fence)))());
+  }
+
+  async staging<D extends { id: string }>(name: string): Promise<ReadModelCollection<D> & { name: string }> {
+    const staged = await this.#memory.staging<D>(name);
+    this.#guard(`starting a rebuild of ${name}`, () =>
+      this.#db.prepare('DELETE FROM documents WHERE substr(collection, 1, ?) = ?').run(name.length + STAGING_MARK.length, `${name}${STAGING_MARK}`),
+    );
+    return Object.assign(this.#writingThrough(staged.name, staged), { name: staged.name });
+  }
+
+  async swap(name: string, staged: string): Promise<void> {
+    if (!staged.startsWith(`${name}${STAGING_MARK}`)) throw new Error(`${staged} is not a staging collection of ${name}`);
+    this.#guard(`swapping in the rebuilt ${name}`, () =>
+      this.#db.transaction(() => {
+        this.#clear.run(name);
+        this.#db.prepare('UPDATE documents SET collection = ? WHERE collection = ?').run(name, staged);
+      })(),
+    );
+    await this.#memory.swap(name, staged);
+  }
+
+  async ensureIndexes(): Promise<void> {
+    await this.#memory.ensureIndexes();
+  }
+
+  async ping(): Promise<void> {
+    await this.#memory.ping();
+    this.#guard('reaching the read models', () => this.#db.prepare('SELECT 1').get());
+  }
+
+  async close(): Promise<void> {
+    await this.#memory.close();
+    if (this.#db.open) this.#db.close();
+  }
+
+  #writingThrough<D extends { id: string }>(physical: string, cached: ReadModelCollection<D>): ReadModelCollection<D> {
+    const persist = (writes: ReadonlyArray<DocumentWrite<D>>) => {
+      for (const write of writes) {
+        if (write.kind === 'upsert' && write.document.id !== write.id) {
+          throw new TypeError(`document ${JSON.stringify(write.document.id)} written under id ${JSON.stringify(write.id)}`);
+        }
+        const key = positionKey(canonicalPosition(write.ifPositionBelow));
+        this.#upsert.run(physical, write.id, key, write.kind === 'upsert' ? JSON.stringify(write.document) : null);
+      }
+    };
+    return {
+      get: (id) => cached.get(id),
+      getMany: (ids) => cached.getMany(ids),
+      getStates: (ids) => cached.getStates(ids),
+      find: (filter, options) => cached.find(filter, options),
+      count: (filter) => cached.count(filter),
+      write: async (writes) => {
+        this.#guard(`writing ${physical}`, () => this.#db.transaction(persist)(writes));
+        await cached.write(writes);
+      },
+      clear: async () => {
+        this.#guard(`clearing ${physical}`, () => this.#clear.run(physical));
+        await cached.clear();
+      },
+    };
+  }
+
+  #guard<T>(doing: string, work: () => T): T {
+    if (!this.#db.open) throw new ReadModelStoreUnavailableError('the read-model store is closed');
+    try {
+      return work();
+    } catch (error) {
+      if (error instanceof TypeError || error instanceof RangeError) throw error;
+      throw new ReadModelStoreUnavailableError(`${doing} in ${this.file} failed: ${String(error)}`, { cause: error });
+    }
+  }
+}

@@ -1,0 +1,130 @@
+/**
+ * The read models of the embedded default kept in `read-models.sqlite3`: the store contract, and
+ * what a restart finds – documents, tombstones, checkpoints and fences as they were written.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import t, { type Test } from 'tap';
+import { READ_MODELS_FILE, SqliteReadModelStore } from '../../infra/read-models/index.js';
+import { collect, item, readModelStoreContract, remove, upsert, type Item } from './contract.js';
+
+const directory = (t: Test) => {
+  const dir = mkdtempSync(join(tmpdir(), 'crm-read-models-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  return join(dir, READ_MODELS_FILE);
+};
+
+const opened = async (file: string) => {
+  const store = SqliteReadModelStore.open(file);
+  await store.load();
+  return store;
+};
+
+readModelStoreContract(t, 'SqliteReadModelStore', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'crm-read-models-'));
+  const store = await opened(join(dir, READ_MODELS_FILE));
+  return {
+    store,
+    close: async () => {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});
+
+t.test('a restart finds the documents, the deletions and the checkpoints as they were written', async (t) => {
+  const file = directory(t);
+  const before = await opened(file);
+  const backlog = before.collection<Item>('backlog');
+  await backlog.write([upsert(item('r1', '5', { departments: ['Sales'] })), upsert(item('r2', '6')), upsert(item('r3', '7'))]);
+  await backlog.write([remove('r2', '8'), upsert(item('r3', '9', { title: 'changed' }))]);
+  await before.saveCheckpoint('requirement-backlog', '9', 3);
+  await before.close();
+
+  const after = await opened(file);
+  t.teardown(() => after.close());
+  const again = after.collection<Item>('backlog');
+  t.same((await collect(again.find({}))).map((d) => [d.id, d.position, d.title]), [
+    ['r1', '5', 'requirement r1'],
+    ['r3', '9', 'changed'],
+  ]);
+  t.same((await again.getStates(['r2'])).get('r2'), { document: undefined, position: '8' }, 'the deletion is remembered with its position');
+  await again.write([upsert(item('r2', '6'))]);
+  t.equal(await again.get('r2'), undefined, 'a redelivered older event does not bring a deleted document back');
+  t.equal(await after.checkpoint('requirement-backlog'), '9');
+  await t.rejects(after.saveCheckpoint('requirement-backlog', '10', 2), { name: 'StaleFenceError' }, 'the fence survives the restart');
+  t.equal(after.highestPosition(), '9');
+});
+
+t.test('documents written without their checkpoint (a crash between the two): the batch comes again and changes nothing twice', async (t) => {
+  const file = directory(t);
+  const before = await opened(file);
+  await before.saveCheckpoint('interviews', '10');
+  const interviews = before.collection<Item>('interviews');
+  await interviews.write([upsert(item('i1', '12', { title: 'after the batch' }))]);
+  await before.close();
+
+  const after = await opened(file);
+  t.teardown(() => after.close());
+  t.equal(await after.checkpoint('interviews'), '10', 'the checkpoint is behind its documents');
+  const again = after.collection<Item>('interviews');
+  await again.write([upsert(item('i1', '11', { title: 'an older version, redelivered' })), upsert(item('i1', '12', { title: 'the same write again' }))]);
+  t.equal((await again.get('i1'))?.title, 'after the batch', 'the document keeps its later version');
+  await after.close();
+  const third = await opened(file);
+  t.teardown(() => third.close());
+  t.equal((await third.collection<Item>('interviews').get('i1'))?.title, 'after the batch', 'and so does the file');
+});
+
+t.test('a rebuild swapped in is what a restart finds; one that did not finish is dropped', async (t) => {
+  const file = directory(t);
+  const before = await opened(file);
+  await before.collection<Item>('backlog').write([upsert(item('old', '1'))]);
+  const staged = await before.staging<Item>('backlog');
+  await staged.write([upsert(item('new', '2'))]);
+  await before.swap('backlog', staged.name);
+  const unfinished = await before.staging<Item>('backlog');
+  await unfinished.write([upsert(item('half', '3'))]);
+  await before.close();
+
+  const after = await opened(file);
+  t.teardown(() => after.close());
+  t.same((await collect(after.collection<Item>('backlog').find({}))).map((d) => d.id), ['new']);
+  t.equal(after.highestPosition(), '2', 'nothing of the unfinished rebuild is left');
+});
+
+t.test('a write the file refuses changes nothing in memory either', async (t) => {
+  const file = directory(t);
+  const store = await opened(file);
+  t.teardown(() => store.close());
+  const backlog = store.collection<Item>('backlog');
+  await t.rejects(backlog.write([upsert(item('r1', '1')), { kind: 'upsert', id: 'r2', document: item('other', '2'), ifPositionBelow: '2' }]), TypeError);
+  t.equal(await backlog.get('r1'), undefined);
+  await store.close();
+  const reopened = await opened(file);
+  t.teardown(() => reopened.close());
+  t.equal(await reopened.collection<Item>('backlog').get('r1'), undefined);
+});
+
+t.test('discarding forgets every document and checkpoint, so that the log is folded again', async (t) => {
+  const file = directory(t);
+  const before = await opened(file);
+  await before.collection<Item>('backlog').write([upsert(item('r1', '4'))]);
+  await before.saveCheckpoint('requirement-backlog', '4');
+  await before.close();
+  const after = SqliteReadModelStore.open(file);
+  t.teardown(() => after.close());
+  after.discardAll();
+  await after.load();
+  t.equal(after.highestPosition(), undefined);
+  t.equal(await after.checkpoint('requirement-backlog'), undefined);
+  t.equal(await after.collection<Item>('backlog').get('r1'), undefined);
+});
+
+t.test('a closed store says it is unavailable', async (t) => {
+  const store = await opened(directory(t));
+  await store.close();
+  await t.rejects(store.ping(), { name: 'ReadModelStoreUnavailableError' });
+  await t.rejects(store.collection('backlog').write([upsert(item('r1', '1'))]), { name: 'ReadModelStoreUnavailableError' });
+});
