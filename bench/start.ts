@@ -1,16 +1,22 @@
 /**
  * A start on a long log: the embedded store filled with EVENTS events (default 1,000,000 – interviews
- * of 500 events each, written straight into the log), then the service started on it. Reports when
- * it listens, when a command and a query first answer 2xx, when the in-memory read models have
- * caught up, and the peak resident set per 100,000 events.
+ * of 500 events each, written straight into the log), then the service started on it twice – a
+ * first start, and a restart that finds what the first one kept (the read models in
+ * `read-models.sqlite3`). Reports for each when it listens, when a command and a query first answer
+ * 2xx, when the read models have caught up, and the peak resident set per 100,000 events.
  *
- *   npm run bench:start            (EVENTS=200000 to change; SERVICE=<dist/services/main.js> as in bench:commands)
+ *   npm run bench:start            (EVENTS=200000 to change)
+ *
+ * SERVICE=<dist/services/main.js> names the build; several, comma-separated, each labelled
+ * (`SERVICE=before:/tmp/main/dist/services/main.js,after:dist/services/main.js`), are measured one
+ * after the other on the same log. Each build's first start begins without kept read models.
  *
  * KEEP_DATA_DIR=<dir> fills that directory once and keeps it, so that another build can be started on
  * the same log (a second run with the same KEEP_DATA_DIR skips the filling).
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSigner } from 'fast-jwt';
@@ -20,7 +26,11 @@ import { interviewBody, processUsage, startProcess, stop } from './support.js';
 
 const EVENTS = Number(process.env['EVENTS'] ?? 1_000_000);
 const PER_INTERVIEW = 500;
-const SERVICE = process.env['SERVICE'] ?? 'dist/services/main.js';
+const SERVICES = (process.env['SERVICE'] ?? 'dist/services/main.js').split(',').map((entry) => {
+  const at = entry.lastIndexOf(':');
+  return at < 0 ? { label: entry, path: entry } : { label: entry.slice(0, at), path: entry.slice(at + 1) };
+});
+const READ_MODELS_FILES = ['read-models.sqlite3', 'read-models.sqlite3-wal', 'read-models.sqlite3-shm'];
 const SECRET = 'bench-secret-bench-secret-bench-secret-42';
 const token = createSigner({ key: SECRET, algorithm: 'HS256', expiresIn: 3_600_000 })({ sub: 'bench', name: 'Bench', roles: ['pm', 'consultant'] });
 const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
@@ -45,7 +55,7 @@ const firstOk = async (request: () => Promise<Response>) => {
 
 /** An interview scheduled and conducted through the API: the template of the interviews written into the log. */
 const template = async (env: Record<string, string>) => {
-  const service = await startProcess([SERVICE], env);
+  const service = await startProcess([SERVICES[0]!.path], env);
   try {
     const engagement = await post(service.address, '/engagements', { name: 'Bench', client: 'Acme', sponsor: { name: 'Z', title: 'CEO' } });
     const interview = await post(service.address, `/engagements/${engagement.id}/interviews`, interviewBody);
@@ -100,6 +110,28 @@ const caughtUp = async (base: string) => {
   }
 };
 
+const measureStart = async (path: string, env: Record<string, string>, templateId: string, events: number) => {
+  const startedAt = performance.now();
+  const service = await startProcess([path], env);
+  try {
+    const listening = performance.now() - startedAt;
+    const since = (at: number) => `${(at - startedAt).toFixed(0)} ms`;
+    const [command, query] = await Promise.all([
+      firstOk(() => fetch(`${service.address}/interviews/${templateId}/findings`, { method: 'POST', headers, body: findingBody })),
+      firstOk(() => fetch(`${service.address}/interviews/${templateId}`, { headers })),
+    ]);
+    const whole = await caughtUp(service.address);
+    console.log(
+      `  listening after ${listening.toFixed(0)} ms; first 2xx command after ${since(command)}, first 2xx query after ${since(query)}; ` +
+        `every read model caught up after ${since(whole)}`,
+    );
+    const peak = processUsage(service.child.pid!).peakRssMb;
+    console.log(`  peak RSS ${peak.toFixed(0)} MB: ${((peak * 100_000) / events).toFixed(0)} MB per 100,000 events`);
+  } finally {
+    await stop(service.child);
+  }
+};
+
 const main = async () => {
   const kept = process.env['KEEP_DATA_DIR'];
   const dataDir = kept ?? mkdtempSync(join(tmpdir(), 'crm-bench-start-'));
@@ -115,25 +147,12 @@ const main = async () => {
       events = await fill(dataDir, templateId);
       if (kept) writeFileSync(filled, JSON.stringify({ templateId, events }));
     }
-    console.log(`starting ${SERVICE} on ${events.toLocaleString('en')} events`);
-    const startedAt = performance.now();
-    const service = await startProcess([SERVICE], env);
-    try {
-      const listening = performance.now() - startedAt;
-      const since = (at: number) => `${(at - startedAt).toFixed(0)} ms`;
-      const [command, query] = await Promise.all([
-        firstOk(() => fetch(`${service.address}/interviews/${templateId}/findings`, { method: 'POST', headers, body: findingBody })),
-        firstOk(() => fetch(`${service.address}/interviews/${templateId}`, { headers })),
-      ]);
-      const whole = await caughtUp(service.address);
-      console.log(
-        `listening after ${listening.toFixed(0)} ms; first 2xx command after ${since(command)}, first 2xx query after ${since(query)}; ` +
-          `every read model caught up after ${since(whole)}`,
-      );
-      const peak = processUsage(service.child.pid!).peakRssMb;
-      console.log(`peak RSS ${peak.toFixed(0)} MB: ${((peak * 100_000) / events).toFixed(0)} MB per 100,000 events`);
-    } finally {
-      await stop(service.child);
+    for (const service of SERVICES) {
+      for (const file of READ_MODELS_FILES) rmSync(join(dataDir, file), { force: true });
+      for (const start of ['first start', 'restart']) {
+        console.log(`${service.label}, ${start}: ${service.path} on ${events.toLocaleString('en')} events (load average ${loadavg().map((l) => l.toFixed(1)).join(' ')})`);
+        await measureStart(service.path, env, templateId, events);
+      }
     }
   } finally {
     if (!kept) rmSync(dataDir, { recursive: true, force: true });

@@ -9,6 +9,7 @@ import { InMemoryReadModelStore, MongoReadModelStore, type ReadModelStore } from
 import { SqliteSnapshotStore } from './commands/snapshots.js';
 import type { Config } from './config.js';
 import { openEmbeddedLog, reconcileSideStores, type Report } from './embedded-data/integrity.js';
+import { openEmbeddedReadModels } from './embedded-data/read-models.js';
 import { SqliteIdempotencyStore } from './idempotency/store.js';
 
 export const openEventStore = async (config: Config, logger: Logger): Promise<EventStore> => {
@@ -24,10 +25,17 @@ export const openEventStore = async (config: Config, logger: Logger): Promise<Ev
 
 const reportTo = (logger: Logger): Report => (message, details) => logger.error(details, message);
 
-export const openReadModels = async (config: Config, logger: Logger): Promise<ReadModelStore> => {
+/** With the embedded log, the read models are kept beside it (`embedded-data/read-models.ts`). */
+export const openReadModels = async (config: Config, logger: Logger, log?: EventStore): Promise<ReadModelStore> => {
   if (config.MONGO_URL) {
     logger.info({ url: redact(config.MONGO_URL) }, 'read models in MongoDB');
     return MongoReadModelStore.open(config.MONGO_URL);
+  }
+  if (log instanceof SqliteEventStore) {
+    const freezeDocuments = config.NODE_ENV !== 'production';
+    const store = openEmbeddedReadModels(config.DATA_DIR, { logHead: log.opened.logHead, logger, freezeDocuments });
+    logger.info({ file: store.file }, 'read models in memory, kept in SQLite beside the log');
+    return store;
   }
   logger.info('read models in memory, rebuilt from the log');
   return new InMemoryReadModelStore({ freezeDocuments: config.NODE_ENV !== 'production' });
@@ -50,7 +58,7 @@ export const openApiStores = async (config: Config, logger: Logger, onShutdown: 
   if (eventStore instanceof SqliteEventStore) {
     await reconcileSideStores({ dataDir: config.DATA_DIR, store: eventStore, idempotency, snapshots, report: reportTo(logger) });
   }
-  const readModels = await openReadModels(config, logger);
+  const readModels = await openReadModels(config, logger, eventStore);
   onShutdown(() => readModels.close());
   return { eventStore, readModels, idempotency, snapshots };
 };

@@ -1,14 +1,16 @@
 /**
  * The all-in-one process (`npm start`): the HTTP API, the projector and – when KAFKA_BROKERS is set
  * – the Kafka publisher. With no configuration it runs on the embedded default: events in a SQLite
- * file in DATA_DIR, read models in memory rebuilt from the log at start, publishing off.
+ * file in DATA_DIR, read models in memory kept in SQLite beside it (loaded at a start, then caught
+ * up with the log), publishing off.
  */
 import { fileURLToPath } from 'node:url';
 import { buildApp } from './http/app.js';
 import { openAnchorStore, startAnchoring } from './proof/anchoring.js';
 import { openSigner } from './proof/keys.js';
 import { mailing } from './mail/mailing.js';
-import { MongoReadModelStore } from '../infra/read-models/index.js';
+import { MongoReadModelStore, SqliteReadModelStore } from '../infra/read-models/index.js';
+import { loadReadModels } from './embedded-data/read-models.js';
 import { openApiStores } from './infrastructure.js';
 import { browserSignIn, identityVerifier, idSecret, runRole } from './process.js';
 import { startPublisher } from './publishing.js';
@@ -22,10 +24,8 @@ await runRole('all-in-one', async (role) => {
   const { eventStore, readModels, idempotency, snapshots } = await openApiStores(config, logger, role.onShutdown);
 
   const shared = readModels instanceof MongoReadModelStore ? readModels : undefined;
-  // Read models in memory start empty: queries wait for them to reach the log's head as it is now.
+  // Read models in memory start empty or with what was kept of them: queries wait for them to reach the log's head as it is now.
   const headAtStart = config.MONGO_URL ? undefined : await eventStore.headPosition();
-  // Whatever reads the log from its start – the projector's catch-up, the publisher, the anchoring –
-  // starts once the process serves, so that a long log does not delay the first command.
   const readSide = await startProjector({
     eventStore,
     readModels,
@@ -75,6 +75,25 @@ await runRole('all-in-one', async (role) => {
   role.onShutdown(() => app.close());
   const address = await app.listen({ port: config.PORT, host: config.HOST });
 
+  const lines = [
+    `CRM requirements discovery is serving on ${address}`,
+    `  web app:    ${address}/`,
+    `  API docs:   ${address}/docs   (OpenAPI: ${address}/openapi.json)`,
+    `  health:     ${address}/health/ready   metrics: ${address}/metrics`,
+    `  events:     ${config.EVENTSTORE_URL ? 'EventStoreDB' : `embedded store in ${config.DATA_DIR}`}; ` +
+      `read models: ${config.MONGO_URL ? 'MongoDB' : readModels instanceof SqliteReadModelStore ? `in memory, kept in ${readModels.file}` : 'in memory'}; Kafka: ${config.KAFKA_BROKERS ? config.KAFKA_TOPIC : 'off'}`,
+  ];
+  if (devSecretFile) {
+    lines.push(
+      `  tokens:     development secret in ${devSecretFile}; mint one with`,
+      `              npm run token -- --sub alice --name "Alice" --roles pm`,
+    );
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+
+  // Whatever reads the log from its start – the projector's catch-up, the publisher, the anchoring –
+  // starts once the process serves, so that a long log does not delay the first command.
+  if (readModels instanceof SqliteReadModelStore) await loadReadModels(readModels, logger);
   await readSide.projector.start();
   if (config.KAFKA_BROKERS && publishingCheck) {
     const publishing = await startPublisher({
@@ -92,20 +111,4 @@ await runRole('all-in-one', async (role) => {
   const anchoring = await startAnchoring({ config, eventStore, anchors, signer, logger, shared });
   role.onShutdown(() => anchoring.stop());
   anchoringCheck.started(anchoring.check);
-
-  const lines = [
-    `CRM requirements discovery is serving on ${address}`,
-    `  web app:    ${address}/`,
-    `  API docs:   ${address}/docs   (OpenAPI: ${address}/openapi.json)`,
-    `  health:     ${address}/health/ready   metrics: ${address}/metrics`,
-    `  events:     ${config.EVENTSTORE_URL ? 'EventStoreDB' : `embedded store in ${config.DATA_DIR}`}; ` +
-      `read models: ${config.MONGO_URL ? 'MongoDB' : 'in memory'}; Kafka: ${config.KAFKA_BROKERS ? config.KAFKA_TOPIC : 'off'}`,
-  ];
-  if (devSecretFile) {
-    lines.push(
-      `  tokens:     development secret in ${devSecretFile}; mint one with`,
-      `              npm run token -- --sub alice --name "Alice" --roles pm`,
-    );
-  }
-  process.stdout.write(`${lines.join('\n')}\n`);
 });
