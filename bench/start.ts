@@ -7,8 +7,8 @@
  *
  *   npm run bench:start            (EVENTS=200000 to change)
  *
- * SERVICE=<dist/services/main.js> names the build; several, comma-separated, each labelled
- * (`SERVICE=before:/tmp/main/dist/services/main.js,after:dist/services/main.js`), are measured one
+ * SERVICE=<dist/services/roles/main.js> names the build; several, comma-separated, each labelled
+ * (`SERVICE=before:/tmp/main/dist/services/roles/main.js,after:dist/services/roles/main.js`), are measured one
  * after the other on the same log. Each build's first start begins without kept read models.
  *
  * KEEP_DATA_DIR=<dir> fills that directory once and keeps it, so that another build can be started on
@@ -21,12 +21,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSigner } from 'fast-jwt';
 import type { EventEnvelope, RecordedEvent } from '../contracts/index.js';
-import { openEmbeddedLog } from '../services/embedded-data/integrity.js';
+import { openEmbeddedLog } from '../infra/embedded-data/integrity.js';
 import { interviewBody, processUsage, startProcess, stop } from './support.js';
 
 const EVENTS = Number(process.env['EVENTS'] ?? 1_000_000);
 const PER_INTERVIEW = 500;
-const SERVICES = (process.env['SERVICE'] ?? 'dist/services/main.js').split(',').map((entry) => {
+const SERVICES = (process.env['SERVICE'] ?? 'dist/services/roles/main.js').split(',').map((entry) => {
   const at = entry.lastIndexOf(':');
   return at < 0 ? { label: entry, path: entry } : { label: entry.slice(0, at), path: entry.slice(at + 1) };
 });
