@@ -1,7 +1,8 @@
 /**
  * Puts a backup made by `backup.ts` in place of the embedded store's data, with the service
  * stopped: the log and every side store together, so that none of them is ahead of the restored
- * log. The files it replaces are moved aside into `DATA_DIR/replaced-<time>/`, never deleted.
+ * log. The files it replaces are moved aside into `DATA_DIR/replaced-<time>/`, never deleted –
+ * the read models among them, which the next start folds from the restored log.
  *
  * Positions handed out after the backup was taken (they may have reached clients and Kafka) are
  * read from the data being replaced and kept from ever being handed out again.
@@ -12,6 +13,7 @@ import { mkdir, open, rename } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { headWitnessFileOf, LogHeadWitness, openSqliteEventStore, SQLITE_EVENT_STORE_FILE } from '../event-store/index.js';
 import { CONSUMERS_FILE } from '../consumer/index.js';
+import { READ_MODELS_FILE } from '../read-models/index.js';
 import { CHECKPOINTS_DIRECTORY, DEFAULT_CHECKPOINT_NAME } from '../publisher/index.js';
 import { SqliteSnapshotStore } from '../snapshots/store.js';
 import { SqliteIdempotencyStore } from '../idempotency/store.js';
@@ -181,7 +183,8 @@ const positionsSeen = (dataDir: string): bigint => {
 /** Moves every store file of DATA_DIR into a fresh `replaced-<time>` folder; answers it, or undefined when there was nothing. */
 const moveAside = async (dataDir: string): Promise<string | undefined> => {
   const logFile = SQLITE_EVENT_STORE_FILE;
-  const databases = [logFile, headWitnessFileOf(logFile), ...SIDE_DATABASES];
+  // The read models are not in a backup: folded from the restored log, they cannot belong to another.
+  const databases = [logFile, headWitnessFileOf(logFile), ...SIDE_DATABASES, READ_MODELS_FILE];
   const names = [...databases.flatMap((name) => [name, `${name}-wal`, `${name}-shm`]), CHECKPOINTS_DIRECTORY];
   const present = names.filter((name) => existsSync(join(dataDir, name)));
   if (present.length === 0) return undefined;

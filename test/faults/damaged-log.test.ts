@@ -145,6 +145,9 @@ t.test('a restore from an older backup taken under load: an older log put back b
   t.match(restored.stdout, /the event log ends at position \d+; new events take positions after (\d+)/, 'it says where the log ends now');
   t.match(restored.stdout, /replaced files are in .*replaced-/, 'and where the replaced files went');
   t.ok(existsSync(logFile), 'the log is in place');
+  const aside = join(dataDir, /replaced files are in .*(replaced-[^\s/;]+)/.exec(restored.stdout)![1]!);
+  t.ok(existsSync(join(aside, 'read-models.sqlite3')), 'the read models kept beside the newer log are moved aside with it');
+  t.notOk(existsSync(join(dataDir, 'read-models.sqlite3')), 'so that the next start folds them from the restored log');
 
   const service = serving(await started(t, dataDir));
   const present = findingsInLog(logFile);
@@ -154,6 +157,10 @@ t.test('a restore from an older backup taken under load: an older log put back b
   const lostByRestore = afterBackup.filter((ack) => !present.has(ack.findingId));
   t.ok(lostByRestore.length > 0, `writes after the backup are not in it (${lostByRestore.length})`);
   const retried = lostByRestore.at(-1)!;
+  const shown = await fetch(`${service.url}/interviews/${retried.interviewId}`, { headers: users.consultant });
+  const findings = ((await shown.json()) as { findings: Array<{ findingId: string }> }).findings.map((finding) => finding.findingId);
+  t.notOk(findings.includes(retried.findingId), 'the interview shows no finding the restored log does not hold');
+  t.ok(inBackup.filter((ack) => ack.interviewId === retried.interviewId).every((ack) => findings.includes(ack.findingId)), 'and every one it holds');
   const retry = await post(service.url, `/interviews/${retried.interviewId}/findings`, users.consultant, findingBody(retried.text), retried.key);
   t.equal(retry.status, 201, `a write lost with the restore, retried with its key, is carried out (${JSON.stringify(retry.body)})`);
   t.notOk(retry.replayed, 'not a replay of an answer the restored log does not back');
