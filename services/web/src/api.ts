@@ -3,6 +3,10 @@
  * Signed in with the session cookie; writes carry the CSRF token and an Idempotency-Key (so a retry
  * after a lost answer never records twice); reads carry the position of this tab's last write
  * (X-Min-Position), so a page always shows what its user just did.
+ *
+ * A read answered 503 with Retry-After – the read models are still catching up with the log after
+ * a start, or with this tab's own write – is asked again after the time the service names, and
+ * the app says it is catching up (`onCatchingUp`) instead of showing an error.
  */
 
 /** An RFC 9457 problem as the API answers it. */
@@ -57,21 +61,68 @@ const problemOf = async (response: Response): Promise<Problem> => {
   return { type: 'about:blank', title: response.statusText, status: response.status, detail: response.statusText || String(response.status), code: 'unknown' };
 };
 
-const send = async (path: string, init: RequestInit): Promise<Response> => {
-  let response: Response;
+const reach = async (path: string, init: RequestInit): Promise<Response> => {
   try {
-    response = await fetch(path, { credentials: 'same-origin', ...init });
+    return await fetch(path, { credentials: 'same-origin', ...init });
   } catch (error) {
     throw new NetworkError(error);
   }
+};
+
+const answered = async (response: Response): Promise<Response> => {
   if (!response.ok) throw new ApiError(response.status, await problemOf(response));
   return response;
 };
 
+const catchingUpListeners = new Set<(catchingUp: boolean) => void>();
+const waitingReads = new Set<object>();
+
+/** Hears whether reads are waiting for the read models to catch up; returns how to stop hearing. */
+export const onCatchingUp = (listener: (catchingUp: boolean) => void): (() => void) => {
+  catchingUpListeners.add(listener);
+  listener(waitingReads.size > 0);
+  return () => catchingUpListeners.delete(listener);
+};
+
+const setWaiting = (read: object, waiting: boolean) => {
+  const before = waitingReads.size > 0;
+  if (waiting) waitingReads.add(read);
+  else waitingReads.delete(read);
+  const now = waitingReads.size > 0;
+  if (now !== before) for (const listener of catchingUpListeners) listener(now);
+};
+
+/** Seconds to wait before asking again, as Retry-After says (seconds or a date); bounded so a page never waits long for nothing. */
+const retryAfterMs = (response: Response): number | undefined => {
+  const header = response.headers.get('retry-after');
+  if (response.status !== 503 || header === null) return undefined;
+  const seconds = /^\d+$/.test(header.trim()) ? Number(header) : (Date.parse(header) - Date.now()) / 1000;
+  return Math.min(Math.max(Number.isFinite(seconds) ? seconds : 1, 1), 30) * 1000;
+};
+
+/** A read, asked again for as long as the service answers that it is catching up. */
+const read = async (path: string, init: RequestInit): Promise<Response> => {
+  const token = {};
+  try {
+    for (;;) {
+      const response = await reach(path, init);
+      const waitMs = retryAfterMs(response);
+      if (waitMs === undefined) return await answered(response);
+      await response.body?.cancel();
+      setWaiting(token, true);
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
+    }
+  } finally {
+    setWaiting(token, false);
+  }
+};
+
+const send = async (path: string, init: RequestInit): Promise<Response> => answered(await reach(path, init));
+
 export const get = async <T>(path: string, options: { fresh?: boolean } = {}): Promise<T> => {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (options.fresh !== false && lastPosition !== undefined) headers['x-min-position'] = lastPosition.toString();
-  return (await (await send(path, { headers })).json()) as T;
+  return (await (await read(path, { headers })).json()) as T;
 };
 
 export const newIdempotencyKey = () => crypto.randomUUID();
@@ -98,7 +149,7 @@ export const post = async <T extends object = CommandAnswer>(
 export const download = async (path: string): Promise<Blob> => {
   const headers: Record<string, string> = {};
   if (lastPosition !== undefined) headers['x-min-position'] = lastPosition.toString();
-  return (await send(path, { headers })).blob();
+  return (await read(path, { headers })).blob();
 };
 
 /**

@@ -2,6 +2,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/preact-query';
 import { ErrorBoundary, LocationProvider, Route, Router, useLocation } from 'preact-iso';
 import { useEffect } from 'preact/hooks';
 import { ApiError } from './api.js';
+import { CatchingUpNotice } from './components/catching-up.js';
 import { Layout } from './components/layout.js';
 import { ProblemMessage } from './components/problem.js';
 import { useT } from './i18n.js';
@@ -49,6 +50,7 @@ const PAGES = ROUTES.map((r) => ({
 export const App = () => (
   <QueryClientProvider client={queries}>
     <LocationProvider>
+      <CatchingUpNotice />
       <ErrorBoundary>
         <Router>
           {[...PAGES.map((p) => <Route key={p.path} path={p.path} component={p.component} />), <Route key="*" default component={NotFound} />]}

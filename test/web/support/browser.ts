@@ -89,7 +89,12 @@ export type Api = {
  * One service and one browser for a test file; `body` gets both. Skips the file (with the reason)
  * when there is no browser, unless REQUIRE_BROWSER=1 / REQUIRE_INFRA=1 makes that a failure.
  */
-export const webSuite = async (root: Test, suite: string, body: (web: Web, t: Test) => Promise<void>) => {
+export const webSuite = async (
+  root: Test,
+  suite: string,
+  body: (web: Web, t: Test) => Promise<void>,
+  options: { /** Puts data into DATA_DIR before the service starts on it. */ prepare?: (dataDir: string) => Promise<void> } = {},
+) => {
   const reason = missing();
   if (reason) {
     if (required) root.fail(`browser tests cannot run: ${reason}`);
@@ -97,11 +102,12 @@ export const webSuite = async (root: Test, suite: string, body: (web: Web, t: Te
     return;
   }
   // One subtest holds the service and the browser, so the file's tests run while both are up.
-  await root.test(suite, (t) => run(t, suite, body));
+  await root.test(suite, (t) => run(t, suite, body, options.prepare));
 };
 
-const run = async (t: Test, suite: string, body: (web: Web, t: Test) => Promise<void>) => {
+const run = async (t: Test, suite: string, body: (web: Web, t: Test) => Promise<void>, prepare?: (dataDir: string) => Promise<void>) => {
   const dataDir = await mkdtemp(join(tmpdir(), 'crm-web-'));
+  await prepare?.(dataDir);
   const service = await startService({ DATA_DIR: dataDir });
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ['--no-sandbox'] });
   t.teardown(async () => {

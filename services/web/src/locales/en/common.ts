@@ -10,6 +10,10 @@ const common = {
     expired: 'Your session has ended. Sign in again.',
   },
   actions: { save: 'Save', cancel: 'Cancel', retry: 'Try again', close: 'Close', back: 'Back', create: 'Create', open: 'Open', loading: 'Loading…' },
+  catchingUp: {
+    title: 'Catching up.',
+    detail: 'The service is bringing its data up to date; this page fills in by itself in a moment.',
+  },
   errors: {
     title: 'Something went wrong',
     offline: 'The service cannot be reached. Check the connection and try again.',

@@ -12,6 +12,10 @@ const common: Messages<typeof en> = {
     expired: '登录已过期，请重新登录。',
   },
   actions: { save: '保存', cancel: '取消', retry: '重试', close: '关闭', back: '返回', create: '创建', open: '打开', loading: '加载中…' },
+  catchingUp: {
+    title: '正在同步数据。',
+    detail: '服务正在将数据更新到最新，本页稍后会自动显示。',
+  },
   errors: {
     title: '出错了',
     offline: '无法连接服务，请检查网络后重试。',
