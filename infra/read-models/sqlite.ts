@@ -42,7 +42,15 @@ const SCHEMA = `
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
   ) STRICT;
+  -- The collections a rebuild is filling: found without scanning every document.
+  CREATE TABLE IF NOT EXISTS staging (
+    collection TEXT PRIMARY KEY,
+    name       TEXT NOT NULL
+  ) STRICT;
 `;
+
+/** The highest position any document write carried, kept with the writes so that the start need not scan the documents. */
+const HIGHEST_WRITTEN = 'highestWritten';
 
 /** Documents read from the file per turn of the event loop while loading. */
 const LOAD_PAGE = 2_000;
@@ -59,6 +67,7 @@ export class SqliteReadModelStore implements ReadModelStore {
   readonly #clear: Database.Statement<[string]>;
   readonly #saveCheckpoint: Database.Statement<[string, string]>;
   readonly #saveFence: Database.Statement<[string, number]>;
+  readonly #raiseHighest: Database.Statement<[string, string]>;
   #loaded = false;
 
   /** Opens (or creates) the file; the documents are in memory only after `load()`. */
@@ -91,6 +100,9 @@ export class SqliteReadModelStore implements ReadModelStore {
       `INSERT INTO checkpoints (projection, position_key) VALUES (?, ?)
        ON CONFLICT (projection) DO UPDATE SET position_key = excluded.position_key`,
     );
+    this.#raiseHighest = db.prepare(
+      `INSERT INTO facts (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value WHERE excluded.value > facts.value`,
+    );
     this.#saveFence = db.prepare(
       `INSERT INTO checkpoints (projection, fence) VALUES (?, ?)
        ON CONFLICT (projection) DO UPDATE SET fence = excluded.fence`,
@@ -105,12 +117,12 @@ export class SqliteReadModelStore implements ReadModelStore {
   highestPosition(): string | undefined {
     const row = this.#guard('reading the highest position', () =>
       this.#db
-        .prepare<[], { highest: string | null }>(
+        .prepare<[string], { highest: string | null }>(
           `SELECT max(highest) AS highest FROM (
              SELECT max(position_key) AS highest FROM checkpoints
-             UNION ALL SELECT max(position_key) FROM documents)`,
+             UNION ALL SELECT value FROM facts WHERE key = ?)`,
         )
-        .get(),
+        .get(HIGHEST_WRITTEN),
     );
     return row?.highest ? positionFromKey(row.highest) : undefined;
   }
@@ -127,7 +139,12 @@ export class SqliteReadModelStore implements ReadModelStore {
   /** Forgets every document and checkpoint, so that the projector folds the log from its start; only before `load()`. */
   discardAll(): void {
     if (this.#loaded) throw new Error('the read models are loaded already; discard them before loading');
-    this.#guard('discarding the read models', () => this.#db.exec('DELETE FROM documents; DELETE FROM checkpoints;'));
+    this.#guard('discarding the read models', () =>
+      this.#db.transaction(() => {
+        this.#db.exec('DELETE FROM documents; DELETE FROM checkpoints; DELETE FROM staging;');
+        this.#db.prepare('DELETE FROM facts WHERE key = ?').run(HIGHEST_WRITTEN);
+      })(),
+    );
   }
 
   /**
@@ -136,7 +153,7 @@ export class SqliteReadModelStore implements ReadModelStore {
    */
   async load(progress?: LoadProgress): Promise<void> {
     if (this.#loaded) return;
-    this.#guard('dropping unfinished rebuilds', () => this.#db.prepare(`DELETE FROM documents WHERE instr(collection, '${STAGING_MARK}') > 0`).run());
+    this.#guard('dropping unfinished rebuilds', () => this.#dropStaging());
     const checkpoints = this.#guard('reading the checkpoints', () =>
       this.#db.prepare<[], { projection: string; position_key: string | null; fence: number | null }>('SELECT projection, position_key, fence FROM checkpoints').all(),
     );
@@ -201,7 +218,10 @@ export class SqliteReadModelStore implements ReadModelStore {
   async staging<D extends { id: string }>(name: string): Promise<ReadModelCollection<D> & { name: string }> {
     const staged = await this.#memory.staging<D>(name);
     this.#guard(`starting a rebuild of ${name}`, () =>
-      this.#db.prepare('DELETE FROM documents WHERE substr(collection, 1, ?) = ?').run(name.length + STAGING_MARK.length, `${name}${STAGING_MARK}`),
+      this.#db.transaction(() => {
+        this.#dropStaging(name);
+        this.#db.prepare('INSERT INTO staging (collection, name) VALUES (?, ?)').run(staged.name, name);
+      })(),
     );
     return Object.assign(this.#writingThrough(staged.name, staged), { name: staged.name });
   }
@@ -212,6 +232,7 @@ export class SqliteReadModelStore implements ReadModelStore {
       this.#db.transaction(() => {
         this.#clear.run(name);
         this.#db.prepare('UPDATE documents SET collection = ? WHERE collection = ?').run(name, staged);
+        this.#db.prepare('DELETE FROM staging WHERE collection = ?').run(staged);
       })(),
     );
     await this.#memory.swap(name, staged);
@@ -231,15 +252,28 @@ export class SqliteReadModelStore implements ReadModelStore {
     if (this.#db.open) this.#db.close();
   }
 
+  /** Drops the staging collections (of `name`, or all): each is a range of the primary key. */
+  #dropStaging(name?: string): void {
+    const staged = this.#db.prepare<[], { collection: string; name: string }>('SELECT collection, name FROM staging').all();
+    for (const entry of staged) {
+      if (name !== undefined && entry.name !== name) continue;
+      this.#clear.run(entry.collection);
+      this.#db.prepare('DELETE FROM staging WHERE collection = ?').run(entry.collection);
+    }
+  }
+
   #writingThrough<D extends { id: string }>(physical: string, cached: ReadModelCollection<D>): ReadModelCollection<D> {
     const persist = (writes: ReadonlyArray<DocumentWrite<D>>) => {
+      let highest = '';
       for (const write of writes) {
         if (write.kind === 'upsert' && write.document.id !== write.id) {
           throw new TypeError(`document ${JSON.stringify(write.document.id)} written under id ${JSON.stringify(write.id)}`);
         }
         const key = positionKey(canonicalPosition(write.ifPositionBelow));
         this.#upsert.run(physical, write.id, key, write.kind === 'upsert' ? JSON.stringify(write.document) : null);
+        if (key > highest) highest = key;
       }
+      if (highest !== '') this.#raiseHighest.run(HIGHEST_WRITTEN, highest);
     };
     return {
       get: (id) => cached.get(id),

@@ -82,4 +82,33 @@ t.test('started on a long log: serves at once, answers commands, and never a par
   t.comment(`${unavailable} queries answered 503 before the read models had caught up, ${(performance.now() - started).toFixed(0)} ms after the start`);
   const readiness = (await (await fetch(`${service.url}/health/ready`)).json()) as { checks: { catchUp: { caughtUp: boolean } } };
   t.equal(readiness.checks.catchUp.caughtUp, true, 'readiness says the read models have caught up');
+  t.ok((await applied(service.url)) >= INTERVIEWS * FINDINGS_EACH, 'the first start folded the whole log');
+
+  await stop(service);
+  const restarted = serving(await startService(dataDir));
+  t.teardown(() => killHard(restarted));
+  const again = await untilServed(restarted.url, `/interviews/${last}`);
+  t.equal((again as { findings: unknown[] }).findings.length, FINDINGS_EACH + 1, 'after a restart the read models are whole again');
+  const ready = (await (await fetch(`${restarted.url}/health/ready`)).json()) as { checks: { catchUp: { caughtUp: boolean } } };
+  t.equal(ready.checks.catchUp.caughtUp, true);
+  t.equal(await applied(restarted.url), 0, 'and the restart folded nothing again: they were kept in read-models.sqlite3');
 });
+
+/** Events the projections applied since the process started, by its metrics. */
+const applied = async (url: string): Promise<number> => {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return [...text.matchAll(/^projection_events_applied_total\{[^}]*\} (\d+)/gm)].reduce((sum, match) => sum + Number(match[1]), 0);
+};
+
+/** The first 200 answer of a query, asking again after each 503. */
+const untilServed = async (url: string, path: string): Promise<unknown> => {
+  for (;;) {
+    const response = await fetch(`${url}${path}`, { headers: users.consultant });
+    if (response.status !== 503) {
+      if (response.status !== 200) throw new Error(`${path} → ${response.status}`);
+      return response.json();
+    }
+    await response.arrayBuffer();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+};
