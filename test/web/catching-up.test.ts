@@ -13,13 +13,12 @@ import { PEOPLE, webSuite } from './support/browser.js';
 import { translator } from './support/words.js';
 
 /** Enough events that folding them outlasts opening a page in two browsers on a busy machine. */
-const FINDINGS = 150_000;
+const INTERVIEWS = 50;
+const FINDINGS_EACH = 3_000;
 const ENGAGEMENT = 'Catch-up rollout';
 const pat = bearer(PEOPLE.pat.userId, ['pm', 'consultant'], PEOPLE.pat.name);
 
-let interviewId = '';
-
-/** An engagement of Pat's with an interview made through the API, then findings by the thousand written straight into its stream. */
+/** An engagement of Pat's with interviews made through the API, then findings by the thousand written straight into their streams. */
 const longLog = async (dataDir: string) => {
   const service = await startService({ DATA_DIR: dataDir, AUTH_JWT_SECRET: SECRET });
   try {
@@ -29,32 +28,35 @@ const longLog = async (dataDir: string) => {
       return (await answer.json()) as { id: string };
     };
     const engagement = await post('/engagements', { name: ENGAGEMENT, client: 'Acme', sponsor: { name: 'Dana', title: 'CEO' } });
-    interviewId = (await post(`/engagements/${engagement.id}/interviews`, scheduleBody())).id;
-    await post(`/interviews/${interviewId}/conduct`, { conductedAt: '2026-03-05T12:00:00Z' });
-    await post(`/interviews/${interviewId}/findings`, { section: 'workflow', text: 'the first finding', pain: 2, frequency: 'daily' });
+    for (let n = 0; n < INTERVIEWS; n++) {
+      const interviewId = (await post(`/engagements/${engagement.id}/interviews`, scheduleBody())).id;
+      await post(`/interviews/${interviewId}/conduct`, { conductedAt: '2026-03-05T12:00:00Z' });
+      await post(`/interviews/${interviewId}/findings`, { section: 'workflow', text: 'the first finding', pain: 2, frequency: 'daily' });
+      interviewIds.push(interviewId);
+    }
   } finally {
     await service.stop();
   }
   const log = await openEmbeddedLog(dataDir, { report: () => undefined });
   try {
-    const stream = `interview-${interviewId}`;
-    const recorded: RecordedEvent[] = [];
-    for await (const event of log.readStream(stream)) recorded.push(event);
-    const { streamId: _s, revision, position: _p, ...finding } = recorded.at(-1) as RecordedEvent & Record<string, unknown>;
-    let expected = revision;
-    while (expected - revision < FINDINGS) {
-      const copies = Array.from({ length: 1_000 }, (): EventEnvelope => {
+    for (const interviewId of interviewIds) {
+      const stream = `interview-${interviewId}`;
+      const recorded: RecordedEvent[] = [];
+      for await (const event of log.readStream(stream)) recorded.push(event);
+      const { streamId: _s, revision, position: _p, ...finding } = recorded.at(-1) as RecordedEvent & Record<string, unknown>;
+      const copies = Array.from({ length: FINDINGS_EACH }, (): EventEnvelope => {
         const findingId = crypto.randomUUID();
         return { ...(finding as unknown as EventEnvelope), eventId: crypto.randomUUID(), data: { ...(finding['data'] as object), findingId, text: `finding ${findingId}` } as never };
       });
-      const appended = await log.appendToStream(stream, copies, expected);
+      const appended = await log.appendToStream(stream, copies, revision);
       if (!appended.ok) throw new Error(`the findings could not be written to ${stream}`);
-      expected = appended.revision;
     }
   } finally {
     await log.close();
   }
 };
+
+const interviewIds: string[] = [];
 
 await webSuite(
   t,
