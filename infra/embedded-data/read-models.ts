@@ -64,11 +64,19 @@ export const loadReadModels = async (store: SqliteReadModelStore, logger: Logger
   const started = performance.now();
   let reported = started;
   let documents = 0;
-  await store.load((progress) => {
-    documents = progress.documents;
-    if (performance.now() - reported < 5_000) return;
-    reported = performance.now();
-    logger.info({ documents, collection: progress.collection }, 'loading the read models');
-  });
+  try {
+    await store.load((progress) => {
+      documents = progress.documents;
+      if (performance.now() - reported < 5_000) return;
+      reported = performance.now();
+      logger.info({ documents, collection: progress.collection }, 'loading the read models');
+    });
+  } catch (error) {
+    throw new Error(
+      `${String((error as Error).message ?? error)}. The read models are only derived from the log: with the service stopped, ` +
+        `delete ${store.file} (and its -wal and -shm files), and the next start folds them from the log again`,
+      { cause: error },
+    );
+  }
   logger.info({ documents, ms: Math.round(performance.now() - started), file: store.file }, 'read models loaded; the projector goes on from their checkpoints');
 };
