@@ -367,15 +367,23 @@ const paramsOf = (url: string) => {
   return z.strictObject(Object.fromEntries(names.map((name) => [name, name === 'userId' ? UserId : IdParams.shape.id])));
 };
 
-export type CommandRouteDeps = { bus: CommandBus; idempotency: IdempotencyStore; metrics: Metrics; clock: () => Date; idSecret: string };
+export type CommandRouteDeps = {
+  bus: CommandBus;
+  idempotency: IdempotencyStore;
+  metrics: Metrics;
+  clock: () => Date;
+  idSecret: string;
+  /** Requests of one user with one Idempotency-Key run one after the other, whichever route they call. */
+  sameKey: KeyedQueue;
+};
 
-export const registerCommandRoutes = (app: FastifyInstance, deps: CommandRouteDeps) => {
-  const sameKey = new KeyedQueue();
+/** The routes of the commands of one resource. */
+export const registerCommandRoutes = (app: FastifyInstance, deps: CommandRouteDeps, tag: Route<CommandType>['tag']) => {
   const typed = app.withTypeProvider<ZodTypeProvider>();
-  for (const r of COMMAND_ROUTES) {
+  for (const r of COMMAND_ROUTES.filter((route) => route.tag === tag)) {
     const spec = CATALOGUE[r.type];
     const params = paramsOf(r.url);
-    // Commands answered through a confirmation link have routes of their own (confirmation-routes.ts).
+    // Commands answered through a confirmation link have routes of their own (plugins/confirmations.ts).
     const access = spec.access as Access;
     const answer = commandAnswer(spec.answer);
     const success = spec.location ? { 201: answer, ...(spec.created ? { 200: answer } : {}) } : { 200: answer };
@@ -401,7 +409,7 @@ export const registerCommandRoutes = (app: FastifyInstance, deps: CommandRouteDe
         const key = request.headers['idempotency-key'];
         const run = () => handle(deps, r, values['id'] ?? '', values, request, reply);
         if (key === undefined) return run();
-        return sameKey.run(`${request.user.id}\n${key}`, run);
+        return deps.sameKey.run(`${request.user.id}\n${key}`, run);
       },
     });
   }
