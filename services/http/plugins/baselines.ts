@@ -10,10 +10,11 @@ import { Baseline, SpecificationSchema } from '../read-model-schemas.js';
 import { ProblemSchema } from '../schemas.js';
 import { queryKit, READ_MODELS, DocumentQuery, FORMAT_OF, languageOf, problems } from '../query-routes.js';
 import { registerCommandRoutes } from '../command-routes.js';
+import { BASELINE } from '../../commands/specs/index.js';
 import type { ResourceDeps } from './resource.js';
 
 export const registerBaselines = (app: FastifyInstance, deps: ResourceDeps) => {
-  registerCommandRoutes(app, deps.commands, 'baselines');
+  registerCommandRoutes(app, deps.commands, BASELINE);
   const { typed, collection, permitted, common, readableBaseline, base } = queryKit(app, deps.queries);
 
   typed.get('/engagements/:id/baselines', {

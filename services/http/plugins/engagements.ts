@@ -10,10 +10,11 @@ import { fail } from '../problem.js';
 import { Engagement, PhaseProgressSchema } from '../read-model-schemas.js';
 import { queryKit, READ_MODELS, EngagementsQuery, GoalMatrixSchema, MinPositionHeaders, Page, TeamMember, problems } from '../query-routes.js';
 import { registerCommandRoutes } from '../command-routes.js';
+import { ENGAGEMENT } from '../../commands/specs/index.js';
 import type { ResourceDeps } from './resource.js';
 
 export const registerEngagements = (app: FastifyInstance, deps: ResourceDeps) => {
-  registerCommandRoutes(app, deps.commands, 'engagements');
+  registerCommandRoutes(app, deps.commands, ENGAGEMENT);
   const { typed, collection, readOwnWrites, found, permitted, common, base } = queryKit(app, deps.queries);
 
   typed.get('/engagements', {

@@ -10,10 +10,11 @@ import { Finding, Interview, ScheduledInterview } from '../read-model-schemas.js
 import { IdParams } from '../schemas.js';
 import { queryKit, READ_MODELS, InterviewsQuery, MinPositionHeaders, problems, scheduleItem, teamOf } from '../query-routes.js';
 import { registerCommandRoutes } from '../command-routes.js';
+import { INTERVIEW } from '../../commands/specs/index.js';
 import type { ResourceDeps } from './resource.js';
 
 export const registerInterviews = (app: FastifyInstance, deps: ResourceDeps) => {
-  registerCommandRoutes(app, deps.commands, 'interviews');
+  registerCommandRoutes(app, deps.commands, INTERVIEW);
   const { typed, collection, permitted, common, readableInterview, base } = queryKit(app, deps.queries);
 
   typed.get('/engagements/:id/interviews', {

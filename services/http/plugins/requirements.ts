@@ -7,10 +7,11 @@ import { fail } from '../problem.js';
 import { RankedBacklogItemSchema, Requirement } from '../read-model-schemas.js';
 import { queryKit, READ_MODELS, BacklogQuery, ExplanationQuery, Page, limited, problems } from '../query-routes.js';
 import { registerCommandRoutes } from '../command-routes.js';
+import { REQUIREMENT } from '../../commands/specs/index.js';
 import type { ResourceDeps } from './resource.js';
 
 export const registerRequirements = (app: FastifyInstance, deps: ResourceDeps) => {
-  registerCommandRoutes(app, deps.commands, 'requirements');
+  registerCommandRoutes(app, deps.commands, REQUIREMENT);
   const { typed, collection, now, found, permitted, common, base, engagementLog } = queryKit(app, deps.queries);
 
   typed.get('/engagements/:id/backlog', {
