@@ -100,9 +100,9 @@ const registerCommandRoute = <T extends CommandType>(app: FastifyInstance, deps:
       handler: async (request, reply) => {
         const values = request.params;
         const key = request.headers['idempotency-key'];
-        const sent: Sent = { key, ifMatch: request.headers['if-match'], request: () => `${request.method} ${request.url.split('?')[0]}\n${canonicalJson(request.body)}`, correlationId: request.id };
+        const received: Received = { key, ifMatch: request.headers['if-match'], request: () => `${request.method} ${request.url.split('?')[0]}\n${canonicalJson(request.body)}`, correlationId: request.id };
         const run = () =>
-          handle(deps, type, request.user, sent, reply, (ids) => route.toData(values['id'] ?? '', request.body, ids, values, { authenticatedAt: request.authenticatedAt }));
+          handle(deps, type, request.user, received, reply, (ids) => route.toData(values['id'] ?? '', request.body, ids, values, { authenticatedAt: request.authenticatedAt }));
         if (key === undefined) return run();
         return deps.sameKey.run(`${request.user.id}\n${key}`, run);
       },
@@ -111,7 +111,7 @@ const registerCommandRoute = <T extends CommandType>(app: FastifyInstance, deps:
 };
 
 /** What the handler reads of a request besides its body. */
-type Sent = { key: string | undefined; ifMatch: string | undefined; request: () => string; correlationId: string };
+type Received = { key: string | undefined; ifMatch: string | undefined; request: () => string; correlationId: string };
 
 /** The label of a failed command in the metrics: its problem code, else the kind of error. */
 const failureOf = (error: unknown): string =>
@@ -121,13 +121,13 @@ const handle = async <T extends CommandType>(
   deps: CommandRouteDeps,
   type: T,
   actor: Actor,
-  sent: Sent,
+  received: Received,
   reply: FastifyReply,
   dataOf: (ids: IdSource) => CommandData<T>,
 ) => {
-  const { key } = sent;
+  const { key } = received;
   const now = deps.clock();
-  const fingerprint = key ? createHash('sha256').update(sent.request()).digest('hex') : '';
+  const fingerprint = key ? createHash('sha256').update(received.request()).digest('hex') : '';
   if (key) {
     const earlier = deps.idempotency.get(actor.id, key, now.getTime());
     if (earlier) {
@@ -140,12 +140,12 @@ const handle = async <T extends CommandType>(
     }
   }
   const ids = idSource(key ? { userId: actor.id, key, firstUsedAt: deps.idempotency.firstUse(actor.id, key, now.getTime()) } : undefined, deps.idSecret);
-  const expectedVersion = expectedVersionOf(sent.ifMatch);
+  const expectedVersion = expectedVersionOf(received.ifMatch);
   try {
     const outcome = await deps.bus.execute(type, dataOf(ids), {
       actor,
       now: now.toISOString(),
-      correlationId: sent.correlationId,
+      correlationId: received.correlationId,
       causationId: ids.resource('command'),
       ids,
       ...(expectedVersion === undefined ? {} : { expectedVersion }),
