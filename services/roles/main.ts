@@ -15,7 +15,7 @@ import { openApiStores } from '../wiring/stores.js';
 import { browserSignIn, identityVerifier, idSecret, runRole } from '../wiring/process.js';
 import { startPublisher } from '../wiring/publishing.js';
 import { catchUpTo } from '../queries/read-your-writes.js';
-import { checkStartedLater } from '../http/operations.js';
+import { checkStartedLater } from '../http/plugins/operations.js';
 import { catchUpCheck, SHARED_PROCESS_BATCH, SHARED_PROCESS_CATCH_UP_BATCH, startProjector } from '../wiring/read-side.js';
 
 await runRole('all-in-one', async (role) => {
