@@ -92,9 +92,14 @@ await runRole('all-in-one', async (role) => {
   process.stdout.write(`${lines.join('\n')}\n`);
 
   // Whatever reads the log from its start – the projector's catch-up, the publisher, the anchoring –
-  // starts once the process serves, so that a long log does not delay the first command.
-  if (readModels instanceof SqliteReadModelStore) await loadReadModels(readModels, logger);
-  await readSide.projector.start();
+  // starts once the process serves, so that a long log does not delay the first command; the read
+  // side and the publishing side side by side, so that Kafka does not wait for the read models to load.
+  const readSideStarted = (async () => {
+    if (readModels instanceof SqliteReadModelStore) await loadReadModels(readModels, logger);
+    await readSide.projector.start();
+  })();
+  // Awaited below; a failure meanwhile must not count as unhandled before it is.
+  readSideStarted.catch(() => undefined);
   if (config.KAFKA_BROKERS && publishingCheck) {
     const publishing = await startPublisher({
       config,
@@ -111,4 +116,5 @@ await runRole('all-in-one', async (role) => {
   const anchoring = await startAnchoring({ config, eventStore, anchors, signer, logger, shared });
   role.onShutdown(() => anchoring.stop());
   anchoringCheck.started(anchoring.check);
+  await readSideStarted;
 });
