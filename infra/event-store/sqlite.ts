@@ -239,14 +239,15 @@ export class SqliteEventStore implements EventStore {
     }
   }
 
-  async *readEngagementAsStored(engagementId: string): AsyncIterable<StoredEvent> {
+  async *readEngagementAsStored(engagementId: string): AsyncIterable<readonly StoredEvent[]> {
     const pageSize = this.#tuning.pageSize;
     let after = BEFORE_FIRST;
     for (;;) {
       const page = this.#guard(`reading engagement ${engagementId}`, () => this.#log.engagementStoredPage(engagementId, after, pageSize));
-      yield* page;
       const last = page.at(-1);
-      if (page.length < pageSize || !last) return;
+      if (!last) return;
+      yield page;
+      if (page.length < pageSize) return;
       after = BigInt(last.position);
     }
   }

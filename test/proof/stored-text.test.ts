@@ -10,7 +10,7 @@ import { chainDigest, digestOfTexts, GENESIS, storedDigest, type ChainedEvent } 
 import { openSqliteEventStore } from '../../infra/event-store/index.js';
 import { toStoredEvent } from '../../infra/event-store/serialization.js';
 import { verifyEngagement } from '../../infra/proof/verify.js';
-import { collect, findings, testRun } from '../event-store/builders.js';
+import { collectPages, findings, testRun } from '../event-store/builders.js';
 
 const text0 = (events: ChainedEvent[]) => events[0]!.storedText!.data;
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
@@ -59,9 +59,9 @@ t.test('an event stored in the earlier layout keeps its digest and verifies thro
   const event = stored(earlierLayout);
   t.equal(storedDigest(event, event.storedText!, GENESIS), undefined, 'its text is not canonical, so it takes the full check');
   t.equal(chainDigest(event, GENESIS), '3743e4725f2ecb05403fc1463652192f9ae072a8f5074f8bec5e69ecc2b73d3b', 'the digest it was stored with');
-  t.match(await verifyEngagement('eng-1', (async function* () { yield event; })()), { verified: true, events: 1 });
+  t.match(await verifyEngagement('eng-1', (async function* () { yield [event]; })()), { verified: true, events: 1 });
   const edited = stored({ ...earlierLayout, data: earlierLayout.data.replace('phone', 'email') });
-  t.match(await verifyEngagement('eng-1', (async function* () { yield edited; })()), { verified: false, firstBreak: { reason: 'digest-mismatch' } }, 'and an edit of it is still caught');
+  t.match(await verifyEngagement('eng-1', (async function* () { yield [edited]; })()), { verified: false, firstBreak: { reason: 'digest-mismatch' } }, 'and an edit of it is still caught');
 });
 
 t.test('new events are stored as the canonical text they are digested over, and verify from it without parsing', async (t) => {
@@ -71,7 +71,7 @@ t.test('new events are stored as the canonical text they are digested over, and 
   t.teardown(() => store.close());
   const run = testRun();
   await store.appendToStream(run.streams.interview(), findings(run, 1, 3), 'no-stream');
-  const events = await collect(store.readEngagementAsStored(run.engagementId()));
+  const events = await collectPages(store.readEngagementAsStored(run.engagementId()));
   let prev = GENESIS;
   for (const event of events) {
     const text = event.storedText!;
@@ -95,7 +95,7 @@ t.test('the stored text is hashed as it is only where no part of it can pass for
   const honest = { data: canonicalJson(data), metadata: `${canonicalJson(metadata).slice(0, -1)}${proof}` };
   t.equal(storedDigest(place, honest, GENESIS), undefined, 'data holding a separator takes the full check');
   const event = toStoredEvent({ eventId: place.eventId, type: place.type, ...honest }, { streamId: place.streamId, revision: 0, position: '1' });
-  t.match(await verifyEngagement('eng-1', (async function* () { yield event; })()), { verified: true }, 'and verifies there');
+  t.match(await verifyEngagement('eng-1', (async function* () { yield [event]; })()), { verified: true }, 'and verifies there');
   const shifted = { data: '{"a":1', metadata: `{}},"eventId":"e-1","metadata":${canonicalJson(metadata).slice(0, -1)}${proof}` };
   const shiftedMetadata = `{}},"eventId":"e-1","metadata":${canonicalJson(metadata)}`;
   t.equal(digestOfTexts('s-1', 0, 'x', 'FindingRecorded', shifted.data, shiftedMetadata, GENESIS), digest, 'the shifted texts hash to the same digest');
