@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import canonicalize from 'canonicalize';
 import fc from 'fast-check';
 import t from 'tap';
 import { canonicalJson } from '../../infra/event-store/canonical-json.js';
-import { chainDigest, digestOfTexts, GENESIS, storedDigest, type ChainedEvent } from '../../infra/event-store/chain.js';
+import { chainDigest, digestOfTexts, GENESIS, sealTexts, storedDigest, type ChainedEvent } from '../../infra/event-store/chain.js';
 import { openSqliteEventStore } from '../../infra/event-store/index.js';
 import { toStoredEvent } from '../../infra/event-store/serialization.js';
 import { verifyEngagement } from '../../infra/proof/verify.js';
@@ -109,4 +109,27 @@ t.test('the stored text is hashed as it is only where no part of it can pass for
   const otherDigest = plainDigest.replace(/^./, (c) => (c === '0' ? '1' : '0'));
   t.equal(storedDigest(place, { ...plain, metadata: plain.metadata.replace(plainDigest, otherDigest) }, GENESIS), undefined, 'nor a changed digest');
   t.equal(storedDigest({ ...place, revision: 1 }, plain, GENESIS), undefined, 'nor the event at another place');
+});
+
+// A log written by the build before the sealing was made cheaper: escapes, non-ASCII, integer-like
+// keys, a personal field and an event id that needs quoting. Its digests must not move.
+const fixtureLog = JSON.parse(readFileSync(new URL('fixtures/chained-log-v1.json', import.meta.url), 'utf8')) as Array<{ streamId: string; revision: number; eventId: string; type: string; data: string; metadata: string }>;
+
+t.test('a log stored by an earlier build keeps every digest: it verifies, and sealing its events again writes the same bytes', async (t) => {
+  const events = fixtureLog.map(({ streamId, revision, ...serialized }, i) => toStoredEvent(serialized, { streamId, revision, position: String(i + 1) }));
+  t.match(await verifyEngagement('eng-fixture', (async function* () { yield events; })()), { verified: true, events: fixtureLog.length });
+  const prevs = new Map<string, string>();
+  for (const event of events) {
+    const prev = prevs.get(event.streamId) ?? GENESIS;
+    const { proof, ...metadata } = event.metadata;
+    t.equal(chainDigest(event, prev), proof!.digest, `${event.streamId}@${event.revision}: the full check recomputes the stored digest`);
+    if (!proof!.salt) {
+      const { sealed } = sealTexts(event.streamId, event.revision, prev, [{ eventId: event.eventId, type: event.type, data: event.data, metadata }]);
+      t.strictSame([sealed[0]!.data, sealed[0]!.metadata], [event.storedText!.data, event.storedText!.metadata], `${event.streamId}@${event.revision}: sealed again, byte for byte`);
+    }
+    prevs.set(event.streamId, proof!.digest);
+  }
+  const edited = fixtureLog.map((event, i) => (i === 1 ? { ...event, data: event.data.replace('phone', 'email') } : event));
+  const editedEvents = edited.map(({ streamId, revision, ...serialized }, i) => toStoredEvent(serialized, { streamId, revision, position: String(i + 1) }));
+  t.match(await verifyEngagement('eng-fixture', (async function* () { yield editedEvents; })()), { verified: false, firstBreak: { streamId: 'interview-int-1', revision: 1, reason: 'digest-mismatch' } }, 'and a changed byte in it is still caught');
 });
