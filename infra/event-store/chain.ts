@@ -22,7 +22,7 @@
  * proof – in its stream, or anywhere in its engagement before it in log order – is a break.
  */
 import { hash, randomBytes } from 'node:crypto';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson, jsonString } from './canonical-json.js';
 
 /** The version of the digest's input; a later scheme gets a new number and its own branch here. */
 export const CHAIN_VERSION = 1;
@@ -120,7 +120,7 @@ export const withPersonalDataErased = <E extends ChainedEvent>(event: E): E => {
  */
 export const digestOfTexts = (streamId: string, revision: number, eventId: string, type: string, dataText: string, metadataText: string, prev: string): string =>
   sha256(
-    `{"data":${dataText},"eventId":${JSON.stringify(eventId)},"metadata":${metadataText},"prev":${JSON.stringify(prev)},"revision":${revision},"streamId":${JSON.stringify(streamId)},"type":${JSON.stringify(type)},"v":${CHAIN_VERSION}}`,
+    `{"data":${dataText},"eventId":${jsonString(eventId)},"metadata":${metadataText},"prev":${jsonString(prev)},"revision":${revision},"streamId":${jsonString(streamId)},"type":${jsonString(type)},"v":${CHAIN_VERSION}}`,
   );
 
 /** The digest of `event` following `prev`, or undefined when its personal data cannot be committed to. */

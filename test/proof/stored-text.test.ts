@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import canonicalize from 'canonicalize';
 import fc from 'fast-check';
 import t from 'tap';
-import { canonicalJson } from '../../infra/event-store/canonical-json.js';
+import { canonicalJson, jsonString } from '../../infra/event-store/canonical-json.js';
 import { chainDigest, digestOfTexts, GENESIS, sealTexts, storedDigest, type ChainedEvent } from '../../infra/event-store/chain.js';
 import { openSqliteEventStore } from '../../infra/event-store/index.js';
 import { toStoredEvent } from '../../infra/event-store/serialization.js';
@@ -25,6 +25,14 @@ t.test('values already in canonical key order are written exactly as the referen
   );
   t.equal(canonicalJson({ 10: 'a', 2: 'b' }), '{"10":"a","2":"b"}', 'integer-like keys, which the engine lists numerically, are still sorted as text');
   t.equal(canonicalJson({ a: new Date('2026-03-05T00:00:00Z') }), '{"a":"2026-03-05T00:00:00.000Z"}', 'anything but plain JSON goes the general way');
+});
+
+t.test('ids, stream names and types are quoted exactly as JSON.stringify quotes them', async () => {
+  const unit = fc.constantFrom('a', 'Z', '-', ' ', '"', '\\', '\u0000', '\u001f', '\u007f', '\u2028', 'é', '电', '\ud83d', '\ude00', '\ud83d\ude00');
+  fc.assert(
+    fc.property(fc.oneof(fc.string({ unit: 'binary' }), fc.string({ unit })), (text) => jsonString(text) === JSON.stringify(text)),
+    { numRuns: 2_000 },
+  );
 });
 
 t.test('the digest is still SHA-256 over the canonical text of the whole input object', async () => {
