@@ -18,11 +18,13 @@
  * stored text became canonical does).
  *
  * Prints the figures of every round and the medians: per second of wall-clock time, and per second
- * of CPU time this process got; and, for the commands, the time spent sealing and serializing each
- * command's event, timed around that call alone – on a shared machine the CPU time of a command is
- * mostly the fsync of its commit, whose cost moves with the other work on the disk by more than the
- * chain costs, so the time of the call is the steadier measure of what the chain adds – on a machine shared with other work the wall-clock rate measures
- * the share the process was given, the CPU-time rate what the work costs.
+ * of CPU time this process got (on a machine shared with other work the wall-clock rate measures
+ * the share the process was given, the CPU-time rate what the work costs). For the commands also
+ * the time spent in sealing and serializing each command's event, timed around the call inside the
+ * command rounds, and the CPU time of the same call timed alone in a loop of 100,000 events, with
+ * and without the chain: a command's CPU time is mostly the fsyncs of its commit, which move with
+ * the other work on the disk by more than the chain costs, so the call timed alone, set against a
+ * command's CPU time, is the steadier measure of what the chain adds.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -195,6 +197,39 @@ const finding = (engagementId: string, interview: number, n: number): EventEnvel
   engagementId,
 });
 
+const SEALED_ALONE = 100_000;
+
+/**
+ * CPU µs per event of sealing and serializing RecordFinding's events in a loop, and of serializing
+ * them without the chain, for each build, in seven alternating rounds: what the chain adds to a
+ * command, free of the fsyncs and the other processes that make the command rounds swing.
+ */
+const sealedAlone = (): Array<{ chained: number; unchained: number }> => {
+  const envelopes = Array.from({ length: SEALED_ALONE }, (_, i) => finding(randomUUID(), i % 32, i));
+  const perEvent = (work: (envelope: EventEnvelope, i: number) => unknown) => {
+    const started = process.cpuUsage();
+    for (let i = 0; i < envelopes.length; i++) work(envelopes[i]!, i);
+    const spent = process.cpuUsage(started);
+    return (spent.user + spent.system) / envelopes.length;
+  };
+  const rounds = builds.map(() => ({ chained: [] as number[], unchained: [] as number[] }));
+  let prev = '0'.repeat(64);
+  for (let round = 0; round < 8; round++) {
+    for (const b of round % 2 === 0 ? builds.keys() : [...builds.keys()].reverse()) {
+      const build = builds[b]!;
+      // The digest of one event is the next one's `prev`, as in a stream.
+      const chained = perEvent((envelope, i) => (prev = build.sealAndSerialize(`interview-int-${i % 32}`, i, () => prev, [envelope]).last));
+      const unchained = perEvent((envelope) => build.serializeEvent(envelope));
+      // The first round only warms the JIT up.
+      if (round > 0) {
+        rounds[b]!.chained.push(chained);
+        rounds[b]!.unchained.push(unchained);
+      }
+    }
+  }
+  return rounds.map((r) => ({ chained: median(r.chained), unchained: median(r.unchained) }));
+};
+
 /** Fills one log, then verifies it with each build in turn, three rounds, alternating which goes first. */
 const verification = async (): Promise<Rate[]> => {
   const engagementId = 'bench-verify';
@@ -265,7 +300,8 @@ for (let round = 1; round <= ROUNDS; round++) {
   }
 }
 const cost = (a: number, b: number) => ((1 - a / b) * 100).toFixed(1);
-for (const build of builds) {
+const alone = sealedAlone();
+for (const [b, build] of builds.entries()) {
   const [chained, bare] = sides.filter((side) => side.build === build);
   const withChain = medians(chained!.rates);
   const without = medians(bare!.rates);
@@ -275,6 +311,11 @@ for (const build of builds) {
   log(
     `  sealing and serializing an event: ${withChain.sealingMicros!.toFixed(1)} µs with the chain, ${without.sealingMicros!.toFixed(1)} µs without; ` +
       `the ${added.toFixed(1)} µs added are ${((added / (1e6 / withChain.cpu)) * 100).toFixed(1)} % of a command's ${(1e6 / withChain.cpu).toFixed(0)} µs of CPU time`,
+  );
+  const { chained: sealed, unchained: serialized } = alone[b]!;
+  log(
+    `  timed alone, CPU time per event: ${sealed.toFixed(2)} µs sealed and serialized, ${serialized.toFixed(2)} µs serialized without the chain; ` +
+      `the ${(sealed - serialized).toFixed(2)} µs added are ${(((sealed - serialized) / (1e6 / without.cpu)) * 100).toFixed(1)} % of a command without the chain (${(1e6 / without.cpu).toFixed(0)} µs)`,
   );
 }
 log(`verification over ${VERIFY_EVENTS.toLocaleString('en')} events:`);
