@@ -216,8 +216,10 @@ export const storedDigest = (event: Pick<ChainedEvent, 'streamId' | 'revision' |
   const stored = text.metadata;
   const cut = stored.length - PROOF_TEXT_LENGTH;
   if (cut < 2 || !stored.startsWith(PROOF_HEAD, cut) || !stored.endsWith(PROOF_TAIL)) return undefined;
-  // Searched in the stored text up to the cut, which is the metadata text but for its closing brace.
-  if (text.data.includes(EVENT_ID_SEPARATOR) || stored.lastIndexOf(EVENT_ID_SEPARATOR, cut - EVENT_ID_SEPARATOR.length) >= 0 || stored.lastIndexOf(PREV_SEPARATOR, cut - PREV_SEPARATOR.length) >= 0) {
+  // Searched in the whole stored text, forwards (the engine's fast search): the proof's tail holds
+  // neither separator, and none can straddle the cut, since the tail starts with a comma and the
+  // separators hold no comma but their first character.
+  if (text.data.includes(EVENT_ID_SEPARATOR) || stored.includes(EVENT_ID_SEPARATOR) || stored.includes(PREV_SEPARATOR)) {
     return undefined;
   }
   const digest = stored.slice(cut + PROOF_HEAD.length, stored.length - PROOF_TAIL.length);
