@@ -27,7 +27,7 @@ import {
 } from './catalogue.js';
 import type { IdSource } from './ids.js';
 import { KeyedQueue } from './keyed-queue.js';
-import type { SnapshotStore } from './snapshots.js';
+import type { SnapshotStore } from '../../infra/snapshots/store.js';
 
 export type CommandContext = {
   actor: Actor;

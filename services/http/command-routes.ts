@@ -50,7 +50,7 @@ import { CATALOGUE, type CommandData, type CommandType } from '../commands/catal
 import type { CommandBus } from '../commands/command-bus.js';
 import { idSource, type IdSource } from '../commands/ids.js';
 import { KeyedQueue } from '../commands/keyed-queue.js';
-import type { IdempotencyStore } from '../idempotency/store.js';
+import type { IdempotencyStore } from '../../infra/idempotency/store.js';
 import { accessNote, requireAccess } from './auth.js';
 import type { Metrics } from './metrics.js';
 import { fail, PROBLEM_TYPES } from './problem.js';

@@ -37,7 +37,7 @@ import type { ReadModelStore } from '../../infra/read-models/port.js';
 import type { EventStore } from '../../infra/event-store/port.js';
 import type { EngagementDocument, InterviewDocument } from '../../projections/index.js';
 import type { CommandBus } from '../commands/command-bus.js';
-import type { IdempotencyStore } from '../idempotency/store.js';
+import type { IdempotencyStore } from '../../infra/idempotency/store.js';
 import { CATALOGUE } from '../commands/catalogue.js';
 import { idSource } from '../commands/ids.js';
 import type { Mailer } from '../mail/confirmation-mail.js';

@@ -3,14 +3,14 @@
  * the read models a separate projector process keeps in MongoDB.
  */
 import { fileURLToPath } from 'node:url';
-import { buildApp } from './http/app.js';
-import { openAnchorStore } from './proof/anchoring.js';
-import { MongoReadModelStore } from '../infra/read-models/index.js';
-import { openSigner, warnUnlessKeyConfigured } from './proof/keys.js';
-import { mailing } from './mail/mailing.js';
-import { openApiStores } from './infrastructure.js';
-import { browserSignIn, identityVerifier, idSecret, requireSetting, runRole } from './process.js';
-import { checkpointReadYourWrites, readModelCheck } from './read-side.js';
+import { buildApp } from '../http/app.js';
+import { openAnchorStore } from '../proof/anchoring.js';
+import { MongoReadModelStore } from '../../infra/read-models/index.js';
+import { openSigner, warnUnlessKeyConfigured } from '../proof/keys.js';
+import { mailing } from '../mail/mailing.js';
+import { openApiStores } from '../wiring/stores.js';
+import { browserSignIn, identityVerifier, idSecret, requireSetting, runRole } from '../wiring/process.js';
+import { checkpointReadYourWrites, readModelCheck } from '../wiring/read-side.js';
 
 await runRole('api', async (role) => {
   const { config, logger, metrics } = role;
@@ -35,7 +35,7 @@ await runRole('api', async (role) => {
     metrics,
     identity,
     signIn: browserSignIn(config, logger),
-    webRoot: fileURLToPath(new URL('../web', import.meta.url)),
+    webRoot: fileURLToPath(new URL('../../web', import.meta.url)),
     idSecret: idSecret(config),
     logger,
     kafkaTopic: config.KAFKA_TOPIC,

@@ -3,12 +3,12 @@
  * date while it holds the projections' lease; further projector processes stand by and take over
  * when it dies (docs/architecture.md#standbys-and-leases).
  */
-import { MongoLeases } from '../infra/consumer/index.js';
-import { MongoReadModelStore } from '../infra/read-models/index.js';
-import { openEventStore, openReadModels } from './infrastructure.js';
-import { leasedCheck, leasedGroup } from './leases.js';
-import { requireSetting, runRole, serveOperations } from './process.js';
-import { startProjector } from './read-side.js';
+import { MongoLeases } from '../../infra/consumer/index.js';
+import { MongoReadModelStore } from '../../infra/read-models/index.js';
+import { openEventStore, openReadModels } from '../wiring/stores.js';
+import { leasedCheck, leasedGroup } from '../wiring/leases.js';
+import { requireSetting, runRole, serveOperations } from '../wiring/process.js';
+import { startProjector } from '../wiring/read-side.js';
 
 /** The lease of the projection group, in the read-model database. */
 const PROJECTIONS_LEASE = 'projections';

@@ -6,13 +6,13 @@ import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { pino, type Logger } from 'pino';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { createTokenVerifier, type IdentityVerifier } from '../infra/identity/index.js';
-import { DataDamagedError } from './embedded-data/integrity.js';
+import { createTokenVerifier, type IdentityVerifier } from '../../infra/identity/index.js';
+import { DataDamagedError } from '../../infra/embedded-data/integrity.js';
 import { developmentSecret, keptSecret, SESSION_SECRET_FILE } from './dev-secret.js';
-import type { BrowserSignIn } from './http/browser-session.js';
-import { DEFAULT_CONNECTION_LIMITS, serverWithLimits } from './http/connection-limits.js';
-import { createMetrics, type Metrics } from './http/metrics.js';
-import { registerOperations, type ReadinessCheck } from './http/operations.js';
+import type { BrowserSignIn } from '../http/browser-session.js';
+import { DEFAULT_CONNECTION_LIMITS, serverWithLimits } from '../http/connection-limits.js';
+import { createMetrics, type Metrics } from '../http/metrics.js';
+import { registerOperations, type ReadinessCheck } from '../http/operations.js';
 
 export type Role = { config: Config; logger: Logger; metrics: Metrics; onShutdown(close: () => Promise<unknown> | unknown): void };
 

@@ -8,9 +8,9 @@ import { SignJWT } from 'jose';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ROLES, Role } from '../contracts/index.js';
-import { ConfigError, DURATION, durationSeconds, loadConfig, type Config } from './config.js';
-import { DEV_SECRET_FILE, developmentSecret } from './dev-secret.js';
+import { ROLES, Role } from '../../contracts/index.js';
+import { ConfigError, DURATION, durationSeconds, loadConfig, type Config } from '../wiring/config.js';
+import { DEV_SECRET_FILE, developmentSecret } from '../wiring/dev-secret.js';
 
 const usage = `usage: npm run token -- --sub <user id> [--name <display name>] --roles <${ROLES.join('|')}>[,…] [--expires 8h]`;
 

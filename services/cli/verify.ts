@@ -7,8 +7,8 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import type { Jwks } from '../infra/proof/signing.js';
-import { verifyOffline } from './proof/offline-verify.js';
+import type { Jwks } from '../../infra/proof/signing.js';
+import { verifyOffline } from '../proof/offline-verify.js';
 
 const usage = 'usage: npm run verify -- <signed export or receipt (.json)> --jwks <JWKS file, or the URL of /.well-known/jwks.json>';
 

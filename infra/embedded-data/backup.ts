@@ -14,10 +14,10 @@ import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { SQLITE_EVENT_STORE_FILE } from '../../infra/event-store/index.js';
-import { CHECKPOINTS_DIRECTORY } from '../../infra/publisher/index.js';
-import { SNAPSHOTS_FILE } from '../commands/snapshots.js';
-import { CONSUMERS_FILE } from '../../infra/consumer/index.js';
+import { SQLITE_EVENT_STORE_FILE } from '../event-store/index.js';
+import { CHECKPOINTS_DIRECTORY } from '../publisher/index.js';
+import { SNAPSHOTS_FILE } from '../snapshots/store.js';
+import { CONSUMERS_FILE } from '../consumer/index.js';
 import { IDEMPOTENCY_FILE } from '../idempotency/store.js';
 
 export const BACKUP_FORMAT = 'crm-discovery-backup/1';

@@ -3,19 +3,19 @@
  * events, MongoDB or memory for read models. Each process role takes what it needs.
  */
 import type { Logger } from 'pino';
-import { SqliteEventStore } from '../infra/event-store/index.js';
-import type { EventStore } from '../infra/event-store/port.js';
-import { InMemoryReadModelStore, MongoReadModelStore, type ReadModelStore } from '../infra/read-models/index.js';
-import { SqliteSnapshotStore } from './commands/snapshots.js';
+import { SqliteEventStore } from '../../infra/event-store/index.js';
+import type { EventStore } from '../../infra/event-store/port.js';
+import { InMemoryReadModelStore, MongoReadModelStore, type ReadModelStore } from '../../infra/read-models/index.js';
+import { SqliteSnapshotStore } from '../../infra/snapshots/store.js';
 import type { Config } from './config.js';
-import { openEmbeddedLog, reconcileSideStores, type Report } from './embedded-data/integrity.js';
-import { SqliteIdempotencyStore } from './idempotency/store.js';
+import { openEmbeddedLog, reconcileSideStores, type Report } from '../../infra/embedded-data/integrity.js';
+import { SqliteIdempotencyStore } from '../../infra/idempotency/store.js';
 
 export const openEventStore = async (config: Config, logger: Logger): Promise<EventStore> => {
   if (config.EVENTSTORE_URL) {
     logger.info({ url: redact(config.EVENTSTORE_URL) }, 'using EventStoreDB');
     // Loaded only when configured: the embedded default needs no gRPC client.
-    const { openEsdbEventStore } = await import('../infra/event-store/esdb.js');
+    const { openEsdbEventStore } = await import('../../infra/event-store/esdb.js');
     return openEsdbEventStore(config.EVENTSTORE_URL);
   }
   logger.info({ dataDir: config.DATA_DIR }, 'using the embedded event store');

@@ -5,11 +5,11 @@
  * `DATA_DIR/consumers.sqlite3`. A standby takes over when the holder dies.
  */
 import type { Logger } from 'pino';
-import { LeasedGroup, MongoLeases, readModelCheckpointer, type Checkpointer, type Fence, type Leases } from '../infra/consumer/index.js';
-import type { MongoReadModelStore } from '../infra/read-models/index.js';
+import { LeasedGroup, MongoLeases, readModelCheckpointer, type Checkpointer, type Fence, type Leases } from '../../infra/consumer/index.js';
+import type { MongoReadModelStore } from '../../infra/read-models/index.js';
 import type { Config } from './config.js';
-import { carryOverCheckpointFile, openConsumerStore } from './embedded-data/consumers.js';
-import type { ReadinessCheck } from './http/operations.js';
+import { carryOverCheckpointFile, openConsumerStore } from '../../infra/embedded-data/consumers.js';
+import type { ReadinessCheck } from '../http/operations.js';
 
 export const leasedGroup = (deps: {
   config: Config;

@@ -5,8 +5,8 @@
  * and renamed aside.
  */
 import type { Logger } from 'pino';
-import { adoptCheckpoint, SqliteConsumerStore, type Checkpointer } from '../../infra/consumer/index.js';
-import { DEFAULT_CHECKPOINT_NAME, openFileCheckpointStore } from '../../infra/publisher/index.js';
+import { adoptCheckpoint, SqliteConsumerStore, type Checkpointer } from '../consumer/index.js';
+import { DEFAULT_CHECKPOINT_NAME, openFileCheckpointStore } from '../publisher/index.js';
 
 export const openConsumerStore = async (dataDir: string, logger?: Logger): Promise<SqliteConsumerStore> => {
   const store = SqliteConsumerStore.open(dataDir);

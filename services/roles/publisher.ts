@@ -5,12 +5,12 @@
  * and its standbys (one lease each: the publishing and the anchoring may be active in different
  * processes) and every api process verifies against the anchors.
  */
-import { MongoReadModelStore } from '../infra/read-models/index.js';
-import { openEventStore, openReadModels } from './infrastructure.js';
-import { requireSetting, runRole, serveOperations } from './process.js';
-import { openSigner, warnUnlessKeyConfigured } from './proof/keys.js';
-import { openAnchorStore, startAnchoring } from './proof/anchoring.js';
-import { startPublisher } from './publishing.js';
+import { MongoReadModelStore } from '../../infra/read-models/index.js';
+import { openEventStore, openReadModels } from '../wiring/stores.js';
+import { requireSetting, runRole, serveOperations } from '../wiring/process.js';
+import { openSigner, warnUnlessKeyConfigured } from '../proof/keys.js';
+import { openAnchorStore, startAnchoring } from '../proof/anchoring.js';
+import { startPublisher } from '../wiring/publishing.js';
 
 await runRole('publisher', async (role) => {
   const { config, logger, metrics } = role;

@@ -6,7 +6,7 @@
  * that what this key signed keeps verifying.
  */
 import { parseArgs } from 'node:util';
-import { generateSigningKey } from '../infra/proof/signing.js';
+import { generateSigningKey } from '../../infra/proof/signing.js';
 
 const usage = 'usage: npm run proof:new-key -- --kid <key id, e.g. proof-2026-03>';
 

@@ -17,11 +17,11 @@ import {
   openSqliteEventStore,
   SQLITE_EVENT_STORE_FILE,
   type SqliteEventStore,
-} from '../../infra/event-store/index.js';
-import { CONSUMERS_FILE, type Checkpointer } from '../../infra/consumer/index.js';
-import { DEFAULT_CHECKPOINT_NAME } from '../../infra/publisher/index.js';
+} from '../event-store/index.js';
+import { CONSUMERS_FILE, type Checkpointer } from '../consumer/index.js';
+import { DEFAULT_CHECKPOINT_NAME } from '../publisher/index.js';
 import { openConsumerStore } from './consumers.js';
-import type { SqliteSnapshotStore } from '../commands/snapshots.js';
+import type { SqliteSnapshotStore } from '../snapshots/store.js';
 import { IDEMPOTENCY_FILE, type SqliteIdempotencyStore } from '../idempotency/store.js';
 
 /** The data in DATA_DIR contradicts itself; the message says what is wrong and how to recover. */

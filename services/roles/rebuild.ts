@@ -3,10 +3,10 @@
  * collection and swaps it in when it has caught up. Meant for when no projector process is running;
  * a running one rebuilds without stopping through `POST /projections/:name/rebuild` (admin).
  */
-import { PROJECTIONS } from '../projections/index.js';
-import { rebuildCommand } from '../infra/projector/rebuild-cli.js';
-import { openEventStore, openReadModels } from './infrastructure.js';
-import { requireSetting, runRole } from './process.js';
+import { PROJECTIONS } from '../../projections/index.js';
+import { rebuildCommand } from '../../infra/projector/rebuild-cli.js';
+import { openEventStore, openReadModels } from '../wiring/stores.js';
+import { requireSetting, runRole } from '../wiring/process.js';
 
 await runRole('rebuild', async ({ config, logger }) => {
   requireSetting(config, 'MONGO_URL', 'read models in memory are rebuilt at every start; only MongoDB ones are rebuilt by hand');

@@ -5,12 +5,12 @@
  *   npm run data:accept-loss        accepts that the log lost its last commits (service stopped)
  * Progress goes to stdout, what to do next on failure to stderr, with exit code 1.
  */
-import { loadConfig } from './config.js';
-import { backupDataDir } from './embedded-data/backup.js';
-import { openEmbeddedLog, reconcileSideStores, type Report } from './embedded-data/integrity.js';
-import { ensureStopped, restoreDataDir } from './embedded-data/restore.js';
-import { SqliteSnapshotStore } from './commands/snapshots.js';
-import { SqliteIdempotencyStore } from './idempotency/store.js';
+import { loadConfig } from '../wiring/config.js';
+import { backupDataDir } from '../../infra/embedded-data/backup.js';
+import { openEmbeddedLog, reconcileSideStores, type Report } from '../../infra/embedded-data/integrity.js';
+import { ensureStopped, restoreDataDir } from '../../infra/embedded-data/restore.js';
+import { SqliteSnapshotStore } from '../../infra/snapshots/store.js';
+import { SqliteIdempotencyStore } from '../../infra/idempotency/store.js';
 
 const usage = `usage:
   npm run backup -- <file>      copy DATA_DIR's event log and the stores beside it into <file>, while the service runs

@@ -3,8 +3,8 @@
  * with a message that names the variable.
  */
 import { z } from 'zod';
-import { DEFAULT_TOPIC } from '../contracts/index.js';
-import { DEFAULT_DOCUMENT_FONT } from './http/specification/pdf.js';
+import { DEFAULT_TOPIC } from '../../contracts/index.js';
+import { DEFAULT_DOCUMENT_FONT } from '../http/specification/pdf.js';
 
 /** A duration such as `90s`, `30m`, `12h` or `1d`. */
 export const DURATION = /^([1-9]\d{0,6})(s|m|h|d)$/;

@@ -4,16 +4,16 @@
  * file in DATA_DIR, read models in memory rebuilt from the log at start, publishing off.
  */
 import { fileURLToPath } from 'node:url';
-import { buildApp } from './http/app.js';
-import { openAnchorStore, startAnchoring } from './proof/anchoring.js';
-import { openSigner } from './proof/keys.js';
-import { mailing } from './mail/mailing.js';
-import { MongoReadModelStore } from '../infra/read-models/index.js';
-import { openApiStores } from './infrastructure.js';
-import { browserSignIn, identityVerifier, idSecret, runRole } from './process.js';
-import { startPublisher } from './publishing.js';
-import { catchUpTo } from './queries/read-your-writes.js';
-import { catchUpCheck, SHARED_PROCESS_BATCH, startProjector } from './read-side.js';
+import { buildApp } from '../http/app.js';
+import { openAnchorStore, startAnchoring } from '../proof/anchoring.js';
+import { openSigner } from '../proof/keys.js';
+import { mailing } from '../mail/mailing.js';
+import { MongoReadModelStore } from '../../infra/read-models/index.js';
+import { openApiStores } from '../wiring/stores.js';
+import { browserSignIn, identityVerifier, idSecret, runRole } from '../wiring/process.js';
+import { startPublisher } from '../wiring/publishing.js';
+import { catchUpTo } from '../queries/read-your-writes.js';
+import { catchUpCheck, SHARED_PROCESS_BATCH, startProjector } from '../wiring/read-side.js';
 
 await runRole('all-in-one', async (role) => {
   const { config, logger, metrics } = role;
@@ -62,7 +62,7 @@ await runRole('all-in-one', async (role) => {
     metrics,
     identity,
     signIn: browserSignIn(config, logger),
-    webRoot: fileURLToPath(new URL('../web', import.meta.url)),
+    webRoot: fileURLToPath(new URL('../../web', import.meta.url)),
     idSecret: idSecret(config),
     logger,
     kafkaTopic: config.KAFKA_TOPIC,

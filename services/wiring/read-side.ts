@@ -5,17 +5,17 @@
  */
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { comparePositions } from '../contracts/index.js';
-import { PROJECTIONS } from '../projections/index.js';
-import type { EventStore } from '../infra/event-store/port.js';
-import { LagProbe } from '../infra/consumer/lag.js';
-import type { Fence } from '../infra/consumer/lease.js';
-import { Projector } from '../infra/projector/projector.js';
-import { StallWatch } from '../infra/projector/readiness.js';
-import type { ReadModelStore } from '../infra/read-models/port.js';
-import { READ_MODELS } from './http/query-routes.js';
-import type { ReadinessCheck } from './http/operations.js';
-import type { CatchUp, ReadYourWrites } from './queries/read-your-writes.js';
+import { comparePositions } from '../../contracts/index.js';
+import { PROJECTIONS } from '../../projections/index.js';
+import type { EventStore } from '../../infra/event-store/port.js';
+import { LagProbe } from '../../infra/consumer/lag.js';
+import type { Fence } from '../../infra/consumer/lease.js';
+import { Projector } from '../../infra/projector/projector.js';
+import { StallWatch } from '../../infra/projector/readiness.js';
+import type { ReadModelStore } from '../../infra/read-models/port.js';
+import { READ_MODELS } from '../http/query-routes.js';
+import type { ReadinessCheck } from '../http/operations.js';
+import type { CatchUp, ReadYourWrites } from '../queries/read-your-writes.js';
 
 /** The indexes the queries of `services/http/query-routes.ts` use, per read model. */
 export const READ_MODEL_INDEXES: Record<string, Array<Array<readonly [string, 1 | -1]>>> = {
