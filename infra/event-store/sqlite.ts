@@ -13,7 +13,8 @@
  * The COMMIT does not sync (`synchronous = NORMAL`); the WAL is synced afterwards on libuv's thread
  * pool (`sqlite-wal-sync.ts`), then the head witness (`sqlite-head.ts`) records the new head and is
  * synced the same way, and only then are the group's appends acknowledged. Syncs are grouped too:
- * commits made while one sync runs are covered by the next. The witness is how a log that later
+ * commits made while one sync runs are covered by the next; and the log's next sync runs beside the
+ * witness's, so that an append waits for two syncs but the log is synced as often as either allows. The witness is how a log that later
  * loses its last commits is told apart from a healthy one when it is opened again; and since it only
  * ever names positions that are on disk, followers of the log (projections, the publisher) read no
  * further than it does, so that nothing downstream sees an event a power cut could still take back.
@@ -87,7 +88,10 @@ export class SqliteEventStore implements EventStore {
   readonly #log: SqliteLog;
   readonly #witness: LogHeadWitness;
   readonly #wal: WalSync;
-  readonly #flush: GroupFlush;
+  /** Syncs of the log's WAL, each followed by the witness recording the head it covers. */
+  readonly #logFlush: GroupFlush;
+  /** Syncs of the witness; one runs beside the next sync of the log, so the two do not add up. */
+  readonly #witnessFlush: GroupFlush;
   /** The highest position this process committed; the next flush makes it durable and witnessed. */
   #committedHead = 0n;
   /** A sync that failed leaves the file's state on disk unknown: no later append may be acknowledged. */
@@ -135,7 +139,8 @@ export class SqliteEventStore implements EventStore {
     this.#log = log;
     this.#witness = witness;
     this.#wal = wal;
-    this.#flush = new GroupFlush(() => this.#makeDurable());
+    this.#logFlush = new GroupFlush(() => this.#syncLog());
+    this.#witnessFlush = new GroupFlush(() => this.#syncWitness());
     this.opened = opened;
     this.#tuning = {
       pageSize: 500,
@@ -214,7 +219,9 @@ export class SqliteEventStore implements EventStore {
     });
     // A successful answer waits for the sync even when nothing was written: an append recognised by
     // its event ids may be another caller's commit whose sync has not finished yet.
-    const durable = outcomes.some((outcome) => 'appended' in outcome && outcome.appended.result.ok) ? this.#flush.request() : undefined;
+    const durable = outcomes.some((outcome) => 'appended' in outcome && outcome.appended.result.ok)
+      ? this.#logFlush.request().then(() => this.#witnessFlush.request())
+      : undefined;
     if (durable === undefined) {
       group.forEach((item, i) => item.settle(outcomes[i]!));
       return;
@@ -231,8 +238,8 @@ export class SqliteEventStore implements EventStore {
     );
   }
 
-  /** Syncs the log's WAL, then records and syncs the head it covers in the witness. */
-  async #makeDurable(): Promise<void> {
+  /** Syncs the log's WAL, then records the head it covers in the witness (synced by `#syncWitness`). */
+  async #syncLog(): Promise<void> {
     if (this.#syncFailure) throw this.#syncFailure;
     const head = this.#committedHead;
     try {
@@ -245,6 +252,10 @@ export class SqliteEventStore implements EventStore {
     } catch (error) {
       throw translateSqliteError(error, `recording the head of the log in ${this.#witness.file}`);
     }
+  }
+
+  async #syncWitness(): Promise<void> {
+    if (this.#syncFailure) throw this.#syncFailure;
     try {
       await this.#witness.sync();
     } catch (error) {
@@ -350,7 +361,8 @@ export class SqliteEventStore implements EventStore {
     if (this.#closed) return;
     this.#closed = true;
     await Promise.all([...this.#subscriptions].map((subscription) => subscription.close()));
-    await this.#flush.idle();
+    await this.#logFlush.idle();
+    await this.#witnessFlush.idle();
     this.#db.close();
     this.#wal.close();
     this.#witness.close();
