@@ -9,7 +9,7 @@
  * the same machine at the same time. The service runs with NODE_ENV=production, as deployed.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BENCH_SECRET, benchHeaders, command, interviewBody, load, median, percentile, processUsage, startProcess, stop, type LoadResult } from './support.js';
 
@@ -107,6 +107,9 @@ const caughtUp = async (base: string) => {
   }
 };
 
+/** The machine is shared: its load says how far wall-clock figures can be trusted. */
+const loadAverage = () => `load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`;
+
 const fmt = (r: LoadResult) =>
   `${r.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${String(r.p50).padStart(3)} ms  p99 ${String(r.p99).padStart(4)} ms  (${r.total} requests, ${r.non2xx} non-2xx, ${r.errors} errors)`;
 
@@ -117,7 +120,7 @@ const main = async () => {
   const bare = await startProcess(['--import', 'tsx', 'bench/bare-server.ts'], { PORT: '0', AUTH_JWT_SECRET: SECRET });
   try {
     const { engagementId, interviewIds } = await setUp(service.address, 200);
-    console.log(`service ${service.address}, bare ${bare.address}; ${CONNECTIONS} connections, ${DURATION} s per run, ${ROUNDS} rounds`);
+    console.log(`service ${service.address}, bare ${bare.address}; ${CONNECTIONS} connections, ${DURATION} s per run, ${ROUNDS} rounds; ${loadAverage()}`);
     const serviceRuns: LoadResult[] = [];
     const bareRuns: LoadResult[] = [];
     let events = 1 + 2 * interviewIds.length;
@@ -139,6 +142,8 @@ const main = async () => {
     const bareRps = median(bareRuns.map((r) => r.requestsPerSecond));
     const first = serviceRuns[0]!.requestsPerSecond;
     console.log(`rounds on the growing store: ${serviceRuns.map((r) => `${((100 * r.requestsPerSecond) / first).toFixed(0)} %`).join(' → ')} of the first`);
+    const peak = processUsage(service.child.pid!).peakRssMb;
+    console.log(`peak RSS ${peak.toFixed(0)} MB with ${events.toLocaleString('en')} events: ${((peak * 100_000) / events).toFixed(0)} MB per 100,000 events; ${loadAverage()}`);
     console.log(
       `median: service ${serviceRps.toFixed(0)} commands/s (p50 ${median(serviceRuns.map((r) => r.p50))} ms, p99 ${median(serviceRuns.map((r) => r.p99))} ms); ` +
         `bare ${bareRps.toFixed(0)} req/s; ratio service/bare ${(serviceRps / bareRps).toFixed(2)}`,
