@@ -1,5 +1,5 @@
 # One image for every role of the service. The default command is the all-in-one process; the
-# compose file runs the same image as `node dist/services/api.js`, `…/projector.js` and
+# compose file runs the same image as `node dist/services/roles/api.js`, `…/projector.js` and
 # `…/publisher.js`.
 #
 #   docker build -t crm-discovery .
@@ -42,4 +42,4 @@ EXPOSE 3000
 # No curl in the slim image: Node's own fetch does the probe.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/health/live').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-CMD ["node", "dist/services/main.js"]
+CMD ["node", "dist/services/roles/main.js"]

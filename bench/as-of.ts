@@ -14,8 +14,8 @@ import { createTokenVerifier } from '../infra/identity/index.js';
 import { InMemoryReadModelStore } from '../infra/read-models/index.js';
 import { buildApp } from '../services/http/app.js';
 import { createMetrics } from '../services/http/metrics.js';
-import { InMemoryIdempotencyStore } from '../services/idempotency/store.js';
-import { startProjector } from '../services/read-side.js';
+import { InMemoryIdempotencyStore } from '../infra/idempotency/store.js';
+import { startProjector } from '../services/wiring/read-side.js';
 import { median } from './support.js';
 
 const SECRET = 'bench-secret-bench-secret-bench-secret-42';

@@ -5,7 +5,7 @@
  *
  *   npm run bench:commands            (DURATION=20 CONNECTIONS=32 ROUNDS=3 WARMUP=5 to change)
  *
- * SERVICE=<path to dist/services/main.js> runs another build – say main's, for a before/after on
+ * SERVICE=<path to dist/services/roles/main.js> runs another build – say main's, for a before/after on
  * the same machine at the same time. The service runs with NODE_ENV=production, as deployed.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { BENCH_SECRET, benchHeaders, command, interviewBody, load, median, percentile, processUsage, startProcess, stop, type LoadResult } from './support.js';
 
 const DURATION = Number(process.env['DURATION'] ?? 15);
-const SERVICE = process.env['SERVICE'] ?? 'dist/services/main.js';
+const SERVICE = process.env['SERVICE'] ?? 'dist/services/roles/main.js';
 const CONNECTIONS = Number(process.env['CONNECTIONS'] ?? 32);
 const ROUNDS = Number(process.env['ROUNDS'] ?? 3);
 /** Seconds of the same load before the first round, not counted: the rounds compare a growing store, not a cold process. */

@@ -17,8 +17,8 @@ import { InMemoryReadModelStore } from '../infra/read-models/index.js';
 import { createTokenVerifier } from '../infra/identity/index.js';
 import { buildApp } from '../services/http/app.js';
 import { createMetrics } from '../services/http/metrics.js';
-import { InMemoryIdempotencyStore } from '../services/idempotency/store.js';
-import { SHARED_PROCESS_BATCH, startProjector } from '../services/read-side.js';
+import { InMemoryIdempotencyStore } from '../infra/idempotency/store.js';
+import { SHARED_PROCESS_BATCH, startProjector } from '../services/wiring/read-side.js';
 import { median, percentile } from './support.js';
 
 const ROWS = 9_300;

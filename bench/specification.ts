@@ -56,7 +56,7 @@ const setUp = async (base: string, count: number) => {
 
 const main = async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'crm-bench-'));
-  const service = await startProcess(['dist/services/main.js'], { DATA_DIR: dataDir, PORT: '0', AUTH_JWT_SECRET: BENCH_SECRET, LOG_LEVEL: 'warn' });
+  const service = await startProcess(['dist/services/roles/main.js'], { DATA_DIR: dataDir, PORT: '0', AUTH_JWT_SECRET: BENCH_SECRET, LOG_LEVEL: 'warn' });
   const base = service.address;
   try {
     const { engagementId } = await setUp(base, REQUIREMENTS);

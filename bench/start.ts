@@ -4,7 +4,7 @@
  * it listens, when a command and a query first answer 2xx, when the in-memory read models have
  * caught up, and the peak resident set per 100,000 events.
  *
- *   npm run bench:start            (EVENTS=200000 to change; SERVICE=<dist/services/main.js> as in bench:commands)
+ *   npm run bench:start            (EVENTS=200000 to change; SERVICE=<dist/services/roles/main.js> as in bench:commands)
  *
  * KEEP_DATA_DIR=<dir> fills that directory once and keeps it, so that another build can be started on
  * the same log (a second run with the same KEEP_DATA_DIR skips the filling).
@@ -15,12 +15,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSigner } from 'fast-jwt';
 import type { EventEnvelope, RecordedEvent } from '../contracts/index.js';
-import { openEmbeddedLog } from '../services/embedded-data/integrity.js';
+import { openEmbeddedLog } from '../infra/embedded-data/integrity.js';
 import { interviewBody, processUsage, startProcess, stop } from './support.js';
 
 const EVENTS = Number(process.env['EVENTS'] ?? 1_000_000);
 const PER_INTERVIEW = 500;
-const SERVICE = process.env['SERVICE'] ?? 'dist/services/main.js';
+const SERVICE = process.env['SERVICE'] ?? 'dist/services/roles/main.js';
 const SECRET = 'bench-secret-bench-secret-bench-secret-42';
 const token = createSigner({ key: SECRET, algorithm: 'HS256', expiresIn: 3_600_000 })({ sub: 'bench', name: 'Bench', roles: ['pm', 'consultant'] });
 const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };

@@ -54,7 +54,7 @@ type Dom = { document: { querySelector: (s: string) => unknown; querySelectorAll
 
 // --- 2. Time to interactive of the backlog with 1,000 requirements ---------------------------
 const dataDir = mkdtempSync(join(tmpdir(), 'crm-web-bench-'));
-const { child, address } = await startProcess([join(root, 'dist/services/main.js')], { PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
+const { child, address } = await startProcess([join(root, 'dist/services/roles/main.js')], { PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
 const pat = { userId: 'pat', name: 'Pat Lee', roles: ['pm'] };
 
 const signedIn = async (): Promise<{ api: APIRequestContext; post: (path: string, body: object) => Promise<Record<string, string>> }> => {

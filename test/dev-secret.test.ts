@@ -9,7 +9,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { keptSecret } from '../services/dev-secret.js';
+import { keptSecret } from '../services/wiring/dev-secret.js';
 
 const run = promisify(execFile);
 
@@ -18,7 +18,7 @@ t.test('processes starting together on one directory keep one secret', async (t)
   t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
   // Each process loads first, then waits for the same instant, so that they reach the file together.
   const script =
-    "import('./services/dev-secret.ts').then(({ keptSecret }) => { while (Date.now() < Number(process.argv[2])); " +
+    "import('./services/wiring/dev-secret.ts').then(({ keptSecret }) => { while (Date.now() < Number(process.argv[2])); " +
     "process.stdout.write(keptSecret(process.argv[1], 'ids-secret').secret); })";
   const startAt = String(Date.now() + 6_000);
   const secrets = await Promise.all(

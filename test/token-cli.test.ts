@@ -4,12 +4,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { loadConfig } from '../services/config.js';
-import { identityVerifier } from '../services/process.js';
+import { loadConfig } from '../services/wiring/config.js';
+import { identityVerifier } from '../services/wiring/process.js';
 
 const cli = (env: Record<string, string>, args = ['--sub', 'u-pat', '--name', 'Pat Lee', '--roles', 'pm']) => {
   const { PATH, HOME } = process.env;
-  return spawnSync(process.execPath, ['--import', 'tsx', 'services/token-cli.ts', ...args], {
+  return spawnSync(process.execPath, ['--import', 'tsx', 'services/cli/token.ts', ...args], {
     env: { PATH: PATH ?? '', HOME: HOME ?? '', ...env },
     encoding: 'utf8',
   });

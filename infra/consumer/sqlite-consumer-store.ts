@@ -5,7 +5,7 @@
  * publishing everything a second time. The same rules as in MongoDB: a lease is taken when free,
  * expired or the caller's, each term with a higher token; a checkpoint save carrying a token below
  * the checkpoint's fence is refused. Kept out of the log's own file, so that a log restored from
- * an older copy is still caught by a checkpoint past its end (`services/embedded-data/`).
+ * an older copy is still caught by a checkpoint past its end (`infra/embedded-data/`).
  */
 import Database from 'better-sqlite3';
 import { join } from 'node:path';

@@ -11,7 +11,7 @@ import { LRUCache } from 'lru-cache';
 import type { RecordedEvent } from '../../contracts/index.js';
 import type { Decider } from '../../domain/index.js';
 import type { EventStore } from '../../infra/event-store/port.js';
-import { SNAPSHOT_EVERY, type SnapshotStore } from './snapshots.js';
+import { SNAPSHOT_EVERY, type SnapshotStore } from '../../infra/snapshots/store.js';
 
 export type Loaded<S> = {
   state: S;

@@ -1,4 +1,4 @@
-import type { Config } from '../config.js';
+import type { Config } from '../wiring/config.js';
 import { smtpMailer, type Mailer } from './confirmation-mail.js';
 
 /** The mailer and public URL the HTTP app needs for confirmation links, from the configuration. */

@@ -2,7 +2,7 @@ import t from 'tap';
 import { InMemoryEventStore } from '../../infra/event-store/index.js';
 import type { EventStore } from '../../infra/event-store/port.js';
 import { CommandBus } from '../../services/commands/command-bus.js';
-import { InMemorySnapshotStore, SNAPSHOT_EVERY, SqliteSnapshotStore } from '../../services/commands/snapshots.js';
+import { InMemorySnapshotStore, SNAPSHOT_EVERY, SqliteSnapshotStore } from '../../infra/snapshots/store.js';
 import { conductedInterview, context, counting, finding } from './support.js';
 
 const longInterview = async (store: EventStore, snapshots: InMemorySnapshotStore | SqliteSnapshotStore, findings: number) => {

@@ -14,11 +14,11 @@ import { Ajv2019 } from 'ajv/dist/2019.js';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { parse } from 'yaml';
 import { ROLES as ORGANISATION_ROLES } from '../../contracts/index.js';
-import { ConfigError, ConfigSchema, loadConfig, type Config } from '../../services/config.js';
+import { ConfigError, ConfigSchema, loadConfig, type Config } from '../../services/wiring/config.js';
 
 /** The roles compose runs from the image, each on its own entry point. */
 export const ROLES = ['api', 'projector', 'publisher'] as const;
-export const entryPoint = (role: string) => `dist/services/${role}.js`;
+export const entryPoint = (role: string) => `dist/services/roles/${role}.js`;
 
 /** The servers a role cannot do without: without its variable a role silently falls back to the embedded default. */
 export const REQUIRED_SERVERS: Record<(typeof ROLES)[number], (keyof Config)[]> = {
@@ -377,7 +377,7 @@ const identityProviderProblems = (services: Mapping, config: Config, repoRoot: s
 };
 
 /**
- * Every way the compose file and the Dockerfile disagree with services/config.ts, with each
+ * Every way the compose file and the Dockerfile disagree with services/wiring/config.ts, with each
  * other, or with the entry points; an empty list when they are in step.
  */
 export const driftProblems = ({
@@ -406,11 +406,11 @@ export const driftProblems = ({
   const declaredVolumes = new Set(Object.keys(mapping(compose.resolved['volumes'])));
 
   for (const key of Object.keys(dockerfile.env)) {
-    if (!configKeys.has(key)) problems.push(`Dockerfile: ENV ${key} is not a key of ConfigSchema in services/config.ts`);
+    if (!configKeys.has(key)) problems.push(`Dockerfile: ENV ${key} is not a key of ConfigSchema in services/wiring/config.ts`);
   }
-  if (JSON.stringify(dockerfile.cmd) !== JSON.stringify(['node', 'dist/services/main.js']))
-    problems.push(`Dockerfile: CMD is ${JSON.stringify(dockerfile.cmd)}, not ["node", "dist/services/main.js"] (the all-in-one process)`);
-  if (!existsSync(join(repoRoot, 'services', 'main.ts'))) problems.push('Dockerfile: CMD runs dist/services/main.js but services/main.ts does not exist');
+  if (JSON.stringify(dockerfile.cmd) !== JSON.stringify(['node', 'dist/services/roles/main.js']))
+    problems.push(`Dockerfile: CMD is ${JSON.stringify(dockerfile.cmd)}, not ["node", "dist/services/roles/main.js"] (the all-in-one process)`);
+  if (!existsSync(join(repoRoot, 'services', 'roles', 'main.ts'))) problems.push('Dockerfile: CMD runs dist/services/roles/main.js but services/roles/main.ts does not exist');
   if (!dockerfile.user || /^(root|0)(:|$)/.test(dockerfile.user)) problems.push(`Dockerfile: the runtime stage must run as a non-root USER (found ${dockerfile.user ?? 'none'})`);
   if (!dockerfile.healthcheck?.includes('/health/live')) problems.push('Dockerfile: HEALTHCHECK does not probe /health/live');
 
@@ -441,7 +441,7 @@ export const driftProblems = ({
     const command = service['command'];
     const expected = ['node', entryPoint(role)];
     if (JSON.stringify(command) !== JSON.stringify(expected)) problems.push(`${role}: command is ${JSON.stringify(command)}, not ${JSON.stringify(expected)}`);
-    if (!existsSync(join(repoRoot, 'services', `${role}.ts`))) problems.push(`${role}: runs ${entryPoint(role)} but services/${role}.ts does not exist`);
+    if (!existsSync(join(repoRoot, 'services', 'roles', `${role}.ts`))) problems.push(`${role}: runs ${entryPoint(role)} but services/roles/${role}.ts does not exist`);
 
     if (!hasHealthcheck(service)) problems.push(`${role}: no healthcheck`);
     else if (!JSON.stringify(mapping(service['healthcheck'])['test']).includes(role === 'api' ? '/health/ready' : '/health/')) {
@@ -451,7 +451,7 @@ export const driftProblems = ({
     const rawEnvironment = asStringMap(mapping(rawServices[role])['environment']);
     const environment = asStringMap(service['environment']);
     for (const key of Object.keys(environment)) {
-      if (!configKeys.has(key)) problems.push(`${role}: environment variable ${key} is not a key of ConfigSchema in services/config.ts`);
+      if (!configKeys.has(key)) problems.push(`${role}: environment variable ${key} is not a key of ConfigSchema in services/wiring/config.ts`);
     }
     if (environment['NODE_ENV'] !== 'production') problems.push(`${role}: NODE_ENV is ${environment['NODE_ENV'] ?? 'unset'}, not production`);
     if (!/^\$\{AUTH_JWT_SECRET:\?[^}]+\}$/.test(rawEnvironment['AUTH_JWT_SECRET'] ?? ''))
@@ -463,7 +463,7 @@ export const driftProblems = ({
       config = loadConfig({ ...dockerfile.env, ...environment });
     } catch (error) {
       const details = error instanceof ConfigError ? error.problems.join('; ') : (error as Error).message;
-      problems.push(`${role}: services/config.ts rejects its environment: ${details}`);
+      problems.push(`${role}: services/wiring/config.ts rejects its environment: ${details}`);
     }
 
     const dependsOn = dependencies(service);

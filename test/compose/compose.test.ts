@@ -70,7 +70,7 @@ t.test('compose-go (what docker compose loads files with) accepts docker-compose
   t.match(unset.error, /required variable AUTH_JWT_SECRET is missing a value: set AUTH_JWT_SECRET \(32\+ chars\)/, 'without AUTH_JWT_SECRET compose stops and says why');
 });
 
-t.test('docker-compose.yml, the Dockerfile and .dockerignore are in step with services/config.ts and the entry points', async (t) => {
+t.test('docker-compose.yml, the Dockerfile and .dockerignore are in step with services/wiring/config.ts and the entry points', async (t) => {
   t.same(
     driftProblems({ compose: readCompose(composeFile), dockerfile: readDockerfile(dockerfileFile), dockerignore: readDockerignore(dockerignoreFile), repoRoot: root }),
     [],
@@ -119,8 +119,8 @@ const breakages: Breakage[] = [
     },
     expect: /api: environment variable MONGO_URI is not a key of ConfigSchema/,
   },
-  { name: 'a URL config.ts rejects', compose: (s) => void (env(s, 'projector')['EVENTSTORE_URL'] = 'http://eventstore:2113'), expect: /projector: services\/config\.ts rejects its environment: EVENTSTORE_URL/ },
-  { name: 'a bad LOG_LEVEL default', compose: (s) => void (env(s, 'publisher')['LOG_LEVEL'] = '${LOG_LEVEL:-verbose}'), expect: /publisher: services\/config\.ts rejects its environment: LOG_LEVEL/ },
+  { name: 'a URL config.ts rejects', compose: (s) => void (env(s, 'projector')['EVENTSTORE_URL'] = 'http://eventstore:2113'), expect: /projector: services\/wiring\/config\.ts rejects its environment: EVENTSTORE_URL/ },
+  { name: 'a bad LOG_LEVEL default', compose: (s) => void (env(s, 'publisher')['LOG_LEVEL'] = '${LOG_LEVEL:-verbose}'), expect: /publisher: services\/wiring\/config\.ts rejects its environment: LOG_LEVEL/ },
   { name: 'a role without its server', compose: (s) => void delete env(s, 'publisher')['KAFKA_BROKERS'], expect: /publisher: KAFKA_BROKERS is not set/ },
   { name: 'a broker that is not a service', compose: (s) => void (env(s, 'publisher')['KAFKA_BROKERS'] = 'broker:9092'), expect: /publisher: KAFKA_BROKERS points at broker, which is not a service/ },
   { name: 'a port the server does not listen on', compose: (s) => void (env(s, 'publisher')['KAFKA_BROKERS'] = 'kafka:29092'), expect: /publisher: KAFKA_BROKERS points at kafka:29092, where kafka does not listen/ },
@@ -148,7 +148,7 @@ const breakages: Breakage[] = [
   { name: 'EXPOSE of another port', dockerfile: (d) => replaceOnce(d, 'EXPOSE 3000', 'EXPOSE 8080'), expect: /api: publishes container port 3000, which the Dockerfile does not EXPOSE \(8080\)/ },
   { name: 'an ENV config.ts does not know', dockerfile: (d) => replaceOnce(d, 'DATA_DIR=/data', 'DATADIR=/data'), expect: /Dockerfile: ENV DATADIR is not a key of ConfigSchema/ },
   { name: 'a PORT the api does not publish', dockerfile: (d) => replaceOnce(d, 'PORT=3000', 'PORT=8080'), expect: /api: publishes container port 3000 but listens on PORT 8080/ },
-  { name: 'another default command', dockerfile: (d) => replaceOnce(d, 'CMD ["node", "dist/services/main.js"]', 'CMD ["node", "dist/main.js"]'), expect: /Dockerfile: CMD is \["node","dist\/main\.js"\]/ },
+  { name: 'another default command', dockerfile: (d) => replaceOnce(d, 'CMD ["node", "dist/services/roles/main.js"]', 'CMD ["node", "dist/main.js"]'), expect: /Dockerfile: CMD is \["node","dist\/main\.js"\]/ },
   { name: 'a build context without the tests', dockerignore: (d) => `${d}test\n`, expect: /\.dockerignore: test leaves test out of the build context/ },
   { name: 'a root runtime stage', dockerfile: (d) => replaceOnce(d, 'USER node', 'USER root'), expect: /Dockerfile: the runtime stage must run as a non-root USER/ },
   {

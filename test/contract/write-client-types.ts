@@ -10,7 +10,7 @@ import { startService } from '../support/service-process.js';
 import { CLIENT_TYPES_FILE, clientTypes } from './client-types.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'crm-client-types-'));
-process.stdout.write('starting the built service (dist/services/main.js) to read its /openapi.json …\n');
+process.stdout.write('starting the built service (dist/services/roles/main.js) to read its /openapi.json …\n');
 const service = await startService({ DATA_DIR: dataDir, AUTH_JWT_SECRET: randomBytes(32).toString('hex') });
 try {
   const document = (await (await fetch(`${service.base}/openapi.json`)).json()) as object;

@@ -2,9 +2,9 @@ import t, { type Test } from 'tap';
 import { openSqliteEventStore } from '../../infra/event-store/index.js';
 import { SqliteConsumerStore } from '../../infra/consumer/index.js';
 import { DEFAULT_CHECKPOINT_NAME, openFileCheckpointStore } from '../../infra/publisher/index.js';
-import { SqliteSnapshotStore } from '../../services/commands/snapshots.js';
-import { DataDamagedError, reconcileSideStores } from '../../services/embedded-data/integrity.js';
-import { SqliteIdempotencyStore } from '../../services/idempotency/store.js';
+import { SqliteSnapshotStore } from '../../infra/snapshots/store.js';
+import { DataDamagedError, reconcileSideStores } from '../../infra/embedded-data/integrity.js';
+import { SqliteIdempotencyStore } from '../../infra/idempotency/store.js';
 import { findings, testRun } from '../event-store/builders.js';
 
 /** A data directory whose log holds three findings, and whose side stores saw position 40. */

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { CURRENT_SCHEMA_VERSION, type EventEnvelope } from '../../contracts/index.js';
-import { openEmbeddedLog } from '../../services/embedded-data/integrity.js';
+import { openEmbeddedLog } from '../../infra/embedded-data/integrity.js';
 import { users } from '../support/http.js';
 import { findingBody, interviews, killHard, post, startService, stop, type Started } from './service.js';
 

@@ -17,7 +17,7 @@ t.test('processes that see one key together record one first use', async (t) => 
   t.teardown(() => rmSync(dataDir, { recursive: true, force: true }));
   // Each process opens the store, then waits for the same instant and records the key with its own clock.
   const script =
-    "import('./services/idempotency/store.ts').then(({ SqliteIdempotencyStore }) => { const store = new SqliteIdempotencyStore(process.argv[1]); " +
+    "import('./infra/idempotency/store.ts').then(({ SqliteIdempotencyStore }) => { const store = new SqliteIdempotencyStore(process.argv[1]); " +
     'while (Date.now() < Number(process.argv[2])); ' +
     "process.stdout.write(String(store.firstUse('u-pat', 'k-1', Date.now() + Number(process.argv[3])))); store.close(); })";
   const startAt = String(Date.now() + 6_000);

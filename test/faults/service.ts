@@ -1,5 +1,5 @@
 /**
- * The real service as an operator runs it, for the fault suite: `node dist/services/main.js` on the
+ * The real service as an operator runs it, for the fault suite: `node dist/services/roles/main.js` on the
  * embedded store in a data directory of the test's, a load of findings sent with Idempotency-Keys
  * whose acknowledgements are written down, the data CLI, and a look into the log file itself.
  * `npm test` compiles `dist/` first; on its own, run `npx tsc -b` before.
@@ -31,7 +31,7 @@ const environment = (dataDir: string) => ({
 /** Starts the service; answers its URL once it serves, or how it ended when it refused to start. */
 export const startService = (dataDir: string): Promise<Started> =>
   new Promise((done) => {
-    const child = spawn(process.execPath, [resolve(repoRoot, 'dist/services/main.js')], { env: environment(dataDir), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [resolve(repoRoot, 'dist/services/roles/main.js')], { env: environment(dataDir), stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const exited = new Promise<number | null>((ended) => child.on('exit', (code) => ended(code)));
@@ -55,10 +55,10 @@ export const stop = async (service: Started) => {
   await service.exited;
 };
 
-/** Runs `node dist/services/data-cli.js <args>` on `dataDir`. */
+/** Runs `node dist/services/cli/data.js <args>` on `dataDir`. */
 export const dataCli = (dataDir: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> =>
   new Promise((done) => {
-    const child = spawn(process.execPath, [resolve(repoRoot, 'dist/services/data-cli.js'), ...args], { env: environment(dataDir) });
+    const child = spawn(process.execPath, [resolve(repoRoot, 'dist/services/cli/data.js'), ...args], { env: environment(dataDir) });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

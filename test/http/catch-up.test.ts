@@ -5,7 +5,7 @@
  */
 import t from 'tap';
 import { catchUpTo, type ReadYourWrites } from '../../services/queries/read-your-writes.js';
-import { catchUpCheck } from '../../services/read-side.js';
+import { catchUpCheck } from '../../services/wiring/read-side.js';
 import { discovery, scheduleBody, testApp, users } from '../support/http.js';
 
 /** Read-your-writes held back until `release()`: the read models of a start still folding the log. */

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { EventStoreUnavailableError, type EventStore } from '../../infra/event-store/port.js';
 import { InMemoryEventStore } from '../../infra/event-store/index.js';
-import { InMemoryIdempotencyStore } from '../../services/idempotency/store.js';
+import { InMemoryIdempotencyStore } from '../../infra/idempotency/store.js';
 import { discovery, eventsOf, testApp, users } from '../support/http.js';
 
 const engagementBody = { name: 'CRM', client: 'Acme', sponsor: { name: 'Z', title: 'CEO' } };

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { generateSigningKey } from '../../infra/proof/signing.js';
-import { loadConfig } from '../../services/config.js';
+import { loadConfig } from '../../services/wiring/config.js';
 import { openSigner, SIGNING_KEYS_FILE } from '../../services/proof/keys.js';
 
 t.test('without PROOF_SIGNING_KEY a key is generated once into DATA_DIR and used from then on', async (t) => {

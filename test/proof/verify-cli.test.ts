@@ -11,7 +11,7 @@ import { discovery, testApp, users } from '../support/http.js';
 
 const cli = (args: string[]) =>
   new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'services/verify-cli.ts', ...args], { env: { PATH: process.env.PATH ?? '' } });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'services/cli/verify.ts', ...args], { env: { PATH: process.env.PATH ?? '' } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

@@ -8,8 +8,8 @@ import { InMemoryReadModelStore } from '../../infra/read-models/index.js';
 import type { ReadModelStore } from '../../infra/read-models/port.js';
 import { buildApp, type AppDeps } from '../../services/http/app.js';
 import { createMetrics } from '../../services/http/metrics.js';
-import { InMemoryIdempotencyStore, type IdempotencyStore } from '../../services/idempotency/store.js';
-import { startProjector } from '../../services/read-side.js';
+import { InMemoryIdempotencyStore, type IdempotencyStore } from '../../infra/idempotency/store.js';
+import { startProjector } from '../../services/wiring/read-side.js';
 import { pino } from 'pino';
 
 export const SECRET = 'test-secret-test-secret-test-secret-0123456789';

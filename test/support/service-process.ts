@@ -1,5 +1,5 @@
 /**
- * The built service (`dist/services/main.js`, as `npm start` runs it) in a child process on a free
+ * The built service (`dist/services/roles/main.js`, as `npm start` runs it) in a child process on a free
  * port, for suites that drive it over HTTP. `npm test` builds before it tests.
  */
 import { spawn } from 'node:child_process';
@@ -13,7 +13,7 @@ const root = resolve(import.meta.dirname, '../..');
 export type ServiceProcess = { base: string; log: () => string; stop: () => Promise<void> };
 
 export const startService = async (env: Record<string, string | undefined>): Promise<ServiceProcess> => {
-  const child = spawn(process.execPath, ['dist/services/main.js'], {
+  const child = spawn(process.execPath, ['dist/services/roles/main.js'], {
     cwd: root,
     env: { PATH: process.env['PATH'], HOME: process.env['HOME'], PORT: '0', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -71,7 +71,7 @@ export const freePort = async (): Promise<number> => {
  */
 export const startRole = async (role: 'api' | 'projector' | 'publisher', env: Record<string, string | undefined>): Promise<RoleProcess> => {
   const port = await freePort();
-  const child = spawn(process.execPath, [`dist/services/${role}.js`], {
+  const child = spawn(process.execPath, [`dist/services/roles/${role}.js`], {
     cwd: root,
     env: { PATH: process.env['PATH'], HOME: process.env['HOME'], PORT: String(port), LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -44,7 +44,7 @@ export const isLocal = (url: string) => {
 
 const missing = (): string | undefined => {
   if (!existsSync(CHROMIUM_PATH)) return `no Chromium at ${CHROMIUM_PATH} (install Debian's chromium, or set CHROMIUM_PATH)`;
-  if (!existsSync(join(root, 'dist/web/index.html')) || !existsSync(join(root, 'dist/services/main.js')))
+  if (!existsSync(join(root, 'dist/web/index.html')) || !existsSync(join(root, 'dist/services/roles/main.js')))
     return 'the service and web app are not built (npm run build)';
   return undefined;
 };
