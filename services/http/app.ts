@@ -13,30 +13,38 @@ import type { EventStore } from '../../infra/event-store/port.js';
 import type { IdentityVerifier } from '../../infra/identity/index.js';
 import type { Projector } from '../../infra/projector/projector.js';
 import type { ReadModelStore } from '../../infra/read-models/port.js';
-import { registerAdminRoutes } from './admin-routes.js';
+import { registerAdminRoutes } from './plugins/admin.js';
 import type { CatchUp, ReadYourWrites } from '../queries/read-your-writes.js';
 import { CommandBus } from '../commands/command-bus.js';
 import type { SnapshotStore } from '../../infra/snapshots/store.js';
 import type { IdempotencyStore } from '../../infra/idempotency/store.js';
 import { authPlugin } from './auth.js';
 import { browserSessionPlugin, type BrowserSignIn } from './browser-session.js';
-import { registerWebApp, type WebPage } from './web-app.js';
-import { registerCommandRoutes } from './command-routes.js';
+import { registerWebApp, type WebPage } from './plugins/web-app.js';
 import { closeAfterEarlyAnswers, DEFAULT_CONNECTION_LIMITS, serverWithLimits, type ConnectionLimits } from './connection-limits.js';
-import { registerConfirmationRoutes } from './confirmation-routes.js';
+import { registerConfirmationRoutes } from './plugins/confirmations.js';
 import type { Mailer } from '../mail/confirmation-mail.js';
 import { answerClientError, answerError, registerErrorHandling } from './errors.js';
 import { parseJsonBodiesStrictly } from './json-body.js';
 import { documentProblems } from './problem-responses.js';
 import { withLinks } from './openapi-links.js';
 import { DEFAULT_EXPENSIVE_READ_LIMITS, limitExpensiveReads, type ExpensiveReadLimits } from './expensive-reads.js';
-import { registerOperations, type ReadinessCheck } from './operations.js';
+import { registerOperations, type ReadinessCheck } from './plugins/operations.js';
 import { createMetrics, type Metrics } from './metrics.js';
-import { registerQueryRoutes } from './query-routes.js';
-import { registerProofRoutes } from './proof-routes.js';
+import { registerProofRoutes } from './plugins/proof.js';
 import { InMemoryAnchorStore, type AnchorStore } from '../../infra/proof/anchors.js';
 import { generateSigningKey, ProofSigner } from '../../infra/proof/signing.js';
 import { CORRELATION_ID } from './schemas.js';
+import { KeyedQueue } from '../commands/keyed-queue.js';
+import { registerAudit } from './plugins/audit.js';
+import { registerBaselines } from './plugins/baselines.js';
+import { registerEngagements } from './plugins/engagements.js';
+import { registerInterviews } from './plugins/interviews.js';
+import { registerRequirements } from './plugins/requirements.js';
+import type { ResourceDeps, ResourcePlugin } from './plugins/resource.js';
+
+/** The resources of the API, each a plugin registering its commands and queries. */
+const RESOURCES: ResourcePlugin[] = [registerEngagements, registerInterviews, registerRequirements, registerBaselines, registerAudit];
 
 export type AppDeps = {
   store: EventStore;
@@ -176,7 +184,19 @@ export const buildApp = async (deps: AppDeps) => {
   const asyncApi = asyncApiDocument(deps.kafkaTopic);
   app.get('/asyncapi.json', { schema: { hide: true } }, async () => asyncApi);
   const idSecret = deps.idSecret ?? randomBytes(32).toString('base64url');
-  registerCommandRoutes(app, { bus, idempotency: deps.idempotency, metrics, clock, idSecret });
+  const resources: ResourceDeps = {
+    commands: { bus, idempotency: deps.idempotency, metrics, clock, idSecret, sameKey: new KeyedQueue() },
+    queries: {
+      clock,
+      readModels: deps.readModels,
+      eventStore: deps.store,
+      readYourWrites: deps.readYourWrites,
+      ...(deps.documentFont === undefined ? {} : { documentFont: deps.documentFont }),
+      ...(deps.catchUp ? { catchUp: deps.catchUp } : {}),
+      ...(deps.minPositionWaitMs === undefined ? {} : { minPositionWaitMs: deps.minPositionWaitMs }),
+    },
+  };
+  for (const register of RESOURCES) register(app, resources);
   registerConfirmationRoutes(app, {
     bus,
     idempotency: deps.idempotency,
@@ -191,16 +211,6 @@ export const buildApp = async (deps: AppDeps) => {
     ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}),
     ...(deps.minPositionWaitMs === undefined ? {} : { minPositionWaitMs: deps.minPositionWaitMs }),
   });
-  if (deps.projector) registerAdminRoutes(app, { projector: deps.projector });
-  registerQueryRoutes(app, {
-    clock,
-    readModels: deps.readModels,
-    eventStore: deps.store,
-    readYourWrites: deps.readYourWrites,
-    ...(deps.documentFont === undefined ? {} : { documentFont: deps.documentFont }),
-    ...(deps.catchUp ? { catchUp: deps.catchUp } : {}),
-    ...(deps.minPositionWaitMs === undefined ? {} : { minPositionWaitMs: deps.minPositionWaitMs }),
-  });
   registerProofRoutes(app, {
     eventStore: deps.store,
     readModels: deps.readModels,
@@ -211,5 +221,6 @@ export const buildApp = async (deps: AppDeps) => {
     ...(deps.catchUp ? { catchUp: deps.catchUp } : {}),
     ...(deps.minPositionWaitMs === undefined ? {} : { minPositionWaitMs: deps.minPositionWaitMs }),
   });
+  if (deps.projector) registerAdminRoutes(app, { projector: deps.projector });
   return app;
 };

@@ -10,7 +10,7 @@ import { EventStoreUnavailableError } from '../../infra/event-store/port.js';
 import { ReadModelStoreUnavailableError } from '../../infra/read-models/port.js';
 import { ContentionError, VersionMismatchError } from '../commands/command-bus.js';
 import { API_ERRORS, problem, PROBLEM_CONTENT_TYPE, ProblemError, type Problem, type ProblemCode } from './problem.js';
-import type { WebPage } from './web-app.js';
+import type { WebPage } from './plugins/web-app.js';
 
 type ValidationIssue = { instancePath?: string; message?: string; keyword?: string; params?: Record<string, unknown> };
 

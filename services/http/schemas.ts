@@ -4,7 +4,7 @@ import { Id } from '../../contracts/index.js';
 
 export const IdParams = z.strictObject({ id: Id });
 
-/** What every command answers; a command's own fields (its catalogue `answer`) extend it. */
+/** What every command answers; a command's own fields (its spec's `answer`) extend it. */
 export const CommandAnswer = z
   .object({
     id: z.string(),

@@ -14,7 +14,7 @@ import type { ProofSigner } from '../../infra/proof/signing.js';
 import { toOutgoingMessage } from '../../infra/publisher/outgoing-message.js';
 import type { MongoReadModelStore } from '../../infra/read-models/index.js';
 import type { Config } from '../wiring/config.js';
-import type { ReadinessCheck } from '../http/operations.js';
+import type { ReadinessCheck } from '../http/plugins/operations.js';
 import { coordination, leasedCheck, leasedGroup } from '../wiring/leases.js';
 
 /** The anchors every process verifies against: in the read-model database on the real stack, else in DATA_DIR. */

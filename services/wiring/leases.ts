@@ -9,7 +9,7 @@ import { LeasedGroup, MongoLeases, readModelCheckpointer, type Checkpointer, typ
 import type { MongoReadModelStore } from '../../infra/read-models/index.js';
 import type { Config } from './config.js';
 import { carryOverCheckpointFile, openConsumerStore } from '../../infra/embedded-data/consumers.js';
-import type { ReadinessCheck } from '../http/operations.js';
+import type { ReadinessCheck } from '../http/plugins/operations.js';
 
 export const leasedGroup = (deps: {
   config: Config;

@@ -12,7 +12,7 @@ import { developmentSecret, keptSecret, SESSION_SECRET_FILE } from './dev-secret
 import type { BrowserSignIn } from '../http/browser-session.js';
 import { DEFAULT_CONNECTION_LIMITS, serverWithLimits } from '../http/connection-limits.js';
 import { createMetrics, type Metrics } from '../http/metrics.js';
-import { registerOperations, type ReadinessCheck } from '../http/operations.js';
+import { registerOperations, type ReadinessCheck } from '../http/plugins/operations.js';
 
 export type Role = { config: Config; logger: Logger; metrics: Metrics; onShutdown(close: () => Promise<unknown> | unknown): void };
 

@@ -11,7 +11,7 @@ import type { EventStore } from '../../infra/event-store/port.js';
 import { createPublisher, DEFAULT_CHECKPOINT_NAME } from '../../infra/publisher/index.js';
 import type { MongoReadModelStore } from '../../infra/read-models/index.js';
 import type { Config } from './config.js';
-import type { ReadinessCheck } from '../http/operations.js';
+import type { ReadinessCheck } from '../http/plugins/operations.js';
 import { coordination, leasedCheck, leasedGroup } from './leases.js';
 
 export const startPublisher = async (deps: {

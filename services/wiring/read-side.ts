@@ -14,10 +14,10 @@ import { Projector } from '../../infra/projector/projector.js';
 import { StallWatch } from '../../infra/projector/readiness.js';
 import type { ReadModelStore } from '../../infra/read-models/port.js';
 import { READ_MODELS } from '../http/query-routes.js';
-import type { ReadinessCheck } from '../http/operations.js';
+import type { ReadinessCheck } from '../http/plugins/operations.js';
 import type { CatchUp, ReadYourWrites } from '../queries/read-your-writes.js';
 
-/** The indexes the queries of `services/http/query-routes.ts` use, per read model. */
+/** The indexes the queries of `services/http/plugins/` use, per read model. */
 export const READ_MODEL_INDEXES: Record<string, Array<Array<readonly [string, 1 | -1]>>> = {
   [READ_MODELS.interviews]: [[['engagementId', 1], ['scheduledAt', 1]], [['engagementId', 1], ['status', 1]]],
   [READ_MODELS.backlog]: [[['engagementId', 1]]],

@@ -6,21 +6,21 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { Instant } from '../../contracts/index.js';
-import type { EventStore } from '../../infra/event-store/port.js';
-import type { Filter, ReadModelStore } from '../../infra/read-models/port.js';
-import { anchoredHead } from '../../infra/proof/anchoring.js';
-import { ANCHOR_VERSION, type AnchorStore } from '../../infra/proof/anchors.js';
-import { checkSignature, type ProofSigner } from '../../infra/proof/signing.js';
-import { verifyEngagement } from '../../infra/proof/verify.js';
-import type { AuditEntry } from '../../projections/index.js';
-import { buildAuditExport, EXPORT_VERSION } from '../proof/audit-export.js';
-import { accessNote } from './auth.js';
-import { fail } from './problem.js';
-import { engagementPermission, READ_MODELS, readOwnWritesHook } from './query-routes.js';
-import type { CatchUp, ReadYourWrites } from '../queries/read-your-writes.js';
-import { AuditEntrySchema } from './read-model-schemas.js';
-import { CorrelationId, IdParams, MinPosition, ProblemSchema } from './schemas.js';
+import { Instant } from '../../../contracts/index.js';
+import type { EventStore } from '../../../infra/event-store/port.js';
+import type { Filter, ReadModelStore } from '../../../infra/read-models/port.js';
+import { anchoredHead } from '../../../infra/proof/anchoring.js';
+import { ANCHOR_VERSION, type AnchorStore } from '../../../infra/proof/anchors.js';
+import { checkSignature, type ProofSigner } from '../../../infra/proof/signing.js';
+import { verifyEngagement } from '../../../infra/proof/verify.js';
+import type { AuditEntry } from '../../../projections/index.js';
+import { buildAuditExport, EXPORT_VERSION } from '../../proof/audit-export.js';
+import { accessNote } from '../auth.js';
+import { fail } from '../problem.js';
+import { engagementPermission, READ_MODELS, readOwnWritesHook } from '../query-routes.js';
+import type { CatchUp, ReadYourWrites } from '../../queries/read-your-writes.js';
+import { AuditEntrySchema } from '../read-model-schemas.js';
+import { CorrelationId, IdParams, MinPosition, ProblemSchema } from '../schemas.js';
 
 export type ProofRouteDeps = {
   eventStore: EventStore;

@@ -2,9 +2,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { PROJECTIONS } from '../../projections/index.js';
-import type { Projector } from '../../infra/projector/projector.js';
-import { requireRole } from './auth.js';
+import { PROJECTIONS } from '../../../projections/index.js';
+import type { Projector } from '../../../infra/projector/projector.js';
+import { requireRole } from '../auth.js';
 
 /** What a rebuild answers (the projector's RebuildResult; an empty log leaves position and lastEventAt out). */
 const Rebuilt = z

@@ -31,23 +31,23 @@ import {
   SummaryHash,
   SummaryVersion,
   type Actor,
-} from '../../contracts/index.js';
-import { judge, presentedLink, usableLink, type ConfirmationLinkState, type InterviewState } from '../../domain/index.js';
-import type { ReadModelStore } from '../../infra/read-models/port.js';
-import type { EventStore } from '../../infra/event-store/port.js';
-import type { EngagementDocument, InterviewDocument } from '../../projections/index.js';
-import type { CommandBus } from '../commands/command-bus.js';
-import type { IdempotencyStore } from '../../infra/idempotency/store.js';
-import { CATALOGUE } from '../commands/catalogue.js';
-import { idSource } from '../commands/ids.js';
-import type { Mailer } from '../mail/confirmation-mail.js';
-import type { CatchUp, ReadYourWrites } from '../queries/read-your-writes.js';
-import { accessNote, requireAccess } from './auth.js';
-import { fail } from './problem.js';
-import type { ProofSigner } from '../../infra/proof/signing.js';
-import { verifyEngagement } from '../../infra/proof/verify.js';
-import { readOwnWritesHook } from './query-routes.js';
-import { commandAnswer, CorrelationId, IdempotencyKey, IdParams, MinPosition, ProblemSchema } from './schemas.js';
+} from '../../../contracts/index.js';
+import { judge, presentedLink, usableLink, type ConfirmationLinkState, type InterviewState } from '../../../domain/index.js';
+import type { ReadModelStore } from '../../../infra/read-models/port.js';
+import type { EventStore } from '../../../infra/event-store/port.js';
+import type { EngagementDocument, InterviewDocument } from '../../../projections/index.js';
+import type { CommandBus } from '../../commands/command-bus.js';
+import type { IdempotencyStore } from '../../../infra/idempotency/store.js';
+import { COMMANDS } from '../../commands/specs/index.js';
+import { idSource } from '../../commands/ids.js';
+import type { Mailer } from '../../mail/confirmation-mail.js';
+import type { CatchUp, ReadYourWrites } from '../../queries/read-your-writes.js';
+import { accessNote, requireAccess } from '../auth.js';
+import { fail } from '../problem.js';
+import type { ProofSigner } from '../../../infra/proof/signing.js';
+import { verifyEngagement } from '../../../infra/proof/verify.js';
+import { readOwnWritesHook } from '../query-routes.js';
+import { commandAnswer, CorrelationId, IdempotencyKey, IdParams, MinPosition, ProblemSchema } from '../schemas.js';
 
 export type ConfirmationRouteDeps = {
   bus: CommandBus;
@@ -90,7 +90,7 @@ export const parseToken = (token: string): Presented => {
 
 const TokenParams = z.strictObject({ token: z.string().min(1).max(400).describe('The confirmation link token: <interviewId>.<linkId>.<secret>') });
 const answerOf = (type: 'IssueConfirmationLink' | 'ConfirmSummaryByLink' | 'RequestSummaryRevisionByLink', extra: z.ZodRawShape, example: object) =>
-  commandAnswer(CATALOGUE[type].answer, extra, example);
+  commandAnswer(COMMANDS[type].answer, extra, example);
 const IssuedLink = answerOf(
   'IssueConfirmationLink',
   {

@@ -1,7 +1,7 @@
 /** Health and metrics: the routes every process serves, without a token. */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { Metrics } from './metrics.js';
+import type { Metrics } from '../metrics.js';
 
 export type ReadinessCheck = {
   name: string;
