@@ -3,13 +3,13 @@
  * beside a bare Fastify route doing the same JSON validation in the same run; then the latency of
  * a command on a stream with 10,000 events against one on a fresh stream.
  *
- *   npm run bench:commands            (DURATION=20 CONNECTIONS=32 ROUNDS=3 to change)
+ *   npm run bench:commands            (DURATION=20 CONNECTIONS=32 ROUNDS=3 WARMUP=5 to change)
  *
  * SERVICE=<path to dist/services/roles/main.js> runs another build – say main's, for a before/after on
  * the same machine at the same time. The service runs with NODE_ENV=production, as deployed.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BENCH_SECRET, benchHeaders, command, interviewBody, load, median, percentile, processUsage, startProcess, stop, type LoadResult } from './support.js';
 
@@ -17,6 +17,11 @@ const DURATION = Number(process.env['DURATION'] ?? 15);
 const SERVICE = process.env['SERVICE'] ?? 'dist/services/roles/main.js';
 const CONNECTIONS = Number(process.env['CONNECTIONS'] ?? 32);
 const ROUNDS = Number(process.env['ROUNDS'] ?? 3);
+/** Seconds of the same load before the first round, not counted: the rounds compare a growing store, not a cold process. */
+const WARMUP = Number(process.env['WARMUP'] ?? 5);
+/** Sequential commands on each of the long and the fresh stream, in blocks of `BLOCK`. */
+const SEQUENTIAL = 2_000;
+const BLOCK = 50;
 const SECRET = BENCH_SECRET;
 const headers = benchHeaders;
 const post = command;
@@ -34,11 +39,11 @@ const setUp = async (base: string, interviews: number) => {
 };
 
 /** 90 % RecordFinding on existing interviews, 5 % ScheduleInterview, 5 % RecordReadiness. */
-const mixedLoad = (base: string, engagementId: string, interviewIds: string[]) =>
+const mixedLoad = (base: string, engagementId: string, interviewIds: string[], duration = DURATION) =>
   load({
     url: base,
     connections: CONNECTIONS,
-    duration: DURATION,
+    duration,
     requests: [
       {
         method: 'POST',
@@ -107,6 +112,9 @@ const caughtUp = async (base: string) => {
   }
 };
 
+/** The machine is shared: its load says how far wall-clock figures can be trusted. */
+const loadAverage = () => `load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`;
+
 const fmt = (r: LoadResult) =>
   `${r.requestsPerSecond.toFixed(0).padStart(6)} req/s  p50 ${String(r.p50).padStart(3)} ms  p99 ${String(r.p99).padStart(4)} ms  (${r.total} requests, ${r.non2xx} non-2xx, ${r.errors} errors)`;
 
@@ -117,10 +125,11 @@ const main = async () => {
   const bare = await startProcess(['--import', 'tsx', 'bench/bare-server.ts'], { PORT: '0', AUTH_JWT_SECRET: SECRET });
   try {
     const { engagementId, interviewIds } = await setUp(service.address, 200);
-    console.log(`service ${service.address}, bare ${bare.address}; ${CONNECTIONS} connections, ${DURATION} s per run, ${ROUNDS} rounds`);
+    console.log(`service ${service.address}, bare ${bare.address}; ${CONNECTIONS} connections, ${DURATION} s per run, ${ROUNDS} rounds after ${WARMUP} s of warm-up; ${loadAverage()}`);
     const serviceRuns: LoadResult[] = [];
     const bareRuns: LoadResult[] = [];
     let events = 1 + 2 * interviewIds.length;
+    if (WARMUP > 0) events += (await mixedLoad(service.address, engagementId, interviewIds, WARMUP)).total;
     for (let round = 1; round <= ROUNDS; round++) {
       const before = processUsage(service.child.pid!);
       const s = await mixedLoad(service.address, engagementId, interviewIds);
@@ -139,6 +148,8 @@ const main = async () => {
     const bareRps = median(bareRuns.map((r) => r.requestsPerSecond));
     const first = serviceRuns[0]!.requestsPerSecond;
     console.log(`rounds on the growing store: ${serviceRuns.map((r) => `${((100 * r.requestsPerSecond) / first).toFixed(0)} %`).join(' → ')} of the first`);
+    const peak = processUsage(service.child.pid!).peakRssMb;
+    console.log(`peak RSS ${peak.toFixed(0)} MB with ${events.toLocaleString('en')} events: ${((peak * 100_000) / events).toFixed(0)} MB per 100,000 events; ${loadAverage()}`);
     console.log(
       `median: service ${serviceRps.toFixed(0)} commands/s (p50 ${median(serviceRuns.map((r) => r.p50))} ms, p99 ${median(serviceRuns.map((r) => r.p99))} ms); ` +
         `bare ${bareRps.toFixed(0)} req/s; ratio service/bare ${(serviceRps / bareRps).toFixed(2)}`,
@@ -163,22 +174,27 @@ const main = async () => {
       const [coldFresh] = await sequentialLatencies(restarted.address, fresh, 1);
       const cpuPerCommand = async (interviewId: string) => {
         const before = processUsage(restarted.child.pid!).cpuSeconds;
-        const latencies = await sequentialLatencies(restarted.address, interviewId, 1_000);
+        const latencies = await sequentialLatencies(restarted.address, interviewId, BLOCK);
         return { latencies, cpuSeconds: processUsage(restarted.child.pid!).cpuSeconds - before };
       };
-      // Interleaved, so that the machine's load weighs on both alike.
-      const longRuns = [await cpuPerCommand(long)];
-      const freshRuns = [await cpuPerCommand(fresh)];
-      longRuns.push(await cpuPerCommand(long));
-      freshRuns.push(await cpuPerCommand(fresh));
+      // The restart left the code cold: both streams are warmed up first, so that neither pays for
+      // it. Then blocks of the two alternate – long, fresh, fresh, long, … – so that the machine's
+      // load, and how it drifts, weigh on both alike.
+      await sequentialLatencies(restarted.address, long, 200);
+      await sequentialLatencies(restarted.address, fresh, 200);
+      const longRuns: Array<{ latencies: number[]; cpuSeconds: number }> = [];
+      const freshRuns: Array<{ latencies: number[]; cpuSeconds: number }> = [];
+      for (let block = 0; block < SEQUENTIAL / BLOCK; block++) {
+        for (const id of block % 2 === 0 ? [long, fresh] : [fresh, long]) (id === long ? longRuns : freshRuns).push(await cpuPerCommand(id));
+      }
       const longLatencies = longRuns.flatMap((r) => r.latencies).sort((a, b) => a - b);
       const freshLatencies = freshRuns.flatMap((r) => r.latencies).sort((a, b) => a - b);
       /** Milliseconds of CPU per command. */
-      const cpu = (runs: Array<{ cpuSeconds: number }>) => runs.reduce((sum, r) => sum + r.cpuSeconds, 0) / runs.length;
+      const cpu = (runs: Array<{ cpuSeconds: number }>) => (1_000 * runs.reduce((sum, r) => sum + r.cpuSeconds, 0)) / (runs.length * BLOCK);
       console.log(
         `first command after restart: 10,000-event stream ${coldLong!.toFixed(1)} ms, fresh stream ${coldFresh!.toFixed(1)} ms\n` +
           `CPU per command: 10,000-event stream ${cpu(longRuns).toFixed(2)} ms, fresh ${cpu(freshRuns).toFixed(2)} ms, ratio ${(cpu(longRuns) / cpu(freshRuns)).toFixed(2)}\n` +
-          `steady state (2 × 1,000 sequential each, interleaved): 10,000-event stream p50 ${percentile(longLatencies, 50).toFixed(2)} ms p99 ${percentile(longLatencies, 99).toFixed(2)} ms; ` +
+          `steady state (${SEQUENTIAL.toLocaleString('en')} sequential each, alternating in blocks of ${BLOCK}): 10,000-event stream p50 ${percentile(longLatencies, 50).toFixed(2)} ms p99 ${percentile(longLatencies, 99).toFixed(2)} ms; ` +
           `fresh p50 ${percentile(freshLatencies, 50).toFixed(2)} ms p99 ${percentile(freshLatencies, 99).toFixed(2)} ms; ` +
           `ratio of medians ${(percentile(longLatencies, 50) / percentile(freshLatencies, 50)).toFixed(2)}`,
       );

@@ -11,23 +11,33 @@
  * 2. Verification: an engagement of VERIFY_EVENTS events in the SQLite store, verified from its
  *    stored rows (reading, parsing and recomputing every digest). Goal: ≥ 200,000 events/s.
  *
+ * BASE=<another checkout of this repository> measures that build too, in the same run, round for
+ * round alternating with this one (its node_modules must be installed or linked): a before/after
+ * on a shared machine, where the load moves more between two runs than a change does. Both builds
+ * verify the same stored log, so the base must read this build's log (as every build since the
+ * stored text became canonical does).
+ *
  * Prints the figures of every round and the medians: per second of wall-clock time, and per second
- * of CPU time this process got; and, for the commands, the time spent sealing and serializing each
- * command's event, timed around that call alone – on a shared machine the CPU time of a command is
- * mostly the fsync of its commit, whose cost moves with the other work on the disk by more than the
- * chain costs, so the time of the call is the steadier measure of what the chain adds – on a machine shared with other work the wall-clock rate measures
- * the share the process was given, the CPU-time rate what the work costs.
+ * of CPU time this process got (on a machine shared with other work the wall-clock rate measures
+ * the share the process was given, the CPU-time rate what the work costs). For the commands also
+ * the time spent in sealing and serializing each command's event, timed around the call inside the
+ * command rounds, and the CPU time of the same call timed alone in a loop of 100,000 events, with
+ * and without the chain: a command's CPU time is mostly the fsyncs of its commit, which move with
+ * the other work on the disk by more than the chain costs, so the call timed alone, set against a
+ * command's CPU time, is the steadier measure of what the chain adds.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { EventEnvelope } from '../contracts/index.js';
-import { openSqliteEventStore, streamName, type SqliteEventStore } from '../infra/event-store/index.js';
-import { sealAndSerialize, serializeEvent, type Sealing } from '../infra/event-store/serialization.js';
-import { verifyEngagement } from '../infra/proof/verify.js';
-import { CommandBus } from '../services/commands/command-bus.js';
-import { idSource } from '../services/commands/ids.js';
+import * as eventStore from '../infra/event-store/index.js';
+import * as serialization from '../infra/event-store/serialization.js';
+import type { Sealing, SerializedEvent } from '../infra/event-store/serialization.js';
+import * as verify from '../infra/proof/verify.js';
+import * as commandBus from '../services/commands/command-bus.js';
+import * as ids from '../services/commands/ids.js';
 import { interviewBody, median } from './support.js';
 
 const ROUNDS = Number(process.env['ROUNDS'] ?? 5);
@@ -35,16 +45,70 @@ const SECONDS = Number(process.env['SECONDS'] ?? 3);
 const CONCURRENCY = Number(process.env['CONCURRENCY'] ?? 32);
 const VERIFY_EVENTS = Number(process.env['VERIFY_EVENTS'] ?? 1_000_000);
 
+const BASE = process.env['BASE'];
+
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const pm = { id: 'bench', name: 'Bench', roles: ['pm' as const, 'consultant' as const] };
-const context = () => ({ actor: pm, now: new Date().toISOString(), correlationId: 'bench', causationId: 'bench', ids: idSource(undefined, 'bench') });
+
+/** What the benchmark uses of a build: this checkout's modules, or the same modules of BASE. */
+type Build = {
+  name: string;
+  openSqliteEventStore: typeof eventStore.openSqliteEventStore;
+  sealAndSerialize: Sealing;
+  serializeEvent: (envelope: EventEnvelope) => SerializedEvent;
+  CommandBus: typeof commandBus.CommandBus;
+  idSource: typeof ids.idSource;
+  /** Verifies an engagement of `store`; answers the number of events and whether they verified. */
+  verify: (store: eventStore.SqliteEventStore, engagementId: string) => Promise<{ verified: boolean; events: number; firstBreak?: unknown }>;
+};
+
+const thisBuild: Build = {
+  name: BASE ? 'this' : 'build',
+  openSqliteEventStore: eventStore.openSqliteEventStore,
+  sealAndSerialize: serialization.sealAndSerialize,
+  serializeEvent: serialization.serializeEvent,
+  CommandBus: commandBus.CommandBus,
+  idSource: ids.idSource,
+  verify: (store, engagementId) => verify.verifyEngagement(engagementId, store.readEngagementAsStored(engagementId)),
+};
+
+/** The same modules of the checkout at `root`, whose port may differ from this one's: typed loosely on purpose. */
+const loadBuild = async (root: string): Promise<Build> => {
+  const load = async (path: string) => {
+    const file = join(resolve(root), path);
+    const module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    return <T>(name: string): T => {
+      if (module[name] === undefined) throw new Error(`BASE=${root}: ${path} exports no ${name}; is it a checkout of this repository?`);
+      return module[name] as T;
+    };
+  };
+  const [store, serialized, verified, bus, idModule] = await Promise.all(
+    ['infra/event-store/index.ts', 'infra/event-store/serialization.ts', 'infra/proof/verify.ts', 'services/commands/command-bus.ts', 'services/commands/ids.ts'].map(load),
+  );
+  const verifyEngagement = verified!<(id: string, events: unknown) => ReturnType<Build['verify']>>('verifyEngagement');
+  return {
+    name: 'base',
+    openSqliteEventStore: store!('openSqliteEventStore'),
+    sealAndSerialize: serialized!('sealAndSerialize'),
+    serializeEvent: serialized!('serializeEvent'),
+    CommandBus: bus!('CommandBus'),
+    idSource: idModule!('idSource'),
+    verify: (s, engagementId) => verifyEngagement(engagementId, (s as unknown as { readEngagementAsStored: (id: string) => unknown }).readEngagementAsStored(engagementId)),
+  };
+};
+
+const builds: Build[] = BASE ? [thisBuild, await loadBuild(BASE)] : [thisBuild];
+
+const contextOf = (build: Build) => ({ actor: pm, now: new Date().toISOString(), correlationId: 'bench', causationId: 'bench', ids: build.idSource(undefined, 'bench') });
 
 /** The same events as the chain stores, without their proofs: what the log held before the chain. */
-const unchained: Sealing = (_stream, _firstRevision, _prev, envelopes) => ({ serialized: envelopes.map(serializeEvent), last: '' });
+const unchained =
+  (build: Build): Sealing =>
+  (_stream, _firstRevision, _prev, envelopes) => ({ serialized: envelopes.map(build.serializeEvent), last: '' });
 
-const withStore = async <T>(sealing: Sealing | undefined, work: (store: SqliteEventStore) => Promise<T>): Promise<T> => {
+const withStore = async <T>(build: Build, sealing: Sealing | undefined, work: (store: eventStore.SqliteEventStore) => Promise<T>): Promise<T> => {
   const dir = mkdtempSync(join(tmpdir(), 'bench-proof-'));
-  const store = await openSqliteEventStore(dir, sealing ? { sealing } : {});
+  const store = await build.openSqliteEventStore(dir, sealing ? { sealing } : {});
   try {
     return await work(store);
   } finally {
@@ -77,10 +141,11 @@ const rateSince = (count: number, started: { at: number; cpu: NodeJS.CpuUsage })
 const now = () => ({ at: performance.now(), cpu: process.cpuUsage() });
 
 /** Commands per second for SECONDS: RecordFinding on CONCURRENCY interviews, each loop waiting for its answer. */
-const commandsPerSecond = (side: Sealing) => {
+const commandsPerSecond = (build: Build, side: Sealing) => {
   const { wrapped, spent } = timed(side);
-  return withStore(wrapped, async (store) => {
-    const bus = new CommandBus(store);
+  const context = () => contextOf(build);
+  return withStore(build, wrapped, async (store) => {
+    const bus = new build.CommandBus(store);
     const { id: engagementId } = await bus.execute('StartEngagement', { engagementId: randomUUID(), name: 'Bench', client: 'Acme', sponsor: { name: 'Z', title: 'CEO' }, goals: [], successCriteria: [] }, context());
     const interviews: string[] = [];
     for (let i = 0; i < CONCURRENCY; i++) {
@@ -132,29 +197,77 @@ const finding = (engagementId: string, interview: number, n: number): EventEnvel
   engagementId,
 });
 
-const verification = () =>
-  withStore(undefined, async (store) => {
-    const engagementId = 'bench-verify';
+const SEALED_ALONE = 100_000;
+
+/**
+ * CPU µs per event of sealing and serializing RecordFinding's events in a loop, and of serializing
+ * them without the chain, for each build, in seven alternating rounds: what the chain adds to a
+ * command, free of the fsyncs and the other processes that make the command rounds swing.
+ */
+const sealedAlone = (): Array<{ chained: number; unchained: number }> => {
+  const envelopes = Array.from({ length: SEALED_ALONE }, (_, i) => finding(randomUUID(), i % 32, i));
+  const perEvent = (work: (envelope: EventEnvelope, i: number) => unknown) => {
+    const started = process.cpuUsage();
+    for (let i = 0; i < envelopes.length; i++) work(envelopes[i]!, i);
+    const spent = process.cpuUsage(started);
+    return (spent.user + spent.system) / envelopes.length;
+  };
+  const rounds = builds.map(() => ({ chained: [] as number[], unchained: [] as number[] }));
+  let prev = '0'.repeat(64);
+  for (let round = 0; round < 8; round++) {
+    for (const b of round % 2 === 0 ? builds.keys() : [...builds.keys()].reverse()) {
+      const build = builds[b]!;
+      // The digest of one event is the next one's `prev`, as in a stream.
+      const chained = perEvent((envelope, i) => (prev = build.sealAndSerialize(`interview-int-${i % 32}`, i, () => prev, [envelope]).last));
+      const unchained = perEvent((envelope) => build.serializeEvent(envelope));
+      // The first round only warms the JIT up.
+      if (round > 0) {
+        rounds[b]!.chained.push(chained);
+        rounds[b]!.unchained.push(unchained);
+      }
+    }
+  }
+  return rounds.map((r) => ({ chained: median(r.chained), unchained: median(r.unchained) }));
+};
+
+/** Fills one log, then verifies it with each build in turn, three rounds, alternating which goes first. */
+const verification = async (): Promise<Rate[]> => {
+  const engagementId = 'bench-verify';
+  const dir = mkdtempSync(join(tmpdir(), 'bench-proof-'));
+  try {
+    const filling = await thisBuild.openSqliteEventStore(dir);
     const perStream = 2_000;
     const filledAt = performance.now();
     for (let appended = 0, stream = 0; appended < VERIFY_EVENTS; stream++) {
       const size = Math.min(perStream, VERIFY_EVENTS - appended);
-      await store.appendToStream(streamName.interview(`int-${stream}`), Array.from({ length: size }, (_, i) => finding(engagementId, stream, i)), 'no-stream');
+      await filling.appendToStream(eventStore.streamName.interview(`int-${stream}`), Array.from({ length: size }, (_, i) => finding(engagementId, stream, i)), 'no-stream');
       appended += size;
       if (stream % 50 === 0) process.stderr.write(`\r  filling: ${appended.toLocaleString('en')} of ${VERIFY_EVENTS.toLocaleString('en')} events`);
     }
+    await filling.close();
     process.stderr.write(`\r  filled ${VERIFY_EVENTS.toLocaleString('en')} events in ${((performance.now() - filledAt) / 1_000).toFixed(1)} s\n`);
-    const rounds: Rate[] = [];
+    const rounds: Rate[][] = builds.map(() => []);
     for (let round = 0; round < 3; round++) {
-      const started = now();
-      const result = await verifyEngagement(engagementId, store.readEngagementAsStored(engagementId));
-      if (!result.verified || result.events !== VERIFY_EVENTS) throw new Error(`the bench log did not verify: ${JSON.stringify(result.firstBreak)}`);
-      const rate = rateSince(result.events, started);
-      rounds.push(rate);
-      log(`  verification round ${round + 1}: ${show(rate)} events`);
+      for (const b of round % 2 === 0 ? builds.keys() : [...builds.keys()].reverse()) {
+        const build = builds[b]!;
+        const store = await build.openSqliteEventStore(dir);
+        try {
+          const started = now();
+          const result = await build.verify(store, engagementId);
+          if (!result.verified || result.events !== VERIFY_EVENTS) throw new Error(`the bench log did not verify with the ${build.name} build: ${JSON.stringify(result.firstBreak)}`);
+          const rate = rateSince(result.events, started);
+          rounds[b]!.push(rate);
+          log(`  verification round ${round + 1}, ${build.name}: ${show(rate)} events`);
+        } finally {
+          await store.close();
+        }
+      }
     }
-    return medians(rounds);
-  });
+    return rounds.map(medians);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+};
 
 const show = (rate: Rate) =>
   `${Math.round(rate.wall).toLocaleString('en')}/s wall, ${Math.round(rate.cpu).toLocaleString('en')}/s CPU${rate.sealingMicros === undefined ? '' : `, ${rate.sealingMicros.toFixed(1)} µs sealing`}`;
@@ -164,31 +277,49 @@ const medians = (rates: Rate[]): Rate => ({
   ...(rates[0]?.sealingMicros === undefined ? {} : { sealingMicros: median(rates.map((r) => r.sealingMicros!)) }),
 });
 
-log(`proof benchmark: ${ROUNDS} interleaved rounds of ${SECONDS} s, ${CONCURRENCY} concurrent commands; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+log(
+  `proof benchmark: ${ROUNDS} interleaved rounds of ${SECONDS} s, ${CONCURRENCY} concurrent commands` +
+    `${BASE ? `, this build against the base build at ${BASE}` : ''}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`,
+);
 // One round of each first, not counted: the JIT compiles the command path before anything is measured.
-await commandsPerSecond(sealAndSerialize);
-await commandsPerSecond(unchained);
-const chained: Rate[] = [];
-const bare: Rate[] = [];
+for (const build of builds) {
+  await commandsPerSecond(build, build.sealAndSerialize);
+  await commandsPerSecond(build, unchained(build));
+}
+const sides = builds.flatMap((build) => [
+  { build, chained: true, label: `${BASE ? `${build.name} ` : ''}chained`, rates: [] as Rate[] },
+  { build, chained: false, label: `${BASE ? `${build.name} ` : ''}unchained`, rates: [] as Rate[] },
+]);
+const width = Math.max(...sides.map((side) => side.label.length));
 for (let round = 1; round <= ROUNDS; round++) {
   // Alternating which goes first keeps a trend in the machine's load from favouring one side.
-  const order = round % 2 === 1 ? (['chained', 'unchained'] as const) : (['unchained', 'chained'] as const);
-  for (const side of order) {
-    const figure = await commandsPerSecond(side === 'chained' ? sealAndSerialize : unchained);
-    (side === 'chained' ? chained : bare).push(figure);
-    log(`  round ${round} ${side.padEnd(9)}: ${show(figure)} commands`);
+  for (const side of round % 2 === 1 ? sides : [...sides].reverse()) {
+    const figure = await commandsPerSecond(side.build, side.chained ? side.build.sealAndSerialize : unchained(side.build));
+    side.rates.push(figure);
+    log(`  round ${round} ${side.label.padEnd(width)}: ${show(figure)} commands`);
   }
 }
-const withChain = medians(chained);
-const without = medians(bare);
 const cost = (a: number, b: number) => ((1 - a / b) * 100).toFixed(1);
-log(`commands, median: with the chain ${show(withChain)}; without ${show(without)}`);
-log(`  cost of the chain: ${cost(withChain.wall, without.wall)} % of wall-clock throughput, ${cost(withChain.cpu, without.cpu)} % per CPU second (goal ≤ 5 %)`);
-const added = withChain.sealingMicros! - without.sealingMicros!;
-log(
-  `  sealing and serializing an event: ${withChain.sealingMicros!.toFixed(1)} µs with the chain, ${without.sealingMicros!.toFixed(1)} µs without; ` +
-    `the ${added.toFixed(1)} µs added are ${((added / (1e6 / withChain.cpu)) * 100).toFixed(1)} % of a command's ${(1e6 / withChain.cpu).toFixed(0)} µs of CPU time`,
-);
+const alone = sealedAlone();
+for (const [b, build] of builds.entries()) {
+  const [chained, bare] = sides.filter((side) => side.build === build);
+  const withChain = medians(chained!.rates);
+  const without = medians(bare!.rates);
+  log(`commands${BASE ? `, ${build.name} build` : ''}, median: with the chain ${show(withChain)}; without ${show(without)}`);
+  log(`  cost of the chain: ${cost(withChain.wall, without.wall)} % of wall-clock throughput, ${cost(withChain.cpu, without.cpu)} % per CPU second (goal ≤ 5 %)`);
+  // Wall clock around a few microseconds of work: it grows with the time the process waits for a
+  // core, so it is not set against a command's CPU time; the call timed alone below is.
+  log(
+    `  sealing and serializing an event, wall clock inside the command rounds: ${withChain.sealingMicros!.toFixed(1)} µs with the chain, ` +
+      `${without.sealingMicros!.toFixed(1)} µs without`,
+  );
+  const { chained: sealed, unchained: serialized } = alone[b]!;
+  log(
+    `  timed alone, CPU time per event: ${sealed.toFixed(2)} µs sealed and serialized, ${serialized.toFixed(2)} µs serialized without the chain; ` +
+      `the ${(sealed - serialized).toFixed(2)} µs added are ${(((sealed - serialized) / (1e6 / without.cpu)) * 100).toFixed(1)} % of a command without the chain (${(1e6 / without.cpu).toFixed(0)} µs)`,
+  );
+}
 log(`verification over ${VERIFY_EVENTS.toLocaleString('en')} events:`);
 const verified = await verification();
-log(`events verified, median: ${show(verified)} (goal ≥ 200,000/s); load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+for (const [b, build] of builds.entries()) log(`events verified${BASE ? `, ${build.name} build` : ''}, median: ${show(verified[b]!)} (goal ≥ 200,000/s)`);
+log(`load average at the end ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);

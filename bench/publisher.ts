@@ -11,6 +11,9 @@
  * Latency: with the publisher live, events are appended at `--rate` per second for 10 s, and a
  * consumer on the topic records when each arrives; latency = receipt − the moment before the
  * append. Each figure is the median of `--runs` runs.
+ *
+ * `--plain` measures, in place of the publisher, a plain loop on the same producer settings: each
+ * append followed at once by the send of its public events – the latency to beat.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -23,14 +26,15 @@ import {
   DomainEvent,
   EventMetadata,
   PUBLISHED_DOMAIN_EVENT_TYPES,
+  toIntegrationEvent,
   type Actor,
   type DomainEvent as DomainEventType,
   type EventEnvelope,
 } from '../contracts/index.js';
 import { InMemoryEventStore, SqliteEventStore, streamName, type EventStore } from '../infra/event-store/index.js';
-import { ensureTopic } from '../infra/kafka/index.js';
+import { ensureTopic, KafkaSink, type OutgoingMessage } from '../infra/kafka/index.js';
 import { InMemoryCheckpointer, type Checkpointer } from '../infra/consumer/index.js';
-import { createPublisher } from '../infra/publisher/index.js';
+import { createPublisher, toOutgoingMessage } from '../infra/publisher/index.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -39,6 +43,7 @@ const { values: args } = parseArgs({
     store: { type: 'string', default: 'sqlite' },
     rate: { type: 'string', default: '1000' },
     seconds: { type: 'string', default: '10' },
+    plain: { type: 'boolean', default: false },
   },
 });
 const brokers = (process.env['KAFKA_BROKERS'] ?? '').split(',').filter(Boolean);
@@ -203,7 +208,9 @@ const throughputRun = async (store: EventStore, publicEvents: number): Promise<n
 
 const latencyRun = async (store: EventStore): Promise<{ p50: number; p99: number; max: number; count: number }> => {
   const topic = await createTopic('latency');
-  const publisher = createPublisher({ store, checkpoints: new InMemoryCheckpointer(), brokers, topic, logger });
+  // The plain loop sends what the publisher would send, on the publisher's own sink.
+  const plain = args.plain ? new KafkaSink({ kafka, topic, logger }) : undefined;
+  const publisher = plain ? undefined : createPublisher({ store, checkpoints: new InMemoryCheckpointer(), brokers, topic, logger });
   const consumer = kafka.consumer({ groupId: `bench-${randomUUID()}`, maxWaitTimeInMs: 100 });
   const appendedAt = new Map<string, number>();
   const latencies: number[] = [];
@@ -217,7 +224,7 @@ const latencyRun = async (store: EventStore): Promise<{ p50: number; p99: number
     },
   });
   await joined;
-  await publisher.start();
+  await (plain ? plain.open() : publisher!.start());
   await new Promise((resolve) => setTimeout(resolve, 200));
   const rate = Number(args.rate);
   const seconds = Number(args.seconds);
@@ -236,35 +243,52 @@ const latencyRun = async (store: EventStore): Promise<{ p50: number; p99: number
     const result = await store.appendToStream(append.stream, append.events, revisions.get(append.stream) ?? 'no-stream');
     if (!result.ok) throw new Error('append failed');
     revisions.set(append.stream, result.revision);
+    if (plain) await plain.send(await publicMessagesOf(store, result.position, append.events.length));
     sent += append.events.length;
   }
   const expected = story.flatMap((a) => a.events).filter((e) => appendedAt.has(e.eventId) && PUBLISHED_DOMAIN_EVENT_TYPES.includes(e.type)).length;
   const deadline = Date.now() + 30_000;
   while (latencies.length < expected && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-  await publisher.stop();
+  await (plain ? plain.close() : publisher!.stop());
   await consumer.disconnect();
   await deleteTopic(topic);
   const sorted = [...latencies].sort((a, b) => a - b);
   return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1) ?? NaN, count: sorted.length };
 };
 
+/** The messages of the public events among the `count` events appended up to `position`, as the publisher makes them. */
+const publicMessagesOf = async (store: EventStore, position: string, count: number) => {
+  const messages: OutgoingMessage[] = [];
+  const after = String(BigInt(position) - BigInt(count));
+  for await (const event of store.readAll({ start: { after }, filter: { eventTypes: PUBLISHED_DOMAIN_EVENT_TYPES }, limit: count })) {
+    const integration = toIntegrationEvent(event);
+    if (integration) messages.push(toOutgoingMessage(integration));
+  }
+  return messages;
+};
+
 const directory = await mkdtemp(join(tmpdir(), 'publisher-bench-'));
 try {
   const runs = Number(args.runs);
-  say(`store: ${args.store}; broker: ${brokers.join(',')}; acks = all, idempotent, 1 request in flight; ${runs} runs`);
+  say(
+    `store: ${args.store}; broker: ${brokers.join(',')}; acks = all, idempotent, 1 request in flight; ${runs} runs` +
+      (args.plain ? '; latency of a plain loop (append, then send), no publisher' : ''),
+  );
 
-  const store = await openStore(directory);
-  let started = performance.now();
-  await fill(store, Number(args.events));
-  const publicEvents = await countPublic(store);
-  say(`filled the log: ${await store.headPosition()} events, ${publicEvents} public, in ${((performance.now() - started) / 1_000).toFixed(1)} s`);
   const throughputs: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const perSecond = await throughputRun(store, publicEvents);
-    throughputs.push(perSecond);
-    say(`  throughput run ${i + 1}: ${Math.round(perSecond)} events/s`);
+  if (!args.plain) {
+    const store = await openStore(directory);
+    const started = performance.now();
+    await fill(store, Number(args.events));
+    const publicEvents = await countPublic(store);
+    say(`filled the log: ${await store.headPosition()} events, ${publicEvents} public, in ${((performance.now() - started) / 1_000).toFixed(1)} s`);
+    for (let i = 0; i < runs; i++) {
+      const perSecond = await throughputRun(store, publicEvents);
+      throughputs.push(perSecond);
+      say(`  throughput run ${i + 1}: ${Math.round(perSecond)} events/s`);
+    }
+    await store.close();
   }
-  await store.close();
 
   const latencies: { p50: number; p99: number; max: number; count: number }[] = [];
   for (let i = 0; i < runs; i++) {
@@ -275,7 +299,7 @@ try {
     say(`  latency run ${i + 1}: ${result.count} events at ${args.rate}/s: p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, max ${result.max.toFixed(1)} ms`);
   }
   say(
-    `median of ${runs}: throughput ${Math.round(median(throughputs))} events/s; ` +
+    `median of ${runs}: ${throughputs.length > 0 ? `throughput ${Math.round(median(throughputs))} events/s; ` : ''}` +
       `append → consumer p50 ${median(latencies.map((l) => l.p50)).toFixed(1)} ms, p99 ${median(latencies.map((l) => l.p99)).toFixed(1)} ms`,
   );
 } finally {

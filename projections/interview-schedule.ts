@@ -187,7 +187,9 @@ export const interviewSchedule = defineProjection<InterviewDocument>({
         recordedAt: event.occurredAt,
         recordedBy: actorOf(event),
       };
-      return versioned({ ...interview, findings: [...interview.findings, finding] }, event);
+      // concat copies the array as one block; a spread walks it element by element, six times
+      // slower on an interview with 10,000 findings (bench/commands.ts).
+      return versioned({ ...interview, findings: interview.findings.concat([finding]) }, event);
     }),
     SummaryDrafted: existing((interview, event) => {
       const { summaryVersion, text, findingIds, summaryHash } = event.data;

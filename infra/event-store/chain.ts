@@ -22,7 +22,7 @@
  * proof – in its stream, or anywhere in its engagement before it in log order – is a break.
  */
 import { hash, randomBytes } from 'node:crypto';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson, jsonString } from './canonical-json.js';
 
 /** The version of the digest's input; a later scheme gets a new number and its own branch here. */
 export const CHAIN_VERSION = 1;
@@ -120,7 +120,7 @@ export const withPersonalDataErased = <E extends ChainedEvent>(event: E): E => {
  */
 export const digestOfTexts = (streamId: string, revision: number, eventId: string, type: string, dataText: string, metadataText: string, prev: string): string =>
   sha256(
-    `{"data":${dataText},"eventId":${JSON.stringify(eventId)},"metadata":${metadataText},"prev":${JSON.stringify(prev)},"revision":${revision},"streamId":${JSON.stringify(streamId)},"type":${JSON.stringify(type)},"v":${CHAIN_VERSION}}`,
+    `{"data":${dataText},"eventId":${jsonString(eventId)},"metadata":${metadataText},"prev":${jsonString(prev)},"revision":${revision},"streamId":${jsonString(streamId)},"type":${jsonString(type)},"v":${CHAIN_VERSION}}`,
   );
 
 /** The digest of `event` following `prev`, or undefined when its personal data cannot be committed to. */
@@ -216,8 +216,10 @@ export const storedDigest = (event: Pick<ChainedEvent, 'streamId' | 'revision' |
   const stored = text.metadata;
   const cut = stored.length - PROOF_TEXT_LENGTH;
   if (cut < 2 || !stored.startsWith(PROOF_HEAD, cut) || !stored.endsWith(PROOF_TAIL)) return undefined;
-  // Searched in the stored text up to the cut, which is the metadata text but for its closing brace.
-  if (text.data.includes(EVENT_ID_SEPARATOR) || stored.lastIndexOf(EVENT_ID_SEPARATOR, cut - EVENT_ID_SEPARATOR.length) >= 0 || stored.lastIndexOf(PREV_SEPARATOR, cut - PREV_SEPARATOR.length) >= 0) {
+  // Searched in the whole stored text, forwards (the engine's fast search): the proof's tail holds
+  // neither separator, and none can straddle the cut, since the tail starts with a comma and the
+  // separators hold no comma but their first character.
+  if (text.data.includes(EVENT_ID_SEPARATOR) || stored.includes(EVENT_ID_SEPARATOR) || stored.includes(PREV_SEPARATOR)) {
     return undefined;
   }
   const digest = stored.slice(cut + PROOF_HEAD.length, stored.length - PROOF_TAIL.length);

@@ -76,6 +76,9 @@ const MAX_LOOSE_ATTEMPTS = 8;
 /** How many of a stream's last events are searched for a retried batch sent with `any` or `stream-exists`. */
 const RETRY_WINDOW = 64;
 
+/** Events handed out at a time by `readEngagementAsStored`, as the embedded stores' pages. */
+const STORED_PAGE = 500;
+
 /** Events read at a time while looking backwards for the last event that is not a system event. */
 const HEAD_SEARCH_PAGE = 100;
 
@@ -216,12 +219,19 @@ export class EsdbEventStore implements EventStore {
     }
   }
 
-  async *readEngagementAsStored(engagementId: string): AsyncIterable<StoredEvent> {
+  async *readEngagementAsStored(engagementId: string): AsyncIterable<readonly StoredEvent[]> {
     this.#ensureOpen();
+    let page: StoredEvent[] = [];
     for await (const event of this.#scanLog('start', { streamPrefixes: ENGAGEMENT_STREAM_PREFIXES })) {
       const stored = storedMetadataOf(event)?.engagementId === engagementId ? toStoredEvent(event) : undefined;
-      if (stored) yield stored;
+      if (!stored) continue;
+      page.push(stored);
+      if (page.length === STORED_PAGE) {
+        yield page;
+        page = [];
+      }
     }
+    if (page.length > 0) yield page;
   }
 
   /** The last event of `stream` as stored, if any. */

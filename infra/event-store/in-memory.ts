@@ -101,9 +101,12 @@ export class InMemoryEventStore implements EventStore {
     }
   }
 
-  async *readEngagementAsStored(engagementId: string): AsyncIterable<StoredEvent> {
+  async *readEngagementAsStored(engagementId: string): AsyncIterable<readonly StoredEvent[]> {
     this.#ensureOpen();
-    for (const entry of this.#log) if (entry.engagementId === engagementId) yield this.#stored(entry);
+    const entries = this.#log.filter((entry) => entry.engagementId === engagementId);
+    for (let from = 0; from < entries.length; from += this.#tuning.pageSize) {
+      yield entries.slice(from, from + this.#tuning.pageSize).map((entry) => this.#stored(entry));
+    }
   }
 
   /**

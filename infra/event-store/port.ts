@@ -56,9 +56,11 @@ export interface EventStore {
 
   /**
    * Every event of one engagement exactly as stored – data and metadata before upcasting, with the
-   * chain's proofs – in log order: what verifying the chained history reads.
+   * chain's proofs – in log order, in pages (never empty): what verifying the chained history reads.
+   * Pages, not single events: a verification does a few microseconds of work per event, and an
+   * async step per event would cost it as much again.
    */
-  readEngagementAsStored(engagementId: string): AsyncIterable<StoredEvent>;
+  readEngagementAsStored(engagementId: string): AsyncIterable<readonly StoredEvent[]>;
 
   /** Catch-up subscription to the log: history from `start`, then live events as they are appended. */
   subscribeToAll(options: { start: LogStart; filter?: LogFilter }): LogSubscription;

@@ -7,16 +7,17 @@
  * copy put in its place) looks like a perfectly healthy, shorter log, and its AUTOINCREMENT
  * counter (`sqlite_sequence`) lives in the same damaged file, so new events would take the
  * positions of the lost ones. Only something outside the file can tell. The witness is advanced
- * after every group commit and before any append of the group is acknowledged, with its own fsync,
- * so it is never behind what a client was told – and never ahead of what the log committed, since
- * it is written only after the commit: a crash between the two leaves the witness behind the log,
- * which is harmless.
+ * after the log's WAL is synced and synced itself before any append is acknowledged, so it is never
+ * behind what a client was told – and never ahead of what the log has on disk, since it is written
+ * only after the log's sync: a crash between the two leaves the witness behind the log, which is
+ * harmless. Both syncs run off the event loop (`sqlite-wal-sync.ts`).
  *
  * Both values only grow (`max`), so processes that append to the same log may advance the witness
  * in any order.
  */
 import Database from 'better-sqlite3';
 import { basename, dirname, join } from 'node:path';
+import { WalSync } from './sqlite-wal-sync.js';
 
 export type WitnessedHead = {
   /** Every position up to this one was acknowledged to a writer (or accepted as lost by an operator). */
@@ -35,19 +36,21 @@ export class LogHeadWitness {
   readonly #read;
   readonly #advance;
   readonly #accept;
+  readonly #wal: WalSync;
 
   constructor(file: string, options: { timeoutMs?: number } = {}) {
     this.file = file;
     this.#db = new Database(file, { timeout: options.timeoutMs ?? 5_000 });
     try {
       this.#db.pragma('journal_mode = WAL');
-      this.#db.pragma('synchronous = FULL');
+      this.#db.pragma('synchronous = NORMAL');
       this.#db.exec(`CREATE TABLE IF NOT EXISTS head (
         id INTEGER PRIMARY KEY CHECK (id = 1),
         acknowledged INTEGER NOT NULL,
         issued INTEGER NOT NULL
       ) STRICT;
       INSERT OR IGNORE INTO head (id, acknowledged, issued) VALUES (1, 0, 0);`);
+      this.#wal = new WalSync(file);
     } catch (error) {
       this.#db.close();
       throw error;
@@ -64,14 +67,29 @@ export class LogHeadWitness {
     return { acknowledged: BigInt(row.acknowledged), issued: BigInt(row.issued) };
   }
 
-  /** Records that every position up to `position` is in the log and acknowledged; durable on return. */
+  /**
+   * Records that every position up to `position` is on disk in the log and may be acknowledged;
+   * durable once `sync` resolves.
+   */
   advance(position: bigint): void {
     this.#advance.run(position, position);
   }
 
-  /** Keeps `issued` out of reach of new events without claiming the positions were acknowledged. */
+  /** Every `advance` before the call is on disk when the promise resolves. */
+  sync(): Promise<void> {
+    return this.#wal.sync();
+  }
+
+  /** `advance`, durable on return: for opening a log, off the path of a command. */
+  advanceNow(position: bigint): void {
+    this.advance(position);
+    this.#wal.syncNow();
+  }
+
+  /** Keeps `issued` out of reach of new events without claiming the positions were acknowledged; durable on return. */
   reserve(position: bigint): void {
     this.#advance.run(0n, position);
+    this.#wal.syncNow();
   }
 
   /**
@@ -83,9 +101,11 @@ export class LogHeadWitness {
       this.#advance.run(0n, this.read().acknowledged);
       this.#accept.run(logHead);
     })();
+    this.#wal.syncNow();
   }
 
   close(): void {
+    this.#wal.close();
     this.#db.close();
   }
 }

@@ -5,14 +5,19 @@
  * never holds a cursor open across an `await`, which better-sqlite3 would turn into a lock-out of
  * appends on the same connection.
  *
- * better-sqlite3 is synchronous: a call blocks the event loop for its duration, including an fsync
- * per commit and up to the busy timeout while another process holds the write lock. To keep one
- * fsync from costing one command, appends are group-committed: those that arrive within one turn of
- * the event loop are written in one transaction, each in a savepoint of its own, so one append's
- * outcome (a conflict, say) never touches another's, and none is acknowledged before the commit.
+ * better-sqlite3 is synchronous: a call blocks the event loop for its duration, up to the busy
+ * timeout while another process holds the write lock. Appends are group-committed: those that
+ * arrive within one turn of the event loop are written in one transaction, each in a savepoint of
+ * its own, so one append's outcome (a conflict, say) never touches another's.
  *
- * Nor before the head witness (`sqlite-head.ts`) has durably recorded the new head: that is how a
- * log that later loses its last commits is told apart from a healthy one when it is opened again.
+ * The COMMIT does not sync (`synchronous = NORMAL`); the WAL is synced afterwards on libuv's thread
+ * pool (`sqlite-wal-sync.ts`), then the head witness (`sqlite-head.ts`) records the new head and is
+ * synced the same way, and only then are the group's appends acknowledged. Syncs are grouped too:
+ * commits made while one sync runs are covered by the next; and the log's next sync runs beside the
+ * witness's, so that an append waits for two syncs but the log is synced as often as either allows. The witness is how a log that later
+ * loses its last commits is told apart from a healthy one when it is opened again; and since it only
+ * ever names positions that are on disk, followers of the log (projections, the publisher) read no
+ * further than it does, so that nothing downstream sees an event a power cut could still take back.
  */
 import Database from 'better-sqlite3';
 import { LRUCache } from 'lru-cache';
@@ -37,6 +42,7 @@ import { isUniqueViolation, translateSqliteError } from './sqlite-errors.js';
 import { headWitnessFileOf, LogHeadWitness } from './sqlite-head.js';
 import { SqliteLog } from './sqlite-log.js';
 import { configureConnection, migrateSchema } from './sqlite-schema.js';
+import { GroupFlush, WalSync } from './sqlite-wal-sync.js';
 
 export type SqliteEventStoreOptions = {
   /** How long an append waits for another process's write lock before the store counts as unavailable. */
@@ -81,6 +87,15 @@ export class SqliteEventStore implements EventStore {
   readonly #db: Database.Database;
   readonly #log: SqliteLog;
   readonly #witness: LogHeadWitness;
+  readonly #wal: WalSync;
+  /** Syncs of the log's WAL, each followed by the witness recording the head it covers. */
+  readonly #logFlush: GroupFlush;
+  /** Syncs of the witness; one runs beside the next sync of the log, so the two do not add up. */
+  readonly #witnessFlush: GroupFlush;
+  /** The highest position this process committed; the next flush makes it durable and witnessed. */
+  #committedHead = 0n;
+  /** A sync that failed leaves the file's state on disk unknown: no later append may be acknowledged. */
+  #syncFailure: Error | undefined;
   readonly opened: OpenedHead;
   readonly #tuning: FollowTuning;
   readonly #appendListeners = new Set<() => void>();
@@ -95,6 +110,7 @@ export class SqliteEventStore implements EventStore {
   static open(file: string, options: SqliteEventStoreOptions = {}): SqliteEventStore {
     let db: Database.Database | undefined;
     let witness: LogHeadWitness | undefined;
+    let wal: WalSync | undefined;
     try {
       db = new Database(file, { timeout: options.busyTimeoutMs ?? 5_000 });
       configureConnection(db);
@@ -106,9 +122,11 @@ export class SqliteEventStore implements EventStore {
       }
       migrateSchema(db);
       const log = new SqliteLog(db, options.upcasting ?? CURRENT_UPCASTING);
-      const opened = checkHead(db, log, witness, file, options.acceptLoss ?? false);
-      return new SqliteEventStore(db, log, witness, opened, options);
+      wal = new WalSync(file);
+      const opened = checkHead(db, log, witness, wal, file, options.acceptLoss ?? false);
+      return new SqliteEventStore(db, log, witness, wal, opened, options);
     } catch (error) {
+      wal?.close();
       witness?.close();
       db?.close();
       if (error instanceof EventStoreUnavailableError) throw error;
@@ -116,10 +134,13 @@ export class SqliteEventStore implements EventStore {
     }
   }
 
-  private constructor(db: Database.Database, log: SqliteLog, witness: LogHeadWitness, opened: OpenedHead, options: SqliteEventStoreOptions) {
+  private constructor(db: Database.Database, log: SqliteLog, witness: LogHeadWitness, wal: WalSync, opened: OpenedHead, options: SqliteEventStoreOptions) {
     this.#db = db;
     this.#log = log;
     this.#witness = witness;
+    this.#wal = wal;
+    this.#logFlush = new GroupFlush(() => this.#syncLog());
+    this.#witnessFlush = new GroupFlush(() => this.#syncWitness());
     this.opened = opened;
     this.#tuning = {
       pageSize: 500,
@@ -179,6 +200,7 @@ export class SqliteEventStore implements EventStore {
     let outcomes: Array<{ appended: Appended } | { error: unknown }>;
     try {
       if (this.#closed) throw new EventStoreUnavailableError('the SQLite event store is closed');
+      if (this.#syncFailure) throw this.#syncFailure;
       outcomes = this.#appendGroup(group);
     } catch (error) {
       // The commit itself failed: nothing of the group was written.
@@ -186,28 +208,72 @@ export class SqliteEventStore implements EventStore {
       return;
     }
     const head = newHead(outcomes);
-    if (head !== undefined) {
-      try {
-        this.#witness.advance(head);
-      } catch (error) {
-        // Committed but not witnessed: no acknowledgement. A retry is recognised by its event ids.
-        const failure = translateSqliteError(error, `recording the head of the log in ${this.#witness.file}`);
-        for (const item of group) item.settle({ error: failure });
-        for (const listener of [...this.#appendListeners]) listener();
-        return;
-      }
-    }
+    if (head !== undefined && head > this.#committedHead) this.#committedHead = head;
     group.forEach((item, i) => {
       const outcome = outcomes[i]!;
-      // Remembered only once committed: a rolled-back append must not become anyone's predecessor.
+      // Remembered once committed (a rolled-back append must not become anyone's predecessor), and
+      // before it is durable: the next group commit may run while this one's sync is under way.
       if ('appended' in outcome && outcome.appended.lastDigest !== undefined && outcome.appended.result.ok) {
         this.#lastDigests.set(item.stream, { revision: outcome.appended.result.revision, digest: outcome.appended.lastDigest });
       }
-      item.settle(outcome);
     });
-    if (head !== undefined) {
-      for (const listener of [...this.#appendListeners]) listener();
+    // A successful answer waits for the sync even when nothing was written: an append recognised by
+    // its event ids may be another caller's commit whose sync has not finished yet.
+    const durable = outcomes.some((outcome) => 'appended' in outcome && outcome.appended.result.ok)
+      ? this.#logFlush.request().then(() => this.#witnessFlush.request())
+      : undefined;
+    if (durable === undefined) {
+      group.forEach((item, i) => item.settle(outcomes[i]!));
+      return;
     }
+    durable.then(
+      () => {
+        group.forEach((item, i) => item.settle(outcomes[i]!));
+        for (const listener of [...this.#appendListeners]) listener();
+      },
+      (error: unknown) => {
+        // Committed but not known to be on disk: no acknowledgement. A retry is recognised by its event ids.
+        for (const item of group) item.settle({ error });
+      },
+    );
+  }
+
+  /** Syncs the log's WAL, then records the head it covers in the witness (synced by `#syncWitness`). */
+  async #syncLog(): Promise<void> {
+    if (this.#syncFailure) throw this.#syncFailure;
+    const head = this.#committedHead;
+    try {
+      await this.#wal.sync();
+    } catch (error) {
+      throw this.#failSync(error, this.#wal.file);
+    }
+    try {
+      this.#witness.advance(head);
+    } catch (error) {
+      throw translateSqliteError(error, `recording the head of the log in ${this.#witness.file}`);
+    }
+  }
+
+  async #syncWitness(): Promise<void> {
+    if (this.#syncFailure) throw this.#syncFailure;
+    try {
+      await this.#witness.sync();
+    } catch (error) {
+      throw this.#failSync(error, this.#witness.file);
+    }
+  }
+
+  /**
+   * After a failed fsync the kernel may have dropped the pages it could not write, so a later sync
+   * could succeed without them: nothing written since the last good sync can be trusted until the
+   * log is opened again, which checks it against the witness.
+   */
+  #failSync(error: unknown, file: string): Error {
+    this.#syncFailure ??= new EventStoreUnavailableError(
+      `syncing ${file} to disk failed (${String(error)}); restart the service, which checks the log against its witness`,
+      { cause: error },
+    );
+    return this.#syncFailure;
   }
 
   async *readStream(stream: string, options: { fromRevision?: number } = {}): AsyncIterable<RecordedEvent> {
@@ -239,14 +305,15 @@ export class SqliteEventStore implements EventStore {
     }
   }
 
-  async *readEngagementAsStored(engagementId: string): AsyncIterable<StoredEvent> {
+  async *readEngagementAsStored(engagementId: string): AsyncIterable<readonly StoredEvent[]> {
     const pageSize = this.#tuning.pageSize;
     let after = BEFORE_FIRST;
     for (;;) {
       const page = this.#guard(`reading engagement ${engagementId}`, () => this.#log.engagementStoredPage(engagementId, after, pageSize));
-      yield* page;
       const last = page.at(-1);
-      if (page.length < pageSize || !last) return;
+      if (!last) return;
+      yield page;
+      if (page.length < pageSize) return;
       after = BigInt(last.position);
     }
   }
@@ -282,6 +349,7 @@ export class SqliteEventStore implements EventStore {
   reservePositionsThrough(position: bigint): void {
     this.#guard('reserving log positions', () => {
       this.#db.transaction(() => this.#log.raiseSequence(position)).immediate();
+      this.#wal.syncNow();
       this.#witness.reserve(position);
     });
   }
@@ -294,12 +362,20 @@ export class SqliteEventStore implements EventStore {
     if (this.#closed) return;
     this.#closed = true;
     await Promise.all([...this.#subscriptions].map((subscription) => subscription.close()));
+    await this.#logFlush.idle();
+    await this.#witnessFlush.idle();
     this.#db.close();
+    this.#wal.close();
     this.#witness.close();
   }
 
   readonly #followable: FollowableLog = {
-    head: () => this.#guard('reading the head of the log', () => this.#log.head()),
+    head: () =>
+      this.#guard('reading the head of the log', () => {
+        const head = this.#log.head();
+        const onDisk = this.#witness.read().acknowledged;
+        return head === undefined || head <= onDisk ? head : onDisk;
+      }),
     eventsBetween: (after, upTo, filter, limit) =>
       this.#guard('reading the log', () => this.#log.eventsBetween(after, upTo, filter, limit)),
     onAppend: (listener) => {
@@ -338,7 +414,7 @@ const newHead = (outcomes: ReadonlyArray<{ appended: Appended } | { error: unkno
  * fall between the two reads), refuses a log that lost acknowledged positions unless the loss is
  * accepted, and puts the AUTOINCREMENT counter past every position ever handed out.
  */
-const checkHead = (db: Database.Database, log: SqliteLog, witness: LogHeadWitness, file: string, acceptLoss: boolean): OpenedHead =>
+const checkHead = (db: Database.Database, log: SqliteLog, witness: LogHeadWitness, wal: WalSync, file: string, acceptLoss: boolean): OpenedHead =>
   db
     .transaction((): OpenedHead => {
       const seen = witness.read();
@@ -347,8 +423,10 @@ const checkHead = (db: Database.Database, log: SqliteLog, witness: LogHeadWitnes
       const nextAfter = [seen.issued, seen.acknowledged, logHead].reduce((a, b) => (a > b ? a : b));
       log.raiseSequence(nextAfter);
       if (seen.acknowledged > logHead) witness.acceptLoss(logHead);
+      // What a process that ended between its commit and its sync left behind is on disk from here.
+      wal.syncNow();
       // A log written before the witness existed, or by a build without it, teaches it its head.
-      witness.advance(logHead);
+      witness.advanceNow(logHead);
       return { logHead, acknowledged: seen.acknowledged, nextAfter, witnessFile: witness.file };
     })
     .immediate();

@@ -3,7 +3,15 @@
  * Provider (keys from its discovery document and JWKS), and HS256 tokens signed with a shared
  * secret for the embedded default. Both under the same rules: `exp` required, `nbf` honoured, no
  * token older than the maximum age (from `iat`); issuer and audience checked for the provider.
+ *
+ * A client sends the same bearer token with every request, and checking its signature again each
+ * time was a seventh of a command's CPU. So a token that verified is remembered by its exact text –
+ * signature included, so that only the very same bytes match – until it expires or grows too old
+ * (with the tolerated clock skew, as jose judges them), and never longer than
+ * `verifiedTokenTtlMs`: a key the provider withdraws stops letting its tokens in within that time.
+ * Rejections are never remembered.
  */
+import { LRUCache } from 'lru-cache';
 import {
   createLocalJWKSet,
   createRemoteJWKSet,
@@ -41,6 +49,8 @@ export type VerifierOptions = {
   timeoutMs?: number;
   /** Clock skew tolerated on `exp`, `nbf` and `iat`. */
   clockToleranceSeconds?: number;
+  /** How long at most a verified token is trusted without checking its signature again; 0 checks every time. */
+  verifiedTokenTtlMs?: number;
 };
 
 const ASYMMETRIC = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'];
@@ -82,17 +92,36 @@ export const createTokenVerifier = (options: VerifierOptions): IdentityVerifier 
     return payload;
   };
 
+  const toleranceSeconds = options.clockToleranceSeconds ?? 30;
+  const trustMs = options.verifiedTokenTtlMs ?? 60_000;
+  const verified = new LRUCache<string, VerifiedIdentity>({ max: 10_000 });
+
   const identify = async (token: string): Promise<VerifiedIdentity> => {
+    const known = trustMs > 0 ? verified.get(token) : undefined;
+    if (known) return copyOf(known);
+    let identity: VerifiedIdentity;
+    let validUntilMs: number;
     try {
       const claims = await verifyClaims(token);
       const authTime = typeof claims['auth_time'] === 'number' ? claims['auth_time'] : (claims['iat'] as number);
-      return { actor: actorFromClaims(claims, options.claims), authenticatedAt: new Date(authTime * 1000).toISOString() };
+      identity = { actor: actorFromClaims(claims, options.claims), authenticatedAt: new Date(authTime * 1000).toISOString() };
+      // `exp` and `iat` are required and checked by jose, so both are numbers here.
+      validUntilMs = 1_000 * (Math.min(claims['exp'] as number, (claims['iat'] as number) + options.maxTokenAgeSeconds) + toleranceSeconds);
     } catch (error) {
       throw translate(error, options);
     }
+    const ttl = Math.min(trustMs, Math.floor(validUntilMs - Date.now()));
+    if (ttl > 0) verified.set(token, copyOf(identity), { ttl });
+    return identity;
   };
   return { identify, verify: async (token) => (await identify(token)).actor };
 };
+
+/** Each request gets its own copy: a caller that changes its actor cannot change the next request's. */
+const copyOf = (identity: VerifiedIdentity): VerifiedIdentity => ({
+  ...identity,
+  actor: { ...identity.actor, roles: [...identity.actor.roles] },
+});
 
 /**
  * The provider's signing keys: its discovery document is fetched on first use (so the service

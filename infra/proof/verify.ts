@@ -93,13 +93,13 @@ export class EngagementVerifier {
   }
 }
 
-/** Verifies an engagement's stored events, in log order, against its last anchor if there is one. */
+/** Verifies an engagement's stored events, in pages in log order, against its last anchor if there is one. */
 export const verifyEngagement = async (
   engagementId: string,
-  events: AsyncIterable<ChainedEvent>,
+  pages: AsyncIterable<readonly ChainedEvent[]>,
   anchor?: AnchoredHead,
 ): Promise<Verification> => {
   const verifier = new EngagementVerifier(engagementId, anchor);
-  for await (const event of events) verifier.next(event);
+  for await (const page of pages) for (const event of page) verifier.next(event);
   return verifier.result();
 };

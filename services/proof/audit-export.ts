@@ -73,8 +73,8 @@ export type ExportInput = {
   range: { from?: string; to?: string };
   /** The audit entries in the range, in log order. */
   entries: AuditEntry[];
-  /** Every event of the engagement, as stored, in log order. */
-  stored: AsyncIterable<StoredEvent>;
+  /** Every event of the engagement, as stored, in pages in log order. */
+  stored: AsyncIterable<readonly StoredEvent[]>;
   anchor: SignedAnchor | undefined;
   signer: ProofSigner;
   now: Date;
@@ -83,9 +83,11 @@ export type ExportInput = {
 export const buildAuditExport = async (input: ExportInput): Promise<SignedAuditExport> => {
   const verifier = new EngagementVerifier(input.engagementId, input.anchor && anchoredHead(input.anchor));
   const events: ExportedEvent[] = [];
-  for await (const event of input.stored) {
-    verifier.next(event);
-    events.push(withPersonalDataErased(event));
+  for await (const page of input.stored) {
+    for (const event of page) {
+      verifier.next(event);
+      events.push(withPersonalDataErased(event));
+    }
   }
   const verification = verifier.result();
   const chain: AuditExport['chain'] = {

@@ -118,3 +118,7 @@ export const collect = async <T>(iterable: AsyncIterable<T>): Promise<T[]> => {
   for await (const item of iterable) items.push(item);
   return items;
 };
+
+/** The items of a paged read, in order. */
+export const collectPages = async <T>(pages: AsyncIterable<readonly T[]>): Promise<T[]> => (await collect(pages)).flat() as T[];
+

@@ -19,7 +19,7 @@ import {
 } from '../../infra/event-store/index.js';
 import { chainDigest, GENESIS } from '../../infra/event-store/chain.js';
 import { verifyEngagement } from '../../infra/proof/verify.js';
-import { collect, findings, testRun } from './builders.js';
+import { collect, collectPages, findings, testRun } from './builders.js';
 import { eventsOf, SubscriptionReader } from './subscription-reader.js';
 
 export type OpenedStore = { store: EventStore; close(): Promise<void> };
@@ -283,7 +283,7 @@ export const eventStoreContract = (t: Test, name: string, open: OpenStore, trait
       t.strictSame((await collect(store.readEngagement(run.engagementId()))).map(withoutPosition), expected, 'readEngagement');
       t.strictSame((await subscription.events(2)).events.map(withoutPosition), expected, 'subscribeToAll');
 
-      const stored = await collect(store.readEngagementAsStored(run.engagementId()));
+      const stored = await collectPages(store.readEngagementAsStored(run.engagementId()));
       t.strictSame(stored.map((event) => [event.metadata.schemaVersion, event.data]), [
         [1, legacy.data],
         [2, current.data],
@@ -300,7 +300,7 @@ export const eventStoreContract = (t: Test, name: string, open: OpenStore, trait
       await store.appendToStream(run.streams.requirement(), [run.requirementCaptured()], 'any');
       await store.appendToStream(run.streams.interview(), interview.slice(2), 'stream-exists');
 
-      const stored = await collect(store.readEngagementAsStored(run.engagementId()));
+      const stored = await collectPages(store.readEngagementAsStored(run.engagementId()));
       t.equal(stored.length, 5, 'every event of the engagement, each once');
       t.ok(stored.every((event) => /^[0-9a-f]{64}$/.test(event.metadata.proof?.digest ?? '')), 'each carries a SHA-256 digest');
       const [first, second, third] = stored.filter((event) => event.streamId === run.streams.interview());
@@ -315,6 +315,25 @@ export const eventStoreContract = (t: Test, name: string, open: OpenStore, trait
       const later = await verifyEngagement(run.engagementId(), store.readEngagementAsStored(run.engagementId()));
       t.match(later, { verified: true, events: 6 });
       t.not(later.head, verified.head, 'a new event moves the engagement head');
+    });
+
+    t.test('an engagement longer than a page is read as stored in pages, in log order, each event once', async (t) => {
+      const store = await opened(t);
+      const run = testRun();
+      const other = testRun();
+      await store.appendToStream(run.streams.engagement(), [run.engagementStarted()], 'no-stream');
+      await store.appendToStream(run.streams.interview(), findings(run, 1, 700), 'no-stream');
+      await store.appendToStream(other.streams.interview(), findings(other, 1, 5), 'no-stream');
+      await store.appendToStream(run.streams.interview(), findings(run, 1, 700, 701), 699);
+
+      const pages = await collect(store.readEngagementAsStored(run.engagementId()));
+      t.ok(pages.length > 1, `${pages.length} pages`);
+      t.ok(pages.every((page) => page.length > 0), 'none of them empty');
+      const stored = pages.flat();
+      t.equal(stored.length, 1_401, "every event of the engagement, none of the other's");
+      t.ok(isIncreasing(stored.map((event) => event.position)), 'in log order');
+      t.strictSame(stored.filter((event) => event.streamId === run.streams.interview()).map((event) => event.revision), Array.from({ length: 1_400 }, (_, i) => i), 'each once');
+      t.match(await verifyEngagement(run.engagementId(), store.readEngagementAsStored(run.engagementId())), { verified: true, events: 1_401 });
     });
 
     t.test('a retried append is answered with the earlier result and stores nothing twice', async (t) => {

@@ -262,6 +262,33 @@ t.test('a log that lost acknowledged commits is refused; accepted, it never hand
   t.ok(reopened.opened.logHead > 0n, 'and the log opens normally afterwards');
 });
 
+t.test('followers read no further than the head record: a commit nobody synced yet reaches them with the next sync', async (t) => {
+  const { dir, open } = workspace(t);
+  const run = testRun();
+  const store = await open();
+  await store.appendToStream(run.streams.interview(), findings(run, 1, 1), 'no-stream');
+  // What a process that died between its COMMIT and its sync leaves behind: in the log, never acknowledged.
+  const raw = new Database(join(dir, SQLITE_EVENT_STORE_FILE));
+  raw
+    .prepare(
+      `INSERT INTO events (event_id, stream_id, revision, type, engagement_id, data, metadata)
+       SELECT event_id || '-unsynced', stream_id || '-unsynced', revision, type, engagement_id, data, metadata FROM events WHERE position = 1`,
+    )
+    .run();
+  raw.close();
+
+  t.equal(await store.headPosition(), '1', 'the head is the last position the head record covers');
+  t.equal((await collect(store.readAll())).length, 1, 'so a reader of the whole log does not see the unsynced commit');
+  const next = await store.appendToStream(run.streams.interview(), findings(run, 1, 1, 1), 0);
+  t.match(next, { ok: true, position: '3' });
+  const all = await collect(store.readAll());
+  t.strictSame(
+    all.map((event) => event.position),
+    ['1', '2', '3'],
+    'the next sync covers every commit before it, and the followers see them all',
+  );
+});
+
 t.test('two processes appending to one stream keep its revisions contiguous', async (t) => {
   const { dir, open } = workspace(t);
   const run = testRun();

@@ -151,3 +151,29 @@ t.test('only the interviewee confirms or asks for a revision', async (t) => {
   });
   t.equal(own.statusCode, 200, 'an admin who was interviewed confirms their own summary');
 });
+
+t.test('a token verified once is trusted only while it is valid, and only byte for byte', async (t) => {
+  const { app } = await testApp();
+  t.teardown(() => app.close());
+  const as = (token: string) => app.inject({ method: 'GET', url: '/engagements', headers: { authorization: `Bearer ${token}` } });
+  const now = Math.floor(Date.now() / 1000);
+  // The test app tolerates the usual 30 s of clock skew, so this token is refused 2 s from now.
+  const shortLived = await new SignJWT({ sub: 'u-pat', roles: ['pm'] })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setIssuedAt(now)
+    .setExpirationTime(now - 28)
+    .sign(new TextEncoder().encode(SECRET));
+  t.equal((await as(shortLived)).statusCode, 200, 'verified');
+  t.equal((await as(shortLived)).statusCode, 200, 'and again');
+
+  const [header, payload] = shortLived.split('.');
+  const otherSignature = createSigner({ key: 'another-secret-another-secret-another-secret', algorithm: 'HS256' })({ sub: 'u-pat' }).split('.')[2];
+  const forged = await as(`${header}.${payload}.${otherSignature}`);
+  t.equal(forged.statusCode, 401, 'the same claims under another signature are not let in by the verified one');
+  t.match(forged.json().detail, /signature/);
+
+  await new Promise((resolve) => setTimeout(resolve, 1_000 * (now + 3) - Date.now()));
+  const expired = await as(shortLived);
+  t.equal(expired.statusCode, 401, 'once expired, the remembered token is refused like any other');
+  t.match(expired.json().detail, /expired/);
+});

@@ -1,16 +1,16 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import canonicalize from 'canonicalize';
 import fc from 'fast-check';
 import t from 'tap';
-import { canonicalJson } from '../../infra/event-store/canonical-json.js';
-import { chainDigest, digestOfTexts, GENESIS, storedDigest, type ChainedEvent } from '../../infra/event-store/chain.js';
+import { canonicalJson, jsonString } from '../../infra/event-store/canonical-json.js';
+import { chainDigest, digestOfTexts, GENESIS, sealTexts, storedDigest, type ChainedEvent } from '../../infra/event-store/chain.js';
 import { openSqliteEventStore } from '../../infra/event-store/index.js';
 import { toStoredEvent } from '../../infra/event-store/serialization.js';
 import { verifyEngagement } from '../../infra/proof/verify.js';
-import { collect, findings, testRun } from '../event-store/builders.js';
+import { collectPages, findings, testRun } from '../event-store/builders.js';
 
 const text0 = (events: ChainedEvent[]) => events[0]!.storedText!.data;
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
@@ -25,6 +25,14 @@ t.test('values already in canonical key order are written exactly as the referen
   );
   t.equal(canonicalJson({ 10: 'a', 2: 'b' }), '{"10":"a","2":"b"}', 'integer-like keys, which the engine lists numerically, are still sorted as text');
   t.equal(canonicalJson({ a: new Date('2026-03-05T00:00:00Z') }), '{"a":"2026-03-05T00:00:00.000Z"}', 'anything but plain JSON goes the general way');
+});
+
+t.test('ids, stream names and types are quoted exactly as JSON.stringify quotes them', async () => {
+  const unit = fc.constantFrom('a', 'Z', '-', ' ', '"', '\\', '\u0000', '\u001f', '\u007f', '\u2028', 'é', '电', '\ud83d', '\ude00', '\ud83d\ude00');
+  fc.assert(
+    fc.property(fc.oneof(fc.string({ unit: 'binary' }), fc.string({ unit })), (text) => jsonString(text) === JSON.stringify(text)),
+    { numRuns: 2_000 },
+  );
 });
 
 t.test('the digest is still SHA-256 over the canonical text of the whole input object', async () => {
@@ -59,9 +67,9 @@ t.test('an event stored in the earlier layout keeps its digest and verifies thro
   const event = stored(earlierLayout);
   t.equal(storedDigest(event, event.storedText!, GENESIS), undefined, 'its text is not canonical, so it takes the full check');
   t.equal(chainDigest(event, GENESIS), '3743e4725f2ecb05403fc1463652192f9ae072a8f5074f8bec5e69ecc2b73d3b', 'the digest it was stored with');
-  t.match(await verifyEngagement('eng-1', (async function* () { yield event; })()), { verified: true, events: 1 });
+  t.match(await verifyEngagement('eng-1', (async function* () { yield [event]; })()), { verified: true, events: 1 });
   const edited = stored({ ...earlierLayout, data: earlierLayout.data.replace('phone', 'email') });
-  t.match(await verifyEngagement('eng-1', (async function* () { yield edited; })()), { verified: false, firstBreak: { reason: 'digest-mismatch' } }, 'and an edit of it is still caught');
+  t.match(await verifyEngagement('eng-1', (async function* () { yield [edited]; })()), { verified: false, firstBreak: { reason: 'digest-mismatch' } }, 'and an edit of it is still caught');
 });
 
 t.test('new events are stored as the canonical text they are digested over, and verify from it without parsing', async (t) => {
@@ -71,7 +79,7 @@ t.test('new events are stored as the canonical text they are digested over, and 
   t.teardown(() => store.close());
   const run = testRun();
   await store.appendToStream(run.streams.interview(), findings(run, 1, 3), 'no-stream');
-  const events = await collect(store.readEngagementAsStored(run.engagementId()));
+  const events = await collectPages(store.readEngagementAsStored(run.engagementId()));
   let prev = GENESIS;
   for (const event of events) {
     const text = event.storedText!;
@@ -95,7 +103,7 @@ t.test('the stored text is hashed as it is only where no part of it can pass for
   const honest = { data: canonicalJson(data), metadata: `${canonicalJson(metadata).slice(0, -1)}${proof}` };
   t.equal(storedDigest(place, honest, GENESIS), undefined, 'data holding a separator takes the full check');
   const event = toStoredEvent({ eventId: place.eventId, type: place.type, ...honest }, { streamId: place.streamId, revision: 0, position: '1' });
-  t.match(await verifyEngagement('eng-1', (async function* () { yield event; })()), { verified: true }, 'and verifies there');
+  t.match(await verifyEngagement('eng-1', (async function* () { yield [event]; })()), { verified: true }, 'and verifies there');
   const shifted = { data: '{"a":1', metadata: `{}},"eventId":"e-1","metadata":${canonicalJson(metadata).slice(0, -1)}${proof}` };
   const shiftedMetadata = `{}},"eventId":"e-1","metadata":${canonicalJson(metadata)}`;
   t.equal(digestOfTexts('s-1', 0, 'x', 'FindingRecorded', shifted.data, shiftedMetadata, GENESIS), digest, 'the shifted texts hash to the same digest');
@@ -109,4 +117,27 @@ t.test('the stored text is hashed as it is only where no part of it can pass for
   const otherDigest = plainDigest.replace(/^./, (c) => (c === '0' ? '1' : '0'));
   t.equal(storedDigest(place, { ...plain, metadata: plain.metadata.replace(plainDigest, otherDigest) }, GENESIS), undefined, 'nor a changed digest');
   t.equal(storedDigest({ ...place, revision: 1 }, plain, GENESIS), undefined, 'nor the event at another place');
+});
+
+// A log written by the build before the sealing was made cheaper: escapes, non-ASCII, integer-like
+// keys, a personal field and an event id that needs quoting. Its digests must not move.
+const fixtureLog = JSON.parse(readFileSync(new URL('fixtures/chained-log-v1.json', import.meta.url), 'utf8')) as Array<{ streamId: string; revision: number; eventId: string; type: string; data: string; metadata: string }>;
+
+t.test('a log stored by an earlier build keeps every digest: it verifies, and sealing its events again writes the same bytes', async (t) => {
+  const events = fixtureLog.map(({ streamId, revision, ...serialized }, i) => toStoredEvent(serialized, { streamId, revision, position: String(i + 1) }));
+  t.match(await verifyEngagement('eng-fixture', (async function* () { yield events; })()), { verified: true, events: fixtureLog.length });
+  const prevs = new Map<string, string>();
+  for (const event of events) {
+    const prev = prevs.get(event.streamId) ?? GENESIS;
+    const { proof, ...metadata } = event.metadata;
+    t.equal(chainDigest(event, prev), proof!.digest, `${event.streamId}@${event.revision}: the full check recomputes the stored digest`);
+    if (!proof!.salt) {
+      const { sealed } = sealTexts(event.streamId, event.revision, prev, [{ eventId: event.eventId, type: event.type, data: event.data, metadata }]);
+      t.strictSame([sealed[0]!.data, sealed[0]!.metadata], [event.storedText!.data, event.storedText!.metadata], `${event.streamId}@${event.revision}: sealed again, byte for byte`);
+    }
+    prevs.set(event.streamId, proof!.digest);
+  }
+  const edited = fixtureLog.map((event, i) => (i === 1 ? { ...event, data: event.data.replace('phone', 'email') } : event));
+  const editedEvents = edited.map(({ streamId, revision, ...serialized }, i) => toStoredEvent(serialized, { streamId, revision, position: String(i + 1) }));
+  t.match(await verifyEngagement('eng-fixture', (async function* () { yield editedEvents; })()), { verified: false, firstBreak: { streamId: 'interview-int-1', revision: 1, reason: 'digest-mismatch' } }, 'and a changed byte in it is still caught');
 });

@@ -8,7 +8,7 @@ import type { Test } from 'tap';
 import { chainDigest } from '../../infra/event-store/chain.js';
 import type { EventStore, StoredEvent } from '../../infra/event-store/index.js';
 import { verifyEngagement, type AnchoredHead } from '../../infra/proof/verify.js';
-import { collect, findings, testRun, type TestRun } from '../event-store/builders.js';
+import { collectPages, findings, testRun, type TestRun } from '../event-store/builders.js';
 
 /** Edits of one stored event, addressed by its stream and revision. */
 export type Tampering = {
@@ -35,7 +35,7 @@ const seed = async (store: EventStore, run: TestRun) => {
 };
 
 const storedOf = async (store: EventStore, run: TestRun, streamId: string) =>
-  (await collect(store.readEngagementAsStored(run.engagementId()))).filter((event) => event.streamId === streamId);
+  (await collectPages(store.readEngagementAsStored(run.engagementId()))).filter((event) => event.streamId === streamId);
 
 const verify = (store: EventStore, run: TestRun, anchor?: AnchoredHead) =>
   verifyEngagement(run.engagementId(), store.readEngagementAsStored(run.engagementId()), anchor);

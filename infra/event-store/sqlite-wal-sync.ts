@@ -1,0 +1,104 @@
+/**
+ * Durability of a SQLite file in WAL mode off the event loop.
+ *
+ * With `synchronous = FULL` SQLite syncs the WAL inside every COMMIT, and better-sqlite3 runs the
+ * COMMIT – fsync included – on the event loop, so every request waits for the disk while a commit
+ * is under way. With `synchronous = NORMAL` a COMMIT only writes the WAL frames (the database stays
+ * consistent; only the sync is left out), and `WalSync` then syncs the WAL file on libuv's thread
+ * pool. Once that sync returns, every frame written before it started is on disk – exactly what
+ * FULL would have guaranteed at the COMMIT. A checkpoint still syncs the WAL before it copies frames
+ * into the database file and syncs the database file before the WAL may be overwritten, so a sync of
+ * the WAL never misses a commit that a checkpoint moved out of it.
+ *
+ * The WAL is synced through a descriptor of its own: fsync works on the file, whichever descriptor
+ * wrote to it. SQLite keeps no locks on the WAL file itself, so this descriptor cannot release one.
+ */
+import { closeSync, fdatasync, fdatasyncSync, fsyncSync, openSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { promisify } from 'node:util';
+
+const fdatasyncAsync = promisify(fdatasync);
+
+export class WalSync {
+  readonly file: string;
+  readonly #fd: number;
+
+  /** `databaseFile` must be open in WAL mode (so that its `-wal` file exists). */
+  constructor(databaseFile: string) {
+    this.file = `${databaseFile}-wal`;
+    this.#fd = openSync(this.file, 'r');
+    try {
+      // A new WAL file's directory entry must be durable too, or a power cut forgets the file.
+      syncDirectory(dirname(this.file));
+      fdatasyncSync(this.#fd);
+    } catch (error) {
+      closeSync(this.#fd);
+      throw error;
+    }
+  }
+
+  /** Every WAL frame written before the call is on disk when the promise resolves. */
+  sync(): Promise<void> {
+    return fdatasyncAsync(this.#fd);
+  }
+
+  /** The same, blocking: for rare writes (opening a log, reserving positions) that must be durable on return. */
+  syncNow(): void {
+    fdatasyncSync(this.#fd);
+  }
+
+  close(): void {
+    closeSync(this.#fd);
+  }
+}
+
+const syncDirectory = (directory: string): void => {
+  const fd = openSync(directory, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+};
+
+/**
+ * Group flush: callers ask for a flush and are answered by the first flush that *started* after
+ * their call, so one sync covers every commit made while the previous one ran. A failed flush fails
+ * every caller it was to cover.
+ */
+export class GroupFlush {
+  readonly #flush: () => Promise<void>;
+  #waiting: Array<(failure: { error: unknown } | undefined) => void> = [];
+  #running: Promise<void> | undefined;
+
+  constructor(flush: () => Promise<void>) {
+    this.#flush = flush;
+  }
+
+  request(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.#waiting.push((failure) => (failure === undefined ? resolve() : reject(failure.error)));
+      this.#running ??= this.#run();
+    });
+  }
+
+  /** Resolves when no flush is running or asked for. */
+  async idle(): Promise<void> {
+    while (this.#running) await this.#running;
+  }
+
+  async #run(): Promise<void> {
+    while (this.#waiting.length > 0) {
+      const covered = this.#waiting;
+      this.#waiting = [];
+      let failure: { error: unknown } | undefined;
+      try {
+        await this.#flush();
+      } catch (error) {
+        failure = { error };
+      }
+      for (const settle of covered) settle(failure);
+    }
+    this.#running = undefined;
+  }
+}
