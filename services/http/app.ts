@@ -7,7 +7,6 @@ import { randomBytes } from 'node:crypto';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import { v7 as uuidv7 } from 'uuid';
 import { asyncApiDocument } from '../../contracts/index.js';
 import type { EventStore } from '../../infra/event-store/port.js';
 import type { IdentityVerifier } from '../../infra/identity/index.js';
@@ -36,6 +35,7 @@ import { InMemoryAnchorStore, type AnchorStore } from '../../infra/proof/anchors
 import { generateSigningKey, ProofSigner } from '../../infra/proof/signing.js';
 import { CORRELATION_ID } from './schemas.js';
 import { KeyedQueue } from '../commands/keyed-queue.js';
+import { newUuidV7 } from '../commands/ids.js';
 import { registerAudit } from './plugins/audit.js';
 import { registerBaselines } from './plugins/baselines.js';
 import { registerEngagements } from './plugins/engagements.js';
@@ -108,7 +108,7 @@ export const buildApp = async (deps: AppDeps) => {
     logController: new LogController({ requestIdLogLabel: 'correlationId' }),
     genReqId: (request) => {
       const given = request.headers['x-correlation-id'];
-      return typeof given === 'string' && CORRELATION_ID.test(given) ? given : uuidv7();
+      return typeof given === 'string' && CORRELATION_ID.test(given) ? given : newUuidV7();
     },
   });
   app.setValidatorCompiler(validatorCompiler);
