@@ -68,6 +68,15 @@ export interface EventStore {
   /** Position of the last event in the log, undefined for an empty log. */
   headPosition(): Promise<string | undefined>;
 
+  /**
+   * A number that changes whenever a writer other than this store – another process, another store
+   * opened on the same log – commits to the log; appends through this store leave it as it is. Two
+   * equal answers mean everything appended in between went through this store, so a caller that
+   * saw those appends knows the log without reading it. A store that cannot tell this cheaply (a
+   * server other processes share) leaves it out, and callers read the log to be sure.
+   */
+  writtenElsewhere?(): number;
+
   /** Resolves when the store answers; rejects with `EventStoreUnavailableError` otherwise. */
   ping(): Promise<void>;
 

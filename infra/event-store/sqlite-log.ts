@@ -37,6 +37,7 @@ export class SqliteLog implements AppendLookups {
   readonly #streamPage;
   readonly #lastOfStream;
   readonly #engagementStoredPage;
+  readonly #dataVersion;
 
   constructor(db: Database.Database, upcasting: Upcasting) {
     this.#db = db;
@@ -63,6 +64,12 @@ export class SqliteLog implements AppendLookups {
     this.#engagementStoredPage = db
       .prepare<[string, bigint, number], StoredRow>(`SELECT ${COLUMNS} FROM events WHERE engagement_id = ? AND position > ? ORDER BY position LIMIT ?`)
       .raw(true);
+    this.#dataVersion = db.prepare<[], { data_version: number }>('PRAGMA data_version');
+  }
+
+  /** SQLite's count of commits by other connections to the file, as this connection last saw it. */
+  dataVersion(): number {
+    return this.#dataVersion.get()!.data_version;
   }
 
   head(): bigint | undefined {

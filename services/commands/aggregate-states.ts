@@ -3,7 +3,10 @@
  * events after that revision, so a command on a stream with 10,000 events costs what one on a
  * fresh stream costs once the stream has been seen. A caller that learns of a stale state anyway –
  * the command's own stream, whose append names the revision it expects – may trust the cache and
- * skip even that read; a conflict makes it forget the stream and load again. The cache also remembers the ids of the last
+ * skip even that read; a conflict makes it forget the stream and load again. Where the store can
+ * tell that nobody else has written to the log since a state was loaded (`writtenElsewhere`), the
+ * state is the log's and is not read again either: the membership check of every command judges
+ * the engagement as it stands without a read. The cache also remembers the ids of the last
  * events of each stream, which is how a retried command whose events were already appended (the
  * process died before it could answer) is recognised and answered with the original outcome.
  */
@@ -18,6 +21,8 @@ export type Loaded<S> = {
   /** Revision of the last event folded in; -1 when the stream does not exist. */
   revision: number;
   recent: Map<string, RecordedEvent>;
+  /** The store's `writtenElsewhere` when the state was read from the log. */
+  elsewhere?: number;
 };
 
 const RECENT_EVENT_IDS = 64;
@@ -43,7 +48,9 @@ export class AggregateStates {
 
   async load<S>(stream: string, decider: AnyDecider<S>, options: { trustCache?: boolean } = {}): Promise<Loaded<S>> {
     const cached = this.cache.get(stream) as Loaded<S> | undefined;
-    if (cached && options.trustCache && cached.revision >= 0) return cached;
+    if (cached && cached.revision >= 0 && (options.trustCache || this.nobodyElseWroteSince(cached))) return cached;
+    // Taken before the read: a commit elsewhere during it makes the next load read again.
+    const elsewhere = this.store.writtenElsewhere?.();
     const snapshot = cached ? undefined : this.snapshots?.load(stream);
     const revived = snapshot && decider.fromSnapshot ? decider.fromSnapshot(snapshot.state) : (snapshot?.state as S | undefined);
     let state = cached?.state ?? revived ?? decider.initialState();
@@ -71,10 +78,14 @@ export class AggregateStates {
       return this.load(stream, decider);
     }
     if (snapshot) this.snapshotted.set(stream, snapshot.revision);
-    const loaded = { state, revision, recent };
+    const loaded: Loaded<S> = { state, revision, recent, ...(elsewhere === undefined ? {} : { elsewhere }) };
     this.cache.set(stream, loaded);
     this.snapshotIfDue(stream, loaded);
     return loaded;
+  }
+
+  private nobodyElseWroteSince(loaded: Loaded<unknown>): boolean {
+    return loaded.elsewhere !== undefined && this.store.writtenElsewhere?.() === loaded.elsewhere;
   }
 
   private snapshotIfDue(stream: string, loaded: Loaded<unknown>): void {
@@ -93,7 +104,8 @@ export class AggregateStates {
       remember(from.recent, event);
     }
     const last = events.at(-1);
-    const loaded = { state, revision: last ? last.revision : from.revision, recent: from.recent };
+    // The mark stays the one of the read: the append proves this stream only, not that nobody else wrote.
+    const loaded: Loaded<S> = { ...from, state, revision: last ? last.revision : from.revision };
     this.cache.set(stream, loaded);
     this.snapshotIfDue(stream, loaded);
   }

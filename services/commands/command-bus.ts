@@ -150,7 +150,11 @@ export class CommandBus {
       engagementId,
     }));
 
-    const result = await this.store.appendToStream(stream, envelopes, loaded.revision < 0 ? 'no-stream' : loaded.revision);
+    const result = await this.store.appendToStream(stream, envelopes, loaded.revision < 0 ? 'no-stream' : loaded.revision).catch((error: unknown) => {
+      // The append may have been committed before it failed: the kept state no longer vouches for the stream.
+      this.states.forget(stream);
+      throw error;
+    });
     if (!result.ok) {
       this.states.forget(stream);
       if (context.expectedVersion !== undefined) {

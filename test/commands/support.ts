@@ -32,6 +32,7 @@ export const counting = (store: EventStore) => {
     readEngagementAsStored: (...args) => store.readEngagementAsStored(...args),
     subscribeToAll: (...args) => store.subscribeToAll(...args),
     headPosition: () => store.headPosition(),
+    ...(store.writtenElsewhere ? { writtenElsewhere: () => store.writtenElsewhere!() } : {}),
     ping: () => store.ping(),
     close: () => store.close(),
   };
