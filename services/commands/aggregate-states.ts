@@ -79,7 +79,9 @@ export class AggregateStates {
     }
     if (snapshot) this.snapshotted.set(stream, snapshot.revision);
     const loaded: Loaded<S> = { state, revision, recent, ...(elsewhere === undefined ? {} : { elsewhere }) };
-    this.cache.set(stream, loaded);
+    // A read that overlapped an append of this process must not put back the state before it: while
+    // nobody else writes, that older state would be trusted.
+    if ((this.cache.get(stream)?.revision ?? -1) <= revision) this.cache.set(stream, loaded);
     this.snapshotIfDue(stream, loaded);
     return loaded;
   }
