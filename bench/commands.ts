@@ -3,7 +3,7 @@
  * beside a bare Fastify route doing the same JSON validation in the same run; then the latency of
  * a command on a stream with 10,000 events against one on a fresh stream.
  *
- *   npm run bench:commands            (DURATION=20 CONNECTIONS=32 ROUNDS=3 WARMUP=5 to change)
+ *   npm run bench:commands            (DURATION=20 CONNECTIONS=32 ROUNDS=3 WARMUP=5 LONG_STREAM=10000 to change)
  *
  * SERVICE=<path to dist/services/roles/main.js> runs another build – say main's, for a before/after on
  * the same machine at the same time. The service runs with NODE_ENV=production, as deployed.
@@ -19,6 +19,12 @@ const CONNECTIONS = Number(process.env['CONNECTIONS'] ?? 32);
 const ROUNDS = Number(process.env['ROUNDS'] ?? 3);
 /** Seconds of the same load before the first round, not counted: the rounds compare a growing store, not a cold process. */
 const WARMUP = Number(process.env['WARMUP'] ?? 5);
+/**
+ * Events on the long stream; 0 leaves out the restart and the long/fresh comparison, for a
+ * before/after of the rounds alone (filling the long stream takes minutes where each event costs
+ * the stream's length somewhere).
+ */
+const LONG_STREAM = Number(process.env['LONG_STREAM'] ?? 10_000);
 /** Sequential commands on each of the long and the fresh stream, in blocks of `BLOCK`. */
 const SEQUENTIAL = 2_000;
 const BLOCK = 50;
@@ -155,9 +161,11 @@ const main = async () => {
         `bare ${bareRps.toFixed(0)} req/s; ratio service/bare ${(serviceRps / bareRps).toFixed(2)}`,
     );
 
+    if (LONG_STREAM === 0) return;
     // A long stream: 10,000 events on one interview, then sequential commands on it and on a fresh one.
+    console.log(`filling one interview with ${LONG_STREAM.toLocaleString('en')} findings`);
     const long = (await setUp(service.address, 1)).interviewIds[0]!;
-    await load({ url: `${service.address}/interviews/${long}/findings`, method: 'POST', headers, body: findingBody, connections: 16, amount: 10_000 });
+    await load({ url: `${service.address}/interviews/${long}/findings`, method: 'POST', headers, body: findingBody, connections: 16, amount: LONG_STREAM });
     const fresh = (await setUp(service.address, 1)).interviewIds[0]!;
     await stop(service.child);
     const startedAt = performance.now();
@@ -167,7 +175,7 @@ const main = async () => {
       const firstQuery = (await firstOk(restarted.address, `/engagements/${engagementId}/interviews`)) - startedAt;
       const rebuilt = await caughtUp(restarted.address);
       console.log(
-        `restart with ${(events + 10_000 + 6).toLocaleString('en')} events: listening after ${listening.toFixed(0)} ms, first 2xx query after ${firstQuery.toFixed(0)} ms; ` +
+        `restart with ${(events + LONG_STREAM + 6).toLocaleString('en')} events: listening after ${listening.toFixed(0)} ms, first 2xx query after ${firstQuery.toFixed(0)} ms; ` +
           `the in-memory read models were rebuilt from the log ${rebuilt.toFixed(0)} ms after that`,
       );
       const [coldLong] = await sequentialLatencies(restarted.address, long, 1);

@@ -30,6 +30,8 @@ const STAGES: Array<[string, (frame: Node['callFrame']) => boolean]> = [
   ['own stream state load', (f) => f.functionName === 'load' && /aggregate-states/.test(f.url)],
   ['decider', (f) => /dist\/domain\//.test(f.url)],
   ['append (group commit, chain, insert)', (f) => f.functionName === 'appendToStream' || /event-store\/(sqlite|chain|canonical)/.test(f.url)],
+  ['read models written through to SQLite (kept read models)', (f) => /infra\/read-models\/sqlite/.test(f.url)],
+  ['log read by the projector (catch-up subscription)', (f) => /catch-up-subscription|log-scan/.test(f.url)],
   ['projections', (f) => /dist\/projections\/|infra\/projector|infra\/read-models/.test(f.url)],
   ['command bus (rest)', (f) => /services\/commands\//.test(f.url)],
   ['zod', (f) => /node_modules\/zod/.test(f.url)],
