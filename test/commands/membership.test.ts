@@ -1,4 +1,4 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { InMemoryEventStore, openSqliteEventStore } from '../../infra/event-store/index.js';
 import { CommandBus } from '../../services/commands/command-bus.js';
 import { consultant, pm } from '../support/fixtures.js';
@@ -20,6 +20,15 @@ t.test('while nobody else writes to the embedded log, the membership check does 
   t.equal(reads('engagement-e1') - before, 0, 'twenty findings, judged on the engagement kept after its last read');
 });
 
+/** The pm removes the consultant in one process; the other, which kept the engagement, refuses the consultant's next command. */
+const removedElsewhere = async (t: Test, here: CommandBus, there: CommandBus) => {
+  await conductedInterview(here);
+  await here.execute('RecordFinding', finding('f-before'), context());
+  await there.execute('RemoveMember', { engagementId: 'e1', userId: consultant.id, reason: 'Moved to another project.' }, context(pm));
+  t.equal(await refusal(here.execute('RecordFinding', finding('f-after'), context())), 'not-found', 'the engagement is hidden from the removed member at once');
+  t.equal(await refusal(here.execute('RecordFinding', finding('f-pm'), context(pm))), 'accepted', 'the pm still records');
+};
+
 t.test('a member another process removed is refused at the next command on the embedded log', async (t) => {
   const dir = t.testdir();
   const hereLog = await openSqliteEventStore(dir);
@@ -28,22 +37,10 @@ t.test('a member another process removed is refused at the next command on the e
     await hereLog.close();
     await thereLog.close();
   });
-  const here = new CommandBus(hereLog);
-  const there = new CommandBus(thereLog);
-  await conductedInterview(here);
-  await here.execute('RecordFinding', finding('f-before'), context());
-
-  await there.execute('RemoveMember', { engagementId: 'e1', userId: consultant.id, reason: 'Moved to another project.' }, context(pm));
-  t.equal(await refusal(here.execute('RecordFinding', finding('f-after'), context())), 'not-found', 'the engagement is hidden from the removed member at once');
-  t.equal(await refusal(here.execute('RecordFinding', finding('f-pm'), context(pm))), 'accepted', 'the pm still records');
+  await removedElsewhere(t, new CommandBus(hereLog), new CommandBus(thereLog));
 });
 
 t.test('a store that cannot tell who else wrote reads the engagement for every membership check', async (t) => {
   const log = new InMemoryEventStore();
-  const here = new CommandBus(log);
-  const there = new CommandBus(log);
-  await conductedInterview(here);
-  await here.execute('RecordFinding', finding('f-before'), context());
-  await there.execute('RemoveMember', { engagementId: 'e1', userId: consultant.id, reason: 'Moved to another project.' }, context(pm));
-  t.equal(await refusal(here.execute('RecordFinding', finding('f-after'), context())), 'not-found', 'refused at once');
+  await removedElsewhere(t, new CommandBus(log), new CommandBus(log));
 });
