@@ -115,7 +115,8 @@ t.test('a stopped MongoDB: queries answer 503 with Retry-After, and the process 
   t.match(body.checks.projector.reasons.join('\n'), /has not advanced .*MongoDB unavailable/);
 
   await proxy.start();
-  t.equal((await readinessBecomes(app, 200, 30_000)).statusCode, 200, 'ready again when MongoDB is back');
+  const back = await readinessBecomes(app, 200, 30_000);
+  t.equal(back.statusCode, 200, 'ready again when MongoDB is back', { readiness: back.body });
   const after = await app.inject({ method: 'GET', url: `/engagements/${engagement.id}`, headers: { ...users.pmo, 'x-min-position': recorded.position } });
   t.equal(after.statusCode, 200);
   t.match(JSON.stringify(after.json().readiness), /funding-secured.*met/);
