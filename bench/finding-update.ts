@@ -12,7 +12,8 @@
  * - *own document* (after): the update of the `interviews` and `interview-findings` projections,
  *   each document written: the interview moves on a revision, the finding is a new document.
  * Stores: in memory as production runs it (no freezing), the embedded default's SQLite
- * write-through, and MongoDB when MONGO_URL is set (a database of its own, dropped afterwards).
+ * write-through, and MongoDB when MONGO_URL is set (a database of its own, dropped afterwards;
+ * MONGO_REPEAT updates per size, 10 unless set), each with the indexes the service declares.
  * Reported: the median and p99 per finding, in microseconds.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -24,13 +25,14 @@ import type { DomainEvent, RecordedEvent } from '../contracts/index.js';
 import { InMemoryReadModelStore, MongoReadModelStore, SqliteReadModelStore, type ReadModelStore } from '../infra/read-models/index.js';
 import { interviewFindings, interviewSchedule, withFindings, type InterviewDocument, type InterviewRecord, type FindingDocument } from '../projections/index.js';
 import { readInterview } from '../services/http/query-routes.js';
+import { ensureReadModelIndexes } from '../services/wiring/read-side.js';
 import { percentile } from './support.js';
 
 const SIZES = [1, 1_000, 20_000];
 const REPEAT = Number(process.env['REPEAT'] ?? 200);
 const MONGO_URL = process.env['MONGO_URL'];
 /** MongoDB replaces a 20,000-finding document slowly: fewer rounds there. */
-const MONGO_REPEAT = Math.min(REPEAT, 30);
+const MONGO_REPEAT = Math.min(REPEAT, Number(process.env['MONGO_REPEAT'] ?? 10));
 
 const actor = { id: 'u-chen', name: 'Chen Wei', roles: ['consultant' as const] };
 let position = 0;
@@ -135,6 +137,7 @@ const micros = (values: number[]) => {
 };
 
 const measure = async (storeName: string, store: ReadModelStore, repeat: number) => {
+  await ensureReadModelIndexes(store);
   for (const size of SIZES) {
     const cells: string[] = [];
     for (const way of [wholeDocument, ownDocument]) {
@@ -179,7 +182,6 @@ if (MONGO_URL) {
   const dbName = `bench_findings_${randomUUID().slice(0, 8)}`;
   const mongo = await MongoReadModelStore.open(MONGO_URL, { dbName, serverSelectionTimeoutMS: 5_000 });
   try {
-    await mongo.ensureIndexes('interview-findings', [[['interviewId', 1], ['position', 1]]]);
     await measure('mongodb', mongo, MONGO_REPEAT);
   } finally {
     const client = await MongoClient.connect(MONGO_URL);

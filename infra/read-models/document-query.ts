@@ -13,6 +13,12 @@ type Value = unknown;
 
 /** Every value at `path`, arrays on the way expanded; an array at the end contributes its elements. */
 export const valuesAt = (document: Value, path: string): Value[] => {
+  // The usual case – a top-level field of a document – without splitting the path: every filter
+  // and sort asks it of every document it looks at.
+  if (!path.includes('.') && isObject(document)) {
+    const value = document[path];
+    return value === undefined ? [] : Array.isArray(value) ? [value, ...value] : [value];
+  }
   let current: Value[] = [document];
   for (const segment of path.split('.')) {
     const next: Value[] = [];
