@@ -148,7 +148,9 @@ export type QueryRouteDeps = {
 };
 
 export const scheduleItem = (doc: InterviewRecord) => {
-  const { summaries: _summaries, ...rest } = doc;
+  // Interview documents MongoDB kept from before the findings had documents of their own still hold
+  // them until `interviews` is rebuilt; the schedule never shows them.
+  const { summaries: _summaries, findings: _findings, ...rest } = doc as InterviewRecord & { findings?: unknown };
   return rest;
 };
 
