@@ -7,6 +7,7 @@
  *                             goals and the success scorecard of `success-scorecard.ts`, the
  *                             complexity of `complexity.ts`, the business case of `business-case.ts`)
  * - `interview-schedule.ts`   GET /engagements/:id/interviews and GET /interviews/:id
+ * - `interview-findings.ts`   the findings of GET /interviews/:id, a document each
  * - `requirement-backlog.ts`  GET /engagements/:id/backlog, ranked and sorted by `backlog-ranking.ts`
  * - `requirement-document.ts` GET /requirements/:id (the backlog item plus its history)
  * - `baseline-document.ts`    GET /baselines/:id and GET /engagements/:id/baselines (signatories, sign-offs, suspect marks)
@@ -19,6 +20,7 @@
 import { auditTrail } from './audit-trail.js';
 import { baselineDocument } from './baseline-document.js';
 import { engagementDocument } from './engagement-document.js';
+import { interviewFindings } from './interview-findings.js';
 import { interviewSchedule } from './interview-schedule.js';
 import { phaseProgress } from './phase-progress.js';
 import type { Projection, ReadDocument } from './projection.js';
@@ -36,6 +38,7 @@ export const PROJECTIONS: readonly Projection<ReadDocument>[] = [
   anyOf(engagementDocument),
   anyOf(phaseProgress),
   anyOf(interviewSchedule),
+  anyOf(interviewFindings),
   anyOf(requirementBacklog),
   anyOf(requirementDocument),
   anyOf(auditTrail),
@@ -52,6 +55,7 @@ export * from './complexity.js';
 export * from './engagement-document.js';
 export * from './phase-progress.js';
 export * from './interview-schedule.js';
+export * from './interview-findings.js';
 export * from './requirement-backlog.js';
 export * from './backlog-ranking.js';
 export * from './requirement-document.js';

@@ -1,7 +1,8 @@
 /**
  * Interviews: one document per interview (id = interviewId), serving both the engagement's
  * interview schedule (`GET /engagements/:id/interviews`: status, interviewee, time, place, method,
- * confirmation state) and the interview record (`GET /interviews/:id`: everything below).
+ * confirmation state) and the interview record (`GET /interviews/:id`: everything below, with the
+ * findings of `interview-findings.ts`, which live in documents of their own).
  *
  * `status` follows the interview lifecycle of DOMAIN.md. `confirmationState` is the summary's side
  * of it, for the schedule: `no-summary` until a draft exists, `draft` while the latest draft is
@@ -89,7 +90,8 @@ export type ConfirmationLink = {
   usedAt?: string;
 };
 
-export type InterviewDocument = ReadDocument & {
+/** The interview as stored: everything but its findings. */
+export type InterviewRecord = ReadDocument & {
   status: InterviewStatus;
   confirmationState: ConfirmationState;
   interviewee: Interviewee;
@@ -107,7 +109,6 @@ export type InterviewDocument = ReadDocument & {
   conductedAt?: string;
   attendees?: string[];
   notes?: string;
-  findings: Finding[];
   /** Every summary draft, by version. */
   summaries: SummaryVersion[];
   confirmation: Confirmation | null;
@@ -118,6 +119,11 @@ export type InterviewDocument = ReadDocument & {
   updatedAt: string;
 };
 
+/** The interview as the queries answer it: the record with its findings in recording order. */
+export type InterviewDocument = InterviewRecord & {
+  findings: Finding[];
+};
+
 /** The summary version `summaryVersion` changed by `change`, the others as they were. */
 const changeSummary = (
   summaries: readonly SummaryVersion[],
@@ -125,7 +131,7 @@ const changeSummary = (
   change: (summary: SummaryVersion) => SummaryVersion,
 ): SummaryVersion[] => summaries.map((summary) => (summary.summaryVersion === summaryVersion ? change(summary) : summary));
 
-export const interviewSchedule = defineProjection<InterviewDocument>({
+export const interviewSchedule = defineProjection<InterviewRecord>({
   name: 'interviews',
   route: (event) => ('interviewId' in event.data ? [event.data.interviewId] : []),
   on: {
@@ -145,7 +151,6 @@ export const interviewSchedule = defineProjection<InterviewDocument>({
         ...(preparationNotes === undefined ? {} : { preparationNotes }),
         scheduledBy: actorOf(event),
         reschedules: [],
-        findings: [],
         summaries: [],
         confirmation: null,
         version: event.revision,
@@ -176,21 +181,8 @@ export const interviewSchedule = defineProjection<InterviewDocument>({
         event,
       );
     }),
-    FindingRecorded: existing((interview, event) => {
-      const { findingId, section, text, pain, frequency } = event.data;
-      const finding: Finding = {
-        findingId,
-        section,
-        text,
-        ...(pain === undefined ? {} : { pain }),
-        ...(frequency === undefined ? {} : { frequency }),
-        recordedAt: event.occurredAt,
-        recordedBy: actorOf(event),
-      };
-      // concat copies the array as one block; a spread walks it element by element, six times
-      // slower on an interview with 10,000 findings (bench/commands.ts).
-      return versioned({ ...interview, findings: interview.findings.concat([finding]) }, event);
-    }),
+    // The finding itself goes to its own document (interview-findings.ts); the interview moves on a revision.
+    FindingRecorded: existing((interview, event) => versioned(interview, event)),
     SummaryDrafted: existing((interview, event) => {
       const { summaryVersion, text, findingIds, summaryHash } = event.data;
       const draft: SummaryVersion = {
@@ -277,14 +269,14 @@ export const interviewSchedule = defineProjection<InterviewDocument>({
 });
 
 const changeLink = (
-  interview: InterviewDocument,
+  interview: InterviewRecord,
   linkId: string,
   change: (link: ConfirmationLink) => ConfirmationLink,
-): InterviewDocument =>
+): InterviewRecord =>
   interview.links === undefined
     ? interview
     : { ...interview, links: interview.links.map((link) => (link.linkId === linkId ? change(link) : link)) };
 
 /** An answer through a link uses the link up. */
-const usedLink = (interview: InterviewDocument, via: AnswerVia | undefined, at: string): InterviewDocument =>
+const usedLink = (interview: InterviewRecord, via: AnswerVia | undefined, at: string): InterviewRecord =>
   via?.method === 'link' ? changeLink(interview, via.linkId, (link) => ({ ...link, state: 'used', usedAt: at })) : interview;

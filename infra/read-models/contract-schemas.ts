@@ -14,17 +14,30 @@
 import { resolve } from 'node:path';
 import * as TJS from 'typescript-json-schema';
 import { STORED } from './mongo-query.js';
-import { auditTrail, baselineDocument, engagementDocument, interviewSchedule, phaseProgress, requirementBacklog, requirementDocument } from '../../projections/index.js';
+import {
+  auditTrail,
+  baselineDocument,
+  engagementDocument,
+  interviewFindings,
+  interviewSchedule,
+  phaseProgress,
+  requirementBacklog,
+  requirementDocument,
+} from '../../projections/index.js';
 
 const root = resolve(import.meta.dirname, '../..');
 
 export const CONTRACT_VERSION = 1;
 
-/** Each collection (the projection's name) and the type of its documents. */
+/**
+ * Each collection (the projection's name), the type of its documents, and the type the queries
+ * serve them as: the interview with its findings, which are stored as documents of their own.
+ */
 export const READ_MODELS = [
   { collection: engagementDocument.name, file: 'projections/engagement-document.ts', type: 'EngagementDocument' },
   { collection: phaseProgress.name, file: 'projections/phase-progress.ts', type: 'PhaseProgress' },
-  { collection: interviewSchedule.name, file: 'projections/interview-schedule.ts', type: 'InterviewDocument' },
+  { collection: interviewSchedule.name, file: 'projections/interview-schedule.ts', type: 'InterviewRecord', served: 'InterviewDocument' },
+  { collection: interviewFindings.name, file: 'projections/interview-findings.ts', type: 'FindingDocument', served: undefined },
   { collection: requirementBacklog.name, file: 'projections/requirement-backlog.ts', type: 'BacklogItem' },
   { collection: requirementDocument.name, file: 'projections/requirement-document.ts', type: 'RequirementDocument' },
   { collection: auditTrail.name, file: 'projections/audit-trail.ts', type: 'AuditEntry' },
@@ -78,7 +91,10 @@ const portable = (schema: TJS.Definition): TJS.Definition => {
  * them (a backlog item with its ranking, a baseline's specification).
  */
 export const SERVED_SHAPES = [
-  ...READ_MODELS.map(({ file, type }) => ({ file, type })),
+  ...READ_MODELS.flatMap((model) => {
+    const served = 'served' in model ? model.served : model.type;
+    return served === undefined ? [] : [{ file: model.file, type: served }];
+  }),
   { file: 'projections/backlog-ranking.ts', type: 'RankedBacklogItem' },
   { file: 'projections/specification.ts', type: 'Specification' },
 ] as const;
@@ -87,7 +103,7 @@ export const servedSchemasFile = resolve(root, 'infra', 'read-models', 'served-s
 
 const program = () =>
   TJS.getProgramFromFiles(
-    SERVED_SHAPES.map((m) => resolve(root, m.file)),
+    [...new Set([...READ_MODELS, ...SERVED_SHAPES].map((m) => resolve(root, m.file)))],
     { strict: true, skipLibCheck: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022' },
     root,
   );

@@ -13,6 +13,12 @@ type Value = unknown;
 
 /** Every value at `path`, arrays on the way expanded; an array at the end contributes its elements. */
 export const valuesAt = (document: Value, path: string): Value[] => {
+  // The usual case – a top-level field of a document – without splitting the path: every filter
+  // and sort asks it of every document it looks at.
+  if (!path.includes('.') && isObject(document)) {
+    const value = document[path];
+    return value === undefined ? [] : Array.isArray(value) ? [value, ...value] : [value];
+  }
   let current: Value[] = [document];
   for (const segment of path.split('.')) {
     const next: Value[] = [];
@@ -106,12 +112,22 @@ const sortValue = (document: Value, path: string, direction: 1 | -1): Value => {
   return values.reduce((best, value) => (compareValues(value, best) * direction < 0 ? value : best));
 };
 
-export const documentOrder =
-  (keys: readonly SortKey[]) =>
-  (a: Value, b: Value): number => {
-    for (const [path, direction] of keys) {
-      const order = compareValues(sortValue(a, path, direction), sortValue(b, path, direction)) * direction;
-      if (order !== 0) return order;
-    }
-    return 0;
-  };
+const sortValues = (document: Value, keys: readonly SortKey[]): Value[] => keys.map(([path, direction]) => sortValue(document, path, direction));
+
+const compareSortValues = (keys: readonly SortKey[], a: readonly Value[], b: readonly Value[]): number => {
+  for (const [index, [, direction]] of keys.entries()) {
+    const order = compareValues(a[index], b[index]) * direction;
+    if (order !== 0) return order;
+  }
+  return 0;
+};
+
+/**
+ * `documents` in the order of `keys`, each document's sort values taken once rather than at every
+ * comparison (a position turns into a bigint once per document, not twice per comparison).
+ */
+export const sortedBy = <D>(documents: readonly D[], keys: readonly SortKey[]): D[] =>
+  documents
+    .map((document) => ({ document, values: sortValues(document, keys) }))
+    .sort((a, b) => compareSortValues(keys, a.values, b.values))
+    .map(({ document }) => document);

@@ -10,9 +10,13 @@
  * to change one gets a TypeError instead of silently changing the read model. Production skips the
  * freezing, which walks the whole document – every finding of an interview – on each write, so that
  * a write costs the change rather than the document (docs/architecture.md#read-side).
+ *
+ * The leading field of each index declared with `ensureIndexes` is indexed here too: an equality
+ * filter on it (an interview's findings, an engagement's interviews) looks at the documents with
+ * that value only, not at every document of the collection, as MongoDB does with the same index.
  */
-import { documentOrder, matches } from './document-query.js';
-import { fieldTests, limitOf, sortKeys } from './filter.js';
+import { matches, sortedBy, valuesAt } from './document-query.js';
+import { fieldTests, limitOf, sortKeys, type FieldTest } from './filter.js';
 import { canonicalPosition } from './position-key.js';
 import type {
   Checkpoint,
@@ -26,13 +30,75 @@ import type {
 import { ReadModelStoreUnavailableError, StaleFenceError } from './port.js';
 
 type Entry = { document: object | undefined; position: bigint; positionText: string };
-type Documents = Map<string, Entry>;
+
+/** A physical collection: the entries by id, and the ids by the value of each indexed field. */
+class Documents {
+  readonly entries = new Map<string, Entry>();
+  readonly #indexes = new Map<string, Map<unknown, Set<string>>>();
+
+  constructor(fields: Iterable<string> = []) {
+    for (const field of fields) this.index(field);
+  }
+
+  index(field: string): void {
+    if (this.#indexes.has(field)) return;
+    const ids = new Map<unknown, Set<string>>();
+    this.#indexes.set(field, ids);
+    for (const [id, { document }] of this.entries) indexIn(ids, field, id, document, 1);
+  }
+
+  set(id: string, entry: Entry): void {
+    const before = this.entries.get(id)?.document;
+    for (const [field, ids] of this.#indexes) {
+      indexIn(ids, field, id, before, -1);
+      indexIn(ids, field, id, entry.document, 1);
+    }
+    this.entries.set(id, entry);
+  }
+
+  clear(): void {
+    this.entries.clear();
+    for (const ids of this.#indexes.values()) ids.clear();
+  }
+
+  /** The documents that may match `tests`: those an equality test on an indexed field names, or else all. */
+  *candidates(tests: readonly FieldTest[]): Iterable<object> {
+    for (const test of tests) {
+      const ids = test.equals === undefined ? undefined : this.#indexes.get(test.path);
+      if (ids === undefined) continue;
+      for (const id of ids.get(test.equals) ?? []) {
+        const document = this.entries.get(id)?.document;
+        if (document !== undefined) yield document;
+      }
+      return;
+    }
+    for (const { document } of this.entries.values()) if (document !== undefined) yield document;
+  }
+}
+
+/** Adds (1) or removes (-1) `id` under each scalar value `document` holds at `field`. */
+const indexIn = (ids: Map<unknown, Set<string>>, field: string, id: string, document: object | undefined, change: 1 | -1): void => {
+  if (document === undefined) return;
+  for (const value of new Set(valuesAt(document, field))) {
+    if (typeof value === 'object') continue;
+    let holders = ids.get(value);
+    if (change === 1) {
+      if (holders === undefined) ids.set(value, (holders = new Set()));
+      holders.add(id);
+    } else if (holders !== undefined) {
+      holders.delete(id);
+      if (holders.size === 0) ids.delete(value);
+    }
+  }
+};
 
 export class InMemoryReadModelStore implements ReadModelStore {
   /** Physical collections; `collection(name)` serves the one under `name`, which a swap replaces. */
   readonly #collections = new Map<string, Documents>();
   readonly #checkpoints = new Map<string, Checkpoint>();
   readonly #fences = new Map<string, number>();
+  /** The indexed fields of each collection (by its name, so that its staging collections have them too). */
+  readonly #indexed = new Map<string, Set<string>>();
   readonly #keep: <T>(document: T) => T;
   #stagingCount = 0;
   #closed = false;
@@ -73,8 +139,7 @@ export class InMemoryReadModelStore implements ReadModelStore {
       if (physical.startsWith(stagingPrefix(name))) this.#collections.delete(physical);
     }
     const staged = `${stagingPrefix(name)}${++this.#stagingCount}`;
-    const documents: Documents = new Map();
-    this.#collections.set(staged, documents);
+    this.#collections.set(staged, new Documents(this.#indexed.get(name)));
     return Object.assign(new InMemoryCollection<D>(() => this.#documents(staged), this.#keep), { name: staged });
   }
 
@@ -88,8 +153,14 @@ export class InMemoryReadModelStore implements ReadModelStore {
     this.#collections.delete(staged);
   }
 
-  async ensureIndexes(): Promise<void> {
+  async ensureIndexes(name: string, indexes: ReadonlyArray<ReadonlyArray<readonly [field: string, direction: 1 | -1]>>): Promise<void> {
     this.#ensureOpen();
+    const fields = this.#indexed.get(name) ?? new Set<string>();
+    this.#indexed.set(name, fields);
+    for (const [leading] of indexes) if (leading !== undefined) fields.add(leading[0]);
+    for (const [physical, documents] of this.#collections) {
+      if (physical === name || physical.startsWith(stagingPrefix(name))) for (const field of fields) documents.index(field);
+    }
   }
 
   async ping(): Promise<void> {
@@ -104,7 +175,7 @@ export class InMemoryReadModelStore implements ReadModelStore {
     this.#ensureOpen();
     let documents = this.#collections.get(physical);
     if (documents === undefined) {
-      documents = new Map();
+      documents = new Documents(this.#indexed.get(physical));
       this.#collections.set(physical, documents);
     }
     return documents;
@@ -128,11 +199,11 @@ class InMemoryCollection<D extends { id: string }> implements ReadModelCollectio
   }
 
   async get(id: string): Promise<D | undefined> {
-    return this.#documents().get(id)?.document as D | undefined;
+    return this.#documents().entries.get(id)?.document as D | undefined;
   }
 
   async getMany(ids: readonly string[]): Promise<Map<string, D>> {
-    const documents = this.#documents();
+    const documents = this.#documents().entries;
     const found = new Map<string, D>();
     for (const id of ids) {
       const document = documents.get(id)?.document;
@@ -142,7 +213,7 @@ class InMemoryCollection<D extends { id: string }> implements ReadModelCollectio
   }
 
   async getStates(ids: readonly string[]): Promise<Map<string, StoredState<D>>> {
-    const documents = this.#documents();
+    const documents = this.#documents().entries;
     const states = new Map<string, StoredState<D>>();
     for (const id of ids) {
       const entry = documents.get(id);
@@ -153,23 +224,23 @@ class InMemoryCollection<D extends { id: string }> implements ReadModelCollectio
 
   async *find(filter: Filter, options?: FindOptions): AsyncIterable<D> {
     const tests = fieldTests(filter);
-    const order = documentOrder(sortKeys(options));
+    const keys = sortKeys(options);
     const limit = limitOf(options);
     const found: object[] = [];
-    for (const { document } of this.#documents().values()) {
-      if (document !== undefined && matches(document, tests)) found.push(document);
+    for (const document of this.#documents().candidates(tests)) {
+      if (matches(document, tests)) found.push(document);
     }
-    found.sort(order);
     // Sorted up front (documents are never changed once written, so the snapshot is references
     // only), then handed out one by one like a cursor.
-    for (const document of limit === undefined ? found : found.slice(0, limit)) yield document as D;
+    const sorted = sortedBy(found, keys);
+    for (const document of limit === undefined ? sorted : sorted.slice(0, limit)) yield document as D;
   }
 
   async count(filter: Filter): Promise<number> {
     const tests = fieldTests(filter);
     let count = 0;
-    for (const { document } of this.#documents().values()) {
-      if (document !== undefined && matches(document, tests)) count++;
+    for (const document of this.#documents().candidates(tests)) {
+      if (matches(document, tests)) count++;
     }
     return count;
   }
@@ -186,7 +257,7 @@ class InMemoryCollection<D extends { id: string }> implements ReadModelCollectio
       return [write.id, { document, position: BigInt(positionText), positionText }];
     });
     for (const [id, entry] of entries) {
-      const stored = documents.get(id);
+      const stored = documents.entries.get(id);
       if (stored === undefined || stored.position < entry.position) documents.set(id, entry);
     }
   }

@@ -1509,6 +1509,7 @@ export const SERVED_SCHEMAS = {
     ]
   },
   "InterviewDocument": {
+    "description": "The interview as the queries answer it: the record with its findings in recording order.",
     "additionalProperties": false,
     "type": "object",
     "properties": {
@@ -1791,85 +1792,6 @@ export const SERVED_SCHEMAS = {
       },
       "notes": {
         "type": "string"
-      },
-      "findings": {
-        "type": "array",
-        "items": {
-          "type": "object",
-          "properties": {
-            "findingId": {
-              "type": "string"
-            },
-            "section": {
-              "enum": [
-                "current-structure",
-                "customer",
-                "data-report",
-                "future-structure",
-                "other-requirement",
-                "workflow"
-              ],
-              "type": "string"
-            },
-            "text": {
-              "type": "string"
-            },
-            "pain": {
-              "type": "number"
-            },
-            "frequency": {
-              "enum": [
-                "daily",
-                "monthly",
-                "rare",
-                "weekly"
-              ],
-              "type": "string"
-            },
-            "recordedAt": {
-              "type": "string"
-            },
-            "recordedBy": {
-              "description": "Who did something: always taken from the verified token, never from a request body.",
-              "type": "object",
-              "properties": {
-                "id": {
-                  "type": "string"
-                },
-                "name": {
-                  "type": "string"
-                },
-                "roles": {
-                  "type": "array",
-                  "items": {
-                    "enum": [
-                      "admin",
-                      "consultant",
-                      "pm",
-                      "pmo",
-                      "stakeholder"
-                    ],
-                    "type": "string"
-                  }
-                }
-              },
-              "additionalProperties": false,
-              "required": [
-                "id",
-                "name",
-                "roles"
-              ]
-            }
-          },
-          "additionalProperties": false,
-          "required": [
-            "findingId",
-            "recordedAt",
-            "recordedBy",
-            "section",
-            "text"
-          ]
-        }
       },
       "summaries": {
         "description": "Every summary draft, by version.",
@@ -2246,6 +2168,85 @@ export const SERVED_SCHEMAS = {
       },
       "updatedAt": {
         "type": "string"
+      },
+      "findings": {
+        "type": "array",
+        "items": {
+          "type": "object",
+          "properties": {
+            "findingId": {
+              "type": "string"
+            },
+            "section": {
+              "enum": [
+                "current-structure",
+                "customer",
+                "data-report",
+                "future-structure",
+                "other-requirement",
+                "workflow"
+              ],
+              "type": "string"
+            },
+            "text": {
+              "type": "string"
+            },
+            "pain": {
+              "type": "number"
+            },
+            "frequency": {
+              "enum": [
+                "daily",
+                "monthly",
+                "rare",
+                "weekly"
+              ],
+              "type": "string"
+            },
+            "recordedAt": {
+              "type": "string"
+            },
+            "recordedBy": {
+              "description": "Who did something: always taken from the verified token, never from a request body.",
+              "type": "object",
+              "properties": {
+                "id": {
+                  "type": "string"
+                },
+                "name": {
+                  "type": "string"
+                },
+                "roles": {
+                  "type": "array",
+                  "items": {
+                    "enum": [
+                      "admin",
+                      "consultant",
+                      "pm",
+                      "pmo",
+                      "stakeholder"
+                    ],
+                    "type": "string"
+                  }
+                }
+              },
+              "additionalProperties": false,
+              "required": [
+                "id",
+                "name",
+                "roles"
+              ]
+            }
+          },
+          "additionalProperties": false,
+          "required": [
+            "findingId",
+            "recordedAt",
+            "recordedBy",
+            "section",
+            "text"
+          ]
+        }
       }
     },
     "required": [

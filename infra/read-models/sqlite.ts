@@ -244,8 +244,8 @@ export class SqliteReadModelStore implements ReadModelStore {
     await this.#memory.swap(name, staged);
   }
 
-  async ensureIndexes(): Promise<void> {
-    await this.#memory.ensureIndexes();
+  async ensureIndexes(name: string, indexes: ReadonlyArray<ReadonlyArray<readonly [field: string, direction: 1 | -1]>>): Promise<void> {
+    await this.#memory.ensureIndexes(name, indexes);
   }
 
   async ping(): Promise<void> {

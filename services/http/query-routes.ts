@@ -15,7 +15,11 @@ import {
   INTERVIEW_STATUSES,
   type EngagementDocument,
   type InterviewDocument,
+  type InterviewRecord,
+  type FindingDocument,
   type BaselineDocument,
+  findingsOf,
+  withFindings,
 } from '../../projections/index.js';
 import Negotiator from 'negotiator';
 import { LANGUAGES, type Language } from './specification/words.js';
@@ -30,6 +34,7 @@ export const READ_MODELS = {
   engagements: 'engagements',
   progress: 'phase-progress',
   interviews: 'interviews',
+  findings: 'interview-findings',
   backlog: 'requirement-backlog',
   requirements: 'requirements',
   audit: 'audit-trail',
@@ -142,9 +147,21 @@ export type QueryRouteDeps = {
   clock?: () => Date;
 };
 
-export const scheduleItem = (doc: InterviewDocument) => {
-  const { findings: _findings, summaries: _summaries, ...rest } = doc;
+export const scheduleItem = (doc: InterviewRecord) => {
+  // Interview documents MongoDB kept from before the findings had documents of their own still hold
+  // them until `interviews` is rebuilt; the schedule never shows them.
+  const { summaries: _summaries, findings: _findings, ...rest } = doc as InterviewRecord & { findings?: unknown };
   return rest;
+};
+
+/** An interview as the queries answer it, its findings gathered from their own documents. */
+export const readInterview = async (readModels: ReadModelStore, id: string): Promise<InterviewDocument | undefined> => {
+  const record = await readModels.collection<InterviewRecord>(READ_MODELS.interviews).get(id);
+  if (record === undefined) return undefined;
+  const { filter, options } = findingsOf(id);
+  const findings: FindingDocument[] = [];
+  for await (const finding of readModels.collection<FindingDocument>(READ_MODELS.findings).find(filter, options)) findings.push(finding);
+  return withFindings(record, findings);
 };
 
 /**
@@ -194,7 +211,7 @@ export const queryKit = (app: FastifyInstance, deps: QueryRouteDeps) => {
 
   /** An interview the caller may read: a reader of the engagement's records, or its interviewee. */
   const readableInterview = async (request: FastifyRequest, id: string): Promise<InterviewDocument> => {
-    const interview = await found<InterviewDocument>(READ_MODELS.interviews, id, 'interview');
+    const interview = (await readInterview(readModels, id)) ?? fail('not-found', `interview ${id} does not exist`);
     await permitted(request, 'read-interview', interview.engagementId, `interview ${id}`, interview.interviewee.userId);
     return interview;
   };

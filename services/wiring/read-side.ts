@@ -20,6 +20,7 @@ import type { CatchUp, ReadYourWrites } from '../queries/read-your-writes.js';
 /** The indexes the queries of `services/http/plugins/` use, per read model. */
 export const READ_MODEL_INDEXES: Record<string, Array<Array<readonly [string, 1 | -1]>>> = {
   [READ_MODELS.interviews]: [[['engagementId', 1], ['scheduledAt', 1]], [['engagementId', 1], ['status', 1]]],
+  [READ_MODELS.findings]: [[['interviewId', 1], ['position', 1]]],
   [READ_MODELS.backlog]: [[['engagementId', 1]]],
   [READ_MODELS.baselines]: [[['engagementId', 1], ['createdAt', -1]]],
   [READ_MODELS.audit]: [

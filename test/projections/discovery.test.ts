@@ -6,6 +6,7 @@ import { REQUIREMENT_STATUSES } from '../../contracts/index.js';
 import {
   auditTrail,
   engagementDocument,
+  interviewFindings,
   interviewSchedule,
   phaseProgress,
   project,
@@ -13,6 +14,7 @@ import {
   requirementBacklog,
   requirementDocument,
   sortBacklog,
+  withFindings,
 } from '../../projections/index.js';
 import { consultant, E1, pm } from '../support/fixtures.js';
 import { minute } from '../support/projection-spec.js';
@@ -21,7 +23,10 @@ import { hashOf, li, summaries, waiver, wholeDiscovery, wang } from './discovery
 const log = wholeDiscovery();
 const engagement = project(engagementDocument, log).get(E1)!;
 const progress = project(phaseProgress, log).get(E1)!;
-const interviews = project(interviewSchedule, log);
+const findings = [...project(interviewFindings, log).values()];
+const interviews = new Map(
+  [...project(interviewSchedule, log)].map(([id, record]) => [id, withFindings(record, findings.filter((f) => f.interviewId === id))]),
+);
 const backlog = [...project(requirementBacklog, log).values()];
 const requirements = project(requirementDocument, log);
 const audit = [...project(auditTrail, log).values()];

@@ -1,6 +1,6 @@
 import t from 'tap';
 import type { InterviewEvent } from '../../contracts/index.js';
-import { interviewSchedule, type InterviewDocument } from '../../projections/index.js';
+import { interviewSchedule, type InterviewRecord } from '../../projections/index.js';
 import {
   consultant,
   E1,
@@ -19,7 +19,7 @@ import { summaryHash } from '../../domain/index.js';
 
 const spec = projectionSpec(interviewSchedule);
 
-const scheduled: InterviewDocument = {
+const scheduled: InterviewRecord = {
   id: I1,
   engagementId: E1,
   position: '1',
@@ -34,7 +34,6 @@ const scheduled: InterviewDocument = {
   topics: ['business-process', 'reports'],
   scheduledBy: consultant,
   reschedules: [],
-  findings: [],
   summaries: [],
   confirmation: null,
   version: 0,
@@ -111,7 +110,7 @@ t.test('InterviewConducted: when it took place, who attended, the notes', async 
     .thenMatch({ [I1]: { notes: 'brought the template' } });
 });
 
-t.test('FindingRecorded: findings in recording order, optional ratings only when given', async (t) => {
+t.test('FindingRecorded: the interview moves on a revision; the finding itself is a document of its own', async (t) => {
   spec(t)
     .given(
       recorded([
@@ -128,10 +127,6 @@ t.test('FindingRecorded: findings in recording order, optional ratings only when
         status: 'conducted',
         conductedAt: '2026-03-01T02:00:00.000Z',
         attendees: ['Li Na'],
-        findings: [
-          { findingId: 'f-1', section: 'workflow', text: 'observation f-1', pain: 2, frequency: 'daily', recordedAt: minute(3), recordedBy: consultant },
-          { findingId: 'f-2', section: 'customer', text: 'no shared customer list', recordedAt: minute(4), recordedBy: consultant },
-        ],
       },
     });
 });
@@ -188,7 +183,6 @@ t.test('SummaryConfirmed: who confirmed which version with which hash, and when'
         confirmationState: 'confirmed',
         conductedAt: '2026-03-01T02:00:00.000Z',
         attendees: ['Li Na'],
-        findings: [{ findingId: 'f-1', section: 'workflow', text: 'observation f-1', pain: 2, frequency: 'daily', recordedAt: minute(3), recordedBy: consultant }],
         summaries: [draft(1, 4, { sentAt: minute(5) })],
         confirmation: {
           summaryVersion: 1,

@@ -336,6 +336,29 @@ export const readModelStoreContract = (t: Test, name: string, open: OpenStore) =
       t.same(ids(await collect(store.collection<Item>('backlog').find({ engagementId: 'e1', status: 'prioritized' }))), ['r1', 'r3', 'r6']);
     });
 
+    t.test('an equality filter on an indexed field finds what a filter on any other field would, as documents change', async (t) => {
+      const store = await opened(t);
+      await store.ensureIndexes('backlog', [[['status', 1], ['position', 1]], [['departments', 1]], [['score', 1]]]);
+      const collection = store.collection<Item>('backlog');
+      await collection.write(backlog().map(upsert));
+      t.same(ids(await collect(collection.find({ status: 'prioritized' }, { sort: [['position', -1]] }))), ['r6', 'r3', 'r1']);
+      t.same(ids(await collect(collection.find({ departments: 'Sales', engagementId: 'e1' }))), ['r1', 'r2', 'r6'], 'a field holding an array matches by any element');
+      await collection.write([upsert(item('r3', '20', { status: 'accepted', score: 4 })), remove('r6', '21'), upsert(item('r7', '22', { status: 'prioritized', departments: ['Sales'] }))]);
+      t.same(ids(await collect(collection.find({ status: 'prioritized' }))), ['r1', 'r7'], 'a document that changed its value, a removed one and a new one');
+      t.same(ids(await collect(collection.find({ status: 'accepted' }))), ['r3', 'r4']);
+      t.same(ids(await collect(collection.find({ departments: 'Sales' }))), ['r1', 'r2', 'r7']);
+      t.equal(await collection.count({ score: 4 }), 2);
+      t.equal(await collection.count({ score: '4' as unknown as number }), 0, 'the string "4" is not the number 4');
+      await collection.write([upsert(item('r6', '19', { status: 'prioritized' }))]);
+      t.same(ids(await collect(collection.find({ status: 'prioritized' }))), ['r1', 'r7'], 'a write older than a removal changes nothing');
+      const staged = await store.staging<Item>('backlog');
+      await staged.write([upsert(item('s1', '30', { status: 'prioritized' }))]);
+      await store.swap('backlog', staged.name);
+      t.same(ids(await collect(collection.find({ status: 'prioritized' }))), ['s1'], 'the swapped-in collection is indexed too');
+      await collection.clear();
+      t.equal(await collection.count({ status: 'prioritized' }), 0);
+    });
+
     t.test('ping answers', async (t) => {
       const store = await opened(t);
       await t.resolves(store.ping());

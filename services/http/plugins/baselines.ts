@@ -8,7 +8,7 @@ import { DocumentFontMissingError, specificationPdf } from '../specification/pdf
 import { fail } from '../problem.js';
 import { Baseline, SpecificationSchema } from '../read-model-schemas.js';
 import { ProblemSchema } from '../schemas.js';
-import { queryKit, READ_MODELS, DocumentQuery, FORMAT_OF, languageOf, problems } from '../query-routes.js';
+import { queryKit, readInterview, READ_MODELS, DocumentQuery, FORMAT_OF, languageOf, problems } from '../query-routes.js';
 import { registerCommandRoutes } from '../command-routes.js';
 import { BASELINE } from '../../commands/specs/index.js';
 import type { ResourceDeps } from './resource.js';
@@ -63,7 +63,7 @@ export const registerBaselines = (app: FastifyInstance, deps: ResourceDeps) => {
       const interviewIds = [...new Set(baseline.requirements.flatMap((r) => r.sources.map((s) => s.interviewId)))];
       const interviews: InterviewDocument[] = [];
       for (const interviewId of interviewIds) {
-        const interview = await collection<InterviewDocument>(READ_MODELS.interviews).get(interviewId);
+        const interview = await readInterview(deps.queries.readModels, interviewId);
         if (interview) interviews.push(interview);
       }
       const progress = await collection<PhaseProgress>(READ_MODELS.progress).get(baseline.engagementId);

@@ -46,7 +46,7 @@ import { accessNote, requireAccess } from '../auth.js';
 import { fail } from '../problem.js';
 import type { ProofSigner } from '../../../infra/proof/signing.js';
 import { verifyEngagement } from '../../../infra/proof/verify.js';
-import { readOwnWritesHook } from '../query-routes.js';
+import { readInterview, readOwnWritesHook } from '../query-routes.js';
 import { commandAnswer, CorrelationId, IdempotencyKey, IdParams, MinPosition, ProblemSchema } from '../schemas.js';
 
 export type ConfirmationRouteDeps = {
@@ -229,12 +229,11 @@ const linkHolder = (state: InterviewState, linkId: string): Actor =>
 
 export const registerConfirmationRoutes = (app: FastifyInstance, deps: ConfirmationRouteDeps) => {
   const typed = app.withTypeProvider<ZodTypeProvider>();
-  const interviews = deps.readModels.collection<InterviewDocument>('interviews');
   const engagements = deps.readModels.collection<EngagementDocument>('engagements');
 
   const readOwnWrites = readOwnWritesHook(deps);
   const document = async (interviewId: string): Promise<InterviewDocument> =>
-    (await interviews.get(interviewId)) ?? fail('unavailable', 'this interview is not readable yet; try again in a moment', {}, { 'retry-after': '1' });
+    (await readInterview(deps.readModels, interviewId)) ?? fail('unavailable', 'this interview is not readable yet; try again in a moment', {}, { 'retry-after': '1' });
   const baseUrl = (request: FastifyRequest) => (deps.publicUrl ?? `${request.protocol}://${request.host}`).replace(/\/+$/, '');
   const idsFor = (scope: string, request: FastifyRequest) => {
     const key = request.headers['idempotency-key'];
@@ -427,7 +426,7 @@ export const registerConfirmationRoutes = (app: FastifyInstance, deps: Confirmat
     },
     handler: async (request, reply) => {
       const { presented, link } = await linkOf(request.params.token);
-      const doc = await interviews.get(presented.interviewId);
+      const doc = await readInterview(deps.readModels, presented.interviewId);
       const via = doc?.confirmation?.via;
       const receipt = doc && via?.method === 'link' && via.linkId === link.linkId ? receiptOf(doc, deps.clock().toISOString()) : undefined;
       if (!receipt) return fail('not-found', 'nothing has been confirmed through this link yet, so there is no receipt');
@@ -446,7 +445,7 @@ export const registerConfirmationRoutes = (app: FastifyInstance, deps: Confirmat
     },
     handler: async (request, reply) => {
       const { id } = request.params;
-      const doc = (await interviews.get(id)) ?? fail('not-found', `interview ${id} does not exist`);
+      const doc = (await readInterview(deps.readModels, id)) ?? fail('not-found', `interview ${id} does not exist`);
       const engagement = await engagements.get(doc.engagementId);
       const team = engagement ? Object.fromEntries((engagement.team ?? []).map((m) => [m.userId, { role: m.role }])) : undefined;
       const verdict = judge('read-interview', request.user, { team, intervieweeId: doc.interviewee.userId });

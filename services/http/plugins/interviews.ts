@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { judge } from '../../../domain/index.js';
-import type { InterviewDocument } from '../../../projections/index.js';
+import type { InterviewRecord } from '../../../projections/index.js';
 import type { Filter } from '../../../infra/read-models/port.js';
 import { accessNote } from '../auth.js';
 import { fail } from '../problem.js';
@@ -31,7 +31,7 @@ export const registerInterviews = (app: FastifyInstance, deps: ResourceDeps) => 
       // Whoever may not read every record (a stakeholder member) sees the interviews they gave.
       if (!judge('read-records', request.user, { team: teamOf(engagement) }).allowed) filter['interviewee.userId'] = request.user.id;
       const items = [];
-      for await (const doc of collection<InterviewDocument>(READ_MODELS.interviews).find(filter, { sort: [['scheduledAt', 1]] })) {
+      for await (const doc of collection<InterviewRecord>(READ_MODELS.interviews).find(filter, { sort: [['scheduledAt', 1]] })) {
         items.push(scheduleItem(doc));
       }
       return { items };
