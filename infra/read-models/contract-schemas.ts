@@ -4,7 +4,7 @@
  * typescript-json-schema (it follows types inferred from the zod contracts, which generators that
  * read only the syntax cannot), in the shape the documents are stored in – `id` as `_id`, beside
  * the store's own `_position` key and `_deleted` tombstone mark (mongo-query.ts).
- * `npm run read-models:schemas` writes them to docs/read-models/<collection>.v1.schema.json; a test
+ * `npm run read-models:schemas` writes them to docs/read-models/<collection>.v<version>.schema.json; a test
  * keeps the committed files equal to what this produces.
  *
  * The same types give the documents as the HTTP queries serve them (`id` itself, none of the
@@ -27,24 +27,31 @@ import {
 
 const root = resolve(import.meta.dirname, '../..');
 
-export const CONTRACT_VERSION = 1;
-
 /**
- * Each collection (the projection's name), the type of its documents, and the type the queries
- * serve them as: the interview with its findings, which are stored as documents of their own.
+ * Each collection (the projection's name), its contract version, the type of its documents, and the
+ * type the queries serve them as: the interview with its findings, which are stored as documents of
+ * their own. A change that removes or retypes a stored field raises the version; the older file
+ * stays in docs/read-models/ while readers move (interviews v2: the findings left for
+ * `interview-findings`).
  */
 export const READ_MODELS = [
-  { collection: engagementDocument.name, file: 'projections/engagement-document.ts', type: 'EngagementDocument' },
-  { collection: phaseProgress.name, file: 'projections/phase-progress.ts', type: 'PhaseProgress' },
-  { collection: interviewSchedule.name, file: 'projections/interview-schedule.ts', type: 'InterviewRecord', served: 'InterviewDocument' },
-  { collection: interviewFindings.name, file: 'projections/interview-findings.ts', type: 'FindingDocument', served: undefined },
-  { collection: requirementBacklog.name, file: 'projections/requirement-backlog.ts', type: 'BacklogItem' },
-  { collection: requirementDocument.name, file: 'projections/requirement-document.ts', type: 'RequirementDocument' },
-  { collection: auditTrail.name, file: 'projections/audit-trail.ts', type: 'AuditEntry' },
-  { collection: baselineDocument.name, file: 'projections/baseline-document.ts', type: 'BaselineDocument' },
+  { collection: engagementDocument.name, version: 1, file: 'projections/engagement-document.ts', type: 'EngagementDocument' },
+  { collection: phaseProgress.name, version: 1, file: 'projections/phase-progress.ts', type: 'PhaseProgress' },
+  { collection: interviewSchedule.name, version: 2, file: 'projections/interview-schedule.ts', type: 'InterviewRecord', served: 'InterviewDocument' },
+  { collection: interviewFindings.name, version: 1, file: 'projections/interview-findings.ts', type: 'FindingDocument', served: undefined },
+  { collection: requirementBacklog.name, version: 1, file: 'projections/requirement-backlog.ts', type: 'BacklogItem' },
+  { collection: requirementDocument.name, version: 1, file: 'projections/requirement-document.ts', type: 'RequirementDocument' },
+  { collection: auditTrail.name, version: 1, file: 'projections/audit-trail.ts', type: 'AuditEntry' },
+  { collection: baselineDocument.name, version: 1, file: 'projections/baseline-document.ts', type: 'BaselineDocument' },
 ] as const;
 
-export const schemaFile = (collection: string) => resolve(root, 'docs', 'read-models', `${collection}.v${CONTRACT_VERSION}.schema.json`);
+const versionOf = (collection: string): number => {
+  const model = READ_MODELS.find((m) => m.collection === collection);
+  if (!model) throw new Error(`No read model is named "${collection}"`);
+  return model.version;
+};
+
+export const schemaFile = (collection: string) => resolve(root, 'docs', 'read-models', `${collection}.v${versionOf(collection)}.schema.json`);
 
 type Schema = TJS.Definition & { properties: Record<string, TJS.DefinitionOrBoolean>; required: string[] };
 
@@ -52,10 +59,11 @@ type Schema = TJS.Definition & { properties: Record<string, TJS.DefinitionOrBool
 const stored = (collection: string, type: string, schema: TJS.Definition): TJS.Definition => {
   const { properties = {}, required = [], ...rest } = schema as Schema;
   const { id, ...fields } = properties;
+  const version = versionOf(collection);
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
-    $id: `urn:crm-discovery:read-model:${collection}:v${CONTRACT_VERSION}`,
-    title: `${collection} (read model, contract v${CONTRACT_VERSION})`,
+    $id: `urn:crm-discovery:read-model:${collection}:v${version}`,
+    title: `${collection} (read model, contract v${version})`,
     description: `One document of the MongoDB collection "${collection}", as the projection writes it (${type}).`,
     ...rest,
     properties: {
