@@ -9,7 +9,7 @@ import { buildApp } from '../http/app.js';
 import { openAnchorStore, startAnchoring } from '../proof/anchoring.js';
 import { openSigner } from '../proof/keys.js';
 import { mailing } from '../mail/mailing.js';
-import { MongoReadModelStore, SqliteReadModelStore } from '../../infra/read-models/index.js';
+import { SqliteReadModelStore } from '../../infra/read-models/sqlite.js';
 import { loadReadModels } from '../../infra/embedded-data/read-models.js';
 import { openApiStores } from '../wiring/stores.js';
 import { browserSignIn, identityVerifier, idSecret, runRole } from '../wiring/process.js';
@@ -21,9 +21,8 @@ import { catchUpCheck, SHARED_PROCESS_BATCH, SHARED_PROCESS_CATCH_UP_BATCH, star
 await runRole('all-in-one', async (role) => {
   const { config, logger, metrics } = role;
   const { identity, devSecretFile } = identityVerifier(config, logger);
-  const { eventStore, readModels, idempotency, snapshots } = await openApiStores(config, logger, role.onShutdown);
+  const { eventStore, readModels, shared, idempotency, snapshots } = await openApiStores(config, logger, role.onShutdown);
 
-  const shared = readModels instanceof MongoReadModelStore ? readModels : undefined;
   // Read models in memory start empty or with what was kept of them: queries wait for them to reach the log's head as it is now.
   const headAtStart = config.MONGO_URL ? undefined : await eventStore.headPosition();
   const readSide = await startProjector({
@@ -70,7 +69,7 @@ await runRole('all-in-one', async (role) => {
       keepAliveTimeoutMs: config.HTTP_KEEP_ALIVE_TIMEOUT_MS,
       maxConnections: config.HTTP_MAX_CONNECTIONS,
     },
-    ...mailing(config, role.onShutdown),
+    ...(await mailing(config, role.onShutdown)),
   });
   role.onShutdown(() => app.close());
   const address = await app.listen({ port: config.PORT, host: config.HOST });
