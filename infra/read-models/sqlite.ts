@@ -13,7 +13,16 @@
  * position, in SQL (`WHERE position_key < excluded.position_key`) as in memory. So a crash between
  * the documents of a batch and its checkpoint (separate transactions, as on MongoDB) leaves the
  * checkpoint behind; the batch is delivered again and every document it already changed skips it.
- * The file is written first: a write that fails there leaves the cache as it was.
+ *
+ * The file is written in batches, not at every write: the writes and checkpoints of the last second
+ * (or of the last 32 MiB of documents) wait in memory, the latest version of each document only,
+ * and go to the file in one transaction – checkpoints with the documents they cover, so the file's
+ * checkpoints never pass its documents. A catch-up rewrites the same large documents (an interview
+ * and its findings, an engagement's schedule) batch after batch; written once per flush, the first
+ * start after an upgrade folds the log about as fast as one without the file. What a crash loses of
+ * the last second is folded from the log again at the next start, as with `synchronous = NORMAL`.
+ * A flush that fails keeps what waits and fails the write or checkpoint that asked for it, which the
+ * projector retries; whatever else reads or changes the file flushes first.
  */
 import Database from 'better-sqlite3';
 import { setImmediate as nextTurn } from 'node:timers/promises';
@@ -59,6 +68,13 @@ const LOAD_PAGE = 2_000;
 
 const STAGING_MARK = '__staging__';
 
+/** How long, and how many bytes of documents, writes wait in memory before they go to the file together. */
+const FLUSH_EVERY_MS = 1_000;
+const FLUSH_BYTES = 32 * 1024 * 1024;
+
+/** A document's latest write waiting for the file: its position key, and its JSON (null: deleted). */
+type PendingDocument = { key: string; json: string | null };
+
 export type LoadProgress = (loaded: { documents: number; collection: string }) => void;
 
 export class SqliteReadModelStore implements ReadModelStore {
@@ -71,6 +87,12 @@ export class SqliteReadModelStore implements ReadModelStore {
   readonly #saveFence: Database.Statement<[string, number]>;
   readonly #raiseHighest: Database.Statement<[string, string]>;
   #loaded = false;
+  /** Per physical collection, per id. */
+  readonly #pendingDocuments = new Map<string, Map<string, PendingDocument>>();
+  readonly #pendingCheckpoints = new Map<string, { key: string; fence: number | undefined }>();
+  #pendingBytes = 0;
+  #pendingHighest = '';
+  #flushedAt = performance.now();
 
   /** Opens (or creates) the file; the documents are in memory only after `load()`. */
   static open(file: string, options: { freezeDocuments?: boolean } = {}): SqliteReadModelStore {
@@ -121,6 +143,7 @@ export class SqliteReadModelStore implements ReadModelStore {
 
   /** The highest position any checkpoint or document holds: what the log must have reached for these read models to be its own. */
   highestPosition(): string | undefined {
+    this.flush();
     const row = this.#guard('reading the highest position', () =>
       this.#db
         .prepare<[string], { highest: string | null }>(
@@ -135,16 +158,19 @@ export class SqliteReadModelStore implements ReadModelStore {
 
   /** A fact kept with the read models (what they were folded by), or undefined. */
   fact(key: string): string | undefined {
+    this.flush();
     return this.#guard('reading a fact', () => this.#db.prepare<[string], { value: string }>('SELECT value FROM facts WHERE key = ?').get(key)?.value);
   }
 
   setFact(key: string, value: string): void {
+    this.flush();
     this.#guard('saving a fact', () => this.#db.prepare('INSERT INTO facts (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value));
   }
 
   /** Forgets every document and checkpoint, so that the projector folds the log from its start; only before `load()`. */
   discardAll(): void {
     if (this.#loaded) throw new Error('the read models are loaded already; discard them before loading');
+    this.flush();
     this.#guard('discarding the read models', () =>
       this.#db.transaction(() => {
         this.#db.exec('DELETE FROM documents; DELETE FROM checkpoints; DELETE FROM staging;');
@@ -208,21 +234,19 @@ export class SqliteReadModelStore implements ReadModelStore {
   async saveCheckpoint(projection: string, position: string, fence?: number): Promise<void> {
     // The fence is checked in memory first: a stale lease term changes neither.
     await this.#memory.saveCheckpoint(projection, position, fence);
-    this.#guard(`saving the checkpoint of ${projection}`, () =>
-      this.#db.transaction(() => {
-        if (fence !== undefined) this.#saveFence.run(projection, fence);
-        this.#saveCheckpoint.run(projection, positionKey(position));
-      })(),
-    );
+    this.#pendingCheckpoints.set(projection, { key: positionKey(position), fence });
+    this.#flushWhenDue();
   }
 
   async fenceCheckpoints(names: readonly string[], fence: number): Promise<void> {
     await this.#memory.fenceCheckpoints(names, fence);
+    this.flush();
     this.#guard('fencing the checkpoints', () => this.#db.transaction(() => names.forEach((name) => this.#saveFence.run(name, fence)))());
   }
 
   async staging<D extends { id: string }>(name: string): Promise<ReadModelCollection<D> & { name: string }> {
     const staged = await this.#memory.staging<D>(name);
+    this.flush();
     this.#guard(`starting a rebuild of ${name}`, () =>
       this.#db.transaction(() => {
         this.#dropStaging(name);
@@ -234,6 +258,7 @@ export class SqliteReadModelStore implements ReadModelStore {
 
   async swap(name: string, staged: string): Promise<void> {
     if (!staged.startsWith(`${name}${STAGING_MARK}`)) throw new Error(`${staged} is not a staging collection of ${name}`);
+    this.flush();
     this.#guard(`swapping in the rebuilt ${name}`, () =>
       this.#db.transaction(() => {
         this.#clear.run(name);
@@ -253,9 +278,41 @@ export class SqliteReadModelStore implements ReadModelStore {
     this.#guard('reaching the read models', () => this.#db.prepare('SELECT 1').get());
   }
 
+  /** Whatever waits goes to the file now, in one transaction. */
+  flush(): void {
+    if (this.#pendingDocuments.size === 0 && this.#pendingCheckpoints.size === 0) return;
+    this.#guard('writing the read models', () =>
+      this.#db.transaction(() => {
+        for (const [physical, documents] of this.#pendingDocuments) {
+          for (const [id, { key, json }] of documents) this.#upsert.run(physical, id, key, json);
+        }
+        if (this.#pendingHighest !== '') this.#raiseHighest.run(HIGHEST_WRITTEN, this.#pendingHighest);
+        for (const [projection, { key, fence }] of this.#pendingCheckpoints) {
+          if (fence !== undefined) this.#saveFence.run(projection, fence);
+          this.#saveCheckpoint.run(projection, key);
+        }
+      })(),
+    );
+    this.#pendingDocuments.clear();
+    this.#pendingCheckpoints.clear();
+    this.#pendingBytes = 0;
+    this.#pendingHighest = '';
+    this.#flushedAt = performance.now();
+  }
+
   async close(): Promise<void> {
     await this.#memory.close();
-    if (this.#db.open) this.#db.close();
+    if (this.#db.open) {
+      try {
+        this.flush();
+      } finally {
+        this.#db.close();
+      }
+    }
+  }
+
+  #flushWhenDue(): void {
+    if (this.#pendingBytes >= FLUSH_BYTES || performance.now() - this.#flushedAt >= FLUSH_EVERY_MS) this.flush();
   }
 
   /** Drops the staging collections (of `name`, or all): each is a range of the primary key. */
@@ -269,17 +326,24 @@ export class SqliteReadModelStore implements ReadModelStore {
   }
 
   #writingThrough<D extends { id: string }>(physical: string, cached: ReadModelCollection<D>): ReadModelCollection<D> {
-    const persist = (writes: ReadonlyArray<DocumentWrite<D>>) => {
-      let highest = '';
-      for (const write of writes) {
+    // Serialized now, as the document is at this position; only the latest position of each document waits.
+    // A write that cannot be serialized is refused whole, before anything of it waits.
+    const hold = (writes: ReadonlyArray<DocumentWrite<D>>) => {
+      const serialized = writes.map((write) => {
         if (write.kind === 'upsert' && write.document.id !== write.id) {
           throw new TypeError(`document ${JSON.stringify(write.document.id)} written under id ${JSON.stringify(write.id)}`);
         }
-        const key = positionKey(canonicalPosition(write.ifPositionBelow));
-        this.#upsert.run(physical, write.id, key, write.kind === 'upsert' ? JSON.stringify(write.document) : null);
-        if (key > highest) highest = key;
+        return { id: write.id, key: positionKey(canonicalPosition(write.ifPositionBelow)), json: write.kind === 'upsert' ? JSON.stringify(write.document) : null };
+      });
+      let documents = this.#pendingDocuments.get(physical);
+      if (documents === undefined) this.#pendingDocuments.set(physical, (documents = new Map()));
+      for (const { id, key, json } of serialized) {
+        const waiting = documents.get(id);
+        if (waiting !== undefined && waiting.key >= key) continue;
+        this.#pendingBytes += (json?.length ?? 0) - (waiting?.json?.length ?? 0);
+        documents.set(id, { key, json });
+        if (key > this.#pendingHighest) this.#pendingHighest = key;
       }
-      if (highest !== '') this.#raiseHighest.run(HIGHEST_WRITTEN, highest);
     };
     return {
       get: (id) => cached.get(id),
@@ -288,10 +352,13 @@ export class SqliteReadModelStore implements ReadModelStore {
       find: (filter, options) => cached.find(filter, options),
       count: (filter) => cached.count(filter),
       write: async (writes) => {
-        this.#guard(`writing ${physical}`, () => this.#db.transaction(persist)(writes));
+        if (!this.#db.open) throw new ReadModelStoreUnavailableError('the read-model store is closed');
+        hold(writes);
         await cached.write(writes);
+        this.#flushWhenDue();
       },
       clear: async () => {
+        this.flush();
         this.#guard(`clearing ${physical}`, () => this.#clear.run(physical));
         await cached.clear();
       },
