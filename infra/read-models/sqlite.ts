@@ -15,8 +15,8 @@
  * checkpoint behind; the batch is delivered again and every document it already changed skips it.
  *
  * The file is written in batches, not at every write: the writes and checkpoints of the last second
- * (or of the last 32 MiB of documents) wait in memory, the latest version of each document only,
- * and go to the file in one transaction – checkpoints with the documents they cover, so the file's
+ * (at most 10,000 documents) wait in memory, the latest version of each document only, and go to
+ * the file in one transaction – checkpoints with the documents they cover, so the file's
  * checkpoints never pass its documents. A catch-up rewrites the same large documents (an interview
  * and its findings, an engagement's schedule) batch after batch; written once per flush, the first
  * start after an upgrade folds the log about as fast as one without the file. What a crash loses of
@@ -68,12 +68,17 @@ const LOAD_PAGE = 2_000;
 
 const STAGING_MARK = '__staging__';
 
-/** How long, and how many bytes of documents, writes wait in memory before they go to the file together. */
+/** How long, and how many documents, writes wait in memory before they go to the file together. */
 const FLUSH_EVERY_MS = 1_000;
-const FLUSH_BYTES = 32 * 1024 * 1024;
+const FLUSH_DOCUMENTS = 10_000;
 
-/** A document's latest write waiting for the file: its position key, and its JSON (null: deleted). */
-type PendingDocument = { key: string; json: string | null };
+/**
+ * A document's latest write waiting for the file: its position key and the document (undefined:
+ * deleted), serialized only when it is flushed. The document is the one the in-memory store keeps,
+ * never changed after it is written (projections return new documents; outside production the
+ * store freezes them, so a change in place fails every test), so what is flushed is what was written.
+ */
+type PendingDocument = { key: string; document: object | undefined };
 
 export type LoadProgress = (loaded: { documents: number; collection: string }) => void;
 
@@ -90,7 +95,7 @@ export class SqliteReadModelStore implements ReadModelStore {
   /** Per physical collection, per id. */
   readonly #pendingDocuments = new Map<string, Map<string, PendingDocument>>();
   readonly #pendingCheckpoints = new Map<string, { key: string; fence: number | undefined }>();
-  #pendingBytes = 0;
+  #pendingCount = 0;
   #pendingHighest = '';
   #flushedAt = performance.now();
 
@@ -284,7 +289,7 @@ export class SqliteReadModelStore implements ReadModelStore {
     this.#guard('writing the read models', () =>
       this.#db.transaction(() => {
         for (const [physical, documents] of this.#pendingDocuments) {
-          for (const [id, { key, json }] of documents) this.#upsert.run(physical, id, key, json);
+          for (const [id, { key, document }] of documents) this.#upsert.run(physical, id, key, document === undefined ? null : JSON.stringify(document));
         }
         if (this.#pendingHighest !== '') this.#raiseHighest.run(HIGHEST_WRITTEN, this.#pendingHighest);
         for (const [projection, { key, fence }] of this.#pendingCheckpoints) {
@@ -295,7 +300,7 @@ export class SqliteReadModelStore implements ReadModelStore {
     );
     this.#pendingDocuments.clear();
     this.#pendingCheckpoints.clear();
-    this.#pendingBytes = 0;
+    this.#pendingCount = 0;
     this.#pendingHighest = '';
     this.#flushedAt = performance.now();
   }
@@ -312,7 +317,7 @@ export class SqliteReadModelStore implements ReadModelStore {
   }
 
   #flushWhenDue(): void {
-    if (this.#pendingBytes >= FLUSH_BYTES || performance.now() - this.#flushedAt >= FLUSH_EVERY_MS) this.flush();
+    if (this.#pendingCount >= FLUSH_DOCUMENTS || performance.now() - this.#flushedAt >= FLUSH_EVERY_MS) this.flush();
   }
 
   /** Drops the staging collections (of `name`, or all): each is a range of the primary key. */
@@ -326,22 +331,21 @@ export class SqliteReadModelStore implements ReadModelStore {
   }
 
   #writingThrough<D extends { id: string }>(physical: string, cached: ReadModelCollection<D>): ReadModelCollection<D> {
-    // Serialized now, as the document is at this position; only the latest position of each document waits.
-    // A write that cannot be serialized is refused whole, before anything of it waits.
+    // Only the latest position of each document waits; a write naming another id is refused whole.
     const hold = (writes: ReadonlyArray<DocumentWrite<D>>) => {
-      const serialized = writes.map((write) => {
+      for (const write of writes) {
         if (write.kind === 'upsert' && write.document.id !== write.id) {
           throw new TypeError(`document ${JSON.stringify(write.document.id)} written under id ${JSON.stringify(write.id)}`);
         }
-        return { id: write.id, key: positionKey(canonicalPosition(write.ifPositionBelow)), json: write.kind === 'upsert' ? JSON.stringify(write.document) : null };
-      });
+      }
       let documents = this.#pendingDocuments.get(physical);
       if (documents === undefined) this.#pendingDocuments.set(physical, (documents = new Map()));
-      for (const { id, key, json } of serialized) {
-        const waiting = documents.get(id);
+      for (const write of writes) {
+        const key = positionKey(canonicalPosition(write.ifPositionBelow));
+        const waiting = documents.get(write.id);
         if (waiting !== undefined && waiting.key >= key) continue;
-        this.#pendingBytes += (json?.length ?? 0) - (waiting?.json?.length ?? 0);
-        documents.set(id, { key, json });
+        if (waiting === undefined) this.#pendingCount++;
+        documents.set(write.id, { key, document: write.kind === 'upsert' ? write.document : undefined });
         if (key > this.#pendingHighest) this.#pendingHighest = key;
       }
     };
