@@ -1,5 +1,5 @@
 /**
- * The all-in-one process (`npm start`): the HTTP API, the projector and – when KAFKA_BROKERS is set
+ * The all-in-one process (`npm start`, loaded by `main.ts`): the HTTP API, the projector and – when KAFKA_BROKERS is set
  * – the Kafka publisher. With no configuration it runs on the embedded default: events in a SQLite
  * file in DATA_DIR, read models in memory kept in SQLite beside it (loaded at a start, then caught
  * up with the log), publishing off.
