@@ -63,8 +63,13 @@ const SCHEMA = `
 /** The highest position any document write carried, kept with the writes so that the start need not scan the documents. */
 const HIGHEST_WRITTEN = 'highestWritten';
 
-/** Documents read from the file per turn of the event loop while loading. */
-const LOAD_PAGE = 2_000;
+/**
+ * Loading reads pages of documents for at most LOAD_TURN_MS, then gives the event loop a turn: a
+ * request waits for at most one such slice per step it takes (a command takes several), however
+ * large the documents of a page are.
+ */
+const LOAD_PAGE = 200;
+const LOAD_TURN_MS = 10;
 
 const STAGING_MARK = '__staging__';
 
@@ -185,8 +190,8 @@ export class SqliteReadModelStore implements ReadModelStore {
   }
 
   /**
-   * Puts every stored document and checkpoint in memory, a page per turn of the event loop so that
-   * requests are answered meanwhile. Staging collections of a rebuild that did not finish are dropped.
+   * Puts every stored document and checkpoint in memory, in slices of LOAD_TURN_MS between turns of
+   * the event loop so that requests are answered meanwhile. Staging collections of a rebuild that did not finish are dropped.
    */
   async load(progress?: LoadProgress): Promise<void> {
     if (this.#loaded) return;
@@ -203,6 +208,7 @@ export class SqliteReadModelStore implements ReadModelStore {
     );
     let after = 0;
     let documents = 0;
+    let turnStarted = performance.now();
     for (;;) {
       const rows = this.#guard('loading the read models', () => page.all(after, LOAD_PAGE));
       const writes = new Map<string, Array<DocumentWrite<{ id: string }>>>();
@@ -223,7 +229,10 @@ export class SqliteReadModelStore implements ReadModelStore {
       after = last.rowid;
       progress?.({ documents, collection: last.collection });
       if (rows.length < LOAD_PAGE) break;
-      await nextTurn();
+      if (performance.now() - turnStarted >= LOAD_TURN_MS) {
+        await nextTurn();
+        turnStarted = performance.now();
+      }
     }
     this.#loaded = true;
   }
