@@ -13,6 +13,10 @@
  *
  * KEEP_DATA_DIR=<dir> fills that directory once and keeps it, so that another build can be started on
  * the same log (a second run with the same KEEP_DATA_DIR skips the filling).
+ *
+ * RESTARTS=<n> (default 1) restarts each build n times after the first starts, the builds taking turns
+ * so that the machine's drift weighs on each alike, and reports each build's medians. FIRST_START=0
+ * skips the first starts: the restarts find the read models a KEEP_DATA_DIR already holds.
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,10 +26,12 @@ import { join } from 'node:path';
 import { createSigner } from 'fast-jwt';
 import type { EventEnvelope, RecordedEvent } from '../contracts/index.js';
 import { openEmbeddedLog } from '../infra/embedded-data/integrity.js';
-import { interviewBody, processUsage, startProcess, stop } from './support.js';
+import { interviewBody, median, processUsage, startProcess, stop } from './support.js';
 
 const EVENTS = Number(process.env['EVENTS'] ?? 1_000_000);
 const PER_INTERVIEW = 500;
+const RESTARTS = Number(process.env['RESTARTS'] ?? 1);
+const FIRST_START = process.env['FIRST_START'] !== '0';
 const SERVICES = (process.env['SERVICE'] ?? 'dist/services/roles/main.js').split(',').map((entry) => {
   const at = entry.lastIndexOf(':');
   return at < 0 ? { label: entry, path: entry } : { label: entry.slice(0, at), path: entry.slice(at + 1) };
@@ -110,7 +116,9 @@ const caughtUp = async (base: string) => {
   }
 };
 
-const measureStart = async (path: string, env: Record<string, string>, templateId: string, events: number) => {
+type StartFigures = { listening: number; command: number; query: number; caughtUp: number; peakRssMb: number };
+
+const measureStart = async (path: string, env: Record<string, string>, templateId: string, events: number): Promise<StartFigures> => {
   const startedAt = performance.now();
   const service = await startProcess([path], env);
   try {
@@ -127,6 +135,7 @@ const measureStart = async (path: string, env: Record<string, string>, templateI
     );
     const peak = processUsage(service.child.pid!).peakRssMb;
     console.log(`  peak RSS ${peak.toFixed(0)} MB: ${((peak * 100_000) / events).toFixed(0)} MB per 100,000 events`);
+    return { listening, command: command - startedAt, query: query - startedAt, caughtUp: whole - startedAt, peakRssMb: peak };
   } finally {
     await stop(service.child);
   }
@@ -147,12 +156,29 @@ const main = async () => {
       events = await fill(dataDir, templateId);
       if (kept) writeFileSync(filled, JSON.stringify({ templateId, events }));
     }
-    for (const service of SERVICES) {
-      for (const file of READ_MODELS_FILES) rmSync(join(dataDir, file), { force: true });
-      for (const start of ['first start', 'restart']) {
-        console.log(`${service.label}, ${start}: ${service.path} on ${events.toLocaleString('en')} events (load average ${loadavg().map((l) => l.toFixed(1)).join(' ')})`);
+    const announce = (label: string, start: string, path: string) =>
+      console.log(`${label}, ${start}: ${path} on ${events.toLocaleString('en')} events (load average ${loadavg().map((l) => l.toFixed(1)).join(' ')})`);
+    if (FIRST_START) {
+      for (const service of SERVICES) {
+        for (const file of READ_MODELS_FILES) rmSync(join(dataDir, file), { force: true });
+        announce(service.label, 'first start', service.path);
         await measureStart(service.path, env, templateId, events);
       }
+    }
+    const restarts = new Map<string, StartFigures[]>(SERVICES.map((service) => [service.label, []]));
+    for (let round = 1; round <= RESTARTS; round++) {
+      for (const service of SERVICES) {
+        announce(service.label, `restart ${round} of ${RESTARTS}`, service.path);
+        restarts.get(service.label)!.push(await measureStart(service.path, env, templateId, events));
+      }
+    }
+    for (const [label, figures] of restarts) {
+      if (figures.length < 2) continue;
+      const of = (pick: (f: StartFigures) => number) => `${median(figures.map(pick)).toFixed(0)} ms`;
+      console.log(
+        `${label}, median of ${figures.length} restarts: listening after ${of((f) => f.listening)}; first 2xx command after ${of((f) => f.command)}, ` +
+          `first 2xx query after ${of((f) => f.query)}; caught up after ${of((f) => f.caughtUp)}; peak RSS ${median(figures.map((f) => f.peakRssMb)).toFixed(0)} MB`,
+      );
     }
   } finally {
     if (!kept) rmSync(dataDir, { recursive: true, force: true });

@@ -15,9 +15,9 @@ import { existsSync } from 'node:fs';
 import { open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { SQLITE_EVENT_STORE_FILE } from '../event-store/index.js';
-import { CHECKPOINTS_DIRECTORY } from '../publisher/index.js';
+import { CHECKPOINTS_DIRECTORY } from '../publisher/file-checkpoint-store.js';
 import { SNAPSHOTS_FILE } from '../snapshots/store.js';
-import { CONSUMERS_FILE } from '../consumer/index.js';
+import { CONSUMERS_FILE } from '../consumer/sqlite-consumer-store.js';
 import { IDEMPOTENCY_FILE } from '../idempotency/store.js';
 
 export const BACKUP_FORMAT = 'crm-discovery-backup/1';

@@ -5,8 +5,10 @@
  * and renamed aside.
  */
 import type { Logger } from 'pino';
-import { adoptCheckpoint, SqliteConsumerStore, type Checkpointer } from '../consumer/index.js';
-import { DEFAULT_CHECKPOINT_NAME, openFileCheckpointStore } from '../publisher/index.js';
+import { adoptCheckpoint, type Checkpointer } from '../consumer/checkpointer.js';
+import { SqliteConsumerStore } from '../consumer/sqlite-consumer-store.js';
+import { DEFAULT_CHECKPOINT_NAME } from '../publisher/publisher.js';
+import { openFileCheckpointStore } from '../publisher/file-checkpoint-store.js';
 
 export const openConsumerStore = async (dataDir: string, logger?: Logger): Promise<SqliteConsumerStore> => {
   const store = SqliteConsumerStore.open(dataDir);

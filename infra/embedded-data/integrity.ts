@@ -18,8 +18,9 @@ import {
   SQLITE_EVENT_STORE_FILE,
   type SqliteEventStore,
 } from '../event-store/index.js';
-import { CONSUMERS_FILE, type Checkpointer } from '../consumer/index.js';
-import { DEFAULT_CHECKPOINT_NAME } from '../publisher/index.js';
+import type { Checkpointer } from '../consumer/checkpointer.js';
+import { CONSUMERS_FILE } from '../consumer/sqlite-consumer-store.js';
+import { DEFAULT_CHECKPOINT_NAME } from '../publisher/publisher.js';
 import { openConsumerStore } from './consumers.js';
 import type { SqliteSnapshotStore } from '../snapshots/store.js';
 import { IDEMPOTENCY_FILE, type SqliteIdempotencyStore } from '../idempotency/store.js';

@@ -11,7 +11,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
-import { READ_MODELS_FILE, SqliteReadModelStore } from '../read-models/index.js';
+import { READ_MODELS_FILE, SqliteReadModelStore } from '../read-models/sqlite.js';
 
 /** What folds the events into documents: the projections and the event contracts they read. */
 const FOLDING_CODE = ['../../projections/', '../../contracts/'];

@@ -21,7 +21,7 @@ import { DEFAULT_LAG_COUNT_LIMIT, LagProbe } from '../consumer/lag.js';
 import type { Fence } from '../consumer/lease.js';
 import type { BackoffPolicy } from '../consumer/retry.js';
 import { EventStoreUnavailableError, type EventStore } from '../event-store/port.js';
-import { BrokerUnavailableError, type MessageSink, type OutgoingMessage } from '../kafka/index.js';
+import { BrokerUnavailableError, type MessageSink, type OutgoingMessage } from '../kafka/port.js';
 import { createPublisherMetrics, type ErrorStage, type PublisherMetrics } from './metrics.js';
 import { messageBytes, toOutgoingMessage } from './outgoing-message.js';
 

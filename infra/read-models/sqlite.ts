@@ -13,7 +13,16 @@
  * position, in SQL (`WHERE position_key < excluded.position_key`) as in memory. So a crash between
  * the documents of a batch and its checkpoint (separate transactions, as on MongoDB) leaves the
  * checkpoint behind; the batch is delivered again and every document it already changed skips it.
- * The file is written first: a write that fails there leaves the cache as it was.
+ *
+ * The file is written in batches, not at every write: the writes and checkpoints of the last second
+ * (at most 10,000 documents) wait in memory, the latest version of each document only, and go to
+ * the file in one transaction – checkpoints with the documents they cover, so the file's
+ * checkpoints never pass its documents. A catch-up rewrites the same large documents (an interview
+ * and its findings, an engagement's schedule) batch after batch; written once per flush, the first
+ * start after an upgrade folds the log about as fast as one without the file. What a crash loses of
+ * the last second is folded from the log again at the next start, as with `synchronous = NORMAL`.
+ * A flush that fails keeps what waits and fails the write or checkpoint that asked for it, which the
+ * projector retries; whatever else reads or changes the file flushes first.
  */
 import Database from 'better-sqlite3';
 import { setImmediate as nextTurn } from 'node:timers/promises';
@@ -54,10 +63,27 @@ const SCHEMA = `
 /** The highest position any document write carried, kept with the writes so that the start need not scan the documents. */
 const HIGHEST_WRITTEN = 'highestWritten';
 
-/** Documents read from the file per turn of the event loop while loading. */
-const LOAD_PAGE = 2_000;
+/**
+ * Loading reads pages of documents for at most LOAD_TURN_MS, then gives the event loop a turn: a
+ * request waits for at most one such slice per step it takes (a command takes several), however
+ * large the documents of a page are.
+ */
+const LOAD_PAGE = 200;
+const LOAD_TURN_MS = 10;
 
 const STAGING_MARK = '__staging__';
+
+/** How long, and how many documents, writes wait in memory before they go to the file together. */
+const FLUSH_EVERY_MS = 1_000;
+const FLUSH_DOCUMENTS = 10_000;
+
+/**
+ * A document's latest write waiting for the file: its position key and the document (undefined:
+ * deleted), serialized only when it is flushed. The document is the one the in-memory store keeps,
+ * never changed after it is written (projections return new documents; outside production the
+ * store freezes them, so a change in place fails every test), so what is flushed is what was written.
+ */
+type PendingDocument = { key: string; document: object | undefined };
 
 export type LoadProgress = (loaded: { documents: number; collection: string }) => void;
 
@@ -71,6 +97,12 @@ export class SqliteReadModelStore implements ReadModelStore {
   readonly #saveFence: Database.Statement<[string, number]>;
   readonly #raiseHighest: Database.Statement<[string, string]>;
   #loaded = false;
+  /** Per physical collection, per id. */
+  readonly #pendingDocuments = new Map<string, Map<string, PendingDocument>>();
+  readonly #pendingCheckpoints = new Map<string, { key: string; fence: number | undefined }>();
+  #pendingCount = 0;
+  #pendingHighest = '';
+  #flushedAt = performance.now();
 
   /** Opens (or creates) the file; the documents are in memory only after `load()`. */
   static open(file: string, options: { freezeDocuments?: boolean } = {}): SqliteReadModelStore {
@@ -121,6 +153,7 @@ export class SqliteReadModelStore implements ReadModelStore {
 
   /** The highest position any checkpoint or document holds: what the log must have reached for these read models to be its own. */
   highestPosition(): string | undefined {
+    this.flush();
     const row = this.#guard('reading the highest position', () =>
       this.#db
         .prepare<[string], { highest: string | null }>(
@@ -135,16 +168,19 @@ export class SqliteReadModelStore implements ReadModelStore {
 
   /** A fact kept with the read models (what they were folded by), or undefined. */
   fact(key: string): string | undefined {
+    this.flush();
     return this.#guard('reading a fact', () => this.#db.prepare<[string], { value: string }>('SELECT value FROM facts WHERE key = ?').get(key)?.value);
   }
 
   setFact(key: string, value: string): void {
+    this.flush();
     this.#guard('saving a fact', () => this.#db.prepare('INSERT INTO facts (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value));
   }
 
   /** Forgets every document and checkpoint, so that the projector folds the log from its start; only before `load()`. */
   discardAll(): void {
     if (this.#loaded) throw new Error('the read models are loaded already; discard them before loading');
+    this.flush();
     this.#guard('discarding the read models', () =>
       this.#db.transaction(() => {
         this.#db.exec('DELETE FROM documents; DELETE FROM checkpoints; DELETE FROM staging;');
@@ -154,8 +190,8 @@ export class SqliteReadModelStore implements ReadModelStore {
   }
 
   /**
-   * Puts every stored document and checkpoint in memory, a page per turn of the event loop so that
-   * requests are answered meanwhile. Staging collections of a rebuild that did not finish are dropped.
+   * Puts every stored document and checkpoint in memory, in slices of LOAD_TURN_MS between turns of
+   * the event loop so that requests are answered meanwhile. Staging collections of a rebuild that did not finish are dropped.
    */
   async load(progress?: LoadProgress): Promise<void> {
     if (this.#loaded) return;
@@ -172,6 +208,7 @@ export class SqliteReadModelStore implements ReadModelStore {
     );
     let after = 0;
     let documents = 0;
+    let turnStarted = performance.now();
     for (;;) {
       const rows = this.#guard('loading the read models', () => page.all(after, LOAD_PAGE));
       const writes = new Map<string, Array<DocumentWrite<{ id: string }>>>();
@@ -192,7 +229,10 @@ export class SqliteReadModelStore implements ReadModelStore {
       after = last.rowid;
       progress?.({ documents, collection: last.collection });
       if (rows.length < LOAD_PAGE) break;
-      await nextTurn();
+      if (performance.now() - turnStarted >= LOAD_TURN_MS) {
+        await nextTurn();
+        turnStarted = performance.now();
+      }
     }
     this.#loaded = true;
   }
@@ -208,21 +248,19 @@ export class SqliteReadModelStore implements ReadModelStore {
   async saveCheckpoint(projection: string, position: string, fence?: number): Promise<void> {
     // The fence is checked in memory first: a stale lease term changes neither.
     await this.#memory.saveCheckpoint(projection, position, fence);
-    this.#guard(`saving the checkpoint of ${projection}`, () =>
-      this.#db.transaction(() => {
-        if (fence !== undefined) this.#saveFence.run(projection, fence);
-        this.#saveCheckpoint.run(projection, positionKey(position));
-      })(),
-    );
+    this.#pendingCheckpoints.set(projection, { key: positionKey(position), fence });
+    this.#flushWhenDue();
   }
 
   async fenceCheckpoints(names: readonly string[], fence: number): Promise<void> {
     await this.#memory.fenceCheckpoints(names, fence);
+    this.flush();
     this.#guard('fencing the checkpoints', () => this.#db.transaction(() => names.forEach((name) => this.#saveFence.run(name, fence)))());
   }
 
   async staging<D extends { id: string }>(name: string): Promise<ReadModelCollection<D> & { name: string }> {
     const staged = await this.#memory.staging<D>(name);
+    this.flush();
     this.#guard(`starting a rebuild of ${name}`, () =>
       this.#db.transaction(() => {
         this.#dropStaging(name);
@@ -234,6 +272,7 @@ export class SqliteReadModelStore implements ReadModelStore {
 
   async swap(name: string, staged: string): Promise<void> {
     if (!staged.startsWith(`${name}${STAGING_MARK}`)) throw new Error(`${staged} is not a staging collection of ${name}`);
+    this.flush();
     this.#guard(`swapping in the rebuilt ${name}`, () =>
       this.#db.transaction(() => {
         this.#clear.run(name);
@@ -253,9 +292,41 @@ export class SqliteReadModelStore implements ReadModelStore {
     this.#guard('reaching the read models', () => this.#db.prepare('SELECT 1').get());
   }
 
+  /** Whatever waits goes to the file now, in one transaction. */
+  flush(): void {
+    if (this.#pendingDocuments.size === 0 && this.#pendingCheckpoints.size === 0) return;
+    this.#guard('writing the read models', () =>
+      this.#db.transaction(() => {
+        for (const [physical, documents] of this.#pendingDocuments) {
+          for (const [id, { key, document }] of documents) this.#upsert.run(physical, id, key, document === undefined ? null : JSON.stringify(document));
+        }
+        if (this.#pendingHighest !== '') this.#raiseHighest.run(HIGHEST_WRITTEN, this.#pendingHighest);
+        for (const [projection, { key, fence }] of this.#pendingCheckpoints) {
+          if (fence !== undefined) this.#saveFence.run(projection, fence);
+          this.#saveCheckpoint.run(projection, key);
+        }
+      })(),
+    );
+    this.#pendingDocuments.clear();
+    this.#pendingCheckpoints.clear();
+    this.#pendingCount = 0;
+    this.#pendingHighest = '';
+    this.#flushedAt = performance.now();
+  }
+
   async close(): Promise<void> {
     await this.#memory.close();
-    if (this.#db.open) this.#db.close();
+    if (this.#db.open) {
+      try {
+        this.flush();
+      } finally {
+        this.#db.close();
+      }
+    }
+  }
+
+  #flushWhenDue(): void {
+    if (this.#pendingCount >= FLUSH_DOCUMENTS || performance.now() - this.#flushedAt >= FLUSH_EVERY_MS) this.flush();
   }
 
   /** Drops the staging collections (of `name`, or all): each is a range of the primary key. */
@@ -269,17 +340,23 @@ export class SqliteReadModelStore implements ReadModelStore {
   }
 
   #writingThrough<D extends { id: string }>(physical: string, cached: ReadModelCollection<D>): ReadModelCollection<D> {
-    const persist = (writes: ReadonlyArray<DocumentWrite<D>>) => {
-      let highest = '';
+    // Only the latest position of each document waits; a write naming another id is refused whole.
+    const hold = (writes: ReadonlyArray<DocumentWrite<D>>) => {
       for (const write of writes) {
         if (write.kind === 'upsert' && write.document.id !== write.id) {
           throw new TypeError(`document ${JSON.stringify(write.document.id)} written under id ${JSON.stringify(write.id)}`);
         }
-        const key = positionKey(canonicalPosition(write.ifPositionBelow));
-        this.#upsert.run(physical, write.id, key, write.kind === 'upsert' ? JSON.stringify(write.document) : null);
-        if (key > highest) highest = key;
       }
-      if (highest !== '') this.#raiseHighest.run(HIGHEST_WRITTEN, highest);
+      let documents = this.#pendingDocuments.get(physical);
+      if (documents === undefined) this.#pendingDocuments.set(physical, (documents = new Map()));
+      for (const write of writes) {
+        const key = positionKey(canonicalPosition(write.ifPositionBelow));
+        const waiting = documents.get(write.id);
+        if (waiting !== undefined && waiting.key >= key) continue;
+        if (waiting === undefined) this.#pendingCount++;
+        documents.set(write.id, { key, document: write.kind === 'upsert' ? write.document : undefined });
+        if (key > this.#pendingHighest) this.#pendingHighest = key;
+      }
     };
     return {
       get: (id) => cached.get(id),
@@ -288,10 +365,13 @@ export class SqliteReadModelStore implements ReadModelStore {
       find: (filter, options) => cached.find(filter, options),
       count: (filter) => cached.count(filter),
       write: async (writes) => {
-        this.#guard(`writing ${physical}`, () => this.#db.transaction(persist)(writes));
+        if (!this.#db.open) throw new ReadModelStoreUnavailableError('the read-model store is closed');
+        hold(writes);
         await cached.write(writes);
+        this.#flushWhenDue();
       },
       clear: async () => {
+        this.flush();
         this.#guard(`clearing ${physical}`, () => this.#clear.run(physical));
         await cached.clear();
       },

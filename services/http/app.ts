@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import { asyncApiDocument } from '../../contracts/index.js';
+import { asyncApiDocument, type AsyncApiDocument } from '../../contracts/index.js';
 import type { EventStore } from '../../infra/event-store/port.js';
 import type { IdentityVerifier } from '../../infra/identity/index.js';
 import type { Projector } from '../../infra/projector/projector.js';
@@ -181,8 +181,9 @@ export const buildApp = async (deps: AppDeps) => {
     ],
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  const asyncApi = asyncApiDocument(deps.kafkaTopic);
-  app.get('/asyncapi.json', { schema: { hide: true } }, async () => asyncApi);
+  // Built at the first request, as the OpenAPI document is: generating its JSON Schemas would delay every start.
+  let asyncApi: AsyncApiDocument | undefined;
+  app.get('/asyncapi.json', { schema: { hide: true } }, async () => (asyncApi ??= asyncApiDocument(deps.kafkaTopic)));
   const idSecret = deps.idSecret ?? randomBytes(32).toString('base64url');
   const resources: ResourceDeps = {
     commands: { bus, idempotency: deps.idempotency, metrics, clock, idSecret, sameKey: new KeyedQueue() },

@@ -2,7 +2,6 @@
  * Emails a confirmation link to the interviewee, in their language, through the SMTP server of
  * `SMTP_URL` (nodemailer). Without SMTP nothing is sent and the consultant hands the link over.
  */
-import nodemailer from 'nodemailer';
 
 export type LinkLanguage = 'en' | 'zh-CN';
 
@@ -52,7 +51,9 @@ export const confirmationMailText = (mail: ConfirmationMail): { subject: string;
   };
 };
 
-export const smtpMailer = (smtpUrl: string, from: string): Mailer => {
+/** nodemailer is loaded only when SMTP_URL is set: a process without email starts without it. */
+export const smtpMailer = async (smtpUrl: string, from: string): Promise<Mailer> => {
+  const { default: nodemailer } = await import('nodemailer');
   // The link is issued whatever happens to the email: an SMTP server that does not answer is given
   // up on within seconds, not nodemailer's default two minutes, and the consultant copies the link.
   const transport = nodemailer.createTransport({ url: smtpUrl, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 });

@@ -3,16 +3,17 @@
  * process holds the anchoring lease, so that one process anchors at a time however many run it –
  * the publisher role and the all-in-one process (docs/architecture.md#the-chained-history). Its
  * checkpoint and lease live where the publisher's do; the anchors it makes are kept where every
- * api process reads them (`openAnchorStore`) and, with KAFKA_BROKERS, published on the topic.
+ * api process reads them (`openAnchorStore`) and, with KAFKA_BROKERS, published on the topic (the
+ * Kafka client loaded only then).
  */
 import type { Logger } from 'pino';
 import type { EventStore } from '../../infra/event-store/port.js';
-import { createKafkaClient, KafkaSink, type MessageSink } from '../../infra/kafka/index.js';
+import type { MessageSink } from '../../infra/kafka/port.js';
 import { Anchoring, ANCHORING_CHECKPOINT_NAME } from '../../infra/proof/anchoring.js';
 import { MongoAnchorStore, SqliteAnchorStore, type AnchorStore } from '../../infra/proof/anchors.js';
 import type { ProofSigner } from '../../infra/proof/signing.js';
 import { toOutgoingMessage } from '../../infra/publisher/outgoing-message.js';
-import type { MongoReadModelStore } from '../../infra/read-models/index.js';
+import type { MongoReadModelStore } from '../../infra/read-models/mongo.js';
 import type { Config } from '../wiring/config.js';
 import type { ReadinessCheck } from '../http/plugins/operations.js';
 import { coordination, leasedCheck, leasedGroup } from '../wiring/leases.js';
@@ -37,6 +38,7 @@ export const startAnchoring = async (deps: {
   let open = false;
   if (config.KAFKA_BROKERS) {
     const child = logger.child({ topic: config.KAFKA_TOPIC });
+    const { createKafkaClient, KafkaSink } = await import('../../infra/kafka/index.js');
     sink = new KafkaSink({ kafka: createKafkaClient({ brokers: config.KAFKA_BROKERS, clientId: 'crm-discovery-anchoring', logger: child }), topic: config.KAFKA_TOPIC, logger: child });
   }
   const lease = leasedGroup({

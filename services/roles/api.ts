@@ -5,7 +5,6 @@
 import { fileURLToPath } from 'node:url';
 import { buildApp } from '../http/app.js';
 import { openAnchorStore } from '../proof/anchoring.js';
-import { MongoReadModelStore } from '../../infra/read-models/index.js';
 import { openSigner, warnUnlessKeyConfigured } from '../proof/keys.js';
 import { mailing } from '../mail/mailing.js';
 import { openApiStores } from '../wiring/stores.js';
@@ -16,12 +15,12 @@ await runRole('api', async (role) => {
   const { config, logger, metrics } = role;
   requireSetting(config, 'MONGO_URL', 'the api role reads the read models the projector role keeps in MongoDB');
   const { identity } = identityVerifier(config, logger);
-  const { eventStore, readModels, idempotency, snapshots } = await openApiStores(config, logger, role.onShutdown);
+  const { eventStore, readModels, shared, idempotency, snapshots } = await openApiStores(config, logger, role.onShutdown);
   const { signer, source: signingKeys } = await openSigner(config);
   logger.info({ kid: signer.kid, keys: signingKeys }, 'signing anchors, receipts and audit exports');
   warnUnlessKeyConfigured(config, signingKeys, logger);
   // Anchors are made beside the publisher; this role verifies against them where every process reads them.
-  const anchors = openAnchorStore(config, readModels instanceof MongoReadModelStore ? readModels : undefined);
+  const anchors = openAnchorStore(config, shared);
   role.onShutdown(() => anchors.close());
   const app = await buildApp({
     store: eventStore,
@@ -45,7 +44,7 @@ await runRole('api', async (role) => {
       keepAliveTimeoutMs: config.HTTP_KEEP_ALIVE_TIMEOUT_MS,
       maxConnections: config.HTTP_MAX_CONNECTIONS,
     },
-    ...mailing(config, role.onShutdown),
+    ...(await mailing(config, role.onShutdown)),
   });
   role.onShutdown(() => app.close());
   await app.listen({ port: config.PORT, host: config.HOST });

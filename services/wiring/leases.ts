@@ -2,11 +2,14 @@
  * The lease a processor group runs under when several processes may run it: on the real stack
  * (read models in MongoDB) the projector, the publisher and the anchoring each hold a lease in the
  * read-model database; on the embedded default the publisher and the anchoring hold one in
- * `DATA_DIR/consumers.sqlite3`. A standby takes over when the holder dies.
+ * `DATA_DIR/consumers.sqlite3`. A standby takes over when the holder dies. The MongoDB leases are
+ * loaded only on the real stack, so that the embedded default starts without the MongoDB driver.
  */
 import type { Logger } from 'pino';
-import { LeasedGroup, MongoLeases, readModelCheckpointer, type Checkpointer, type Fence, type Leases } from '../../infra/consumer/index.js';
-import type { MongoReadModelStore } from '../../infra/read-models/index.js';
+import { readModelCheckpointer, type Checkpointer } from '../../infra/consumer/checkpointer.js';
+import type { Fence, Leases } from '../../infra/consumer/lease.js';
+import { LeasedGroup } from '../../infra/consumer/leased-group.js';
+import type { MongoReadModelStore } from '../../infra/read-models/mongo.js';
 import type { Config } from './config.js';
 import { carryOverCheckpointFile, openConsumerStore } from '../../infra/embedded-data/consumers.js';
 import type { ReadinessCheck } from '../http/plugins/operations.js';
@@ -50,6 +53,7 @@ export type Coordination = {
 export const coordination = async (dataDir: string, shared: MongoReadModelStore | undefined, logger: Logger): Promise<Coordination> => {
   if (shared !== undefined) {
     await carryOverCheckpointFile(dataDir, readModelCheckpointer(shared), logger);
+    const { MongoLeases } = await import('../../infra/consumer/mongo-leases.js');
     return {
       leases: new MongoLeases(shared.database),
       checkpoints: (fence) => readModelCheckpointer(shared, fence),

@@ -3,13 +3,14 @@
  * publisher's lease, with its checkpoint where every process that may take over sees it: in the
  * read-model database on the real stack (MONGO_URL), in `DATA_DIR/consumers.sqlite3` on the
  * embedded default. A checkpoint file an earlier version left in DATA_DIR is carried over on the
- * first start, so an upgrade does not publish the whole history again.
+ * first start, so an upgrade does not publish the whole history again. The Kafka client is loaded
+ * only here, when KAFKA_BROKERS is set: a process that does not publish starts without it.
  */
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { EventStore } from '../../infra/event-store/port.js';
-import { createPublisher, DEFAULT_CHECKPOINT_NAME } from '../../infra/publisher/index.js';
-import type { MongoReadModelStore } from '../../infra/read-models/index.js';
+import { DEFAULT_CHECKPOINT_NAME } from '../../infra/publisher/publisher.js';
+import type { MongoReadModelStore } from '../../infra/read-models/mongo.js';
 import type { Config } from './config.js';
 import type { ReadinessCheck } from '../http/plugins/operations.js';
 import { coordination, leasedCheck, leasedGroup } from './leases.js';
@@ -25,6 +26,7 @@ export const startPublisher = async (deps: {
   /** A process that only publishes is not ready while it cannot reach the broker; one that also serves the API stays ready and reports the lag. */
   readyOnlyWhenPublishing: boolean;
 }) => {
+  const { createPublisher } = await import('../../infra/publisher/create-publisher.js');
   const where = await coordination(deps.config.DATA_DIR, deps.shared, deps.logger);
   const lease = leasedGroup({
     config: deps.config,

@@ -35,7 +35,7 @@ const messageTo = async (to: string): Promise<MailpitMessage> => {
 };
 
 t.test('the link goes out by email in the interviewee\'s language', { skip: !(smtpUrl && mailpitUrl) && 'SMTP_URL / MAILPIT_URL not set (npm run infra:up; set -a; . .infra/env; set +a)' }, async (t) => {
-  const mailer = smtpMailer(smtpUrl!, 'CRM discovery <crm@example.test>');
+  const mailer = await smtpMailer(smtpUrl!, 'CRM discovery <crm@example.test>');
   const { app } = await testApp({ mailer, publicUrl: PUBLIC_URL });
   t.teardown(() => {
     mailer.close();
@@ -70,7 +70,7 @@ t.test('the link goes out by email in the interviewee\'s language', { skip: !(sm
 });
 
 t.test('when the email cannot be sent, the link is issued and the consultant is told to hand it over', async (t) => {
-  const mailer = smtpMailer('smtp://127.0.0.1:9', 'CRM discovery <crm@example.test>');
+  const mailer = await smtpMailer('smtp://127.0.0.1:9', 'CRM discovery <crm@example.test>');
   const { app } = await testApp({ mailer });
   t.teardown(() => {
     mailer.close();

@@ -131,3 +131,52 @@ t.test('a closed store says it is unavailable', async (t) => {
   await t.rejects(store.ping(), { name: 'ReadModelStoreUnavailableError' });
   await t.rejects(store.collection('backlog').write([upsert(item('r1', '1'))]), { name: 'ReadModelStoreUnavailableError' });
 });
+
+/** What a process that died now would leave: the file as another connection reads it. */
+const inTheFile = (file: string) => {
+  const stored = new Database(file, { readonly: true });
+  try {
+    return {
+      documents: stored.prepare<[], { id: string; document: string }>('SELECT id, document FROM documents ORDER BY id').all().map((row) => [row.id, (JSON.parse(row.document) as Item).title]),
+      checkpoints: stored.prepare('SELECT projection, position_key FROM checkpoints').all().length,
+    };
+  } finally {
+    stored.close();
+  }
+};
+
+t.test('writes wait in memory and go to the file together, each document once, its checkpoint never ahead of it', async (t) => {
+  const file = directory(t);
+  const store = await opened(file);
+  t.teardown(() => store.close());
+  const interviews = store.collection<Item>('interviews');
+  await interviews.write([upsert(item('i1', '1', { title: 'first' })), upsert(item('i2', '2'))]);
+  await interviews.write([upsert(item('i1', '3', { title: 'with a finding more' }))]);
+  await store.saveCheckpoint('interviews', '3');
+  t.equal((await interviews.get('i1'))?.title, 'with a finding more', 'reads answer from memory at once');
+  t.same(inTheFile(file), { documents: [], checkpoints: 0 }, 'a crash now finds neither the documents nor their checkpoint: both are folded again');
+
+  store.flush();
+  t.same(inTheFile(file).documents, [['i1', 'with a finding more'], ['i2', 'requirement i2']], 'the latest version of each document, written once');
+  t.equal(inTheFile(file).checkpoints, 1);
+  await interviews.write([upsert(item('i2', '4', { title: 'changed at the end' }))]);
+  await store.close();
+  t.same(inTheFile(file).documents[1], ['i2', 'changed at the end'], 'closing writes what waits');
+});
+
+t.test('a flush the file refuses keeps what waits, and the next one writes it', async (t) => {
+  const file = directory(t);
+  const store = await opened(file);
+  t.teardown(() => store.close());
+  const refuse = new Database(file);
+  t.teardown(() => refuse.close());
+  refuse.exec(`CREATE TABLE refused (x INTEGER) STRICT; INSERT INTO refused VALUES (1);
+    CREATE TRIGGER full_disk BEFORE INSERT ON documents WHEN EXISTS (SELECT 1 FROM refused) BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;`);
+  await store.collection<Item>('backlog').write([upsert(item('r1', '5'))]);
+  await store.saveCheckpoint('requirement-backlog', '5');
+  t.throws(() => store.flush(), { name: 'ReadModelStoreUnavailableError', message: /disk is full/ });
+  t.same(inTheFile(file), { documents: [], checkpoints: 0 }, 'nothing of the refused transaction is in the file');
+  refuse.exec('DELETE FROM refused');
+  store.flush();
+  t.same(inTheFile(file), { documents: [['r1', 'requirement r1']], checkpoints: 1 });
+});
