@@ -4,15 +4,14 @@
  * file in DATA_DIR, read models in memory kept in SQLite beside it (loaded at a start, then caught
  * up with the log), publishing off.
  */
-import { fileURLToPath } from 'node:url';
 import { buildApp } from '../http/app.js';
 import { openAnchorStore, startAnchoring } from '../proof/anchoring.js';
 import { openSigner } from '../proof/keys.js';
-import { mailing } from '../mail/mailing.js';
+import { httpSettings } from '../wiring/http-settings.js';
 import { SqliteReadModelStore } from '../../infra/read-models/sqlite.js';
 import { loadReadModels } from '../../infra/embedded-data/read-models.js';
 import { openApiStores } from '../wiring/stores.js';
-import { browserSignIn, identityVerifier, idSecret, runRole } from '../wiring/process.js';
+import { identityVerifier, runRole } from '../wiring/process.js';
 import { startPublisher } from '../wiring/publishing.js';
 import { catchUpTo } from '../queries/read-your-writes.js';
 import { checkStartedLater } from '../http/plugins/operations.js';
@@ -58,18 +57,7 @@ await runRole('all-in-one', async (role) => {
     readinessChecks: checks,
     metrics,
     identity,
-    signIn: browserSignIn(config, logger),
-    webRoot: fileURLToPath(new URL('../../web', import.meta.url)),
-    idSecret: idSecret(config),
-    logger,
-    kafkaTopic: config.KAFKA_TOPIC,
-    documentFont: config.DOCUMENT_FONT,
-    connectionLimits: {
-      requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
-      keepAliveTimeoutMs: config.HTTP_KEEP_ALIVE_TIMEOUT_MS,
-      maxConnections: config.HTTP_MAX_CONNECTIONS,
-    },
-    ...(await mailing(config, role.onShutdown)),
+    ...(await httpSettings(role)),
   });
   role.onShutdown(() => app.close());
   const address = await app.listen({ port: config.PORT, host: config.HOST });

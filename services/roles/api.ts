@@ -2,13 +2,12 @@
  * The API role on its own (`npm run start:api`): commands against the event store, queries against
  * the read models a separate projector process keeps in MongoDB.
  */
-import { fileURLToPath } from 'node:url';
 import { buildApp } from '../http/app.js';
 import { openAnchorStore } from '../proof/anchoring.js';
 import { openSigner, warnUnlessKeyConfigured } from '../proof/keys.js';
-import { mailing } from '../mail/mailing.js';
+import { httpSettings } from '../wiring/http-settings.js';
 import { openApiStores } from '../wiring/stores.js';
-import { browserSignIn, identityVerifier, idSecret, requireSetting, runRole } from '../wiring/process.js';
+import { identityVerifier, requireSetting, runRole } from '../wiring/process.js';
 import { checkpointReadYourWrites, readModelCheck } from '../wiring/read-side.js';
 
 await runRole('api', async (role) => {
@@ -33,18 +32,7 @@ await runRole('api', async (role) => {
     readinessChecks: [readModelCheck(readModels, eventStore)],
     metrics,
     identity,
-    signIn: browserSignIn(config, logger),
-    webRoot: fileURLToPath(new URL('../../web', import.meta.url)),
-    idSecret: idSecret(config),
-    logger,
-    kafkaTopic: config.KAFKA_TOPIC,
-    documentFont: config.DOCUMENT_FONT,
-    connectionLimits: {
-      requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
-      keepAliveTimeoutMs: config.HTTP_KEEP_ALIVE_TIMEOUT_MS,
-      maxConnections: config.HTTP_MAX_CONNECTIONS,
-    },
-    ...(await mailing(config, role.onShutdown)),
+    ...(await httpSettings(role)),
   });
   role.onShutdown(() => app.close());
   await app.listen({ port: config.PORT, host: config.HOST });
