@@ -19776,7 +19776,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                name: "engagements" | "phase-progress" | "interviews" | "requirement-backlog" | "requirements" | "audit-trail" | "baselines";
+                name: "engagements" | "phase-progress" | "interviews" | "interview-findings" | "requirement-backlog" | "requirements" | "audit-trail" | "baselines";
             };
             cookie?: never;
         };
