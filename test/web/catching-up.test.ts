@@ -73,6 +73,7 @@ await webSuite(
         await page.goto('/');
         await notice.waitFor();
         t.ok(await notice.getByText(w('common:catchingUp.detail')).isVisible(), `the notice says what happens (${language})`);
+        await page.screenshot({ path: `test-artifacts/screenshots/catching-up/home.${language}.png`, fullPage: true });
         t.ok(catchUpAnswers.length > 0, `the service answered 503 with Retry-After meanwhile (${language})`);
         await page.getByRole('link', { name: ENGAGEMENT }).waitFor({ timeout: 120_000 });
         await notice.waitFor({ state: 'detached' });
