@@ -33,25 +33,25 @@ export const foldedBy = (): string => {
 
 const FOLDED_BY = 'foldedBy';
 
-export const openEmbeddedReadModels = (
+export const openEmbeddedReadModels = async (
   dataDir: string,
   deps: { logHead: bigint; logger: Logger; freezeDocuments: boolean; foldedBy?: string },
-): SqliteReadModelStore => {
+): Promise<SqliteReadModelStore> => {
   const store = SqliteReadModelStore.open(join(dataDir, READ_MODELS_FILE), { freezeDocuments: deps.freezeDocuments });
   try {
     const code = deps.foldedBy ?? foldedBy();
-    const highest = store.highestPosition();
+    const highest = await store.highestPosition();
     if (highest !== undefined && BigInt(highest) > deps.logHead) {
       deps.logger.warn(
         { file: store.file, readModelsAt: highest, logHead: String(deps.logHead) },
         'the read models are ahead of the event log (an older log was put in place): they are discarded and folded from the log again',
       );
-      store.discardAll();
-    } else if (highest !== undefined && store.fact(FOLDED_BY) !== code) {
+      await store.discardAll();
+    } else if (highest !== undefined && (await store.fact(FOLDED_BY)) !== code) {
       deps.logger.info({ file: store.file }, 'the projections changed since the read models were folded: they are folded from the log again');
-      store.discardAll();
+      await store.discardAll();
     }
-    store.setFact(FOLDED_BY, code);
+    await store.setFact(FOLDED_BY, code);
     return store;
   } catch (error) {
     void store.close();

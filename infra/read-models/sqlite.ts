@@ -21,47 +21,21 @@
  * and its findings, an engagement's schedule) batch after batch; written once per flush, the first
  * start after an upgrade folds the log about as fast as one without the file. What a crash loses of
  * the last second is folded from the log again at the next start, as with `synchronous = NORMAL`.
- * A flush that fails keeps what waits and fails the write or checkpoint that asked for it, which the
- * projector retries; whatever else reads or changes the file flushes first.
+ * The batches are written on a thread of their own (`sqlite-writer.ts`), one at a time, so that
+ * their inserts, COMMITs and checkpoints never hold up the event loop. A batch that fails is kept
+ * and fails the next write or checkpoint, which the projector retries; whatever else reads or
+ * changes the file flushes first.
  */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { InMemoryReadModelStore } from './in-memory.js';
 import { canonicalPosition, positionFromKey, positionKey } from './position-key.js';
 import type { DocumentWrite, ReadModelCollection, ReadModelStore } from './port.js';
 import { ReadModelStoreUnavailableError } from './port.js';
+import { HIGHEST_WRITTEN, openReadModelsFile, SAVE_FENCE, type WriteBatch } from './sqlite-file.js';
+import { ThreadWriter } from './sqlite-writer.js';
 
 export const READ_MODELS_FILE = 'read-models.sqlite3';
-
-const SCHEMA = `
-  -- Rows in the order they were first written (the rowid), found by the index: ids are random
-  -- (event ids, UUIDs), and a table ordered by them would take every new document in a random page.
-  CREATE TABLE IF NOT EXISTS documents (
-    collection   TEXT NOT NULL,
-    id           TEXT NOT NULL,
-    -- The last applied position in the order-preserving form of position-key.ts; NULL document: deleted.
-    position_key TEXT NOT NULL,
-    document     TEXT
-  ) STRICT;
-  CREATE UNIQUE INDEX IF NOT EXISTS documents_by_id ON documents (collection, id);
-  CREATE TABLE IF NOT EXISTS checkpoints (
-    projection   TEXT PRIMARY KEY,
-    position_key TEXT,
-    fence        INTEGER
-  ) STRICT;
-  CREATE TABLE IF NOT EXISTS facts (
-    key   TEXT PRIMARY KEY,
-    value TEXT NOT NULL
-  ) STRICT;
-  -- The collections a rebuild is filling: found without scanning every document.
-  CREATE TABLE IF NOT EXISTS staging (
-    collection TEXT PRIMARY KEY,
-    name       TEXT NOT NULL
-  ) STRICT;
-`;
-
-/** The highest position any document write carried, kept with the writes so that the start need not scan the documents. */
-const HIGHEST_WRITTEN = 'highestWritten';
 
 /**
  * Loading reads pages of documents for at most LOAD_TURN_MS, then gives the event loop a turn: a
@@ -76,6 +50,11 @@ const STAGING_MARK = '__staging__';
 /** How long, and how many documents, writes wait in memory before they go to the file together. */
 const FLUSH_EVERY_MS = 1_000;
 const FLUSH_DOCUMENTS = 10_000;
+/**
+ * Documents that may wait while a batch is being written before writes wait for it: a catch-up
+ * folds faster than the file takes its batches, and what waits is held in memory.
+ */
+const MAX_WAITING = 4 * FLUSH_DOCUMENTS;
 
 /**
  * A document's latest write waiting for the file: its position key and the document (undefined:
@@ -91,60 +70,43 @@ export class SqliteReadModelStore implements ReadModelStore {
   readonly file: string;
   readonly #db: Database.Database;
   readonly #memory: InMemoryReadModelStore;
-  readonly #upsert: Database.Statement<[string, string, string, string | null]>;
   readonly #clear: Database.Statement<[string]>;
-  readonly #saveCheckpoint: Database.Statement<[string, string]>;
   readonly #saveFence: Database.Statement<[string, number]>;
-  readonly #raiseHighest: Database.Statement<[string, string]>;
+  /** Writes the batches, on a thread of its own; this connection only loads, and writes what a rebuild or fence changes. */
+  readonly #writer: ThreadWriter;
   #loaded = false;
   /** Per physical collection, per id. */
-  readonly #pendingDocuments = new Map<string, Map<string, PendingDocument>>();
-  readonly #pendingCheckpoints = new Map<string, { key: string; fence: number | undefined }>();
+  #pendingDocuments = new Map<string, Map<string, PendingDocument>>();
+  #pendingCheckpoints = new Map<string, { key: string; fence: number | undefined }>();
   #pendingCount = 0;
   #pendingHighest = '';
   #flushedAt = performance.now();
+  readonly #flushEveryMs: number;
+  /** The batch being written, if any: one at a time, so that no checkpoint reaches the file before the documents it covers. */
+  #flushing: Promise<void> | undefined;
+  /** A batch written in the background that the file refused: the next write or checkpoint fails with it (the projector retries). */
+  #failure: Error | undefined;
 
   /** Opens (or creates) the file; the documents are in memory only after `load()`. */
-  static open(file: string, options: { freezeDocuments?: boolean } = {}): SqliteReadModelStore {
+  static open(file: string, options: { freezeDocuments?: boolean; flushEveryMs?: number } = {}): SqliteReadModelStore {
     let db: Database.Database | undefined;
     try {
-      db = new Database(file, { timeout: 5_000 });
-      db.pragma('journal_mode = WAL');
-      // Losing the last commits in a power cut loses nothing that matters: they are folded from the log again.
-      db.pragma('synchronous = NORMAL');
-      // A catch-up writes every document of the log's history: the pages of the index stay in memory, and the log is
-      // copied into the file in fewer, larger steps.
-      db.pragma('cache_size = -65536');
-      db.pragma('wal_autocheckpoint = 8192');
-      db.exec(SCHEMA);
-      return new SqliteReadModelStore(file, db, new InMemoryReadModelStore(options));
+      db = openReadModelsFile(file);
+      return new SqliteReadModelStore(file, db, new InMemoryReadModelStore(options), options.flushEveryMs ?? FLUSH_EVERY_MS);
     } catch (error) {
       db?.close();
       throw new ReadModelStoreUnavailableError(`cannot open the read models at ${file}: ${String(error)}`, { cause: error });
     }
   }
 
-  private constructor(file: string, db: Database.Database, memory: InMemoryReadModelStore) {
+  private constructor(file: string, db: Database.Database, memory: InMemoryReadModelStore, flushEveryMs: number) {
+    this.#flushEveryMs = flushEveryMs;
     this.file = file;
     this.#db = db;
     this.#memory = memory;
-    this.#upsert = db.prepare(
-      `INSERT INTO documents (collection, id, position_key, document) VALUES (?, ?, ?, ?)
-       ON CONFLICT (collection, id) DO UPDATE SET position_key = excluded.position_key, document = excluded.document
-       WHERE documents.position_key < excluded.position_key`,
-    );
     this.#clear = db.prepare('DELETE FROM documents WHERE collection = ?');
-    this.#saveCheckpoint = db.prepare(
-      `INSERT INTO checkpoints (projection, position_key) VALUES (?, ?)
-       ON CONFLICT (projection) DO UPDATE SET position_key = excluded.position_key`,
-    );
-    this.#raiseHighest = db.prepare(
-      `INSERT INTO facts (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value WHERE excluded.value > facts.value`,
-    );
-    this.#saveFence = db.prepare(
-      `INSERT INTO checkpoints (projection, fence) VALUES (?, ?)
-       ON CONFLICT (projection) DO UPDATE SET fence = excluded.fence`,
-    );
+    this.#saveFence = db.prepare(SAVE_FENCE);
+    this.#writer = new ThreadWriter(file);
   }
 
   get loaded(): boolean {
@@ -152,8 +114,8 @@ export class SqliteReadModelStore implements ReadModelStore {
   }
 
   /** The highest position any checkpoint or document holds: what the log must have reached for these read models to be its own. */
-  highestPosition(): string | undefined {
-    this.flush();
+  async highestPosition(): Promise<string | undefined> {
+    await this.flush();
     const row = this.#guard('reading the highest position', () =>
       this.#db
         .prepare<[string], { highest: string | null }>(
@@ -167,20 +129,20 @@ export class SqliteReadModelStore implements ReadModelStore {
   }
 
   /** A fact kept with the read models (what they were folded by), or undefined. */
-  fact(key: string): string | undefined {
-    this.flush();
+  async fact(key: string): Promise<string | undefined> {
+    await this.flush();
     return this.#guard('reading a fact', () => this.#db.prepare<[string], { value: string }>('SELECT value FROM facts WHERE key = ?').get(key)?.value);
   }
 
-  setFact(key: string, value: string): void {
-    this.flush();
+  async setFact(key: string, value: string): Promise<void> {
+    await this.flush();
     this.#guard('saving a fact', () => this.#db.prepare('INSERT INTO facts (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value));
   }
 
   /** Forgets every document and checkpoint, so that the projector folds the log from its start; only before `load()`. */
-  discardAll(): void {
+  async discardAll(): Promise<void> {
     if (this.#loaded) throw new Error('the read models are loaded already; discard them before loading');
-    this.flush();
+    await this.flush();
     this.#guard('discarding the read models', () =>
       this.#db.transaction(() => {
         this.#db.exec('DELETE FROM documents; DELETE FROM checkpoints; DELETE FROM staging;');
@@ -249,18 +211,18 @@ export class SqliteReadModelStore implements ReadModelStore {
     // The fence is checked in memory first: a stale lease term changes neither.
     await this.#memory.saveCheckpoint(projection, position, fence);
     this.#pendingCheckpoints.set(projection, { key: positionKey(position), fence });
-    this.#flushWhenDue();
+    await this.#flushWhenDue();
   }
 
   async fenceCheckpoints(names: readonly string[], fence: number): Promise<void> {
     await this.#memory.fenceCheckpoints(names, fence);
-    this.flush();
+    await this.flush();
     this.#guard('fencing the checkpoints', () => this.#db.transaction(() => names.forEach((name) => this.#saveFence.run(name, fence)))());
   }
 
   async staging<D extends { id: string }>(name: string): Promise<ReadModelCollection<D> & { name: string }> {
     const staged = await this.#memory.staging<D>(name);
-    this.flush();
+    await this.flush();
     this.#guard(`starting a rebuild of ${name}`, () =>
       this.#db.transaction(() => {
         this.#dropStaging(name);
@@ -272,7 +234,7 @@ export class SqliteReadModelStore implements ReadModelStore {
 
   async swap(name: string, staged: string): Promise<void> {
     if (!staged.startsWith(`${name}${STAGING_MARK}`)) throw new Error(`${staged} is not a staging collection of ${name}`);
-    this.flush();
+    await this.flush();
     this.#guard(`swapping in the rebuilt ${name}`, () =>
       this.#db.transaction(() => {
         this.#clear.run(name);
@@ -292,41 +254,95 @@ export class SqliteReadModelStore implements ReadModelStore {
     this.#guard('reaching the read models', () => this.#db.prepare('SELECT 1').get());
   }
 
-  /** Whatever waits goes to the file now, in one transaction. */
-  flush(): void {
-    if (this.#pendingDocuments.size === 0 && this.#pendingCheckpoints.size === 0) return;
-    this.#guard('writing the read models', () =>
-      this.#db.transaction(() => {
-        for (const [physical, documents] of this.#pendingDocuments) {
-          for (const [id, { key, document }] of documents) this.#upsert.run(physical, id, key, document === undefined ? null : JSON.stringify(document));
-        }
-        if (this.#pendingHighest !== '') this.#raiseHighest.run(HIGHEST_WRITTEN, this.#pendingHighest);
-        for (const [projection, { key, fence }] of this.#pendingCheckpoints) {
-          if (fence !== undefined) this.#saveFence.run(projection, fence);
-          this.#saveCheckpoint.run(projection, key);
-        }
-      })(),
-    );
-    this.#pendingDocuments.clear();
-    this.#pendingCheckpoints.clear();
-    this.#pendingCount = 0;
-    this.#pendingHighest = '';
-    this.#flushedAt = performance.now();
+  /** Whatever waits goes to the file now, in one transaction, after the batch under way; rejects with what the file refused. */
+  async flush(): Promise<void> {
+    await this.#settled();
+    await this.#startFlush();
   }
 
   async close(): Promise<void> {
     await this.#memory.close();
     if (this.#db.open) {
       try {
-        this.flush();
+        await this.flush();
       } finally {
+        await this.#writer.close().catch(() => {});
         this.#db.close();
       }
     }
   }
 
-  #flushWhenDue(): void {
-    if (this.#pendingCount >= FLUSH_DOCUMENTS || performance.now() - this.#flushedAt >= FLUSH_EVERY_MS) this.flush();
+  /** The batch under way has been written or refused. */
+  async #settled(): Promise<void> {
+    await this.#flushing?.catch(() => {});
+  }
+
+  /**
+   * Hands what waits to the writer as one batch, serialized now. A batch the file refuses is put
+   * back under what was written meanwhile (the later version of each document wins, as it would in
+   * the file), to go with the next batch.
+   */
+  #startFlush(): Promise<void> {
+    if (this.#pendingDocuments.size === 0 && this.#pendingCheckpoints.size === 0) return Promise.resolve();
+    if (!this.#db.open) return Promise.reject(new ReadModelStoreUnavailableError('the read-model store is closed'));
+    const documents = this.#pendingDocuments;
+    const checkpoints = this.#pendingCheckpoints;
+    const highest = this.#pendingHighest;
+    this.#pendingDocuments = new Map();
+    this.#pendingCheckpoints = new Map();
+    this.#pendingCount = 0;
+    this.#pendingHighest = '';
+    this.#flushedAt = performance.now();
+    const batch: WriteBatch = { documents: [], highest, checkpoints: [] };
+    for (const [physical, waiting] of documents) {
+      for (const [id, { key, document }] of waiting) batch.documents.push([physical, id, key, document === undefined ? null : JSON.stringify(document)]);
+    }
+    for (const [projection, { key, fence }] of checkpoints) batch.checkpoints.push([projection, key, fence ?? null]);
+    const flushing = this.#writer.write(batch).then(
+      () => {
+        this.#flushing = undefined;
+        // What an earlier batch could not write went with this one.
+        this.#failure = undefined;
+      },
+      (error: unknown) => {
+        this.#flushing = undefined;
+        this.#putBack(documents, checkpoints, highest);
+        throw new ReadModelStoreUnavailableError(`writing the read models in ${this.file} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      },
+    );
+    this.#flushing = flushing;
+    return flushing;
+  }
+
+  #putBack(documents: Map<string, Map<string, PendingDocument>>, checkpoints: Map<string, { key: string; fence: number | undefined }>, highest: string): void {
+    for (const [physical, refused] of documents) {
+      let waiting = this.#pendingDocuments.get(physical);
+      if (waiting === undefined) this.#pendingDocuments.set(physical, (waiting = new Map()));
+      for (const [id, document] of refused) {
+        const later = waiting.get(id);
+        if (later !== undefined && later.key >= document.key) continue;
+        if (later === undefined) this.#pendingCount++;
+        waiting.set(id, document);
+      }
+    }
+    for (const [projection, checkpoint] of checkpoints) if (!this.#pendingCheckpoints.has(projection)) this.#pendingCheckpoints.set(projection, checkpoint);
+    if (highest > this.#pendingHighest) this.#pendingHighest = highest;
+  }
+
+  /**
+   * Starts a batch when a second has passed or enough documents wait, unless one is under way; waits
+   * for the one under way when too many do. Fails with a batch written in the background that the file refused.
+   */
+  async #flushWhenDue(): Promise<void> {
+    if (this.#flushing !== undefined && this.#pendingCount >= MAX_WAITING) await this.#settled();
+    if (this.#flushing === undefined && (this.#pendingCount >= FLUSH_DOCUMENTS || performance.now() - this.#flushedAt >= this.#flushEveryMs)) {
+      this.#startFlush().catch((error: unknown) => {
+        this.#failure = error as Error;
+      });
+    }
+    const failure = this.#failure;
+    this.#failure = undefined;
+    if (failure !== undefined) throw failure;
   }
 
   /** Drops the staging collections (of `name`, or all): each is a range of the primary key. */
@@ -368,10 +384,10 @@ export class SqliteReadModelStore implements ReadModelStore {
         if (!this.#db.open) throw new ReadModelStoreUnavailableError('the read-model store is closed');
         hold(writes);
         await cached.write(writes);
-        this.#flushWhenDue();
+        await this.#flushWhenDue();
       },
       clear: async () => {
-        this.flush();
+        await this.flush();
         this.#guard(`clearing ${physical}`, () => this.#clear.run(physical));
         await cached.clear();
       },

@@ -33,7 +33,7 @@ export const openReadModels = async (config: Config, logger: Logger, log?: Event
   if (config.MONGO_URL) return openSharedReadModels(config.MONGO_URL, logger);
   if (log instanceof SqliteEventStore) {
     const freezeDocuments = config.NODE_ENV !== 'production';
-    const store = openEmbeddedReadModels(config.DATA_DIR, { logHead: log.opened.logHead, logger, freezeDocuments });
+    const store = await openEmbeddedReadModels(config.DATA_DIR, { logHead: log.opened.logHead, logger, freezeDocuments });
     logger.info({ file: store.file }, 'read models in memory, kept in SQLite beside the log');
     return store;
   }

@@ -20,7 +20,7 @@ const dataDir = (t: Test) => {
 
 /** Read models folded up to position 10 by the projections of `code`. */
 const keptAt10 = async (dir: string, code = foldedBy()) => {
-  const store = openEmbeddedReadModels(dir, { logHead: 10n, logger, freezeDocuments: false, foldedBy: code });
+  const store = await openEmbeddedReadModels(dir, { logHead: 10n, logger, freezeDocuments: false, foldedBy: code });
   await store.load();
   await store.collection<Item>('backlog').write([upsert(item('r1', '10'))]);
   await store.saveCheckpoint('requirement-backlog', '10');
@@ -28,7 +28,7 @@ const keptAt10 = async (dir: string, code = foldedBy()) => {
 };
 
 const reopened = async (t: Test, dir: string, logHead: bigint, code = foldedBy()) => {
-  const store = openEmbeddedReadModels(dir, { logHead, logger, freezeDocuments: false, foldedBy: code });
+  const store = await openEmbeddedReadModels(dir, { logHead, logger, freezeDocuments: false, foldedBy: code });
   t.teardown(() => store.close());
   await store.load();
   return { document: await store.collection<Item>('backlog').get('r1'), checkpoint: await store.checkpoint('requirement-backlog') };

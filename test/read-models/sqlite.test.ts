@@ -55,7 +55,7 @@ t.test('a restart finds the documents, the deletions and the checkpoints as they
   t.equal(await again.get('r2'), undefined, 'a redelivered older event does not bring a deleted document back');
   t.equal(await after.checkpoint('requirement-backlog'), '9');
   await t.rejects(after.saveCheckpoint('requirement-backlog', '10', 2), { name: 'StaleFenceError' }, 'the fence survives the restart');
-  t.equal(after.highestPosition(), '9');
+  t.equal(await after.highestPosition(), '9');
 });
 
 t.test('documents written without their checkpoint (a crash between the two): the batch comes again and changes nothing twice', async (t) => {
@@ -118,9 +118,9 @@ t.test('discarding forgets every document and checkpoint, so that the log is fol
   await before.close();
   const after = SqliteReadModelStore.open(file);
   t.teardown(() => after.close());
-  after.discardAll();
+  await after.discardAll();
   await after.load();
-  t.equal(after.highestPosition(), undefined);
+  t.equal(await after.highestPosition(), undefined);
   t.equal(await after.checkpoint('requirement-backlog'), undefined);
   t.equal(await after.collection<Item>('backlog').get('r1'), undefined);
 });
@@ -156,7 +156,7 @@ t.test('writes wait in memory and go to the file together, each document once, i
   t.equal((await interviews.get('i1'))?.title, 'with a finding more', 'reads answer from memory at once');
   t.same(inTheFile(file), { documents: [], checkpoints: 0 }, 'a crash now finds neither the documents nor their checkpoint: both are folded again');
 
-  store.flush();
+  await store.flush();
   t.same(inTheFile(file).documents, [['i1', 'with a finding more'], ['i2', 'requirement i2']], 'the latest version of each document, written once');
   t.equal(inTheFile(file).checkpoints, 1);
   await interviews.write([upsert(item('i2', '4', { title: 'changed at the end' }))]);
@@ -174,9 +174,58 @@ t.test('a flush the file refuses keeps what waits, and the next one writes it', 
     CREATE TRIGGER full_disk BEFORE INSERT ON documents WHEN EXISTS (SELECT 1 FROM refused) BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;`);
   await store.collection<Item>('backlog').write([upsert(item('r1', '5'))]);
   await store.saveCheckpoint('requirement-backlog', '5');
-  t.throws(() => store.flush(), { name: 'ReadModelStoreUnavailableError', message: /disk is full/ });
+  await t.rejects(store.flush(), { name: 'ReadModelStoreUnavailableError', message: /disk is full/ });
   t.same(inTheFile(file), { documents: [], checkpoints: 0 }, 'nothing of the refused transaction is in the file');
   refuse.exec('DELETE FROM refused');
-  store.flush();
+  await store.flush();
   t.same(inTheFile(file), { documents: [['r1', 'requirement r1']], checkpoints: 1 });
+});
+
+t.test('while another connection holds the file, requests are still answered: the batches are written on a thread of their own', async (t) => {
+  const file = directory(t);
+  const store = SqliteReadModelStore.open(file, { flushEveryMs: 0 });
+  await store.load();
+  t.teardown(() => store.close());
+  const backlog = store.collection<Item>('backlog');
+  const holder = new Database(file);
+  t.teardown(() => holder.close());
+  holder.exec('BEGIN IMMEDIATE');
+  const started = performance.now();
+  await backlog.write([upsert(item('r1', '1'))]);
+  await store.saveCheckpoint('requirement-backlog', '1');
+  await backlog.write([upsert(item('r2', '2'))]);
+  t.equal((await backlog.get('r2'))?.id, 'r2', 'a read is answered from memory');
+  t.ok(performance.now() - started < 1_000, 'neither the writes nor the read waited for the lock (5 s)');
+  t.same(inTheFile(file), { documents: [], checkpoints: 0 }, 'the batch is waiting for the lock');
+  holder.exec('COMMIT');
+  await store.flush();
+  t.same(inTheFile(file), { documents: [['r1', 'requirement r1'], ['r2', 'requirement r2']], checkpoints: 1 }, 'once the lock is released, everything is in the file');
+});
+
+t.test('a batch the file refuses in the background fails the next write, and nothing of it is lost', async (t) => {
+  const file = directory(t);
+  const store = SqliteReadModelStore.open(file, { flushEveryMs: 0 });
+  await store.load();
+  t.teardown(() => store.close());
+  const refuse = new Database(file);
+  t.teardown(() => refuse.close());
+  refuse.exec(`CREATE TABLE refused (x INTEGER) STRICT; INSERT INTO refused VALUES (1);
+    CREATE TRIGGER full_disk BEFORE INSERT ON documents WHEN EXISTS (SELECT 1 FROM refused) BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;`);
+  const backlog = store.collection<Item>('backlog');
+  await backlog.write([upsert(item('r1', '5')), upsert(item('r2', '5'))]);
+  await store.saveCheckpoint('requirement-backlog', '5');
+  await t.rejects(store.flush(), { message: /disk is full/ }, 'the batch is refused');
+  await backlog.write([upsert(item('r2', '6', { title: 'changed after the refusal' }))]).catch(() => {});
+  // The write above started a batch of its own in the background; the file refuses it too.
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  await t.rejects(backlog.write([upsert(item('r3', '7'))]), { name: 'ReadModelStoreUnavailableError', message: /disk is full/ }, 'the next write says so');
+  t.equal((await backlog.get('r3'))?.id, 'r3', 'memory has the write: the projector delivers it again, and it changes nothing twice');
+  refuse.exec('DELETE FROM refused');
+  await store.flush();
+  t.same(inTheFile(file), {
+    documents: [['r1', 'requirement r1'], ['r2', 'changed after the refusal'], ['r3', 'requirement r3']],
+    checkpoints: 1,
+  }, 'every refused document is written, each in its latest version');
+  await backlog.write([upsert(item('r4', '8'))]);
+  t.pass('once written, the refusal is not reported again');
 });
