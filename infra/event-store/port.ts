@@ -19,6 +19,17 @@ export type AppendResult =
   | { ok: true; /** revision of the last event appended */ revision: number; /** position of the last event appended */ position: string }
   | { ok: false; reason: 'wrong-expected-revision'; actualRevision: number | 'no-stream' };
 
+export type AppendOptions = {
+  /**
+   * Called once the append has its place in the log – its revision and position are final, and the
+   * next append to the stream can only come after it – which may be before it is durable and the
+   * promise resolves. Where both come apart (the embedded log syncs after its commit), a writer can
+   * decide its next command on the stream meanwhile: that command's commit follows this one in the
+   * log, so it can never be durable without it. A store that cannot tell the two apart never calls it.
+   */
+  onCommitted?: (result: Extract<AppendResult, { ok: true }>) => void;
+};
+
 /** Where a read of the log starts: from the beginning, after a position, or at the end (live only). */
 export type LogStart = 'start' | 'end' | { after: string };
 
@@ -43,7 +54,7 @@ export interface EventStore {
    * appended by the same earlier call is recognised and answered with the earlier result, so a
    * retried append never duplicates events.
    */
-  appendToStream(stream: string, events: readonly EventEnvelope[], expected: ExpectedRevision): Promise<AppendResult>;
+  appendToStream(stream: string, events: readonly EventEnvelope[], expected: ExpectedRevision, options?: AppendOptions): Promise<AppendResult>;
 
   /** Events of one stream in revision order, from `fromRevision` (default 0); empty when the stream does not exist. */
   readStream(stream: string, options?: { fromRevision?: number }): AsyncIterable<RecordedEvent>;

@@ -29,6 +29,7 @@ import { readLog } from './log-scan.js';
 import {
   EventLogBehindError,
   EventStoreUnavailableError,
+  type AppendOptions,
   type AppendResult,
   type EventStore,
   type ExpectedRevision,
@@ -77,6 +78,7 @@ type PendingAppend = {
   stream: string;
   events: readonly EventEnvelope[];
   expected: ExpectedRevision;
+  onCommitted: AppendOptions['onCommitted'];
   settle: (outcome: { appended: Appended } | { error: unknown }) => void;
 };
 
@@ -179,11 +181,11 @@ export class SqliteEventStore implements EventStore {
     this.#appendGroup = (group) => appendGroup.immediate(group);
   }
 
-  async appendToStream(stream: string, events: readonly EventEnvelope[], expected: ExpectedRevision): Promise<AppendResult> {
+  async appendToStream(stream: string, events: readonly EventEnvelope[], expected: ExpectedRevision, options: AppendOptions = {}): Promise<AppendResult> {
     this.#ensureOpen();
     if (events.length === 0) throw new RangeError('an append needs at least one event');
     const outcome = await new Promise<{ appended: Appended } | { error: unknown }>((settle) => {
-      if (this.#pending.push({ stream, events, expected, settle }) === 1) setImmediate(() => this.#commitPending());
+      if (this.#pending.push({ stream, events, expected, onCommitted: options.onCommitted, settle }) === 1) setImmediate(() => this.#commitPending());
     });
     if ('appended' in outcome) return outcome.appended.result;
     const error = outcome.error;
@@ -215,6 +217,17 @@ export class SqliteEventStore implements EventStore {
       // before it is durable: the next group commit may run while this one's sync is under way.
       if ('appended' in outcome && outcome.appended.lastDigest !== undefined && outcome.appended.result.ok) {
         this.#lastDigests.set(item.stream, { revision: outcome.appended.result.revision, digest: outcome.appended.lastDigest });
+      }
+    });
+    // Written now, durable after the sync: the writer may decide its next command on the stream
+    // meanwhile. An append recognised by its ids is someone else's, and is not announced.
+    group.forEach((item, i) => {
+      const outcome = outcomes[i]!;
+      if (item.onCommitted === undefined || !('appended' in outcome) || !outcome.appended.appended || !outcome.appended.result.ok) return;
+      try {
+        item.onCommitted(outcome.appended.result);
+      } catch {
+        // The caller's bookkeeping; the append stands either way and is answered after its sync.
       }
     });
     // A successful answer waits for the sync even when nothing was written: an append recognised by

@@ -12,7 +12,7 @@ import {
   type RecordedEvent,
 } from '../../contracts/index.js';
 import { DomainError, judge, type InterviewState } from '../../domain/index.js';
-import type { EventStore } from '../../infra/event-store/port.js';
+import type { AppendResult, EventStore } from '../../infra/event-store/port.js';
 import { AggregateStates } from './aggregate-states.js';
 import { LogFacts } from './facts.js';
 import type { IdSource } from './ids.js';
@@ -83,7 +83,7 @@ export class CommandBus {
     const spec: CommandSpec<T> = COMMANDS[type];
     const id = spec.subject(data);
     const stream = spec.of.stream(id);
-    return this.queue.run(stream, () => this.attempt(type, spec, data, context, stream, id, 1));
+    return this.queue.run(stream, (release) => this.attempt(type, spec, data, context, stream, id, release, 1));
   }
 
   private async attempt<T extends CommandType>(
@@ -93,6 +93,8 @@ export class CommandBus {
     context: CommandContext,
     stream: string,
     id: string,
+    /** Lets the next command on the stream start: once this one's append is committed, before its sync. */
+    release: () => void,
     attempt: number,
   ): Promise<CommandOutcome> {
     const { decider } = spec.of;
@@ -122,7 +124,12 @@ export class CommandBus {
     };
 
     const earlier = context.ids.deterministic ? recordedRun(loaded.recent, context.ids) : [];
-    if (earlier.length > 0) return outcomeOf(earlier, true);
+    if (earlier.length > 0) {
+      // Found in the kept state, the earlier run may be committed but not yet synced: it is only
+      // answered once it is durable, as it would be by the store.
+      await this.syncing.get(stream);
+      return outcomeOf(earlier, true);
+    }
 
     if (context.expectedVersion !== undefined && loaded.revision >= 0 && loaded.revision !== context.expectedVersion) {
       throw new VersionMismatchError(context.expectedVersion, loaded.revision);
@@ -135,7 +142,7 @@ export class CommandBus {
       // A rule judged on the cached state is judged again on the log's before the client hears it.
       if (!(error instanceof DomainError) || attempt > 1) throw error;
       this.states.forget(stream);
-      return this.attempt(type, spec, data, context, stream, id, attempt + 1);
+      return this.attempt(type, spec, data, context, stream, id, release, attempt + 1);
     }
     // Every event belongs to an engagement: a stream that does not exist and names none has nothing to record.
     if (engagementId === undefined) throw new DomainError('not-found', `${spec.of.name} ${id} does not exist`);
@@ -150,7 +157,32 @@ export class CommandBus {
       engagementId,
     }));
 
-    const result = await this.store.appendToStream(stream, envelopes, loaded.revision < 0 ? 'no-stream' : loaded.revision).catch((error: unknown) => {
+    const recordedAs = (result: Extract<AppendResult, { ok: true }>) => {
+      const firstRevision = result.revision - envelopes.length + 1;
+      const recorded = envelopes.map((envelope, index): RecordedEvent => ({
+        ...envelope,
+        streamId: stream,
+        revision: firstRevision + index,
+        // Only the last position is reported by the store; earlier events of a batch precede it.
+        position: result.position,
+      }));
+      if (result.revision === loaded.revision + envelopes.length) {
+        this.states.appended(stream, decider, loaded, recorded);
+      } else {
+        // The store recognised a retried append and answered with the original result.
+        this.states.forget(stream);
+      }
+      return recorded;
+    };
+    let committed: RecordedEvent[] | undefined;
+    const appending = this.store.appendToStream(stream, envelopes, loaded.revision < 0 ? 'no-stream' : loaded.revision, {
+      onCommitted: (result) => {
+        committed = recordedAs(result);
+        release();
+      },
+    });
+    this.whileSyncing(stream, appending);
+    const result = await appending.catch((error: unknown) => {
       // The append may have been committed before it failed: the kept state no longer vouches for the stream.
       this.states.forget(stream);
       throw error;
@@ -162,23 +194,21 @@ export class CommandBus {
       }
       if (attempt >= MAX_ATTEMPTS) throw new ContentionError(stream, attempt);
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
-      return this.attempt(type, spec, data, context, stream, id, attempt + 1);
+      return this.attempt(type, spec, data, context, stream, id, release, attempt + 1);
     }
-    const firstRevision = result.revision - envelopes.length + 1;
-    const recorded = envelopes.map((envelope, index): RecordedEvent => ({
-      ...envelope,
-      streamId: stream,
-      revision: firstRevision + index,
-      // Only the last position is reported by the store; earlier events of a batch precede it.
-      position: result.position,
-    }));
-    if (result.revision === loaded.revision + envelopes.length) {
-      this.states.appended(stream, decider, loaded, recorded);
-    } else {
-      // The store recognised a retried append and answered with the original result.
-      this.states.forget(stream);
-    }
+    const recorded = committed ?? recordedAs(result);
     return outcomeOf(recorded, result.revision !== loaded.revision + envelopes.length);
+  }
+
+  /** The last append on each stream until it is durable or failed (see the replay above): later appends can only be durable after it. */
+  private readonly syncing = new Map<string, Promise<unknown>>();
+
+  private whileSyncing(stream: string, appending: Promise<unknown>): void {
+    this.syncing.set(stream, appending);
+    const done = () => {
+      if (this.syncing.get(stream) === appending) this.syncing.delete(stream);
+    };
+    void appending.then(done, done);
   }
 
   /**

@@ -289,6 +289,27 @@ t.test('followers read no further than the head record: a commit nobody synced y
   );
 });
 
+t.test('an append is announced as committed before it is answered, and only an append that wrote something', async (t) => {
+  const { open } = workspace(t);
+  const run = testRun();
+  const store = await open();
+  const seen: string[] = [];
+  const events = findings(run, 1, 2);
+  const appended = await store.appendToStream(run.streams.interview(), events, 'no-stream', {
+    onCommitted: (result) => seen.push(`committed at revision ${result.revision}, position ${result.position}`),
+  });
+  seen.push('answered');
+  t.same(seen, ['committed at revision 1, position 2', 'answered'], 'the next command on the stream may be decided before the sync');
+  t.match(appended, { ok: true, revision: 1, position: '2' });
+
+  const again: string[] = [];
+  const retried = await store.appendToStream(run.streams.interview(), events, 'no-stream', { onCommitted: () => again.push('committed') });
+  t.same(retried, appended, 'a retried append is answered with the original result');
+  const conflict = await store.appendToStream(run.streams.interview(), findings(run, 1, 1, 3), 0, { onCommitted: () => again.push('committed') });
+  t.match(conflict, { ok: false, reason: 'wrong-expected-revision' });
+  t.same(again, [], 'neither the retry nor the conflict wrote anything to announce');
+});
+
 t.test('two processes appending to one stream keep its revisions contiguous', async (t) => {
   const { dir, open } = workspace(t);
   const run = testRun();
