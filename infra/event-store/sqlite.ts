@@ -44,6 +44,8 @@ import { headWitnessFileOf, LogHeadWitness } from './sqlite-head.js';
 import { SqliteLog } from './sqlite-log.js';
 import { configureConnection, migrateSchema } from './sqlite-schema.js';
 import { GroupFlush, WalSync } from './sqlite-wal-sync.js';
+import { OneAtATimeThread } from '../threads/one-at-a-time.js';
+import type { Checkpointed, CheckpointRequest } from './sqlite-checkpoint-thread.js';
 
 export type SqliteEventStoreOptions = {
   /** How long an append waits for another process's write lock before the store counts as unavailable. */
@@ -53,6 +55,8 @@ export type SqliteEventStoreOptions = {
   /** Positions a filtered subscription passes over before it sends a checkpoint. */
   checkpointEvery?: number;
   upcasting?: Upcasting;
+  /** How long after a checkpoint of the WAL the next one is asked for, while appends come in. */
+  checkpointEveryMs?: number;
   /** How batches are sealed into the chain; only `bench/proof.ts` replaces it, to measure what the chain costs. */
   sealing?: Sealing;
   /**
@@ -107,6 +111,10 @@ export class SqliteEventStore implements EventStore {
   readonly #appendGroup: (group: readonly PendingAppend[]) => Array<{ appended: Appended } | { error: unknown }>;
   #pending: PendingAppend[] = [];
   #closed = false;
+  /** Checkpoints the WAL off the event loop (`sqlite-checkpoint-thread.ts`). */
+  readonly #checkpointer: OneAtATimeThread<CheckpointRequest, Checkpointed>;
+  readonly #checkpointEveryMs: number;
+  #checkpointedAt = performance.now();
 
   /** Opens (and creates or migrates) the event log in `file`; fails with `EventStoreUnavailableError`. */
   static open(file: string, options: SqliteEventStoreOptions = {}): SqliteEventStore {
@@ -144,6 +152,10 @@ export class SqliteEventStore implements EventStore {
     this.#logFlush = new GroupFlush(() => this.#syncLog());
     this.#witnessFlush = new GroupFlush(() => this.#syncWitness());
     this.opened = opened;
+    // This connection's COMMITs never checkpoint; the thread does, between them.
+    db.pragma('wal_autocheckpoint = 0');
+    this.#checkpointer = new OneAtATimeThread('the checkpointer of the event log', new URL('./sqlite-checkpoint-thread.js', import.meta.url), { file: db.name });
+    this.#checkpointEveryMs = options.checkpointEveryMs ?? 500;
     this.#tuning = {
       pageSize: 500,
       searchWindow: 4_096,
@@ -211,6 +223,7 @@ export class SqliteEventStore implements EventStore {
     }
     const head = newHead(outcomes);
     if (head !== undefined && head > this.#committedHead) this.#committedHead = head;
+    if (head !== undefined) this.#checkpointWhenDue();
     group.forEach((item, i) => {
       const outcome = outcomes[i]!;
       // Remembered once committed (a rolled-back append must not become anyone's predecessor), and
@@ -287,6 +300,25 @@ export class SqliteEventStore implements EventStore {
       { cause: error },
     );
     return this.#syncFailure;
+  }
+
+  /** Asks the thread for a checkpoint of the WAL when the last one is long enough ago and none runs. */
+  #checkpointWhenDue(): void {
+    if (this.#checkpointer.busy || performance.now() - this.#checkpointedAt < this.#checkpointEveryMs) return;
+    this.#checkpointer.ask({ kind: 'checkpoint' }).then(
+      () => {
+        this.#checkpointedAt = performance.now();
+      },
+      () => {
+        // The thread could not: checkpoint here, as SQLite would have, so that the WAL does not grow without end.
+        this.#checkpointedAt = performance.now();
+        try {
+          if (!this.#closed) this.#db.pragma('wal_checkpoint(PASSIVE)');
+        } catch {
+          // Left to SQLite's next try; an append that cannot write says why.
+        }
+      },
+    );
   }
 
   async *readStream(stream: string, options: { fromRevision?: number } = {}): AsyncIterable<RecordedEvent> {
@@ -385,6 +417,7 @@ export class SqliteEventStore implements EventStore {
     await Promise.all([...this.#subscriptions].map((subscription) => subscription.close()));
     await this.#logFlush.idle();
     await this.#witnessFlush.idle();
+    await this.#checkpointer.close({ kind: 'close' }).catch(() => {});
     this.#db.close();
     this.#wal.close();
     this.#witness.close();

@@ -1,35 +1,27 @@
 /**
- * The thread that writes the kept read models' batches (`sqlite-writer.ts` starts it): a connection
- * of its own, so that the inserts, the COMMIT and SQLite's checkpoints of the WAL never hold up the
- * event loop that answers requests.
+ * The thread that writes the kept read models' batches, with a connection of its own: a second's
+ * batch – thousands of documents, a COMMIT, now and then a checkpoint of the WAL – took 30 to
+ * 130 ms, and on the event loop every request in flight waited for it. `sqlite.ts` asks it one
+ * batch at a time (`OneAtATimeThread`).
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { workerData } from 'node:worker_threads';
+import { answerRequests } from '../threads/one-at-a-time.js';
 import { batchWriter, openReadModelsFile, type WriteBatch } from './sqlite-file.js';
 
 export type WriterRequest = { kind: 'write'; batch: WriteBatch } | { kind: 'close' };
-export type WriterReply = { ok: true } | { ok: false; message: string };
 
-const port = parentPort!;
 const { file } = workerData as { file: string };
-let db: ReturnType<typeof openReadModelsFile> | undefined;
-let write: ((batch: WriteBatch) => void) | undefined;
+let opened: { db: ReturnType<typeof openReadModelsFile>; write: (batch: WriteBatch) => void } | undefined;
 
-port.on('message', (request: WriterRequest) => {
-  try {
-    if (request.kind === 'close') {
-      db?.close();
-      db = undefined;
-      port.postMessage({ ok: true } satisfies WriterReply);
-      port.close();
-      return;
-    }
-    if (db === undefined) {
-      db = openReadModelsFile(file);
-      write = batchWriter(db);
-    }
-    write!(request.batch);
-    port.postMessage({ ok: true } satisfies WriterReply);
-  } catch (error) {
-    port.postMessage({ ok: false, message: error instanceof Error ? error.message : String(error) } satisfies WriterReply);
+answerRequests((request: WriterRequest): undefined => {
+  if (request.kind === 'close') {
+    opened?.db.close();
+    opened = undefined;
+    return;
   }
+  if (opened === undefined) {
+    const db = openReadModelsFile(file);
+    opened = { db, write: batchWriter(db) };
+  }
+  opened.write(request.batch);
 });

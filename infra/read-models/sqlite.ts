@@ -21,7 +21,7 @@
  * and its findings, an engagement's schedule) batch after batch; written once per flush, the first
  * start after an upgrade folds the log about as fast as one without the file. What a crash loses of
  * the last second is folded from the log again at the next start, as with `synchronous = NORMAL`.
- * The batches are written on a thread of their own (`sqlite-writer.ts`), one at a time, so that
+ * The batches are written on a thread of their own (`sqlite-writer-thread.ts`), one at a time, so that
  * their inserts, COMMITs and checkpoints never hold up the event loop. A batch that fails is kept
  * and fails the next write or checkpoint, which the projector retries; whatever else reads or
  * changes the file flushes first.
@@ -33,7 +33,8 @@ import { canonicalPosition, positionFromKey, positionKey } from './position-key.
 import type { DocumentWrite, ReadModelCollection, ReadModelStore } from './port.js';
 import { ReadModelStoreUnavailableError } from './port.js';
 import { HIGHEST_WRITTEN, openReadModelsFile, SAVE_FENCE, type WriteBatch } from './sqlite-file.js';
-import { ThreadWriter } from './sqlite-writer.js';
+import { OneAtATimeThread } from '../threads/one-at-a-time.js';
+import type { WriterRequest } from './sqlite-writer-thread.js';
 
 export const READ_MODELS_FILE = 'read-models.sqlite3';
 
@@ -73,7 +74,7 @@ export class SqliteReadModelStore implements ReadModelStore {
   readonly #clear: Database.Statement<[string]>;
   readonly #saveFence: Database.Statement<[string, number]>;
   /** Writes the batches, on a thread of its own; this connection only loads, and writes what a rebuild or fence changes. */
-  readonly #writer: ThreadWriter;
+  readonly #writer: OneAtATimeThread<WriterRequest>;
   #loaded = false;
   /** Per physical collection, per id. */
   #pendingDocuments = new Map<string, Map<string, PendingDocument>>();
@@ -106,7 +107,7 @@ export class SqliteReadModelStore implements ReadModelStore {
     this.#memory = memory;
     this.#clear = db.prepare('DELETE FROM documents WHERE collection = ?');
     this.#saveFence = db.prepare(SAVE_FENCE);
-    this.#writer = new ThreadWriter(file);
+    this.#writer = new OneAtATimeThread('the read models writer', new URL('./sqlite-writer-thread.js', import.meta.url), { file });
   }
 
   get loaded(): boolean {
@@ -266,7 +267,7 @@ export class SqliteReadModelStore implements ReadModelStore {
       try {
         await this.flush();
       } finally {
-        await this.#writer.close().catch(() => {});
+        await this.#writer.close({ kind: 'close' }).catch(() => {});
         this.#db.close();
       }
     }
@@ -298,7 +299,7 @@ export class SqliteReadModelStore implements ReadModelStore {
       for (const [id, { key, document }] of waiting) batch.documents.push([physical, id, key, document === undefined ? null : JSON.stringify(document)]);
     }
     for (const [projection, { key, fence }] of checkpoints) batch.checkpoints.push([projection, key, fence ?? null]);
-    const flushing = this.#writer.write(batch).then(
+    const flushing = this.#writer.ask({ kind: 'write', batch }).then(
       () => {
         this.#flushing = undefined;
         // What an earlier batch could not write went with this one.

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -340,4 +340,25 @@ t.test('SqliteEventStore.open needs no factory', async (t) => {
   const store = SqliteEventStore.open(join(workspace(t).dir, 'custom.sqlite3'));
   t.teardown(() => store.close());
   await t.resolves(store.ping());
+});
+
+t.test('the WAL is checkpointed into the log file by a thread of its own while appends go on', async (t) => {
+  const { dir, open } = workspace(t);
+  const run = testRun();
+  const store = await open({ checkpointEveryMs: 0 });
+  const file = join(dir, SQLITE_EVENT_STORE_FILE);
+  const before = statSync(file).size;
+  let revision = -1;
+  for (let i = 0; i < 40; i++) {
+    const batch = findings(run, 1, 50, 1 + i * 50);
+    const result = await store.appendToStream(run.streams.interview(), batch, revision < 0 ? 'no-stream' : revision);
+    t.ok(result.ok);
+    if (result.ok) revision = result.revision;
+  }
+  const deadline = Date.now() + 5_000;
+  while (statSync(file).size === before && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  t.ok(statSync(file).size > before, `the log file grew from ${before} bytes: its pages were copied out of the WAL, which SQLite no longer does in the COMMIT`);
+  await store.close();
+  const reopened = await open();
+  t.equal((await collect(reopened.readAll())).length, 2_000, 'every event is there after closing and opening again');
 });
