@@ -8,6 +8,9 @@
  *    command bus on the embedded SQLite store (group commit, fsync), 32 at a time, in rounds that
  *    alternate between a store that seals every batch into the chain and one that stores the same
  *    events unsealed (`sealing` replaced). Goal: the chain costs ≤ 5 % of the command throughput.
+ *    The same over HTTP: two processes (`bench/chain-server.ts`), one with the chain and one without,
+ *    each taking RecordFinding over 32 connections in turn for HTTP_SECONDS (autocannon): the
+ *    commands/s a client sees, and the server's CPU time per command, with and without.
  * 2. Verification: an engagement of VERIFY_EVENTS events in the SQLite store, verified from its
  *    stored rows (reading, parsing and recomputing every digest). Goal: ≥ 200,000 events/s.
  *
@@ -38,12 +41,13 @@ import type { Sealing, SerializedEvent } from '../infra/event-store/serializatio
 import * as verify from '../infra/proof/verify.js';
 import * as commandBus from '../services/commands/command-bus.js';
 import * as ids from '../services/commands/ids.js';
-import { interviewBody, median } from './support.js';
+import { benchHeaders, command, interviewBody, load, median, processUsage, startProcess, stop } from './support.js';
 
 const ROUNDS = Number(process.env['ROUNDS'] ?? 5);
 const SECONDS = Number(process.env['SECONDS'] ?? 3);
 const CONCURRENCY = Number(process.env['CONCURRENCY'] ?? 32);
 const VERIFY_EVENTS = Number(process.env['VERIFY_EVENTS'] ?? 1_000_000);
+const HTTP_SECONDS = Number(process.env['HTTP_SECONDS'] ?? 5);
 
 const BASE = process.env['BASE'];
 
@@ -319,6 +323,70 @@ for (const [b, build] of builds.entries()) {
       `the ${(sealed - serialized).toFixed(2)} µs added are ${(((sealed - serialized) / (1e6 / without.cpu)) * 100).toFixed(1)} % of a command without the chain (${(1e6 / without.cpu).toFixed(0)} µs)`,
   );
 }
+
+/**
+ * Commands/s over HTTP with and without the chain: one server of each, the same load on each in
+ * turn (alternating which goes first), each round's figures the server's requests/s and CPU time.
+ */
+const overHttp = async () => {
+  const servers = await Promise.all(
+    (['on', 'off'] as const).map(async (chain) => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'bench-proof-http-'));
+      const server = await startProcess(['--import', 'tsx', 'bench/chain-server.ts'], { DATA_DIR: dataDir, CHAIN: chain });
+      return { chain, dataDir, server, rates: [] as Rate[] };
+    }),
+  );
+  try {
+    const body = JSON.stringify({ section: 'workflow', text: 'Quotes above the credit limit are approved by phone.', pain: 2, frequency: 'daily' });
+    /**
+     * Each round records findings in interviews of its own: the rounds compare the chain, not
+     * interviews grown by the rounds before.
+     */
+    const freshInterviews = async (address: string) => {
+      const engagement = await command(address, '/engagements', { name: 'Bench', client: 'Acme', sponsor: { name: 'Z', title: 'CEO' } });
+      const ids: string[] = [];
+      for (let i = 0; i < CONCURRENCY; i++) {
+        const interview = await command(address, `/engagements/${engagement.id}/interviews`, interviewBody);
+        await command(address, `/interviews/${interview.id}/conduct`, { conductedAt: '2026-03-05T02:00:00Z' });
+        ids.push(interview.id);
+      }
+      return ids;
+    };
+    const round = async (side: (typeof servers)[number], seconds: number) => {
+      const interviews = await freshInterviews(side.server.address);
+      const before = processUsage(side.server.child.pid!).cpuSeconds;
+      const result = await load({
+        url: side.server.address,
+        connections: CONCURRENCY,
+        duration: seconds,
+        requests: [{ method: 'POST', headers: benchHeaders, body, setupRequest: (request) => ({ ...request, path: `/interviews/${interviews[Math.floor(Math.random() * interviews.length)]}/findings` }) }],
+      });
+      if (result.non2xx > 0 || result.errors > 0) throw new Error(`CHAIN=${side.chain}: ${result.non2xx} answers not 2xx, ${result.errors} errors`);
+      const cpu = processUsage(side.server.child.pid!).cpuSeconds - before;
+      return { wall: result.requestsPerSecond, cpu: result.total / cpu };
+    };
+    // Not counted: the JIT compiles the command path first.
+    for (const side of servers) await round(side, 2);
+    for (let r = 1; r <= ROUNDS; r++) {
+      for (const side of r % 2 === 1 ? servers : [...servers].reverse()) {
+        const rate = await round(side, HTTP_SECONDS);
+        side.rates.push(rate);
+        log(`  HTTP round ${r} ${side.chain === 'on' ? 'chained  ' : 'unchained'}: ${show(rate)} commands`);
+      }
+    }
+    return { chained: medians(servers[0]!.rates), unchained: medians(servers[1]!.rates) };
+  } finally {
+    for (const { server, dataDir } of servers) {
+      await stop(server.child);
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }
+};
+log(`commands over HTTP, RecordFinding on ${CONCURRENCY} connections, ${HTTP_SECONDS} s per round:`);
+const http = await overHttp();
+log(`commands over HTTP, median: with the chain ${show(http.chained)}; without ${show(http.unchained)}`);
+log(`  cost of the chain: ${cost(http.chained.wall, http.unchained.wall)} % of wall-clock throughput, ${cost(http.chained.cpu, http.unchained.cpu)} % per CPU second of the server (goal ≤ 5 %)`);
+
 log(`verification over ${VERIFY_EVENTS.toLocaleString('en')} events:`);
 const verified = await verification();
 for (const [b, build] of builds.entries()) log(`events verified${BASE ? `, ${build.name} build` : ''}, median: ${show(verified[b]!)} (goal ≥ 200,000/s)`);
