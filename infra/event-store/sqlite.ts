@@ -111,6 +111,8 @@ export class SqliteEventStore implements EventStore {
   readonly #appendGroup: (group: readonly PendingAppend[]) => Array<{ appended: Appended } | { error: unknown }>;
   #pending: PendingAppend[] = [];
   #closed = false;
+  /** `data_version` as read in this turn of the event loop (see `writtenElsewhere`). */
+  #dataVersion: number | undefined;
   /** Checkpoints the WAL off the event loop (`sqlite-checkpoint-thread.ts`). */
   readonly #checkpointer: OneAtATimeThread<CheckpointRequest, Checkpointed>;
   readonly #checkpointEveryMs: number;
@@ -384,10 +386,21 @@ export class SqliteEventStore implements EventStore {
 
   /**
    * SQLite's `data_version`: it moves only when another connection commits to the file, at a
-   * fraction of the cost of a read (no B-tree descent, no rows, no async iteration).
+   * fraction of the cost of a read (no B-tree descent, no rows, no async iteration). Still a read
+   * transaction with its locks on the `-shm` file, a few µs, and a command asks two or three times:
+   * the answer is kept for the rest of the event loop's turn, so the commands of one turn share one
+   * read. Kept, it can only be older than the truth, which makes a caller read the log again, never
+   * trust a state another writer moved on – except within the turn itself, as if the other commit
+   * had come a moment later.
    */
   writtenElsewhere(): number {
-    return this.#guard('checking the log for other writers', () => this.#log.dataVersion());
+    if (this.#dataVersion === undefined) {
+      this.#dataVersion = this.#guard('checking the log for other writers', () => this.#log.dataVersion());
+      setImmediate(() => {
+        this.#dataVersion = undefined;
+      });
+    }
+    return this.#dataVersion;
   }
 
   /** The revision of the last event of `stream`, or 'no-stream': one index lookup. */
