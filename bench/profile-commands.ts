@@ -105,7 +105,8 @@ const main = async () => {
     const to = process.hrtime.bigint();
     console.log(`${result.requestsPerSecond.toFixed(0)} commands/s, p50 ${result.p50} ms, p99 ${result.p99} ms, ${result.non2xx} non-2xx; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
     await stop(service.child);
-    const file = readdirSync(PROFILE_DIR).filter((f) => f.endsWith('.cpuprofile')).sort().at(-1);
+    // CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile: thread 0 is the event loop; the SQLite threads write profiles of their own.
+    const file = readdirSync(PROFILE_DIR).filter((f) => /\.\d+\.0\.\d+\.cpuprofile$/.test(f)).sort().at(-1);
     if (!file) throw new Error(`no .cpuprofile in ${PROFILE_DIR}: did the service exit cleanly on SIGTERM?`);
     summarise(JSON.parse(readFileSync(join(PROFILE_DIR, file), 'utf8')) as Profile, Number(from / 1000n), Number(to / 1000n), result.total);
   } finally {
