@@ -11,7 +11,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BENCH_SECRET, benchHeaders, command, interviewBody, load, median, percentile, processUsage, startProcess, stop, type LoadResult } from './support.js';
+import { BENCH_SECRET, benchHeaders, conductedInterviews, interviewBody, load, median, percentile, processUsage, startProcess, stop, type LoadResult } from './support.js';
 
 const DURATION = Number(process.env['DURATION'] ?? 15);
 const SERVICE = process.env['SERVICE'] ?? 'dist/services/roles/main.js';
@@ -30,19 +30,7 @@ const SEQUENTIAL = 2_000;
 const BLOCK = 50;
 const SECRET = BENCH_SECRET;
 const headers = benchHeaders;
-const post = command;
 const findingBody = JSON.stringify({ section: 'workflow', text: 'Quotes above the credit limit are approved by phone.', pain: 2, frequency: 'daily' });
-
-const setUp = async (base: string, interviews: number) => {
-  const engagement = await post(base, '/engagements', { name: 'Bench', client: 'Acme', sponsor: { name: 'Z', title: 'CEO' } });
-  const ids: string[] = [];
-  for (let i = 0; i < interviews; i++) {
-    const interview = await post(base, `/engagements/${engagement.id}/interviews`, interviewBody);
-    await post(base, `/interviews/${interview.id}/conduct`, { conductedAt: '2026-03-05T02:00:00Z' });
-    ids.push(interview.id);
-  }
-  return { engagementId: engagement.id, interviewIds: ids };
-};
 
 /** 90 % RecordFinding on existing interviews, 5 % ScheduleInterview, 5 % RecordReadiness. */
 const mixedLoad = (base: string, engagementId: string, interviewIds: string[], duration = DURATION) =>
@@ -130,7 +118,7 @@ const main = async () => {
   const service = await startProcess([SERVICE], env);
   const bare = await startProcess(['--import', 'tsx', 'bench/bare-server.ts'], { PORT: '0', AUTH_JWT_SECRET: SECRET });
   try {
-    const { engagementId, interviewIds } = await setUp(service.address, 200);
+    const { engagementId, interviewIds } = await conductedInterviews(service.address, 200);
     console.log(`service ${service.address}, bare ${bare.address}; ${CONNECTIONS} connections, ${DURATION} s per run, ${ROUNDS} rounds after ${WARMUP} s of warm-up; ${loadAverage()}`);
     const serviceRuns: LoadResult[] = [];
     const bareRuns: LoadResult[] = [];
@@ -164,9 +152,9 @@ const main = async () => {
     if (LONG_STREAM === 0) return;
     // A long stream: 10,000 events on one interview, then sequential commands on it and on a fresh one.
     console.log(`filling one interview with ${LONG_STREAM.toLocaleString('en')} findings`);
-    const long = (await setUp(service.address, 1)).interviewIds[0]!;
+    const long = (await conductedInterviews(service.address, 1)).interviewIds[0]!;
     await load({ url: `${service.address}/interviews/${long}/findings`, method: 'POST', headers, body: findingBody, connections: 16, amount: LONG_STREAM });
-    const fresh = (await setUp(service.address, 1)).interviewIds[0]!;
+    const fresh = (await conductedInterviews(service.address, 1)).interviewIds[0]!;
     await stop(service.child);
     const startedAt = performance.now();
     const restarted = await startProcess([SERVICE], env);

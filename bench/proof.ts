@@ -44,7 +44,7 @@ import type { Sealing, SerializedEvent } from '../infra/event-store/serializatio
 import * as verify from '../infra/proof/verify.js';
 import * as commandBus from '../services/commands/command-bus.js';
 import * as ids from '../services/commands/ids.js';
-import { benchHeaders, command, interviewBody, load, median, processUsage, startProcess, stop } from './support.js';
+import { benchHeaders, conductedInterviews, interviewBody, load, median, processUsage, startProcess, stop } from './support.js';
 
 const ROUNDS = Number(process.env['ROUNDS'] ?? 5);
 const SECONDS = Number(process.env['SECONDS'] ?? 3);
@@ -349,16 +349,7 @@ const overHttp = async () => {
      * Each round records findings in interviews of its own: the rounds compare the chain, not
      * interviews grown by the rounds before.
      */
-    const freshInterviews = async (address: string) => {
-      const engagement = await command(address, '/engagements', { name: 'Bench', client: 'Acme', sponsor: { name: 'Z', title: 'CEO' } });
-      const ids: string[] = [];
-      for (let i = 0; i < CONCURRENCY; i++) {
-        const interview = await command(address, `/engagements/${engagement.id}/interviews`, interviewBody);
-        await command(address, `/interviews/${interview.id}/conduct`, { conductedAt: '2026-03-05T02:00:00Z' });
-        ids.push(interview.id);
-      }
-      return ids;
-    };
+    const freshInterviews = async (address: string) => (await conductedInterviews(address, CONCURRENCY)).interviewIds;
     const measure = async (side: (typeof servers)[number], interviews: string[], seconds: number) => {
       const before = processUsage(side.server.child.pid!).cpuSeconds;
       const result = await load({

@@ -55,6 +55,18 @@ export const command = async <T extends object = { id: string; version: number; 
   return (await response.json()) as T;
 };
 
+/** An engagement with `interviews` interviews scheduled and conducted through the API, ready for findings. */
+export const conductedInterviews = async (base: string, interviews: number) => {
+  const engagement = await command(base, '/engagements', { name: 'Bench', client: 'Acme', sponsor: { name: 'Z', title: 'CEO' } });
+  const interviewIds: string[] = [];
+  for (let i = 0; i < interviews; i++) {
+    const interview = await command(base, `/engagements/${engagement.id}/interviews`, interviewBody);
+    await command(base, `/interviews/${interview.id}/conduct`, { conductedAt: '2026-03-05T02:00:00Z' });
+    interviewIds.push(interview.id);
+  }
+  return { engagementId: engagement.id, interviewIds };
+};
+
 /** An interview with Li Na, as the benchmarks schedule it. */
 export const interviewBody = {
   interviewee: { name: 'Li Na', department: 'Sales', position: 'Manager', userId: 'u-li' },

@@ -32,14 +32,8 @@ const slowToSync = () => {
   return { store, log, syncs, settle };
 };
 
-const findingsIn = async (log: EventStore) => {
-  const ids: string[] = [];
-  for await (const event of log.readStream('interview-i1')) if (event.type === 'FindingRecorded') ids.push(event.data.findingId);
-  return ids;
-};
-
-t.test('the next command on a stream is decided while the previous one syncs, and each is answered only once it is durable', async (t) => {
-  const { store, log, syncs, settle } = slowToSync();
+/** A bus on `store` with interview i1 conducted, every sync of the set-up let through. */
+const withConductedInterview = async (store: EventStore, syncs: ReturnType<typeof slowToSync>['syncs'], settle: () => Promise<void>) => {
   const bus = new CommandBus(store);
   const setUp = conductedInterview(bus);
   await settle();
@@ -48,6 +42,18 @@ t.test('the next command on a stream is decided while the previous one syncs, an
     await settle();
   }
   await setUp;
+  return bus;
+};
+
+const findingsIn = async (log: EventStore) => {
+  const ids: string[] = [];
+  for await (const event of log.readStream('interview-i1')) if (event.type === 'FindingRecorded') ids.push(event.data.findingId);
+  return ids;
+};
+
+t.test('the next command on a stream is decided while the previous one syncs, and each is answered only once it is durable', async (t) => {
+  const { store, log, syncs, settle } = slowToSync();
+  const bus = await withConductedInterview(store, syncs, settle);
 
   const answered: string[] = [];
   const commands = ['f1', 'f2', 'f3'].map((id) => bus.execute('RecordFinding', finding(id), context()).then((outcome) => answered.push(`${id}@${outcome.version}`)));
@@ -65,14 +71,7 @@ t.test('the next command on a stream is decided while the previous one syncs, an
 
 t.test('a retried command found committed but not yet synced is answered only once the original is durable', async (t) => {
   const { store, log, syncs, settle } = slowToSync();
-  const bus = new CommandBus(store);
-  const setUp = conductedInterview(bus);
-  await settle();
-  while (syncs.length > 0) {
-    syncs.shift()!.sync();
-    await settle();
-  }
-  await setUp;
+  const bus = await withConductedInterview(store, syncs, settle);
   const keyed = () => ({ ...context(), ids: idSource({ userId: consultant.id, key: 'k-1', firstUsedAt: 1 }, 'secret') });
 
   const answered: string[] = [];
@@ -88,14 +87,7 @@ t.test('a retried command found committed but not yet synced is answered only on
 
 t.test('when the sync of a command fails, a retry found in the kept state fails with it', async (t) => {
   const { store, syncs, settle } = slowToSync();
-  const bus = new CommandBus(store);
-  const setUp = conductedInterview(bus);
-  await settle();
-  while (syncs.length > 0) {
-    syncs.shift()!.sync();
-    await settle();
-  }
-  await setUp;
+  const bus = await withConductedInterview(store, syncs, settle);
   const keyed = () => ({ ...context(), ids: idSource({ userId: consultant.id, key: 'k-2', firstUsedAt: 1 }, 'secret') });
   const first = bus.execute('RecordFinding', finding('f-lost'), keyed());
   const retried = bus.execute('RecordFinding', finding('f-lost'), keyed());
