@@ -98,8 +98,13 @@ export class AggregateStates {
     this.snapshotted.set(stream, loaded.revision);
   }
 
-  /** Folds events this process just appended, sparing the next command a read. */
-  appended<S>(stream: string, decider: AnyDecider<S>, from: Loaded<S>, events: readonly RecordedEvent[]): void {
+  /**
+   * Folds events this process just appended, sparing the next command a read. They may not be
+   * durable yet (the embedded log announces a commit before its sync): the state is snapshotted
+   * only once they are (`durable`), so that no snapshot holds an event a crash could still take
+   * back – and then be vouched for by another event appended at the same revision after a restart.
+   */
+  appended<S>(stream: string, decider: AnyDecider<S>, from: Loaded<S>, events: readonly RecordedEvent[]): Loaded<S> {
     let state = from.state;
     for (const event of events) {
       state = decider.evolve(state, event as never);
@@ -109,6 +114,11 @@ export class AggregateStates {
     // The mark stays the one of the read: the append proves this stream only, not that nobody else wrote.
     const loaded: Loaded<S> = { ...from, state, revision: last ? last.revision : from.revision };
     this.cache.set(stream, loaded);
+    return loaded;
+  }
+
+  /** The events of `loaded` are durable now: the state may be snapshotted. */
+  durable<S>(stream: string, loaded: Loaded<S>): void {
     this.snapshotIfDue(stream, loaded);
   }
 

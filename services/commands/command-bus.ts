@@ -13,7 +13,7 @@ import {
 } from '../../contracts/index.js';
 import { DomainError, judge, type InterviewState } from '../../domain/index.js';
 import type { AppendResult, EventStore } from '../../infra/event-store/port.js';
-import { AggregateStates } from './aggregate-states.js';
+import { AggregateStates, type Loaded } from './aggregate-states.js';
 import { LogFacts } from './facts.js';
 import type { IdSource } from './ids.js';
 import { KeyedQueue } from './keyed-queue.js';
@@ -157,6 +157,7 @@ export class CommandBus {
       engagementId,
     }));
 
+    let appended: Loaded<StateOf<T>> | undefined;
     const recordedAs = (result: Extract<AppendResult, { ok: true }>) => {
       const firstRevision = result.revision - envelopes.length + 1;
       const recorded = envelopes.map((envelope, index): RecordedEvent => ({
@@ -167,7 +168,7 @@ export class CommandBus {
         position: result.position,
       }));
       if (result.revision === loaded.revision + envelopes.length) {
-        this.states.appended(stream, decider, loaded, recorded);
+        appended = this.states.appended(stream, decider, loaded, recorded);
       } else {
         // The store recognised a retried append and answered with the original result.
         this.states.forget(stream);
@@ -197,6 +198,7 @@ export class CommandBus {
       return this.attempt(type, spec, data, context, stream, id, release, attempt + 1);
     }
     const recorded = committed ?? recordedAs(result);
+    if (appended !== undefined) this.states.durable(stream, appended);
     return outcomeOf(recorded, result.revision !== loaded.revision + envelopes.length);
   }
 

@@ -7,6 +7,7 @@ import t from 'tap';
 import { InMemoryEventStore } from '../../infra/event-store/index.js';
 import type { EventStore } from '../../infra/event-store/port.js';
 import { CommandBus } from '../../services/commands/command-bus.js';
+import { InMemorySnapshotStore, SNAPSHOT_EVERY, type SnapshotStore } from '../../infra/snapshots/store.js';
 import { idSource } from '../../services/commands/ids.js';
 import { consultant } from '../support/fixtures.js';
 import { conductedInterview, context, counting, finding } from './support.js';
@@ -33,8 +34,8 @@ const slowToSync = () => {
 };
 
 /** A bus on `store` with interview i1 conducted, every sync of the set-up let through. */
-const withConductedInterview = async (store: EventStore, syncs: ReturnType<typeof slowToSync>['syncs'], settle: () => Promise<void>) => {
-  const bus = new CommandBus(store);
+const withConductedInterview = async (store: EventStore, syncs: ReturnType<typeof slowToSync>['syncs'], settle: () => Promise<void>, snapshots?: SnapshotStore) => {
+  const bus = new CommandBus(store, snapshots ? { snapshots } : {});
   const setUp = conductedInterview(bus);
   await settle();
   while (syncs.length > 0) {
@@ -95,4 +96,24 @@ t.test('when the sync of a command fails, a retry found in the kept state fails 
   syncs.shift()!.fail(new Error('fdatasync failed: EIO'));
   await t.rejects(first, /EIO/);
   await t.rejects(retried, /EIO/, 'not answered as done');
+});
+
+t.test('a state is snapshotted only once its events are durable: a crash before the sync leaves no snapshot of them', async (t) => {
+  const { store, syncs, settle } = slowToSync();
+  const snapshots = new InMemorySnapshotStore();
+  const bus = await withConductedInterview(store, syncs, settle, snapshots);
+  // Scheduled, conducted and findings up to one event short of a snapshot, each synced.
+  for (let i = 0; i < SNAPSHOT_EVERY - 3; i++) {
+    const recorded = bus.execute('RecordFinding', finding(`f${i}`), context());
+    await settle();
+    syncs.shift()!.sync();
+    await recorded;
+  }
+  t.equal(snapshots.load('interview-i1'), undefined, 'no snapshot yet');
+  const last = bus.execute('RecordFinding', finding('f-last'), context());
+  await settle();
+  t.equal(snapshots.load('interview-i1'), undefined, 'committed but not synced: not snapshotted');
+  syncs.shift()!.sync();
+  await last;
+  t.equal(snapshots.load('interview-i1')?.revision, SNAPSHOT_EVERY - 1, 'snapshotted once durable');
 });
