@@ -2,8 +2,8 @@
  * A thread of this process that does one thing at a time on request (`worker_threads`): the SQLite
  * work that must not hold up the event loop – writing the kept read models' batches, checkpointing
  * the embedded log's WAL. The thread starts at the first request, so a process that never asks pays
- * nothing for it, and does not keep the process alive; one that dies is started again at the next
- * request.
+ * nothing for it; it keeps the process alive only while a request is under way; one that dies is
+ * started again at the next request.
  */
 import { parentPort, Worker } from 'node:worker_threads';
 
@@ -42,7 +42,9 @@ export class OneAtATimeThread<Request, Value = undefined> {
       worker.postMessage(request);
     });
     this.#answered = answered;
-    const reply = await answered;
+    // A request under way keeps the process alive, as any I/O would; an idle thread does not.
+    worker.ref();
+    const reply = await answered.finally(() => worker.unref());
     if (!reply.ok) throw new Error(reply.message);
     return reply.value;
   }
@@ -68,7 +70,6 @@ export class OneAtATimeThread<Request, Value = undefined> {
           { eval: true, workerData: this.#workerData },
         )
       : new Worker(this.#entry, { workerData: this.#workerData });
-    // A process that ends without closing loses the request under way, as a crash would.
     worker.unref();
     worker.on('message', (reply: ThreadReply<Value>) => this.#answer(reply));
     const lost = (why: string) => {
