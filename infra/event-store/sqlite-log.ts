@@ -10,7 +10,7 @@ import { formatPosition } from './log-position.js';
 import type { LogFilter } from './port.js';
 import { deserializeEvent, toStoredEvent, type SerializedEvent, type StoredEvent, type Upcasting } from './serialization.js';
 
-type EventRow = {
+export type EventRow = {
   position: number;
   event_id: string;
   stream_id: string;
@@ -21,6 +21,9 @@ type EventRow = {
 };
 
 const COLUMNS = 'position, event_id, stream_id, revision, type, data, metadata';
+
+/** How many of the rows this connection committed last are kept for the log's followers. */
+const RECENT_ROWS = 4_096;
 
 /** An `EventRow` as an array, in the order of `COLUMNS`. */
 type StoredRow = [position: number, eventId: string, streamId: string, revision: number, type: string, data: string, metadata: string];
@@ -104,10 +107,56 @@ export class SqliteLog implements AppendLookups {
       .map((row) => ({ eventId: row.eventId, position: formatPosition(row.position) }));
   }
 
-  /** Inserts one event and answers its position. */
-  insert(stream: string, revision: number, event: SerializedEvent, engagementId: string): string {
+  /** Inserts one event and answers it as a row of the log, with its position. */
+  insert(stream: string, revision: number, event: SerializedEvent, engagementId: string): EventRow {
     const { lastInsertRowid } = this.#insert.run(event.eventId, stream, revision, event.type, engagementId, event.data, event.metadata);
-    return formatPosition(lastInsertRowid);
+    return { position: Number(lastInsertRowid), event_id: event.eventId, stream_id: stream, revision, type: event.type, data: event.data, metadata: event.metadata };
+  }
+
+  /**
+   * Rows this connection inserted and committed, in position order (`committed` is told after each
+   * COMMIT). A follower of the log usually asks for exactly these, a moment after they were written:
+   * they are handed out from here instead of being read back, when they cover the whole range asked
+   * for without a gap – positions are unique, so a range with no gap holds no one else's event.
+   * Decoded as a read decodes them, they are the very same events.
+   */
+  readonly #recent: EventRow[] = [];
+
+  committed(rows: readonly EventRow[]): void {
+    for (const row of rows) {
+      const last = this.#recent.at(-1);
+      // Positions only grow; anything else (a log opened again after a loss) starts the rows afresh.
+      if (last !== undefined && row.position <= last.position) this.#recent.length = 0;
+      this.#recent.push(row);
+    }
+    if (this.#recent.length > 2 * RECENT_ROWS) this.#recent.splice(0, this.#recent.length - RECENT_ROWS);
+  }
+
+  /** The rows of (after, upTo] matching `filter`, at most `limit`, if the recent rows cover the range without a gap. */
+  #recentBetween(after: bigint, upTo: bigint, prefixes: readonly string[], types: readonly string[], limit: number): EventRow[] | undefined {
+    const recent = this.#recent;
+    const first = Number(after) + 1;
+    const last = Number(upTo);
+    if (first > last) return [];
+    let low = 0;
+    let high = recent.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (recent[middle]!.position < first) low = middle + 1;
+      else high = middle;
+    }
+    if (low === recent.length || recent[low]!.position !== first) return undefined;
+    const rows: EventRow[] = [];
+    let expected = first;
+    for (let i = low; i < recent.length && expected <= last; i++, expected++) {
+      const row = recent[i]!;
+      if (row.position !== expected) return undefined;
+      if ((prefixes.length === 0 || prefixes.some((prefix) => row.stream_id.startsWith(prefix))) && (types.length === 0 || types.includes(row.type))) {
+        rows.push(row);
+        if (rows.length === limit) return rows;
+      }
+    }
+    return expected > last ? rows : undefined;
   }
 
   /** The last event of `stream` as stored, if it has any. */
@@ -136,6 +185,8 @@ export class SqliteLog implements AppendLookups {
   eventsBetween(after: bigint, upTo: bigint, filter: LogFilter | undefined, limit: number): RecordedEvent[] {
     const prefixes = filter?.streamPrefixes ?? [];
     const types = filter?.eventTypes ?? [];
+    const recent = this.#recentBetween(after, upTo, prefixes, types, limit);
+    if (recent !== undefined) return recent.map(this.#decode);
     const where = ['position > ?', 'position <= ?', ...filterClauses(prefixes.length, types.length)];
     const rows = this.#statement(`SELECT ${COLUMNS} FROM events WHERE ${where.join(' AND ')} ORDER BY position LIMIT ?`).all(
       after,

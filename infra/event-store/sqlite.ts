@@ -41,7 +41,7 @@ import { prevOfNext } from './chain.js';
 import { CURRENT_UPCASTING, sealAndSerialize, type Sealing, type StoredEvent, type Upcasting } from './serialization.js';
 import { isUniqueViolation, translateSqliteError } from './sqlite-errors.js';
 import { headWitnessFileOf, LogHeadWitness } from './sqlite-head.js';
-import { SqliteLog } from './sqlite-log.js';
+import { SqliteLog, type EventRow } from './sqlite-log.js';
 import { configureConnection, migrateSchema } from './sqlite-schema.js';
 import { GroupFlush, WalSync } from './sqlite-wal-sync.js';
 import { OneAtATimeThread } from '../threads/one-at-a-time.js';
@@ -76,7 +76,7 @@ export type OpenedHead = {
   witnessFile: string;
 };
 
-type Appended = { result: AppendResult; appended: boolean; lastDigest?: string };
+type Appended = { result: AppendResult; appended: boolean; lastDigest?: string; rows?: EventRow[] };
 
 type PendingAppend = {
   stream: string;
@@ -177,8 +177,8 @@ export class SqliteEventStore implements EventStore {
           return prevOfNext(this.#log.lastOfStream(stream), () => this.#log.storedStream(stream));
         };
         const { serialized, last } = seal(stream, decision.firstRevision, prev, events);
-        const positions = serialized.map((event, i) => this.#log.insert(stream, decision.firstRevision + i, event, events[i]!.engagementId));
-        return { result: { ok: true, revision: decision.firstRevision + ids.length - 1, position: positions.at(-1)! }, appended: true, lastDigest: last };
+        const rows = serialized.map((event, i) => this.#log.insert(stream, decision.firstRevision + i, event, events[i]!.engagementId));
+        return { result: { ok: true, revision: decision.firstRevision + ids.length - 1, position: formatPosition(rows.at(-1)!.position) }, appended: true, lastDigest: last, rows };
       },
     );
     // Nested in the group's transaction, each `append` runs in a savepoint: an append that throws
@@ -225,6 +225,7 @@ export class SqliteEventStore implements EventStore {
     }
     const head = newHead(outcomes);
     if (head !== undefined && head > this.#committedHead) this.#committedHead = head;
+    for (const outcome of outcomes) if ('appended' in outcome && outcome.appended.rows) this.#log.committed(outcome.appended.rows);
     if (head !== undefined) this.#checkpointWhenDue();
     group.forEach((item, i) => {
       const outcome = outcomes[i]!;

@@ -14,6 +14,7 @@ import {
   streamName,
   type SqliteEventStoreOptions,
 } from '../../infra/event-store/index.js';
+import type { EventEnvelope } from '../../contracts/index.js';
 import type { Acknowledged } from './appender-process.js';
 import { verifyEngagement } from '../../infra/proof/verify.js';
 import { canonicalJson } from '../../infra/event-store/canonical-json.js';
@@ -181,6 +182,43 @@ t.test('a second store on the same file sees the first one’s events', async (t
     { ok: false, actualRevision: 1 },
     'and checks expectations against them',
   );
+});
+
+t.test('followers get from the store the events it just appended exactly as the log holds them, with another writer’s in between', async (t) => {
+  const { open } = workspace(t);
+  const run = testRun();
+  const here = await open();
+  const elsewhere = await open();
+  const revisions = new Map<string, number>();
+  const append = async (store: SqliteEventStore, stream: string, events: readonly EventEnvelope[]) => {
+    const revision = revisions.get(stream);
+    const result = await store.appendToStream(stream, events, revision === undefined ? 'no-stream' : revision);
+    if (!result.ok) throw new Error(`append to ${stream} refused`);
+    revisions.set(stream, result.revision);
+  };
+  // Runs of this store's appends, broken by another writer's: gaps in the positions this store wrote.
+  for (let i = 0; i < 6; i++) {
+    await append(here, run.streams.interview(1), findings(run, 1, 3, 1 + i * 3));
+    await append(here, run.streams.interview(2), findings(run, 2, 1, 1 + i));
+    if (i % 2 === 1) await append(elsewhere, run.streams.interview(3), findings(run, 3, 2, 1 + i * 2));
+  }
+  await append(here, run.streams.requirement(), [run.requirementCaptured()]);
+  const fresh = await open();
+  const asRead = await collect(fresh.readAll({ filter: run.filter() }));
+  t.equal(asRead.length, 6 * 4 + 3 * 2 + 1);
+  t.strictSame(await collect(here.readAll({ filter: run.filter() })), asRead, 'the whole log, from where it was written');
+  for (const filter of [{ streamPrefixes: [run.streams.interview(2)] }, { streamPrefixes: [run.streams.interview(3)] }, run.filter({ eventTypes: ['RequirementCaptured'] })]) {
+    t.strictSame(await collect(here.readAll({ filter })), await collect(fresh.readAll({ filter })), `filtered by ${JSON.stringify(filter)}`);
+  }
+  const differing: string[] = [];
+  for (const { position: after } of [{ position: '0' }, ...asRead]) {
+    for (const filter of [run.filter(), { streamPrefixes: [run.streams.interview(1)] }]) {
+      const fromHere = await collect(here.readAll({ start: { after }, filter, limit: 3 }));
+      const fromFile = await collect(fresh.readAll({ start: { after }, filter, limit: 3 }));
+      if (JSON.stringify(fromHere) !== JSON.stringify(fromFile)) differing.push(`after ${after}, ${JSON.stringify(filter.streamPrefixes)}`);
+    }
+  }
+  t.same(differing, [], 'three after every position, with and without a narrower filter');
 });
 
 /** Starts the appender process; its acknowledged appends arrive through `onAck`. */
