@@ -6,6 +6,7 @@
 import type { LogFilter, LogMessage, LogSubscription } from './port.js';
 import { BEFORE_FIRST, formatPosition } from './log-position.js';
 import { scanStep, type ScannableLog, type ScanTuning } from './log-scan.js';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 
 export interface FollowableLog extends ScannableLog {
   /** Calls `listener` after every append through this store instance; returns how to stop. */
@@ -86,6 +87,10 @@ export class CatchUpSubscription implements LogSubscription {
           yield { kind: 'checkpoint', position: formatPosition(after) };
         }
         if (step.atHead) await this.#nextChange();
+        // Catching up, a page at a time, with a turn of the event loop between pages: a reader that
+        // handles events without waiting for I/O would otherwise read the whole history in one go,
+        // and the requests of a process that serves while it catches up would wait for all of it.
+        else await nextTurn();
       }
     } finally {
       await this.close();

@@ -221,6 +221,32 @@ t.test('followers get from the store the events it just appended exactly as the 
   t.same(differing, [], 'three after every position, with and without a narrower filter');
 });
 
+t.test('a subscription catching up gives the event loop a turn between pages, so that requests are served meanwhile', async (t) => {
+  const { open } = workspace(t);
+  const run = testRun();
+  const store = await open();
+  for (let i = 0; i < 5; i++) await store.appendToStream(run.streams.interview(), findings(run, 1, 1_000, 1 + i * 1_000), i === 0 ? 'no-stream' : i * 1_000 - 1);
+  const subscription = store.subscribeToAll({ start: 'start', filter: run.filter() });
+  t.teardown(() => subscription.close());
+  let turns = 0;
+  const tick = () => {
+    turns++;
+    if (turns < 1_000) setImmediate(tick);
+  };
+  setImmediate(tick);
+  let events = 0;
+  let turnsWhenCaughtUp = -1;
+  for await (const message of subscription) {
+    if (message.kind === 'event') events++;
+    if (message.kind === 'caught-up') {
+      turnsWhenCaughtUp = turns;
+      break;
+    }
+  }
+  t.equal(events, 5_000);
+  t.ok(turnsWhenCaughtUp >= 5, `the event loop turned ${turnsWhenCaughtUp} times while 5,000 events were read in pages of 500`);
+});
+
 /** Starts the appender process; its acknowledged appends arrive through `onAck`. */
 const appender = (dir: string, run: string, args: string[], onAck: (ack: Acknowledged) => void) => {
   const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'appender-process.ts'), dir, run, ...args], {
