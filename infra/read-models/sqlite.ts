@@ -44,7 +44,7 @@ export const READ_MODELS_FILE = 'read-models.sqlite3';
  * large the documents of a page are.
  */
 const LOAD_PAGE = 200;
-const LOAD_TURN_MS = 10;
+const LOAD_TURN_MS = 4;
 
 const STAGING_MARK = '__staging__';
 

@@ -100,8 +100,10 @@ await runRole('all-in-one', async (role) => {
     role.onShutdown(() => publishing.stop());
     publishingCheck.started(publishing.check);
   }
+  // The anchoring reads the log from its own checkpoint: after the read models are loaded, so that
+  // the two do not share the event loop with the first requests (the load gives it a turn every few ms).
+  await readSideStarted;
   const anchoring = await startAnchoring({ config, eventStore, anchors, signer, logger, shared });
   role.onShutdown(() => anchoring.stop());
   anchoringCheck.started(anchoring.check);
-  await readSideStarted;
 });
