@@ -225,23 +225,20 @@ export class SqliteEventStore implements EventStore {
     }
     const head = newHead(outcomes);
     if (head !== undefined && head > this.#committedHead) this.#committedHead = head;
-    for (const outcome of outcomes) if ('appended' in outcome && outcome.appended.rows) this.#log.committed(outcome.appended.rows);
     if (head !== undefined) this.#checkpointWhenDue();
+    // Only appends that wrote something: one recognised by its ids is someone else's commit.
     group.forEach((item, i) => {
       const outcome = outcomes[i]!;
+      if (!('appended' in outcome) || !outcome.appended.appended || !outcome.appended.result.ok) return;
+      const { result, rows, lastDigest } = outcome.appended;
+      // The rows, for the log's followers in this process (`SqliteLog.committed`).
+      if (rows) this.#log.committed(rows);
       // Remembered once committed (a rolled-back append must not become anyone's predecessor), and
       // before it is durable: the next group commit may run while this one's sync is under way.
-      if ('appended' in outcome && outcome.appended.lastDigest !== undefined && outcome.appended.result.ok) {
-        this.#lastDigests.set(item.stream, { revision: outcome.appended.result.revision, digest: outcome.appended.lastDigest });
-      }
-    });
-    // Written now, durable after the sync: the writer may decide its next command on the stream
-    // meanwhile. An append recognised by its ids is someone else's, and is not announced.
-    group.forEach((item, i) => {
-      const outcome = outcomes[i]!;
-      if (item.onCommitted === undefined || !('appended' in outcome) || !outcome.appended.appended || !outcome.appended.result.ok) return;
+      if (lastDigest !== undefined) this.#lastDigests.set(item.stream, { revision: result.revision, digest: lastDigest });
+      // Written now, durable after the sync: the writer may decide its next command on the stream meanwhile.
       try {
-        item.onCommitted(outcome.appended.result);
+        item.onCommitted?.(result);
       } catch {
         // The caller's bookkeeping; the append stands either way and is answered after its sync.
       }
