@@ -10,14 +10,14 @@
  * after the log's WAL is synced and synced itself before any append is acknowledged, so it is never
  * behind what a client was told – and never ahead of what the log has on disk, since it is written
  * only after the log's sync: a crash between the two leaves the witness behind the log, which is
- * harmless. Both syncs run off the event loop (`sqlite-wal-sync.ts`).
+ * harmless. Both syncs run off the event loop (`infra/sqlite/wal-sync.ts`).
  *
  * Both values only grow (`max`), so processes that append to the same log may advance the witness
  * in any order.
  */
 import Database from 'better-sqlite3';
 import { basename, dirname, join } from 'node:path';
-import { WalSync } from './sqlite-wal-sync.js';
+import { WalSync } from '../sqlite/wal-sync.js';
 
 export type WitnessedHead = {
   /** Every position up to this one was acknowledged to a writer (or accepted as lost by an operator). */

@@ -29,7 +29,7 @@ export const SCHEMA_VERSION = MIGRATIONS.length;
 /**
  * WAL lets readers (projections, a second process) run beside the single writer. NORMAL leaves the
  * sync out of the COMMIT: the store syncs the WAL itself, off the event loop, before it acknowledges
- * an append (`sqlite-wal-sync.ts`), so an acknowledged append survives a power cut, not only a
+ * an append (`infra/sqlite/wal-sync.ts`), so an acknowledged append survives a power cut, not only a
  * killed process.
  */
 export const configureConnection = (db: Database.Database): void => {

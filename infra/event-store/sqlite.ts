@@ -11,7 +11,7 @@
  * its own, so one append's outcome (a conflict, say) never touches another's.
  *
  * The COMMIT does not sync (`synchronous = NORMAL`); the WAL is synced afterwards on libuv's thread
- * pool (`sqlite-wal-sync.ts`), then the head witness (`sqlite-head.ts`) records the new head and is
+ * pool (`infra/sqlite/wal-sync.ts`), then the head witness (`sqlite-head.ts`) records the new head and is
  * synced the same way, and only then are the group's appends acknowledged. Syncs are grouped too:
  * commits made while one sync runs are covered by the next; and the log's next sync runs beside the
  * witness's, so that an append waits for two syncs but the log is synced as often as either allows. The witness is how a log that later
@@ -43,9 +43,8 @@ import { isUniqueViolation, translateSqliteError } from './sqlite-errors.js';
 import { headWitnessFileOf, LogHeadWitness } from './sqlite-head.js';
 import { SqliteLog, type EventRow } from './sqlite-log.js';
 import { configureConnection, migrateSchema } from './sqlite-schema.js';
-import { GroupFlush, WalSync } from './sqlite-wal-sync.js';
-import { OneAtATimeThread } from '../threads/one-at-a-time.js';
-import type { Checkpointed, CheckpointRequest } from './sqlite-checkpoint-thread.js';
+import { GroupFlush, WalSync } from '../sqlite/wal-sync.js';
+import { WalCheckpoints } from '../sqlite/wal-checkpoints.js';
 
 export type SqliteEventStoreOptions = {
   /** How long an append waits for another process's write lock before the store counts as unavailable. */
@@ -113,10 +112,8 @@ export class SqliteEventStore implements EventStore {
   #closed = false;
   /** `data_version` as read in this turn of the event loop (see `writtenElsewhere`). */
   #dataVersion: number | undefined;
-  /** Checkpoints the WAL off the event loop (`sqlite-checkpoint-thread.ts`). */
-  readonly #checkpointer: OneAtATimeThread<CheckpointRequest, Checkpointed>;
-  readonly #checkpointEveryMs: number;
-  #checkpointedAt = performance.now();
+  /** Checkpoints the WAL off the event loop (`infra/sqlite/wal-checkpoints.ts`). */
+  readonly #checkpoints: WalCheckpoints;
 
   /** Opens (and creates or migrates) the event log in `file`; fails with `EventStoreUnavailableError`. */
   static open(file: string, options: SqliteEventStoreOptions = {}): SqliteEventStore {
@@ -154,10 +151,8 @@ export class SqliteEventStore implements EventStore {
     this.#logFlush = new GroupFlush(() => this.#syncLog());
     this.#witnessFlush = new GroupFlush(() => this.#syncWitness());
     this.opened = opened;
-    // This connection's COMMITs never checkpoint; the thread does, between them.
-    db.pragma('wal_autocheckpoint = 0');
-    this.#checkpointer = new OneAtATimeThread('the checkpointer of the event log', new URL('./sqlite-checkpoint-thread.js', import.meta.url), { file: db.name });
-    this.#checkpointEveryMs = options.checkpointEveryMs ?? 500;
+    // This connection's COMMITs never checkpoint; a thread does, between them.
+    this.#checkpoints = new WalCheckpoints(db, 'the event log', options.checkpointEveryMs);
     this.#tuning = {
       pageSize: 500,
       searchWindow: 4_096,
@@ -225,7 +220,7 @@ export class SqliteEventStore implements EventStore {
     }
     const head = newHead(outcomes);
     if (head !== undefined && head > this.#committedHead) this.#committedHead = head;
-    if (head !== undefined) this.#checkpointWhenDue();
+    if (head !== undefined) this.#checkpoints.due();
     // Only appends that wrote something: one recognised by its ids is someone else's commit.
     group.forEach((item, i) => {
       const outcome = outcomes[i]!;
@@ -300,25 +295,6 @@ export class SqliteEventStore implements EventStore {
       { cause: error },
     );
     return this.#syncFailure;
-  }
-
-  /** Asks the thread for a checkpoint of the WAL when the last one is long enough ago and none runs. */
-  #checkpointWhenDue(): void {
-    if (this.#checkpointer.busy || performance.now() - this.#checkpointedAt < this.#checkpointEveryMs) return;
-    this.#checkpointer.ask({ kind: 'checkpoint' }).then(
-      () => {
-        this.#checkpointedAt = performance.now();
-      },
-      () => {
-        // The thread could not: checkpoint here, as SQLite would have, so that the WAL does not grow without end.
-        this.#checkpointedAt = performance.now();
-        try {
-          if (!this.#closed) this.#db.pragma('wal_checkpoint(PASSIVE)');
-        } catch {
-          // Left to SQLite's next try; an append that cannot write says why.
-        }
-      },
-    );
   }
 
   async *readStream(stream: string, options: { fromRevision?: number } = {}): AsyncIterable<RecordedEvent> {
@@ -428,7 +404,7 @@ export class SqliteEventStore implements EventStore {
     await Promise.all([...this.#subscriptions].map((subscription) => subscription.close()));
     await this.#logFlush.idle();
     await this.#witnessFlush.idle();
-    await this.#checkpointer.close({ kind: 'close' }).catch(() => {});
+    await this.#checkpoints.close();
     this.#db.close();
     this.#wal.close();
     this.#witness.close();

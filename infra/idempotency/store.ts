@@ -6,6 +6,8 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { WalCheckpoints } from '../sqlite/wal-checkpoints.js';
+import { DurableCommits } from '../sqlite/wal-sync.js';
 
 export type StoredOutcome = {
   userId: string;
@@ -22,10 +24,11 @@ export interface IdempotencyStore {
   get(userId: string, key: string, now: number): StoredOutcome | undefined;
   put(outcome: StoredOutcome): void;
   /**
-   * When the key was first used, recorded (durably, before the command runs) as `now` if it never
-   * was or that record has expired: the ids of the command are derived from it.
+   * When the key was first used, recorded as `now` if it never was or that record has expired: the
+   * ids of the command are derived from it. On disk when the promise resolves, before the command
+   * runs: a first use forgotten after a command was appended would give its retry other ids.
    */
-  firstUse(userId: string, key: string, now: number): number;
+  firstUse(userId: string, key: string, now: number): Promise<number>;
   close(): void;
 }
 
@@ -44,7 +47,7 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
   put(outcome: StoredOutcome) {
     this.outcomes.set(`${outcome.userId}\n${outcome.key}`, outcome);
   }
-  firstUse(userId: string, key: string, now: number) {
+  async firstUse(userId: string, key: string, now: number) {
     const recorded = this.firstUses.get(`${userId}\n${key}`);
     if (recorded !== undefined && now - recorded < this.ttlMs) return recorded;
     this.firstUses.set(`${userId}\n${key}`, now);
@@ -63,12 +66,18 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
   private readonly purgeFirstUses: Database.Statement<[number]>;
   private readonly recordFirstUse: Database.Transaction<(userId: string, key: string, now: number) => number>;
   private writes = 0;
+  /**
+   * Commits are synced off the event loop (`synchronous = NORMAL` and `DurableCommits`): a command
+   * waits for its first use to reach the disk, the requests of everyone else do not.
+   */
+  private readonly commits: DurableCommits;
+  private readonly checkpoints: WalCheckpoints;
 
   constructor(dataDir: string, private readonly ttlMs = DEFAULT_TTL_MS) {
     mkdirSync(dataDir, { recursive: true });
     this.db = new Database(join(dataDir, IDEMPOTENCY_FILE));
     this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
+    this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(`CREATE TABLE IF NOT EXISTS outcomes (
       user_id TEXT NOT NULL, key TEXT NOT NULL, fingerprint TEXT NOT NULL, status INTEGER NOT NULL,
@@ -93,6 +102,8 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
       if (++this.writes % 1_000 === 0) this.purgeFirstUses.run(now - this.ttlMs);
       return now;
     });
+    this.commits = new DurableCommits(this.db.name);
+    this.checkpoints = new WalCheckpoints(this.db, 'the answers of idempotent requests');
   }
 
   get(userId: string, key: string, now: number): StoredOutcome | undefined {
@@ -107,6 +118,11 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
     const { userId, key, fingerprint, status, headers, body, storedAt } = outcome;
     this.insert.run(userId, key, fingerprint, status, JSON.stringify(headers), JSON.stringify(body), storedAt);
     if (++this.writes % 1_000 === 0) this.purge.run(storedAt - this.ttlMs);
+    // Synced in the background, not awaited: an answer the disk lost only makes a retry run its
+    // command again, with the same ids from the first use, and the log recognises them. A failed
+    // sync fails the next first use.
+    this.commits.durable().catch(() => {});
+    this.checkpoints.due();
   }
 
   /**
@@ -132,12 +148,18 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
    * see the same key together must agree on its first use, or they would derive different ids for
    * one command and both append it.
    */
-  firstUse(userId: string, key: string, now: number): number {
-    return this.recordFirstUse.immediate(userId, key, now);
+  async firstUse(userId: string, key: string, now: number): Promise<number> {
+    const firstUsedAt = this.recordFirstUse.immediate(userId, key, now);
+    this.checkpoints.due();
+    // A first use read rather than recorded may be another request's, whose sync is still under way.
+    await this.commits.durable();
+    return firstUsedAt;
   }
 
   close(): void {
     this.db.close();
+    this.commits.close().catch(() => {});
+    void this.checkpoints.close();
   }
 }
 

@@ -139,7 +139,7 @@ const handle = async <T extends CommandType>(
       return reply.code(earlier.status).headers({ ...earlier.headers, 'idempotent-replayed': 'true' }).send(earlier.body);
     }
   }
-  const ids = idSource(key ? { userId: actor.id, key, firstUsedAt: deps.idempotency.firstUse(actor.id, key, now.getTime()) } : undefined, deps.idSecret);
+  const ids = idSource(key ? { userId: actor.id, key, firstUsedAt: await deps.idempotency.firstUse(actor.id, key, now.getTime()) } : undefined, deps.idSecret);
   const expectedVersion = expectedVersionOf(received.ifMatch);
   try {
     const outcome = await deps.bus.execute(type, dataOf(ids), {

@@ -19,7 +19,7 @@ t.test('processes that see one key together record one first use', async (t) => 
   const script =
     "import('./infra/idempotency/store.ts').then(({ SqliteIdempotencyStore }) => { const store = new SqliteIdempotencyStore(process.argv[1]); " +
     'while (Date.now() < Number(process.argv[2])); ' +
-    "process.stdout.write(String(store.firstUse('u-pat', 'k-1', Date.now() + Number(process.argv[3])))); store.close(); })";
+    "store.firstUse('u-pat', 'k-1', Date.now() + Number(process.argv[3])).then((at) => { process.stdout.write(String(at)); store.close(); }); })";
   const startAt = String(Date.now() + 6_000);
   const firstUses = await Promise.all(
     Array.from({ length: 6 }, (_, index) =>

@@ -235,10 +235,10 @@ export const registerConfirmationRoutes = (app: FastifyInstance, deps: Confirmat
   const document = async (interviewId: string): Promise<InterviewDocument> =>
     (await readInterview(deps.readModels, interviewId)) ?? fail('unavailable', 'this interview is not readable yet; try again in a moment', {}, { 'retry-after': '1' });
   const baseUrl = (request: FastifyRequest) => (deps.publicUrl ?? `${request.protocol}://${request.host}`).replace(/\/+$/, '');
-  const idsFor = (scope: string, request: FastifyRequest) => {
+  const idsFor = async (scope: string, request: FastifyRequest) => {
     const key = request.headers['idempotency-key'];
     if (typeof key !== 'string') return idSource(undefined, deps.idSecret);
-    return idSource({ userId: scope, key, firstUsedAt: deps.idempotency.firstUse(scope, key, deps.clock().getTime()) }, deps.idSecret);
+    return idSource({ userId: scope, key, firstUsedAt: await deps.idempotency.firstUse(scope, key, deps.clock().getTime()) }, deps.idSecret);
   };
 
   typed.post('/interviews/:id/confirmation-links', {
@@ -259,7 +259,7 @@ export const registerConfirmationRoutes = (app: FastifyInstance, deps: Confirmat
     },
     handler: async (request) => {
       const interviewId = request.params.id;
-      const ids = idsFor(request.user.id, request);
+      const ids = await idsFor(request.user.id, request);
       const secret = randomBytes(SECRET_BYTES).toString('base64url');
       const linkId = ids.resource('confirmation-link');
       const now = deps.clock().toISOString();
@@ -349,7 +349,7 @@ export const registerConfirmationRoutes = (app: FastifyInstance, deps: Confirmat
   const answerByLink = async (request: FastifyRequest, token: string, comments: string | undefined) => {
     const { presented, state } = await linkOf(token);
     const actor = linkHolder(state, presented.linkId);
-    const ids = idsFor(`link:${presented.linkId}`, request);
+    const ids = await idsFor(`link:${presented.linkId}`, request);
     const now = deps.clock().toISOString();
     const context = { actor, now, correlationId: request.id, causationId: ids.resource('command'), ids };
     const outcome =

@@ -102,3 +102,42 @@ export class GroupFlush {
     this.#running = undefined;
   }
 }
+
+/**
+ * The commits of one connection at `synchronous = NORMAL`, made durable off the event loop:
+ * `durable()` resolves once every commit made before the call is on disk, one sync covering the
+ * commits of every caller that asked meanwhile. After a failed sync nothing written since the last
+ * good one can be trusted to be on disk (see `SqliteEventStore`), so every later call fails with the
+ * same error until the file is opened again.
+ */
+export class DurableCommits {
+  readonly #wal: WalSync;
+  readonly #flush: GroupFlush;
+  #failure: Error | undefined;
+
+  /** `databaseFile` must be open in WAL mode (so that its `-wal` file exists). */
+  constructor(databaseFile: string) {
+    this.#wal = new WalSync(databaseFile);
+    this.#flush = new GroupFlush(() => this.#sync());
+  }
+
+  durable(): Promise<void> {
+    return this.#failure === undefined ? this.#flush.request() : Promise.reject(this.#failure);
+  }
+
+  /** Waits for the sync under way, then closes the WAL's descriptor. */
+  async close(): Promise<void> {
+    await this.#flush.idle();
+    this.#wal.close();
+  }
+
+  async #sync(): Promise<void> {
+    if (this.#failure !== undefined) throw this.#failure;
+    try {
+      await this.#wal.sync();
+    } catch (error) {
+      this.#failure ??= new Error(`syncing ${this.#wal.file} to disk failed (${String(error)}); restart the service, which opens the file again`, { cause: error });
+      throw this.#failure;
+    }
+  }
+}
