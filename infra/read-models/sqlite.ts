@@ -56,6 +56,8 @@ const FLUSH_DOCUMENTS = 10_000;
  * folds faster than the file takes its batches, and what waits is held in memory.
  */
 const MAX_WAITING = 4 * FLUSH_DOCUMENTS;
+/** How long a batch is serialized before the event loop gets a turn. */
+const SERIALIZE_TURN_MS = 2;
 
 /**
  * A document's latest write waiting for the file: its position key and the document (undefined:
@@ -66,6 +68,31 @@ const MAX_WAITING = 4 * FLUSH_DOCUMENTS;
 type PendingDocument = { key: string; document: object | undefined };
 
 export type LoadProgress = (loaded: { documents: number; collection: string }) => void;
+
+/**
+ * The rows of a batch, each document serialized, SERIALIZE_TURN_MS at a time: a second of writes
+ * under load is thousands of documents, tens of milliseconds to serialize, and requests are served
+ * between the slices. The documents may wait: nothing changes one after it is written (see `PendingDocument`).
+ */
+const serializeBatch = async (
+  documents: ReadonlyMap<string, ReadonlyMap<string, PendingDocument>>,
+  checkpoints: ReadonlyMap<string, { key: string; fence: number | undefined }>,
+  highest: string,
+): Promise<WriteBatch> => {
+  const batch: WriteBatch = { documents: [], highest, checkpoints: [] };
+  let slice = performance.now();
+  for (const [physical, waiting] of documents) {
+    for (const [id, { key, document }] of waiting) {
+      batch.documents.push([physical, id, key, document === undefined ? null : JSON.stringify(document)]);
+      if (batch.documents.length % 64 === 0 && performance.now() - slice >= SERIALIZE_TURN_MS) {
+        await nextTurn();
+        slice = performance.now();
+      }
+    }
+  }
+  for (const [projection, { key, fence }] of checkpoints) batch.checkpoints.push([projection, key, fence ?? null]);
+  return batch;
+};
 
 export class SqliteReadModelStore implements ReadModelStore {
   readonly file: string;
@@ -279,9 +306,9 @@ export class SqliteReadModelStore implements ReadModelStore {
   }
 
   /**
-   * Hands what waits to the writer as one batch, serialized now. A batch the file refuses is put
-   * back under what was written meanwhile (the later version of each document wins, as it would in
-   * the file), to go with the next batch.
+   * Hands what waits to the writer as one batch. A batch the file refuses is put back under what
+   * was written meanwhile (the later version of each document wins, as it would in the file), to
+   * go with the next batch.
    */
   #startFlush(): Promise<void> {
     if (this.#pendingDocuments.size === 0 && this.#pendingCheckpoints.size === 0) return Promise.resolve();
@@ -294,23 +321,20 @@ export class SqliteReadModelStore implements ReadModelStore {
     this.#pendingCount = 0;
     this.#pendingHighest = '';
     this.#flushedAt = performance.now();
-    const batch: WriteBatch = { documents: [], highest, checkpoints: [] };
-    for (const [physical, waiting] of documents) {
-      for (const [id, { key, document }] of waiting) batch.documents.push([physical, id, key, document === undefined ? null : JSON.stringify(document)]);
-    }
-    for (const [projection, { key, fence }] of checkpoints) batch.checkpoints.push([projection, key, fence ?? null]);
-    const flushing = this.#writer.ask({ kind: 'write', batch }).then(
-      () => {
-        this.#flushing = undefined;
-        // What an earlier batch could not write went with this one.
-        this.#failure = undefined;
-      },
-      (error: unknown) => {
-        this.#flushing = undefined;
-        this.#putBack(documents, checkpoints, highest);
-        throw new ReadModelStoreUnavailableError(`writing the read models in ${this.file} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-      },
-    );
+    const flushing = serializeBatch(documents, checkpoints, highest)
+      .then((batch) => this.#writer.ask({ kind: 'write', batch }))
+      .then(
+        () => {
+          this.#flushing = undefined;
+          // What an earlier batch could not write went with this one.
+          this.#failure = undefined;
+        },
+        (error: unknown) => {
+          this.#flushing = undefined;
+          this.#putBack(documents, checkpoints, highest);
+          throw new ReadModelStoreUnavailableError(`writing the read models in ${this.file} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+        },
+      );
     this.#flushing = flushing;
     return flushing;
   }
