@@ -28,8 +28,24 @@ export type DepartmentHearing = {
   heard: boolean;
 };
 
+/**
+ * The keys of names already seen. The hearing is judged again from all its inputs at every change,
+ * so each name is keyed once per interview and requirement every time; an engagement names few
+ * departments, many times over, and the Unicode normalization is most of what the rule costs.
+ */
+const KEYS = new Map<string, string>();
+const MAX_KEYS = 10_000;
+
 /** "Sales", " sales " and "ＳＡＬＥＳ" are one department; people type names differently. */
-export const departmentKey = (name: string) => name.normalize('NFKC').trim().replace(/\s+/g, ' ').toLocaleLowerCase('en');
+export const departmentKey = (name: string): string => {
+  let key = KEYS.get(name);
+  if (key === undefined) {
+    key = name.normalize('NFKC').trim().replace(/\s+/g, ' ').toLocaleLowerCase('en');
+    if (KEYS.size >= MAX_KEYS) KEYS.clear();
+    KEYS.set(name, key);
+  }
+  return key;
+};
 
 const TOOK_PLACE: ReadonlySet<InterviewStatus> = new Set(['conducted', 'summary-drafted', 'summary-sent', 'revision-requested', 'confirmed']);
 
