@@ -5,9 +5,12 @@
  *
  *   npm run bench:commands            (DURATION=20 CONNECTIONS=32 ROUNDS=3 WARMUP=5 LONG_STREAM=10000 to change)
  *
+ * KEYED=1 sends every command of the mix with an Idempotency-Key of its own, as the web app does.
+ *
  * SERVICE=<path to dist/services/roles/main.js> runs another build – say main's, for a before/after on
  * the same machine at the same time. The service runs with NODE_ENV=production, as deployed.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +33,7 @@ const SEQUENTIAL = 2_000;
 const BLOCK = 50;
 const SECRET = BENCH_SECRET;
 const headers = benchHeaders;
+const KEYED = process.env['KEYED'] === '1';
 const findingBody = JSON.stringify({ section: 'workflow', text: 'Quotes above the credit limit are approved by phone.', pain: 2, frequency: 'daily' });
 
 /** 90 % RecordFinding on existing interviews, 5 % ScheduleInterview, 5 % RecordReadiness. */
@@ -42,7 +46,8 @@ const mixedLoad = (base: string, engagementId: string, interviewIds: string[], d
       {
         method: 'POST',
         headers,
-        setupRequest: (request) => {
+        setupRequest: (sent) => {
+          const request = KEYED ? { ...sent, headers: { ...sent.headers, 'idempotency-key': randomUUID() } } : sent;
           const dice = Math.random();
           if (dice < 0.9) {
             const id = interviewIds[Math.floor(Math.random() * interviewIds.length)];
@@ -119,7 +124,7 @@ const main = async () => {
   const bare = await startProcess(['--import', 'tsx', 'bench/bare-server.ts'], { PORT: '0', AUTH_JWT_SECRET: SECRET });
   try {
     const { engagementId, interviewIds } = await conductedInterviews(service.address, 200);
-    console.log(`service ${service.address}, bare ${bare.address}; ${CONNECTIONS} connections, ${DURATION} s per run, ${ROUNDS} rounds after ${WARMUP} s of warm-up; ${loadAverage()}`);
+    console.log(`service ${service.address}, bare ${bare.address}; ${CONNECTIONS} connections, ${DURATION} s per run, ${ROUNDS} rounds after ${WARMUP} s of warm-up${KEYED ? ', every command with an Idempotency-Key' : ''}; ${loadAverage()}`);
     const serviceRuns: LoadResult[] = [];
     const bareRuns: LoadResult[] = [];
     let events = 1 + 2 * interviewIds.length;
