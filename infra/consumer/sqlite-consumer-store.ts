@@ -10,7 +10,7 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { canonicalPosition } from '../read-models/position-key.js';
-import { DurableCommits } from '../sqlite/wal-sync.js';
+import { DurableCommits, WalSync } from '../sqlite/wal-sync.js';
 import { StaleFenceError } from '../read-models/port.js';
 import { CheckpointStoreError, type Checkpointer } from './checkpointer.js';
 import type { Fence, LeaseTerm, Leases } from './lease.js';
@@ -39,7 +39,7 @@ export class SqliteConsumerStore implements Leases {
         CREATE TABLE IF NOT EXISTS checkpoints (name TEXT PRIMARY KEY, position TEXT, fence INTEGER NOT NULL DEFAULT 0, updated_at TEXT NOT NULL) STRICT;
         CREATE TABLE IF NOT EXISTS leases (grp TEXT PRIMARY KEY, holder TEXT NOT NULL, token INTEGER NOT NULL, expires_at INTEGER NOT NULL) STRICT;
       `);
-      this.#commits = new DurableCommits(file);
+      this.#commits = new DurableCommits(new WalSync(file));
       this.#db = db;
     } catch (error) {
       db?.close();

@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { WalCheckpoints } from '../sqlite/wal-checkpoints.js';
-import { DurableCommits } from '../sqlite/wal-sync.js';
+import { DurableCommits, WalSync } from '../sqlite/wal-sync.js';
 
 export type StoredOutcome = {
   userId: string;
@@ -102,7 +102,7 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
       if (++this.writes % 1_000 === 0) this.purgeFirstUses.run(now - this.ttlMs);
       return now;
     });
-    this.commits = new DurableCommits(this.db.name);
+    this.commits = new DurableCommits(new WalSync(this.db.name));
     this.checkpoints = new WalCheckpoints(this.db, 'the answers of idempotent requests');
   }
 

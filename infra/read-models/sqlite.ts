@@ -22,7 +22,8 @@
  * start after an upgrade folds the log about as fast as one without the file. What a crash loses of
  * the last second is folded from the log again at the next start, as with `synchronous = NORMAL`.
  * The batches are written on a thread of their own (`sqlite-writer-thread.ts`), one at a time, so that
- * their inserts, COMMITs and checkpoints never hold up the event loop. A batch that fails is kept
+ * their inserts, COMMITs and checkpoints never hold up the event loop, and serialized here a slice
+ * at a time (`serializeBatch`) for the same reason. A batch that fails is kept
  * and fails the next write or checkpoint, which the projector retries; whatever else reads or
  * changes the file flushes first.
  */

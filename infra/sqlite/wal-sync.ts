@@ -111,13 +111,13 @@ export class GroupFlush {
  * same error until the file is opened again.
  */
 export class DurableCommits {
-  readonly #wal: WalSync;
+  readonly #wal: Pick<WalSync, 'file' | 'sync' | 'close'>;
   readonly #flush: GroupFlush;
   #failure: Error | undefined;
 
-  /** `databaseFile` must be open in WAL mode (so that its `-wal` file exists). */
-  constructor(databaseFile: string) {
-    this.#wal = new WalSync(databaseFile);
+  /** Usually `new WalSync(databaseFile)`, the file open in WAL mode. */
+  constructor(wal: Pick<WalSync, 'file' | 'sync' | 'close'>) {
+    this.#wal = wal;
     this.#flush = new GroupFlush(() => this.#sync());
   }
 
