@@ -76,3 +76,38 @@ export const departmentsHeard = (facts: HearingFacts): DepartmentHearing[] => {
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([, department]) => ({ ...department, heard: department.confirmed.length > 0 }));
 };
+
+/**
+ * The hearing after one more interview is scheduled, from the hearing before it: what
+ * `departmentsHeard` says of the same inputs with the interview appended (a property test holds
+ * the two together), at the cost of the interview's department instead of every interview the
+ * engagement ever scheduled. A scheduled interview names its department and has not taken place:
+ * only that department's interviews change, and its spelling when nothing named it before but
+ * requirements.
+ */
+export const withScheduledInterview = (
+  departments: readonly DepartmentHearing[],
+  interview: { interviewId: string; department: string },
+): DepartmentHearing[] => {
+  const key = departmentKey(interview.department);
+  const index = departments.findIndex((department) => departmentKey(department.department) === key);
+  if (index < 0) {
+    const added: DepartmentHearing = {
+      department: interview.department.trim(),
+      namedBy: { members: [], interviews: [interview.interviewId], requirements: [] },
+      interviewed: [],
+      confirmed: [],
+      heard: false,
+    };
+    const after = departments.findIndex((department) => departmentKey(department.department) > key);
+    return after < 0 ? [...departments, added] : [...departments.slice(0, after), added, ...departments.slice(after)];
+  }
+  const found = departments[index]!;
+  const spelledByInterview = found.namedBy.members.length === 0 && found.namedBy.interviews.length === 0;
+  const updated: DepartmentHearing = {
+    ...found,
+    department: spelledByInterview ? interview.department.trim() : found.department,
+    namedBy: { ...found.namedBy, interviews: [...found.namedBy.interviews, interview.interviewId] },
+  };
+  return departments.map((department, at) => (at === index ? updated : department));
+};

@@ -2,9 +2,11 @@
  * Who has not been heard, as the phase progress shows it (docs/domain.md#departments-heard): the
  * inputs – the team's departments, the interviews' and the requirements' – kept as the events
  * state them, and the verdict of the domain's one rule (`departmentsHeard`) recomputed from them on
- * every change, so the progress and the gate never disagree.
+ * every change, so the progress and the gate never disagree. A scheduled interview, the change an
+ * engagement makes all along, is judged from the hearing before it (`withScheduledInterview`, held
+ * to the rule by a property test).
  */
-import { departmentsHeard, type DepartmentHearing, type HearingFacts } from '../contracts/index.js';
+import { departmentsHeard, withScheduledInterview, type DepartmentHearing, type HearingFacts } from '../contracts/index.js';
 
 type InterviewStatus = HearingFacts['interviews'][number]['status'];
 type RequirementStatus = HearingFacts['requirements'][number]['status'];
@@ -25,10 +27,11 @@ export type Hearing = {
   notHeard: string[];
 };
 
-const judged = (inputs: HearingInputs): Hearing => {
-  const departments = departmentsHeard(inputs);
-  return { inputs, departments, notHeard: departments.filter((d) => !d.heard).map((d) => d.department) };
-};
+const judged = (inputs: HearingInputs, departments: DepartmentHearing[] = departmentsHeard(inputs)): Hearing => ({
+  inputs,
+  departments,
+  notHeard: departments.filter((d) => !d.heard).map((d) => d.department),
+});
 
 export const noHearing = (): Hearing => judged({ members: [], interviews: [], requirements: [] });
 
@@ -45,8 +48,12 @@ export const memberSet = (hearing: Hearing | undefined, userId: string, departme
 export const memberRemoved = (hearing: Hearing | undefined, userId: string): Hearing =>
   withInputs(hearing, (inputs) => ({ ...inputs, members: inputs.members.filter((m) => m.userId !== userId) }));
 
-export const interviewScheduled = (hearing: Hearing | undefined, interviewId: string, department: string): Hearing =>
-  withInputs(hearing, (inputs) => ({ ...inputs, interviews: [...inputs.interviews, { interviewId, department, status: 'scheduled' }] }));
+/** The one change judged from the hearing before it rather than from all the inputs (`withScheduledInterview`): an engagement schedules interviews all along. */
+export const interviewScheduled = (hearing: Hearing | undefined, interviewId: string, department: string): Hearing => {
+  const before = hearing ?? noHearing();
+  const interview = { interviewId, department, status: 'scheduled' as const };
+  return judged({ ...before.inputs, interviews: [...before.inputs.interviews, interview] }, withScheduledInterview(before.departments, interview));
+};
 
 export const interviewNow = (hearing: Hearing | undefined, interviewId: string, status: InterviewStatus): Hearing =>
   withInputs(hearing, (inputs) => ({ ...inputs, interviews: inputs.interviews.map((i) => (i.interviewId === interviewId ? { ...i, status } : i)) }));

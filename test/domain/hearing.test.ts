@@ -1,6 +1,8 @@
 import t from 'tap';
 import { engagementDecider, type EngagementCommandWithContext, type SurveyFacts } from '../../domain/index.js';
-import { departmentsHeard, type EngagementEvent } from '../../contracts/index.js';
+import fc from 'fast-check';
+import { isDeepStrictEqual } from 'node:util';
+import { departmentsHeard, withScheduledInterview, type EngagementEvent, type HearingFacts } from '../../contracts/index.js';
 import { deciderSpec } from '../support/decider-spec.js';
 import { advanced, atGoLive, E1, inSurvey, meta, pm } from '../support/fixtures.js';
 
@@ -113,4 +115,24 @@ t.test('leaving the business survey when every named department must be heard', 
       .when(cmd({ type: 'AdvancePhase', data: { engagementId: E1, to: 'process-solidification' }, facts: heard } as never))
       .then([advanced('business-survey', 'process-solidification')]);
   });
+});
+
+t.test('a scheduled interview judged from the hearing before it is what the rule says of all the inputs', async (t) => {
+  // Spellings of a few departments, with the variants people type and blank ones.
+  const department = fc.constantFrom('Sales', ' sales ', 'ＳＡＬＥＳ', 'Service', 'service', 'Ops  team', 'ops team', 'Finance', '', '  ');
+  const interviewStatus = fc.constantFrom('scheduled', 'cancelled', 'conducted', 'summary-drafted', 'summary-sent', 'revision-requested', 'confirmed') as fc.Arbitrary<HearingFacts['interviews'][number]['status']>;
+  const facts = fc.record({
+    members: fc.array(fc.record({ userId: fc.string({ minLength: 1, maxLength: 4 }), department: fc.option(department, { nil: undefined }) }), { maxLength: 4 }),
+    interviews: fc.array(fc.record({ interviewId: fc.uuid(), department, status: interviewStatus }), { maxLength: 8 }),
+    requirements: fc.array(
+      fc.record({ requirementId: fc.uuid(), departments: fc.array(department, { maxLength: 3 }), status: fc.constantFrom('captured', 'accepted', 'rejected') as fc.Arbitrary<HearingFacts['requirements'][number]['status']> }),
+      { maxLength: 4 },
+    ),
+  });
+  const property = fc.property(facts, fc.uuid(), department, (before, interviewId, named) => {
+    const scheduled = { interviewId, department: named, status: 'scheduled' as const };
+    const stepped = withScheduledInterview(departmentsHeard(before), scheduled);
+    return isDeepStrictEqual(stepped, departmentsHeard({ ...before, interviews: [...before.interviews, scheduled] }));
+  });
+  t.doesNotThrow(() => fc.assert(property, { numRuns: 1_000 }), 'the same departments, spellings, order and verdicts for 1,000 random hearings');
 });
