@@ -39,7 +39,7 @@ export class SqliteConsumerStore implements Leases {
         CREATE TABLE IF NOT EXISTS checkpoints (name TEXT PRIMARY KEY, position TEXT, fence INTEGER NOT NULL DEFAULT 0, updated_at TEXT NOT NULL) STRICT;
         CREATE TABLE IF NOT EXISTS leases (grp TEXT PRIMARY KEY, holder TEXT NOT NULL, token INTEGER NOT NULL, expires_at INTEGER NOT NULL) STRICT;
       `);
-      this.#commits = new DurableCommits(new WalSync(file));
+      this.#commits = new DurableCommits(WalSync.opened(file));
       this.#db = db;
     } catch (error) {
       db?.close();

@@ -102,7 +102,7 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
       if (++this.writes % 1_000 === 0) this.purgeFirstUses.run(now - this.ttlMs);
       return now;
     });
-    this.commits = new DurableCommits(new WalSync(this.db.name));
+    this.commits = new DurableCommits(WalSync.opened(this.db.name));
     this.checkpoints = new WalCheckpoints(this.db, 'the answers of idempotent requests');
   }
 

@@ -14,6 +14,7 @@
  * wrote to it. SQLite keeps no locks on the WAL file itself, so this descriptor cannot release one.
  */
 import { closeSync, fdatasync, fdatasyncSync, fsyncSync, openSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -24,15 +25,37 @@ export class WalSync {
   readonly #fd: number;
 
   /** `databaseFile` must be open in WAL mode (so that its `-wal` file exists). */
-  constructor(databaseFile: string) {
+  constructor(databaseFile: string, options: { synced?: 'now' | 'later' } = {}) {
     this.file = `${databaseFile}-wal`;
     this.#fd = openSync(this.file, 'r');
+    if (options.synced === 'later') return;
     try {
       // A new WAL file's directory entry must be durable too, or a power cut forgets the file.
       syncDirectory(dirname(this.file));
       fdatasyncSync(this.#fd);
     } catch (error) {
       closeSync(this.#fd);
+      throw error;
+    }
+  }
+
+  /**
+   * The same, with the directory and the file synced on libuv's thread pool: for a store opened on
+   * the way to serving, which must not wait for a busy disk there (its first commit waits instead).
+   */
+  static async opened(databaseFile: string): Promise<WalSync> {
+    const wal = new WalSync(databaseFile, { synced: 'later' });
+    try {
+      const directory = await open(dirname(wal.file), 'r');
+      try {
+        await directory.sync();
+      } finally {
+        await directory.close();
+      }
+      await wal.sync();
+      return wal;
+    } catch (error) {
+      wal.close();
       throw error;
     }
   }
@@ -111,13 +134,15 @@ export class GroupFlush {
  * same error until the file is opened again.
  */
 export class DurableCommits {
-  readonly #wal: Pick<WalSync, 'file' | 'sync' | 'close'>;
+  readonly #wal: Promise<Pick<WalSync, 'file' | 'sync' | 'close'>>;
   readonly #flush: GroupFlush;
   #failure: Error | undefined;
 
-  /** Usually `new WalSync(databaseFile)`, the file open in WAL mode. */
-  constructor(wal: Pick<WalSync, 'file' | 'sync' | 'close'>) {
-    this.#wal = wal;
+  /** Usually `WalSync.opened(databaseFile)`, the file open in WAL mode; a WAL that cannot be opened fails the first caller. */
+  constructor(wal: Pick<WalSync, 'file' | 'sync' | 'close'> | Promise<Pick<WalSync, 'file' | 'sync' | 'close'>>) {
+    this.#wal = Promise.resolve(wal);
+    // Rejected before anyone asks: the first caller is told (`#sync`), not the process.
+    this.#wal.catch(() => {});
     this.#flush = new GroupFlush(() => this.#sync());
   }
 
@@ -128,15 +153,18 @@ export class DurableCommits {
   /** Waits for the sync under way, then closes the WAL's descriptor. */
   async close(): Promise<void> {
     await this.#flush.idle();
-    this.#wal.close();
+    (await this.#wal.catch(() => undefined))?.close();
   }
 
   async #sync(): Promise<void> {
     if (this.#failure !== undefined) throw this.#failure;
+    let file = 'the WAL';
     try {
-      await this.#wal.sync();
+      const wal = await this.#wal;
+      file = wal.file;
+      await wal.sync();
     } catch (error) {
-      this.#failure ??= new Error(`syncing ${this.#wal.file} to disk failed (${String(error)}); restart the service, which opens the file again`, { cause: error });
+      this.#failure ??= new Error(`syncing ${file} to disk failed (${String(error)}); restart the service, which opens the file again`, { cause: error });
       throw this.#failure;
     }
   }

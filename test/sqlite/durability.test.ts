@@ -71,6 +71,14 @@ t.test('after a failed sync every later caller fails, so nothing unsynced is ack
   t.equal(syncs.length, 1, 'and none is tried');
 });
 
+t.test('a WAL that could not be opened fails the first caller and every later one, not the process', async (t) => {
+  const commits = new DurableCommits(Promise.reject(new Error("ENOENT: no such file or directory, open 'gone.sqlite3-wal'")));
+  await new Promise((resolve) => setImmediate(resolve));
+  await t.rejects(commits.durable(), /syncing the WAL to disk failed \(Error: ENOENT/);
+  await t.rejects(commits.durable(), /syncing the WAL to disk failed/);
+  await t.resolves(commits.close());
+});
+
 t.test('a flush that fails fails the callers it covered; the next request tries again', async (t) => {
   let attempts = 0;
   const flush = new GroupFlush(async () => {
