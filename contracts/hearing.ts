@@ -29,9 +29,10 @@ export type DepartmentHearing = {
 };
 
 /**
- * The keys of names already seen. The hearing is judged again from all its inputs at every change,
- * so each name is keyed once per interview and requirement every time; an engagement names few
- * departments, many times over, and the Unicode normalization is most of what the rule costs.
+ * The keys of names already seen. The hearing is judged again from all its inputs at most changes
+ * (all but a scheduled interview, `withScheduledInterview`), so each name is keyed once per
+ * interview and requirement every time; an engagement names few departments, many times over, and
+ * the Unicode normalization was most of what the rule cost.
  */
 const KEYS = new Map<string, string>();
 const MAX_KEYS = 10_000;
