@@ -113,6 +113,28 @@ t.test('a WAL is copied into its database file by the checkpoint thread, not by 
   t.same(db.prepare('SELECT count(*) AS n FROM notes').get(), { n: 2_000 }, 'every row is there');
 });
 
+t.test('the last commits of a burst reach the database file without waiting for another commit', async (t) => {
+  const file = join(directory(t), 'burst.sqlite3');
+  const db = new Database(file);
+  t.teardown(() => db.close());
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.exec('CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL)');
+  const checkpoints = new WalCheckpoints(db, 'the test file', 1_000);
+  t.teardown(() => checkpoints.close());
+  const before = statSync(file).size;
+  const insert = db.prepare('INSERT INTO notes (text) VALUES (?)');
+  // The whole burst comes before the first checkpoint may run; nothing is written after it.
+  for (let i = 0; i < 200; i++) {
+    insert.run('x'.repeat(500));
+    checkpoints.due();
+  }
+  t.equal(statSync(file).size, before, 'nothing is copied during the burst, which is inside the interval');
+  const deadline = Date.now() + 5_000;
+  while (statSync(file).size === before && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  t.ok(statSync(file).size > before, `the file grew from ${before} bytes once the interval was over`);
+});
+
 t.test('first uses of idempotency keys are on disk when answered, and the answers reach the database file', async (t) => {
   const dir = directory(t);
   const store = new SqliteIdempotencyStore(dir);
