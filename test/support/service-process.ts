@@ -18,15 +18,18 @@ export const startService = async (env: Record<string, string | undefined>): Pro
     env: { PATH: process.env['PATH'], HOME: process.env['HOME'], PORT: '0', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // Both streams, as they came: the log's lines go to stdout, a crash's to stderr.
   let output = '';
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const base = await new Promise<string>((resolveBase, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /serving on (http:\/\/[^\s]+)/.exec(out);
-      if (match) resolveBase(match[1]!);
-    });
+    const serving = () => {
+      const match = /serving on (http:\/\/[^\s]+)/.exec(output);
+      if (match === null) return;
+      child.stdout!.off('data', serving);
+      resolveBase(match[1]!);
+    };
+    child.stdout!.on('data', serving);
     child.once('exit', (code) => reject(new Error(`the service exited with ${code}: ${output}`)));
   });
   return {

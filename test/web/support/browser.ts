@@ -132,6 +132,13 @@ const run = async (t: Test, suite: string, body: (web: Web, t: Test) => Promise<
     const offMachine: string[] = [];
     const errors: string[] = [];
     const expected = new Set<number>();
+    // For a failing step's report: what the service refused or never answered, and what it logged meanwhile.
+    const refused: string[] = [];
+    const logFrom = service.log().length;
+    context.on('response', (response) => {
+      if (response.status() >= 400) refused.push(`${response.status()} ${response.request().method()} ${new URL(response.url()).pathname}`);
+    });
+    context.on('requestfailed', (request) => refused.push(`no answer (${request.failure()?.errorText ?? 'failed'}) ${request.method()} ${new URL(request.url()).pathname}`));
     await context.route('**/*', async (route) => {
       const url = route.request().url();
       if (isLocal(url)) return route.fallback();
@@ -186,6 +193,10 @@ const run = async (t: Test, suite: string, body: (web: Web, t: Test) => Promise<
       // The page as the failing step left it, to see what went wrong.
       const file = join(shots, `failed-${t.name.replace(/[^\w.-]+/g, '-')}.png`);
       await page.screenshot({ path: file, fullPage: true }).then(() => t.comment(`screenshot of the failure: ${file}`), () => undefined);
+      const alerts = await page.getByRole('alert').allInnerTexts().catch(() => []);
+      t.comment(`at ${page.url()}; the page's alerts: ${alerts.length === 0 ? 'none' : alerts.map((a) => a.replace(/\s+/g, ' ')).join(' | ')}`);
+      t.comment(`answers not 2xx or 3xx: ${refused.length === 0 ? 'none' : refused.join(', ')}`);
+      t.comment(`the service's log meanwhile:\n${service.log().slice(logFrom).slice(-3_000) || '(nothing)'}`);
       throw failure;
     } finally {
       await context.close();
