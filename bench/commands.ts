@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BENCH_SECRET, benchHeaders, conductedInterviews, interviewBody, load, median, percentile, processUsage, startProcess, stop, type LoadResult } from './support.js';
+import { BENCH_SECRET, benchHeaders, conductedInterviews, interviewBody, load, median, percentile, processUsage, START_FLAGS, startProcess, stop, type LoadResult } from './support.js';
 
 const DURATION = Number(process.env['DURATION'] ?? 15);
 const SERVICE = process.env['SERVICE'] ?? 'dist/services/roles/main.js';
@@ -120,8 +120,8 @@ const fmt = (r: LoadResult) =>
 const main = async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'crm-bench-'));
   const env = { DATA_DIR: dataDir, PORT: '0', AUTH_JWT_SECRET: SECRET, LOG_LEVEL: 'warn', NODE_ENV: 'production' };
-  const service = await startProcess([SERVICE], env);
-  const bare = await startProcess(['--import', 'tsx', 'bench/bare-server.ts'], { PORT: '0', AUTH_JWT_SECRET: SECRET });
+  const service = await startProcess([...START_FLAGS, SERVICE], env);
+  const bare = await startProcess([...START_FLAGS, '--import', 'tsx', 'bench/bare-server.ts'], { PORT: '0', AUTH_JWT_SECRET: SECRET });
   try {
     const { engagementId, interviewIds } = await conductedInterviews(service.address, 200);
     console.log(`service ${service.address}, bare ${bare.address}; ${CONNECTIONS} connections, ${DURATION} s per run, ${ROUNDS} rounds after ${WARMUP} s of warm-up${KEYED ? ', every command with an Idempotency-Key' : ''}; ${loadAverage()}`);
@@ -162,7 +162,7 @@ const main = async () => {
     const fresh = (await conductedInterviews(service.address, 1)).interviewIds[0]!;
     await stop(service.child);
     const startedAt = performance.now();
-    const restarted = await startProcess([SERVICE], env);
+    const restarted = await startProcess([...START_FLAGS, SERVICE], env);
     try {
       const listening = performance.now() - startedAt;
       const firstQuery = (await firstOk(restarted.address, `/engagements/${engagementId}/interviews`)) - startedAt;

@@ -10,7 +10,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BENCH_SECRET, benchHeaders, command, interviewBody, load, startProcess, stop } from './support.js';
+import { BENCH_SECRET, benchHeaders, command, interviewBody, load, START_FLAGS, startProcess, stop } from './support.js';
 
 const DURATION = Number(process.env['DURATION'] ?? 15);
 const WARMUP = Number(process.env['WARMUP'] ?? 5);
@@ -79,7 +79,7 @@ const summarise = (profile: Profile, from: number, to: number, commands: number)
 const main = async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'crm-bench-'));
   const env = { DATA_DIR: dataDir, PORT: '0', AUTH_JWT_SECRET: BENCH_SECRET, LOG_LEVEL: 'warn', NODE_ENV: 'production' };
-  const service = await startProcess(['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, SERVICE], env);
+  const service = await startProcess([...START_FLAGS, '--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, SERVICE], env);
   try {
     console.log(`profiling ${SERVICE} (${service.address}) into ${PROFILE_DIR}; setting up 200 interviews`);
     const engagement = await command(service.address, '/engagements', { name: 'Bench', client: 'Acme', sponsor: { name: 'Z', title: 'CEO' } });

@@ -9,7 +9,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BENCH_SECRET, benchHeaders, command, interviewBody, median, percentile, startProcess, stop } from './support.js';
+import { BENCH_SECRET, benchHeaders, command, interviewBody, median, percentile, START_FLAGS, startProcess, stop } from './support.js';
 
 const REQUIREMENTS = Number(process.env['REQUIREMENTS'] ?? 50);
 const BASELINES = Number(process.env['BASELINES'] ?? 20);
@@ -56,7 +56,7 @@ const setUp = async (base: string, count: number) => {
 
 const main = async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'crm-bench-'));
-  const service = await startProcess(['dist/services/roles/main.js'], { DATA_DIR: dataDir, PORT: '0', AUTH_JWT_SECRET: BENCH_SECRET, LOG_LEVEL: 'warn' });
+  const service = await startProcess([...START_FLAGS, 'dist/services/roles/main.js'], { DATA_DIR: dataDir, PORT: '0', AUTH_JWT_SECRET: BENCH_SECRET, LOG_LEVEL: 'warn' });
   const base = service.address;
   try {
     const { engagementId } = await setUp(base, REQUIREMENTS);

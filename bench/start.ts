@@ -26,7 +26,7 @@ import { join } from 'node:path';
 import { createSigner } from 'fast-jwt';
 import type { EventEnvelope, RecordedEvent } from '../contracts/index.js';
 import { openEmbeddedLog } from '../infra/embedded-data/integrity.js';
-import { interviewBody, median, processUsage, startProcess, stop } from './support.js';
+import { interviewBody, median, processUsage, START_FLAGS, startProcess, stop } from './support.js';
 
 const EVENTS = Number(process.env['EVENTS'] ?? 1_000_000);
 const PER_INTERVIEW = 500;
@@ -61,7 +61,7 @@ const firstOk = async (request: () => Promise<Response>) => {
 
 /** An interview scheduled and conducted through the API: the template of the interviews written into the log. */
 const template = async (env: Record<string, string>) => {
-  const service = await startProcess([SERVICES[0]!.path], env);
+  const service = await startProcess([...START_FLAGS, SERVICES[0]!.path], env);
   try {
     const engagement = await post(service.address, '/engagements', { name: 'Bench', client: 'Acme', sponsor: { name: 'Z', title: 'CEO' } });
     const interview = await post(service.address, `/engagements/${engagement.id}/interviews`, interviewBody);
@@ -120,7 +120,7 @@ type StartFigures = { listening: number; command: number; query: number; caughtU
 
 const measureStart = async (path: string, env: Record<string, string>, templateId: string, events: number): Promise<StartFigures> => {
   const startedAt = performance.now();
-  const service = await startProcess([path], env);
+  const service = await startProcess([...START_FLAGS, path], env);
   try {
     const listening = performance.now() - startedAt;
     const since = (at: number) => `${(at - startedAt).toFixed(0)} ms`;

@@ -5,6 +5,15 @@ import { once } from 'node:events';
 import { createSigner } from 'fast-jwt';
 import { readFileSync } from 'node:fs';
 
+/**
+ * The Node flags `npm start` gives the service (package.json's start script), so that the
+ * benchmarks start it as its users do; the bare route of bench:commands runs with them too.
+ */
+export const START_FLAGS: string[] = (() => {
+  const start = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  return /\bnode((?:\s+--\S+)*)\s/.exec(start)?.[1]?.trim().split(/\s+/).filter(Boolean) ?? [];
+})();
+
 export const startProcess = async (args: string[], env: Record<string, string>): Promise<{ child: ChildProcess; address: string }> => {
   const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   let output = '';

@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium, request, type APIRequestContext } from 'playwright-core';
 import { RequirementCategory } from '../contracts/values.js';
-import { median, startProcess, stop } from './support.js';
+import { median, START_FLAGS, startProcess, stop } from './support.js';
 
 const root = resolve(import.meta.dirname, '..');
 const web = join(root, 'dist/web');
@@ -54,7 +54,7 @@ type Dom = { document: { querySelector: (s: string) => unknown; querySelectorAll
 
 // --- 2. Time to interactive of the backlog with 1,000 requirements ---------------------------
 const dataDir = mkdtempSync(join(tmpdir(), 'crm-web-bench-'));
-const { child, address } = await startProcess([join(root, 'dist/services/roles/main.js')], { PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
+const { child, address } = await startProcess([...START_FLAGS, join(root, 'dist/services/roles/main.js')], { PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
 const pat = { userId: 'pat', name: 'Pat Lee', roles: ['pm'] };
 
 const signedIn = async (): Promise<{ api: APIRequestContext; post: (path: string, body: object) => Promise<Record<string, string>> }> => {

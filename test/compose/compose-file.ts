@@ -406,7 +406,16 @@ export const driftProblems = ({
   const declaredVolumes = new Set(Object.keys(mapping(compose.resolved['volumes'])));
 
   for (const key of Object.keys(dockerfile.env)) {
-    if (!configKeys.has(key)) problems.push(`Dockerfile: ENV ${key} is not a key of ConfigSchema in services/wiring/config.ts`);
+    if (!configKeys.has(key) && key !== 'NODE_OPTIONS') problems.push(`Dockerfile: ENV ${key} is not a key of ConfigSchema in services/wiring/config.ts`);
+  }
+  // The image runs every role with the Node flags `npm start` and `npm run start:<role>` give the process.
+  const scripts = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+  const flagsOf = (script: string | undefined) => /\bnode((?:\s+--\S+)*)\s+dist\/services\/roles\//.exec(script ?? '')?.[1]?.trim() ?? '';
+  const startFlags = flagsOf(scripts['start']);
+  if ((dockerfile.env['NODE_OPTIONS'] ?? '') !== startFlags)
+    problems.push(`Dockerfile: ENV NODE_OPTIONS is ${JSON.stringify(dockerfile.env['NODE_OPTIONS'] ?? '')}, not the flags npm start runs the service with (${JSON.stringify(startFlags)})`);
+  for (const role of ['api', 'projector', 'publisher']) {
+    if (flagsOf(scripts[`start:${role}`]) !== startFlags) problems.push(`package.json: start:${role} runs node with ${JSON.stringify(flagsOf(scripts[`start:${role}`]))}, not npm start's ${JSON.stringify(startFlags)}`);
   }
   if (JSON.stringify(dockerfile.cmd) !== JSON.stringify(['node', 'dist/services/roles/main.js']))
     problems.push(`Dockerfile: CMD is ${JSON.stringify(dockerfile.cmd)}, not ["node", "dist/services/roles/main.js"] (the all-in-one process)`);

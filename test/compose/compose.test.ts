@@ -146,6 +146,7 @@ const breakages: Breakage[] = [
   { name: 'a DATA_DIR off the volume', compose: (s) => void (env(s, 'publisher')['DATA_DIR'] = '/tmp/data'), expect: /publisher: DATA_DIR \/tmp\/data is not on a volume/ },
   { name: 'an undeclared named volume', compose: (s) => void (s['api']!['volumes'] = ['idempotency:/data']), expect: /api: volume idempotency is not declared/ },
   { name: 'EXPOSE of another port', dockerfile: (d) => replaceOnce(d, 'EXPOSE 3000', 'EXPOSE 8080'), expect: /api: publishes container port 3000, which the Dockerfile does not EXPOSE \(8080\)/ },
+  { name: 'Node flags other than npm start\'s', dockerfile: (d) => replaceOnce(d, 'NODE_OPTIONS=--max-semi-space-size=32', 'NODE_OPTIONS=--max-semi-space-size=64'), expect: /Dockerfile: ENV NODE_OPTIONS is "--max-semi-space-size=64", not the flags npm start runs the service with \("--max-semi-space-size=32"\)/ },
   { name: 'an ENV config.ts does not know', dockerfile: (d) => replaceOnce(d, 'DATA_DIR=/data', 'DATADIR=/data'), expect: /Dockerfile: ENV DATADIR is not a key of ConfigSchema/ },
   { name: 'a PORT the api does not publish', dockerfile: (d) => replaceOnce(d, 'PORT=3000', 'PORT=8080'), expect: /api: publishes container port 3000 but listens on PORT 8080/ },
   { name: 'another default command', dockerfile: (d) => replaceOnce(d, 'CMD ["node", "dist/services/roles/main.js"]', 'CMD ["node", "dist/main.js"]'), expect: /Dockerfile: CMD is \["node","dist\/main\.js"\]/ },
