@@ -18,6 +18,17 @@ const directory = (t: Test) => {
   return dir;
 };
 
+/** A file in WAL mode at `synchronous = NORMAL`, as the stores beside the log keep theirs, with a table to fill. */
+const notesFile = (t: Test) => {
+  const file = join(directory(t), 'notes.sqlite3');
+  const db = new Database(file);
+  t.teardown(() => db.close());
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.exec('CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL)');
+  return { file, db };
+};
+
 /** A WAL whose syncs the test finishes or fails one by one. */
 const heldWal = () => {
   const syncs: Array<{ finish: () => void; fail: (error: Error) => void }> = [];
@@ -91,12 +102,7 @@ t.test('a flush that fails fails the callers it covered; the next request tries 
 });
 
 t.test('a WAL is copied into its database file by the checkpoint thread, not by the COMMITs', async (t) => {
-  const file = join(directory(t), 'checkpointed.sqlite3');
-  const db = new Database(file);
-  t.teardown(() => db.close());
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.exec('CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL)');
+  const { file, db } = notesFile(t);
   const checkpoints = new WalCheckpoints(db, 'the test file', 0);
   t.teardown(() => checkpoints.close());
   t.equal(db.pragma('wal_autocheckpoint', { simple: true }), 0, "the store's connection never checkpoints");
@@ -114,12 +120,7 @@ t.test('a WAL is copied into its database file by the checkpoint thread, not by 
 });
 
 t.test('the last commits of a burst reach the database file without waiting for another commit', async (t) => {
-  const file = join(directory(t), 'burst.sqlite3');
-  const db = new Database(file);
-  t.teardown(() => db.close());
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.exec('CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL)');
+  const { file, db } = notesFile(t);
   const checkpoints = new WalCheckpoints(db, 'the test file', 1_000);
   t.teardown(() => checkpoints.close());
   const before = statSync(file).size;
