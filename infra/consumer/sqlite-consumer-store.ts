@@ -10,6 +10,7 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { canonicalPosition } from '../read-models/position-key.js';
+import { WalCheckpoints } from '../sqlite/wal-checkpoints.js';
 import { DurableCommits, WalSync } from '../sqlite/wal-sync.js';
 import { StaleFenceError } from '../read-models/port.js';
 import { CheckpointStoreError, type Checkpointer } from './checkpointer.js';
@@ -25,6 +26,8 @@ export class SqliteConsumerStore implements Leases {
    * up the requests of the process that makes it.
    */
   readonly #commits: DurableCommits;
+  /** Its WAL reaches the file through the checkpoint thread, not inside a COMMIT on the event loop. */
+  readonly #checkpoints: WalCheckpoints;
 
   constructor(
     readonly file: string,
@@ -40,6 +43,7 @@ export class SqliteConsumerStore implements Leases {
         CREATE TABLE IF NOT EXISTS leases (grp TEXT PRIMARY KEY, holder TEXT NOT NULL, token INTEGER NOT NULL, expires_at INTEGER NOT NULL) STRICT;
       `);
       this.#commits = new DurableCommits(WalSync.opened(file));
+      this.#checkpoints = new WalCheckpoints(db, "the consumers' store");
       this.#db = db;
     } catch (error) {
       db?.close();
@@ -116,9 +120,12 @@ export class SqliteConsumerStore implements Leases {
   close(): void {
     this.#db.close();
     this.#commits.close().catch(() => {});
+    void this.#checkpoints.close();
   }
 
+  /** After each commit: resolves once it is on disk. */
   async #durable(doing: string): Promise<void> {
+    this.#checkpoints.due();
     try {
       await this.#commits.durable();
     } catch (error) {

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { DurableCommits, GroupFlush } from '../../infra/sqlite/wal-sync.js';
 import { WalCheckpoints } from '../../infra/sqlite/wal-checkpoints.js';
 import { IDEMPOTENCY_FILE, SqliteIdempotencyStore } from '../../infra/idempotency/store.js';
+import { CONSUMERS_FILE, SqliteConsumerStore } from '../../infra/consumer/sqlite-consumer-store.js';
 
 const directory = (t: Test) => {
   const dir = mkdtempSync(join(tmpdir(), 'durability-'));
@@ -153,4 +154,25 @@ t.test('first uses of idempotency keys are on disk when answered, and the answer
   const reopened = new SqliteIdempotencyStore(dir);
   t.teardown(() => reopened.close());
   t.equal(reopened.get('u-li', 'k-599', now + 600)?.status, 201, 'the answers are there after closing and opening again');
+});
+
+t.test("the consumers' checkpoints and leases reach the database file while the store is in use", async (t) => {
+  const dir = directory(t);
+  const store = SqliteConsumerStore.open(dir);
+  const file = join(dir, CONSUMERS_FILE);
+  const before = statSync(file).size;
+  const checkpoints = store.checkpointer();
+  const term = await store.acquire('projections', 'this-process', 10_000);
+  t.ok(term, 'the lease is taken');
+  // Names of their own, so that each save adds rows rather than rewriting one; far fewer pages than
+  // SQLite's own checkpoint waits for (1,000), so only the thread can have copied them.
+  for (let i = 1; i <= 100; i++) await checkpoints.save(`projection-${i}-${'x'.repeat(200)}`, String(i));
+  const deadline = Date.now() + 5_000;
+  while (statSync(file).size === before && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  t.ok(statSync(file).size > before, `the file grew from ${before} bytes: its WAL was checkpointed by the thread`);
+  store.close();
+  const reopened = SqliteConsumerStore.open(dir);
+  t.teardown(() => reopened.close());
+  t.equal(await reopened.checkpointer().load(`projection-100-${'x'.repeat(200)}`), '100', 'the last checkpoint is there after closing and opening again');
+  t.equal(await reopened.acquire('projections', 'another-process', 10_000), undefined, 'and so is the lease');
 });
