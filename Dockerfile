@@ -23,8 +23,8 @@ RUN npm run build \
 # --- runtime --------------------------------------------------------------------------------------
 FROM node:22-bookworm-slim AS runtime
 # NODE_OPTIONS: the Node flags `npm start` runs the service with (package.json), for every role:
-# a young generation twice the default, so that fewer short-lived objects of a request outlive a
-# scavenge (README, "Speed as data grows").
+# a young generation twice the default, so that scavenges come less often under load (README,
+# "A larger young generation").
 ENV NODE_ENV=production \
     NODE_OPTIONS=--max-semi-space-size=32 \
     HOST=0.0.0.0 \
