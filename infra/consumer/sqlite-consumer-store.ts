@@ -10,8 +10,7 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { canonicalPosition } from '../read-models/position-key.js';
-import { WalCheckpoints } from '../sqlite/wal-checkpoints.js';
-import { DurableCommits, WalSync } from '../sqlite/wal-sync.js';
+import { DurableFile } from '../sqlite/durable-file.js';
 import { StaleFenceError } from '../read-models/port.js';
 import { CheckpointStoreError, type Checkpointer } from './checkpointer.js';
 import type { Fence, LeaseTerm, Leases } from './lease.js';
@@ -22,12 +21,10 @@ export class SqliteConsumerStore implements Leases {
   readonly #db: Database.Database;
   /**
    * Every change is on disk before its promise resolves, as with `synchronous = FULL`, but synced
-   * off the event loop: a lease renewal or a checkpoint save waiting for a busy disk must not hold
-   * up the requests of the process that makes it.
+   * and checkpointed off the event loop: a lease renewal or a checkpoint save waiting for a busy
+   * disk must not hold up the requests of the process that makes it.
    */
-  readonly #commits: DurableCommits;
-  /** Its WAL reaches the file through the checkpoint thread, not inside a COMMIT on the event loop. */
-  readonly #checkpoints: WalCheckpoints;
+  readonly #durable: DurableFile;
 
   constructor(
     readonly file: string,
@@ -42,8 +39,7 @@ export class SqliteConsumerStore implements Leases {
         CREATE TABLE IF NOT EXISTS checkpoints (name TEXT PRIMARY KEY, position TEXT, fence INTEGER NOT NULL DEFAULT 0, updated_at TEXT NOT NULL) STRICT;
         CREATE TABLE IF NOT EXISTS leases (grp TEXT PRIMARY KEY, holder TEXT NOT NULL, token INTEGER NOT NULL, expires_at INTEGER NOT NULL) STRICT;
       `);
-      this.#commits = new DurableCommits(WalSync.opened(file));
-      this.#checkpoints = new WalCheckpoints(db, "the consumers' store");
+      this.#durable = new DurableFile(db, "the consumers' store");
       this.#db = db;
     } catch (error) {
       db?.close();
@@ -62,7 +58,7 @@ export class SqliteConsumerStore implements Leases {
       save: async (name, position) => {
         fence?.check();
         this.#guard(`saving the checkpoint ${name}`, () => this.#save(name, canonicalPosition(position), fence?.token));
-        await this.#durable(`saving the checkpoint ${name}`);
+        await this.#committed(`saving the checkpoint ${name}`);
       },
     };
   }
@@ -80,7 +76,7 @@ export class SqliteConsumerStore implements Leases {
         }
       })
       .immediate();
-    await this.#durable('fencing the checkpoints');
+    await this.#committed('fencing the checkpoints');
   }
 
   async acquire(group: string, holder: string, ttlMs: number): Promise<LeaseTerm | undefined> {
@@ -98,7 +94,7 @@ export class SqliteConsumerStore implements Leases {
         return { group, holder, token, expiresAt: now + ttlMs };
       })
       .immediate();
-    if (term !== undefined) await this.#durable(`taking the lease ${group}`);
+    if (term !== undefined) await this.#committed(`taking the lease ${group}`);
     return term;
   }
 
@@ -108,26 +104,24 @@ export class SqliteConsumerStore implements Leases {
       .prepare('UPDATE leases SET expires_at = ? WHERE grp = ? AND holder = ? AND token = ? AND expires_at > ?')
       .run(now + ttlMs, term.group, term.holder, term.token, now);
     if (renewed.changes !== 1) return undefined;
-    await this.#durable(`renewing the lease ${term.group}`);
+    await this.#committed(`renewing the lease ${term.group}`);
     return { ...term, expiresAt: now + ttlMs };
   }
 
   async release(term: LeaseTerm): Promise<void> {
     this.#db.prepare('UPDATE leases SET expires_at = 0 WHERE grp = ? AND holder = ? AND token = ?').run(term.group, term.holder, term.token);
-    await this.#durable(`releasing the lease ${term.group}`);
+    await this.#committed(`releasing the lease ${term.group}`);
   }
 
   close(): void {
     this.#db.close();
-    this.#commits.close().catch(() => {});
-    void this.#checkpoints.close();
+    this.#durable.close();
   }
 
   /** After each commit: resolves once it is on disk. */
-  async #durable(doing: string): Promise<void> {
-    this.#checkpoints.due();
+  async #committed(doing: string): Promise<void> {
     try {
-      await this.#commits.durable();
+      await this.#durable.committed();
     } catch (error) {
       throw new CheckpointStoreError(`${doing} in ${this.file} failed: ${String(error)}`, { cause: error });
     }

@@ -6,8 +6,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { WalCheckpoints } from '../sqlite/wal-checkpoints.js';
-import { DurableCommits, WalSync } from '../sqlite/wal-sync.js';
+import { DurableFile } from '../sqlite/durable-file.js';
 
 export type StoredOutcome = {
   userId: string;
@@ -67,11 +66,10 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
   private readonly recordFirstUse: Database.Transaction<(userId: string, key: string, now: number) => number>;
   private writes = 0;
   /**
-   * Commits are synced off the event loop (`synchronous = NORMAL` and `DurableCommits`): a command
-   * waits for its first use to reach the disk, the requests of everyone else do not.
+   * Commits are synced and checkpointed off the event loop (`synchronous = NORMAL`): a command waits
+   * for its first use to reach the disk, the requests of everyone else do not.
    */
-  private readonly commits: DurableCommits;
-  private readonly checkpoints: WalCheckpoints;
+  private readonly file: DurableFile;
 
   constructor(dataDir: string, private readonly ttlMs = DEFAULT_TTL_MS) {
     mkdirSync(dataDir, { recursive: true });
@@ -102,8 +100,7 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
       if (++this.writes % 1_000 === 0) this.purgeFirstUses.run(now - this.ttlMs);
       return now;
     });
-    this.commits = new DurableCommits(WalSync.opened(this.db.name));
-    this.checkpoints = new WalCheckpoints(this.db, 'the answers of idempotent requests');
+    this.file = new DurableFile(this.db, 'the answers of idempotent requests');
   }
 
   get(userId: string, key: string, now: number): StoredOutcome | undefined {
@@ -121,8 +118,7 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
     // Synced in the background, not awaited: an answer the disk lost only makes a retry run its
     // command again, with the same ids from the first use, and the log recognises them. A failed
     // sync fails the next first use.
-    this.commits.durable().catch(() => {});
-    this.checkpoints.due();
+    this.file.committed().catch(() => {});
   }
 
   /**
@@ -150,16 +146,14 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
    */
   async firstUse(userId: string, key: string, now: number): Promise<number> {
     const firstUsedAt = this.recordFirstUse.immediate(userId, key, now);
-    this.checkpoints.due();
     // A first use read rather than recorded may be another request's, whose sync is still under way.
-    await this.commits.durable();
+    await this.file.committed();
     return firstUsedAt;
   }
 
   close(): void {
     this.db.close();
-    this.commits.close().catch(() => {});
-    void this.checkpoints.close();
+    this.file.close();
   }
 }
 
