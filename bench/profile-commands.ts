@@ -5,8 +5,10 @@
  *
  *   node --import tsx bench/profile-commands.ts      (DURATION=15 WARMUP=5 CONNECTIONS=32 PROFILE_DIR=… to change)
  *
- * SERVICE=<path to dist/services/roles/main.js> profiles another build.
+ * SERVICE=<path to dist/services/roles/main.js> profiles another build. KEYED=1 sends every
+ * command with an Idempotency-Key of its own, as the web app does.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +18,7 @@ const DURATION = Number(process.env['DURATION'] ?? 15);
 const WARMUP = Number(process.env['WARMUP'] ?? 5);
 const CONNECTIONS = Number(process.env['CONNECTIONS'] ?? 32);
 const SERVICE = process.env['SERVICE'] ?? 'dist/services/roles/main.js';
+const KEYED = process.env['KEYED'] === '1';
 const PROFILE_DIR = process.env['PROFILE_DIR'] ?? mkdtempSync(join(tmpdir(), 'crm-profile-'));
 const findingBody = JSON.stringify({ section: 'workflow', text: 'Quotes above the credit limit are approved by phone.', pain: 2, frequency: 'daily' });
 
@@ -94,11 +97,22 @@ const main = async () => {
         url: service.address,
         connections: CONNECTIONS,
         duration,
-        requests: [{ method: 'POST', headers: benchHeaders, setupRequest: (r) => ({ ...r, path: `/interviews/${ids[Math.floor(Math.random() * ids.length)]}/findings`, body: findingBody }) }],
+        requests: [
+          {
+            method: 'POST',
+            headers: benchHeaders,
+            setupRequest: (r) => ({
+              ...r,
+              ...(KEYED ? { headers: { ...r.headers, 'idempotency-key': randomUUID() } } : {}),
+              path: `/interviews/${ids[Math.floor(Math.random() * ids.length)]}/findings`,
+              body: findingBody,
+            }),
+          },
+        ],
       });
     console.log(`warming up for ${WARMUP} s`);
     await findings(WARMUP);
-    console.log(`profiling ${DURATION} s of RecordFinding at ${CONNECTIONS} connections`);
+    console.log(`profiling ${DURATION} s of RecordFinding at ${CONNECTIONS} connections${KEYED ? ', each with an Idempotency-Key' : ''}`);
     // The profile's clock is the monotonic one in µs, as performance.timeOrigin + now() approximates.
     const from = process.hrtime.bigint();
     const result = await findings(DURATION);
