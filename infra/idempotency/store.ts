@@ -55,23 +55,43 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
   close() {}
 }
 
+/** A first use asked for in this turn of the event loop, recorded with the others of the turn. */
+type FirstUseAsked = { userId: string; key: string; now: number; settle: (outcome: { at: number } | { error: unknown }) => void };
+
+export type SqliteIdempotencyStoreOptions = {
+  ttlMs?: number;
+  /** Told when the answers of a turn could not be written (they are forgotten: see `put`). */
+  report?: (message: string, error: unknown) => void;
+};
+
+/**
+ * Group-written: the answers and first uses of one turn of the event loop go into the file in one
+ * transaction at the end of the turn, and one sync covers them – one COMMIT per turn instead of one
+ * per command and another per answer, as the event log's group commit does.
+ */
 export class SqliteIdempotencyStore implements IdempotencyStore {
   private readonly db: Database.Database;
+  private readonly ttlMs: number;
+  private readonly report: (message: string, error: unknown) => void;
   private readonly select: Database.Statement<[string, string, number]>;
-  private readonly insert: Database.Statement<[string, string, string, number, string, string, number]>;
   private readonly purge: Database.Statement<[number]>;
-  private readonly selectFirstUse: Database.Statement<[string, string, number]>;
-  private readonly insertFirstUse: Database.Statement<[string, string, number]>;
   private readonly purgeFirstUses: Database.Statement<[number]>;
-  private readonly recordFirstUse: Database.Transaction<(userId: string, key: string, now: number) => number>;
+  private readonly writeGroup: Database.Transaction<(answers: readonly StoredOutcome[], firstUses: readonly FirstUseAsked[]) => number[]>;
   private writes = 0;
   /**
    * Commits are synced and checkpointed off the event loop (`synchronous = NORMAL`): a command waits
    * for its first use to reach the disk, the requests of everyone else do not.
    */
   private readonly file: DurableFile;
+  /** Answers put in this turn, by user and key: `get` finds them before they are written. */
+  private readonly answers = new Map<string, StoredOutcome>();
+  private firstUses: FirstUseAsked[] = [];
+  private scheduled = false;
+  private closed = false;
 
-  constructor(dataDir: string, private readonly ttlMs = DEFAULT_TTL_MS) {
+  constructor(dataDir: string, options: SqliteIdempotencyStoreOptions = {}) {
+    this.ttlMs = options.ttlMs ?? DEFAULT_TTL_MS;
+    this.report = options.report ?? (() => {});
     mkdirSync(dataDir, { recursive: true });
     this.db = new Database(join(dataDir, IDEMPOTENCY_FILE));
     this.db.pragma('journal_mode = WAL');
@@ -85,25 +105,37 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
     this.select = this.db.prepare(
       'SELECT fingerprint, status, headers, body, stored_at AS storedAt FROM outcomes WHERE user_id = ? AND key = ? AND stored_at > ?',
     );
-    this.insert = this.db.prepare('INSERT OR REPLACE INTO outcomes VALUES (?, ?, ?, ?, ?, ?, ?)');
+    const insert = this.db.prepare<[string, string, string, number, string, string, number]>('INSERT OR REPLACE INTO outcomes VALUES (?, ?, ?, ?, ?, ?, ?)');
     this.purge = this.db.prepare('DELETE FROM outcomes WHERE stored_at <= ?');
     this.db.exec(`CREATE TABLE IF NOT EXISTS first_uses (
       user_id TEXT NOT NULL, key TEXT NOT NULL, first_used_at INTEGER NOT NULL,
       PRIMARY KEY (user_id, key)) WITHOUT ROWID`);
-    this.selectFirstUse = this.db.prepare('SELECT first_used_at AS at FROM first_uses WHERE user_id = ? AND key = ? AND first_used_at > ?');
-    this.insertFirstUse = this.db.prepare('INSERT OR REPLACE INTO first_uses VALUES (?, ?, ?)');
+    const selectFirstUse = this.db.prepare<[string, string, number], { at: number }>(
+      'SELECT first_used_at AS at FROM first_uses WHERE user_id = ? AND key = ? AND first_used_at > ?',
+    );
+    const insertFirstUse = this.db.prepare<[string, string, number]>('INSERT OR REPLACE INTO first_uses VALUES (?, ?, ?)');
     this.purgeFirstUses = this.db.prepare('DELETE FROM first_uses WHERE first_used_at <= ?');
-    this.recordFirstUse = this.db.transaction((userId: string, key: string, now: number): number => {
-      const row = this.selectFirstUse.get(userId, key, now - this.ttlMs) as { at: number } | undefined;
-      if (row) return row.at;
-      this.insertFirstUse.run(userId, key, now);
-      if (++this.writes % 1_000 === 0) this.purgeFirstUses.run(now - this.ttlMs);
-      return now;
+    // Begun at once (`immediate`): api processes sharing the file that see the same key together
+    // must agree on its first use, or they would derive different ids for one command and both append it.
+    this.writeGroup = this.db.transaction((answers: readonly StoredOutcome[], firstUses: readonly FirstUseAsked[]): number[] => {
+      for (const { userId, key, fingerprint, status, headers, body, storedAt } of answers) {
+        insert.run(userId, key, fingerprint, status, JSON.stringify(headers), JSON.stringify(body), storedAt);
+        if (++this.writes % 1_000 === 0) this.purge.run(storedAt - this.ttlMs);
+      }
+      return firstUses.map(({ userId, key, now }) => {
+        const row = selectFirstUse.get(userId, key, now - this.ttlMs);
+        if (row) return row.at;
+        insertFirstUse.run(userId, key, now);
+        if (++this.writes % 1_000 === 0) this.purgeFirstUses.run(now - this.ttlMs);
+        return now;
+      });
     });
     this.file = new DurableFile(this.db, 'the answers of idempotent requests');
   }
 
   get(userId: string, key: string, now: number): StoredOutcome | undefined {
+    const waiting = this.answers.get(`${userId}\n${key}`);
+    if (waiting) return now - waiting.storedAt < this.ttlMs ? waiting : undefined;
     const row = this.select.get(userId, key, now - this.ttlMs) as
       | { fingerprint: string; status: number; headers: string; body: string; storedAt: number }
       | undefined;
@@ -111,14 +143,15 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
     return { userId, key, fingerprint: row.fingerprint, status: row.status, headers: JSON.parse(row.headers), body: JSON.parse(row.body), storedAt: row.storedAt };
   }
 
+  /**
+   * Written at the end of the turn and synced in the background, not awaited: an answer the disk
+   * lost – or that could not be written – only makes a retry run its command again, with the same
+   * ids from the first use, and the log recognises them. A failed sync fails the next first use.
+   */
   put(outcome: StoredOutcome): void {
-    const { userId, key, fingerprint, status, headers, body, storedAt } = outcome;
-    this.insert.run(userId, key, fingerprint, status, JSON.stringify(headers), JSON.stringify(body), storedAt);
-    if (++this.writes % 1_000 === 0) this.purge.run(storedAt - this.ttlMs);
-    // Synced in the background, not awaited: an answer the disk lost only makes a retry run its
-    // command again, with the same ids from the first use, and the log recognises them. A failed
-    // sync fails the next first use.
-    this.file.committed().catch(() => {});
+    if (this.closed) throw new Error('the store of idempotent answers is closed');
+    this.answers.set(`${outcome.userId}\n${outcome.key}`, outcome);
+    this.schedule();
   }
 
   /**
@@ -126,6 +159,7 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
    * commits, these are acknowledged writes the log no longer holds.
    */
   answersPast(position: bigint): { count: number; highest: bigint | undefined } {
+    this.writeWaiting();
     const row = this.db
       .prepare<[bigint], { count: number; highest: number | null }>(
         `SELECT count(*) AS count, max(${POSITION_OF_ANSWER}) AS highest FROM outcomes WHERE ${POSITION_OF_ANSWER} > ?`,
@@ -136,24 +170,62 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
 
   /** Forgets the answers `answersPast` finds, so that a retry runs its command again; answers how many. */
   dropAnswersPast(position: bigint): number {
+    this.writeWaiting();
     return this.db.prepare<[bigint]>(`DELETE FROM outcomes WHERE ${POSITION_OF_ANSWER} > ?`).run(position).changes;
   }
 
   /**
-   * Read and recorded in one write transaction, begun at once: api processes sharing the file that
-   * see the same key together must agree on its first use, or they would derive different ids for
-   * one command and both append it.
+   * Read and recorded with the other first uses of the turn in one write transaction, and on disk
+   * when the promise resolves: a first use forgotten after a command was appended would give its
+   * retry other ids.
    */
-  async firstUse(userId: string, key: string, now: number): Promise<number> {
-    const firstUsedAt = this.recordFirstUse.immediate(userId, key, now);
-    // A first use read rather than recorded may be another request's, whose sync is still under way.
-    await this.file.committed();
-    return firstUsedAt;
+  firstUse(userId: string, key: string, now: number): Promise<number> {
+    if (this.closed) return Promise.reject(new Error('the store of idempotent answers is closed'));
+    return new Promise<number>((resolve, reject) => {
+      this.firstUses.push({ userId, key, now, settle: (outcome) => ('at' in outcome ? resolve(outcome.at) : reject(outcome.error)) });
+      this.schedule();
+    });
   }
 
   close(): void {
+    if (this.closed) return;
+    this.writeWaiting();
+    this.closed = true;
     this.db.close();
     this.file.close();
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => this.writeWaiting());
+  }
+
+  /** Writes what this turn put and asked for in one transaction; each first use is answered once its commit is on disk. */
+  private writeWaiting(): void {
+    this.scheduled = false;
+    if (this.closed) return;
+    const answers = [...this.answers.values()];
+    this.answers.clear();
+    const firstUses = this.firstUses;
+    this.firstUses = [];
+    if (answers.length === 0 && firstUses.length === 0) return;
+    let recorded: number[];
+    try {
+      recorded = this.writeGroup.immediate(answers, firstUses);
+    } catch (error) {
+      if (answers.length > 0) this.report(`${answers.length} answer(s) of idempotent requests could not be written; a retry of those requests runs its command again`, error);
+      for (const asked of firstUses) asked.settle({ error });
+      return;
+    }
+    // A first use read rather than recorded may be another request's, whose sync is still under way.
+    const durable = this.file.committed();
+    durable.then(
+      () => firstUses.forEach((asked, i) => asked.settle({ at: recorded[i]! })),
+      (error: unknown) => {
+        for (const asked of firstUses) asked.settle({ error });
+      },
+    );
   }
 }
 

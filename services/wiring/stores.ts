@@ -59,7 +59,7 @@ const redact = (url: string) => url.replace(/\/\/([^:@/]+):[^@/]+@/, '//$1:***@'
 export const openApiStores = async (config: Config, logger: Logger, onShutdown: (close: () => unknown) => void) => {
   const eventStore = await openEventStore(config, logger);
   onShutdown(() => eventStore.close());
-  const idempotency = new SqliteIdempotencyStore(config.DATA_DIR);
+  const idempotency = new SqliteIdempotencyStore(config.DATA_DIR, { report: (message, error) => logger.error({ err: error }, message) });
   onShutdown(() => idempotency.close());
   const snapshots = new SqliteSnapshotStore(config.DATA_DIR, logger);
   onShutdown(() => snapshots.close());
