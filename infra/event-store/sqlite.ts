@@ -43,7 +43,7 @@ import { isUniqueViolation, translateSqliteError } from './sqlite-errors.js';
 import { headWitnessFileOf, LogHeadWitness } from './sqlite-head.js';
 import { SqliteLog, type EventRow } from './sqlite-log.js';
 import { configureConnection, migrateSchema } from './sqlite-schema.js';
-import { GroupFlush, WalSync } from '../sqlite/wal-sync.js';
+import { GroupFlush, SyncFailureLatch, WalSync } from '../sqlite/wal-sync.js';
 import { WalCheckpoints } from '../sqlite/wal-checkpoints.js';
 
 export type SqliteEventStoreOptions = {
@@ -100,7 +100,12 @@ export class SqliteEventStore implements EventStore {
   /** The highest position this process committed; the next flush makes it durable and witnessed. */
   #committedHead = 0n;
   /** A sync that failed leaves the file's state on disk unknown: no later append may be acknowledged. */
-  #syncFailure: Error | undefined;
+  readonly #failed = new SyncFailureLatch(
+    (file, error) =>
+      new EventStoreUnavailableError(`syncing ${file} to disk failed (${String(error)}); restart the service, which checks the log against its witness`, {
+        cause: error,
+      }),
+  );
   readonly opened: OpenedHead;
   readonly #tuning: FollowTuning;
   readonly #appendListeners = new Set<() => void>();
@@ -211,7 +216,7 @@ export class SqliteEventStore implements EventStore {
     let outcomes: Array<{ appended: Appended } | { error: unknown }>;
     try {
       if (this.#closed) throw new EventStoreUnavailableError('the SQLite event store is closed');
-      if (this.#syncFailure) throw this.#syncFailure;
+      this.#failed.check();
       outcomes = this.#appendGroup(group);
     } catch (error) {
       // The commit itself failed: nothing of the group was written.
@@ -261,12 +266,12 @@ export class SqliteEventStore implements EventStore {
 
   /** Syncs the log's WAL, then records the head it covers in the witness (synced by `#syncWitness`). */
   async #syncLog(): Promise<void> {
-    if (this.#syncFailure) throw this.#syncFailure;
+    this.#failed.check();
     const head = this.#committedHead;
     try {
       await this.#wal.sync();
     } catch (error) {
-      throw this.#failSync(error, this.#wal.file);
+      throw this.#failed.fail(this.#wal.file, error);
     }
     try {
       this.#witness.advance(head);
@@ -276,25 +281,12 @@ export class SqliteEventStore implements EventStore {
   }
 
   async #syncWitness(): Promise<void> {
-    if (this.#syncFailure) throw this.#syncFailure;
+    this.#failed.check();
     try {
       await this.#witness.sync();
     } catch (error) {
-      throw this.#failSync(error, this.#witness.file);
+      throw this.#failed.fail(this.#witness.file, error);
     }
-  }
-
-  /**
-   * After a failed fsync the kernel may have dropped the pages it could not write, so a later sync
-   * could succeed without them: nothing written since the last good sync can be trusted until the
-   * log is opened again, which checks it against the witness.
-   */
-  #failSync(error: unknown, file: string): Error {
-    this.#syncFailure ??= new EventStoreUnavailableError(
-      `syncing ${file} to disk failed (${String(error)}); restart the service, which checks the log against its witness`,
-      { cause: error },
-    );
-    return this.#syncFailure;
   }
 
   async *readStream(stream: string, options: { fromRevision?: number } = {}): AsyncIterable<RecordedEvent> {

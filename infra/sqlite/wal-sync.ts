@@ -127,16 +127,48 @@ export class GroupFlush {
 }
 
 /**
+ * After a failed fsync the kernel may have dropped the pages it could not write, so a later sync
+ * could succeed without them: nothing written since the last good sync can be trusted to be on disk
+ * until the file is opened again. The latch keeps the first failure, and everything that would
+ * rely on a later sync fails with it. `describe` words that failure for the file it names.
+ */
+export class SyncFailureLatch {
+  readonly #describe: (file: string, error: unknown) => Error;
+  #failure: Error | undefined;
+
+  constructor(describe: (file: string, error: unknown) => Error) {
+    this.#describe = describe;
+  }
+
+  /** The failure that closed the latch, if a sync has failed. */
+  get failure(): Error | undefined {
+    return this.#failure;
+  }
+
+  /** Throws the failure that closed the latch, if a sync has failed. */
+  check(): void {
+    if (this.#failure !== undefined) throw this.#failure;
+  }
+
+  /** A sync of `file` failed with `error`: closes the latch (the first failure stays) and answers the error to throw. */
+  fail(file: string, error: unknown): Error {
+    this.#failure ??= this.#describe(file, error);
+    return this.#failure;
+  }
+}
+
+/**
  * The commits of one connection at `synchronous = NORMAL`, made durable off the event loop:
  * `durable()` resolves once every commit made before the call is on disk, one sync covering the
- * commits of every caller that asked meanwhile. After a failed sync nothing written since the last
- * good one can be trusted to be on disk (see `SqliteEventStore`), so every later call fails with the
- * same error until the file is opened again.
+ * commits of every caller that asked meanwhile. After a failed sync every later call fails with the
+ * same error until the file is opened again (`SyncFailureLatch`).
  */
 export class DurableCommits {
   readonly #wal: Promise<Pick<WalSync, 'file' | 'sync' | 'close'>>;
   readonly #flush: GroupFlush;
-  #failure: Error | undefined;
+  readonly #failed = new SyncFailureLatch(
+    (file, error) => new Error(`syncing ${file} to disk failed (${String(error)}); restart the service, which opens the file again`, { cause: error }),
+  );
 
   /** Usually `WalSync.opened(databaseFile)`, the file open in WAL mode; a WAL that cannot be opened fails the first caller. */
   constructor(wal: Pick<WalSync, 'file' | 'sync' | 'close'> | Promise<Pick<WalSync, 'file' | 'sync' | 'close'>>) {
@@ -147,7 +179,8 @@ export class DurableCommits {
   }
 
   durable(): Promise<void> {
-    return this.#failure === undefined ? this.#flush.request() : Promise.reject(this.#failure);
+    const failure = this.#failed.failure;
+    return failure === undefined ? this.#flush.request() : Promise.reject(failure);
   }
 
   /** Waits for the sync under way, then closes the WAL's descriptor. */
@@ -157,15 +190,14 @@ export class DurableCommits {
   }
 
   async #sync(): Promise<void> {
-    if (this.#failure !== undefined) throw this.#failure;
+    this.#failed.check();
     let file = 'the WAL';
     try {
       const wal = await this.#wal;
       file = wal.file;
       await wal.sync();
     } catch (error) {
-      this.#failure ??= new Error(`syncing ${file} to disk failed (${String(error)}); restart the service, which opens the file again`, { cause: error });
-      throw this.#failure;
+      throw this.#failed.fail(file, error);
     }
   }
 }
