@@ -50,10 +50,18 @@ export const newUuidV7 = (): string => {
 export type IdempotencyScope = { userId: string; key: string; firstUsedAt: number };
 
 export const idSource = (scope: IdempotencyScope | undefined, secret: string) => {
-  const derive = (name: string) =>
-    scope
-      ? uuidv4({ random: createHmac('sha256', secret).update(JSON.stringify([scope.userId, scope.key, scope.firstUsedAt, name])).digest().subarray(0, 16) })
-      : newUuidV7();
+  // A derived id is asked for more than once (an event's, to look for an earlier run and to append):
+  // each is computed once per command.
+  const derived = new Map<string, string>();
+  const derive = (name: string) => {
+    if (!scope) return newUuidV7();
+    let id = derived.get(name);
+    if (id === undefined) {
+      id = uuidv4({ random: createHmac('sha256', secret).update(JSON.stringify([scope.userId, scope.key, scope.firstUsedAt, name])).digest().subarray(0, 16) });
+      derived.set(name, id);
+    }
+    return id;
+  };
   return {
     /** The id of a resource the command creates (interview, finding, requirement, engagement). */
     resource: (kind: string) => derive(`resource:${kind}`),
