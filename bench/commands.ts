@@ -6,6 +6,9 @@
  *   npm run bench:commands            (DURATION=20 CONNECTIONS=32 ROUNDS=3 WARMUP=5 LONG_STREAM=10000 to change)
  *
  * KEYED=1 sends every command of the mix with an Idempotency-Key of its own, as the web app does.
+ * COMMAND_PATH=1 adds a third server to each round: the API without its read side
+ * (`bench/chain-server.ts` with READ_SIDE=off), under the same mix – what the command path alone
+ * delivers on this machine, between the bare route and the service.
  *
  * SERVICE=<path to dist/services/roles/main.js> runs another build – say main's, for a before/after on
  * the same machine at the same time. The service runs with NODE_ENV=production, as deployed.
@@ -34,6 +37,7 @@ const BLOCK = 50;
 const SECRET = BENCH_SECRET;
 const headers = benchHeaders;
 const KEYED = process.env['KEYED'] === '1';
+const COMMAND_PATH = process.env['COMMAND_PATH'] === '1';
 const findingBody = JSON.stringify({ section: 'workflow', text: 'Quotes above the credit limit are approved by phone.', pain: 2, frequency: 'daily' });
 
 /** 90 % RecordFinding on existing interviews, 5 % ScheduleInterview, 5 % RecordReadiness. */
@@ -122,11 +126,17 @@ const main = async () => {
   const env = { DATA_DIR: dataDir, PORT: '0', AUTH_JWT_SECRET: SECRET, LOG_LEVEL: 'warn', NODE_ENV: 'production' };
   const service = await startProcess([...START_FLAGS, SERVICE], env);
   const bare = await startProcess([...START_FLAGS, '--import', 'tsx', 'bench/bare-server.ts'], { PORT: '0', AUTH_JWT_SECRET: SECRET });
+  const commandPathDir = COMMAND_PATH ? mkdtempSync(join(tmpdir(), 'crm-bench-command-path-')) : undefined;
+  const commandPath = commandPathDir
+    ? await startProcess([...START_FLAGS, '--import', 'tsx', 'bench/chain-server.ts'], { DATA_DIR: commandPathDir, READ_SIDE: 'off' })
+    : undefined;
   try {
     const { engagementId, interviewIds } = await conductedInterviews(service.address, 200);
+    const commandPathSetUp = commandPath ? await conductedInterviews(commandPath.address, 200) : undefined;
     console.log(`service ${service.address}, bare ${bare.address}; ${CONNECTIONS} connections, ${DURATION} s per run, ${ROUNDS} rounds after ${WARMUP} s of warm-up${KEYED ? ', every command with an Idempotency-Key' : ''}; ${loadAverage()}`);
     const serviceRuns: LoadResult[] = [];
     const bareRuns: LoadResult[] = [];
+    const commandPathRuns: LoadResult[] = [];
     let events = 1 + 2 * interviewIds.length;
     if (WARMUP > 0) events += (await mixedLoad(service.address, engagementId, interviewIds, WARMUP)).total;
     for (let round = 1; round <= ROUNDS; round++) {
@@ -142,6 +152,11 @@ const main = async () => {
         `round ${round}  service ${fmt(s)}; ${cpuMs.toFixed(2)} ms CPU per command, ${events.toLocaleString('en')} events in the store, peak RSS ${after.peakRssMb.toFixed(0)} MB\n` +
           `         bare    ${fmt(b)}`,
       );
+      if (commandPath && commandPathSetUp) {
+        const c = await mixedLoad(commandPath.address, commandPathSetUp.engagementId, commandPathSetUp.interviewIds);
+        commandPathRuns.push(c);
+        console.log(`         command path alone (no read side) ${fmt(c)}`);
+      }
     }
     const serviceRps = median(serviceRuns.map((r) => r.requestsPerSecond));
     const bareRps = median(bareRuns.map((r) => r.requestsPerSecond));
@@ -153,6 +168,13 @@ const main = async () => {
       `median: service ${serviceRps.toFixed(0)} commands/s (p50 ${median(serviceRuns.map((r) => r.p50))} ms, p99 ${median(serviceRuns.map((r) => r.p99))} ms); ` +
         `bare ${bareRps.toFixed(0)} req/s; ratio service/bare ${(serviceRps / bareRps).toFixed(2)}`,
     );
+    if (commandPathRuns.length > 0) {
+      const commandPathRps = median(commandPathRuns.map((r) => r.requestsPerSecond));
+      console.log(
+        `median: command path alone ${commandPathRps.toFixed(0)} commands/s (p50 ${median(commandPathRuns.map((r) => r.p50))} ms, p99 ${median(commandPathRuns.map((r) => r.p99))} ms); ` +
+          `ratio command path/bare ${(commandPathRps / bareRps).toFixed(2)}, service/command path ${(serviceRps / commandPathRps).toFixed(2)}`,
+      );
+    }
 
     if (LONG_STREAM === 0) return;
     // A long stream: 10,000 events on one interview, then sequential commands on it and on a fresh one.
@@ -205,7 +227,9 @@ const main = async () => {
   } finally {
     await stop(service.child);
     await stop(bare.child);
+    if (commandPath) await stop(commandPath.child);
     rmSync(dataDir, { recursive: true, force: true });
+    if (commandPathDir) rmSync(commandPathDir, { recursive: true, force: true });
   }
 };
 
