@@ -74,8 +74,6 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
   private readonly ttlMs: number;
   private readonly report: (message: string, error: unknown) => void;
   private readonly select: Database.Statement<[string, string, number]>;
-  private readonly purge: Database.Statement<[number]>;
-  private readonly purgeFirstUses: Database.Statement<[number]>;
   private readonly writeGroup: Database.Transaction<(answers: readonly StoredOutcome[], firstUses: readonly FirstUseAsked[]) => number[]>;
   private writes = 0;
   /**
@@ -106,7 +104,7 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
       'SELECT fingerprint, status, headers, body, stored_at AS storedAt FROM outcomes WHERE user_id = ? AND key = ? AND stored_at > ?',
     );
     const insert = this.db.prepare<[string, string, string, number, string, string, number]>('INSERT OR REPLACE INTO outcomes VALUES (?, ?, ?, ?, ?, ?, ?)');
-    this.purge = this.db.prepare('DELETE FROM outcomes WHERE stored_at <= ?');
+    const purge = this.db.prepare<[number]>('DELETE FROM outcomes WHERE stored_at <= ?');
     this.db.exec(`CREATE TABLE IF NOT EXISTS first_uses (
       user_id TEXT NOT NULL, key TEXT NOT NULL, first_used_at INTEGER NOT NULL,
       PRIMARY KEY (user_id, key)) WITHOUT ROWID`);
@@ -114,19 +112,19 @@ export class SqliteIdempotencyStore implements IdempotencyStore {
       'SELECT first_used_at AS at FROM first_uses WHERE user_id = ? AND key = ? AND first_used_at > ?',
     );
     const insertFirstUse = this.db.prepare<[string, string, number]>('INSERT OR REPLACE INTO first_uses VALUES (?, ?, ?)');
-    this.purgeFirstUses = this.db.prepare('DELETE FROM first_uses WHERE first_used_at <= ?');
+    const purgeFirstUses = this.db.prepare<[number]>('DELETE FROM first_uses WHERE first_used_at <= ?');
     // Begun at once (`immediate`): api processes sharing the file that see the same key together
     // must agree on its first use, or they would derive different ids for one command and both append it.
     this.writeGroup = this.db.transaction((answers: readonly StoredOutcome[], firstUses: readonly FirstUseAsked[]): number[] => {
       for (const { userId, key, fingerprint, status, headers, body, storedAt } of answers) {
         insert.run(userId, key, fingerprint, status, JSON.stringify(headers), JSON.stringify(body), storedAt);
-        if (++this.writes % 1_000 === 0) this.purge.run(storedAt - this.ttlMs);
+        if (++this.writes % 1_000 === 0) purge.run(storedAt - this.ttlMs);
       }
       return firstUses.map(({ userId, key, now }) => {
         const row = selectFirstUse.get(userId, key, now - this.ttlMs);
         if (row) return row.at;
         insertFirstUse.run(userId, key, now);
-        if (++this.writes % 1_000 === 0) this.purgeFirstUses.run(now - this.ttlMs);
+        if (++this.writes % 1_000 === 0) purgeFirstUses.run(now - this.ttlMs);
         return now;
       });
     });
