@@ -3,18 +3,11 @@
  * of one turn of the event loop are written together, in one commit, and what they promise holds –
  * a first use is on disk and agreed on, an answer is found at once, a write that fails is told.
  */
-import t, { type Test } from 'tap';
+import t from 'tap';
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { IDEMPOTENCY_FILE, SqliteIdempotencyStore, type StoredOutcome } from '../../infra/idempotency/store.js';
-
-const directory = (t: Test) => {
-  const dir = mkdtempSync(join(tmpdir(), 'idempotency-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-};
 
 const answer = (key: string, storedAt: number): StoredOutcome => ({
   userId: 'u-li',
@@ -29,7 +22,7 @@ const answer = (key: string, storedAt: number): StoredOutcome => ({
 const walSize = (dir: string) => statSync(join(dir, `${IDEMPOTENCY_FILE}-wal`)).size;
 
 t.test('the first uses and answers of one turn go into the file in one commit', async (t) => {
-  const dir = directory(t);
+  const dir = t.testdir();
   const store = new SqliteIdempotencyStore(dir);
   t.teardown(() => store.close());
   const now = Date.now();
@@ -45,7 +38,7 @@ t.test('the first uses and answers of one turn go into the file in one commit', 
 });
 
 t.test('the same key asked twice in one turn has one first use', async (t) => {
-  const store = new SqliteIdempotencyStore(directory(t));
+  const store = new SqliteIdempotencyStore(t.testdir());
   t.teardown(() => store.close());
   const [first, second] = await Promise.all([store.firstUse('u-li', 'k-1', 1_000_000), store.firstUse('u-li', 'k-1', 1_000_500)]);
   t.equal(first, 1_000_000);
@@ -54,7 +47,7 @@ t.test('the same key asked twice in one turn has one first use', async (t) => {
 });
 
 t.test('an answer is found at once, before it is written, and after the store is opened again', async (t) => {
-  const dir = directory(t);
+  const dir = t.testdir();
   const store = new SqliteIdempotencyStore(dir);
   const now = Date.now();
   store.put(answer('k-1', now));
@@ -69,7 +62,7 @@ t.test('an answer is found at once, before it is written, and after the store is
 });
 
 t.test('a turn that cannot be written fails its first uses and says which answers were lost', async (t) => {
-  const dir = directory(t);
+  const dir = t.testdir();
   const reports: Array<{ message: string; error: unknown }> = [];
   const store = new SqliteIdempotencyStore(dir, { report: (message, error) => reports.push({ message, error }) });
   t.teardown(() => store.close());
